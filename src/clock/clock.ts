@@ -1,0 +1,26 @@
+/** The program's sense of time: RTM_NOW moves it, then it runs on (contract §2). */
+export interface Clock {
+  now(): Date;
+  nowMs(): number;
+}
+
+/** A clock starting at `startMs` (RTM_NOW) that then runs on in real time; the real clock when null. */
+export function createClock(startMs: number | null, realNow: () => number = Date.now): Clock {
+  const offset = startMs === null ? 0 : startMs - realNow();
+  return {
+    nowMs: () => realNow() + offset,
+    now: () => new Date(realNow() + offset),
+  };
+}
+
+/** A clock that moves only when told to: for tests of pure ageing rules. */
+export function fixedClock(at: Date | string): Clock & { advance(ms: number): void } {
+  let ms = typeof at === 'string' ? Date.parse(at) : at.getTime();
+  return {
+    nowMs: () => ms,
+    now: () => new Date(ms),
+    advance: (by: number) => {
+      ms += by;
+    },
+  };
+}

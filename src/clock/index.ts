@@ -1,0 +1,2 @@
+export { createClock, fixedClock } from './clock.ts';
+export type { Clock } from './clock.ts';

@@ -1,0 +1,127 @@
+import { z } from 'zod';
+
+/** Locales partners and reports are written in (contract §2). */
+export const LOCALES = ['en', 'ja', 'pt-BR'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+/** Partner ids are inbox folder names: never a path, never hidden. */
+export const PARTNER_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+const httpUrl = z
+  .string()
+  .refine((v) => /^https?:\/\/[^\s]+$/.test(v) && URL.canParse(v), {
+    message: 'must be an http(s) URL',
+  });
+
+const regex = z.string().refine(
+  (v) => {
+    try {
+      new RegExp(v);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be a valid regular expression' },
+);
+
+const webexPartnerSchema = z
+  .object({
+    baseUrl: httpUrl.nullable().optional(),
+    tokenEnv: z.string().regex(ENV_NAME, 'must be an environment variable name').optional(),
+    subPartnerOrgId: z.string().min(1).nullable().optional(),
+  })
+  .strict();
+
+const partnerSchema = z
+  .object({
+    locale: z.enum(LOCALES).default('en'),
+    encoding: z.string().min(1).optional(),
+    provisioningId: z.string().min(1).optional(),
+    addons: z.boolean().default(false),
+    orgId: z.string().min(1).optional(),
+    webex: webexPartnerSchema.default({}),
+  })
+  .strict();
+
+/** Every limit of the Webex client in one place (issue 3 tunes them). */
+const webexSchema = z
+  .object({
+    baseUrl: httpUrl.nullable().default(null),
+    requestsPerSecond: z.number().positive().max(10_000).default(10),
+    concurrency: z.number().int().min(1).max(256).default(8),
+    timeoutMs: z.number().int().min(100).max(600_000).default(30_000),
+    retryBudget: z.number().int().min(0).default(500),
+    pollSeconds: z.number().positive().default(1),
+    waitForProvisionedSeconds: z.number().min(0).default(120),
+  })
+  .strict();
+
+const simulatorSchema = z
+  .object({
+    rateLimitPerSecond: z.number().positive().default(20),
+    latencyMs: z.number().min(0).default(0),
+    faultRate: z.number().min(0).max(1).default(0),
+    rplMatch: regex.nullable().default(null),
+    rplReviewMinutes: z.number().min(0).default(0),
+    provisioningSeconds: z.number().min(0).default(1),
+  })
+  .strict();
+
+const databaseSchema = z
+  .object({
+    client: z.enum(['sqlite3', 'pg']),
+    connection: z.string().min(1),
+  })
+  .strict();
+
+const loggingSchema = z
+  .object({
+    level: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+    maxFileMB: z.number().positive().default(20),
+    maxFiles: z.number().int().min(1).default(10),
+    /** Names of environment variables whose values must never reach a log line. */
+    secretEnv: z.array(z.string().regex(ENV_NAME)).default([]),
+  })
+  .strict();
+
+const cronExpr = z.string().min(1);
+
+const scheduleSchema = z
+  .object({
+    nightly: cronExpr.nullable().default('0 2 * * *'),
+    'rpl-recheck': cronExpr.nullable().default('*/15 * * * *'),
+    timezone: z.string().min(1).default('UTC'),
+  })
+  .strict();
+
+const lockSchema = z
+  .object({
+    leaseSeconds: z.number().int().min(5).default(120),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    reportLocale: z.enum(LOCALES).default('en'),
+    inbox: z
+      .object({ stableSeconds: z.number().min(0).default(10) })
+      .strict()
+      .default({ stableSeconds: 10 }),
+    partners: z
+      .record(z.string().regex(PARTNER_ID, 'must be a folder name of letters, digits, . _ -'), partnerSchema)
+      .default({}),
+    webex: webexSchema.default(webexSchema.parse({})),
+    simulator: simulatorSchema.default(simulatorSchema.parse({})),
+    database: databaseSchema.optional(),
+    logging: loggingSchema.default(loggingSchema.parse({})),
+    schedule: scheduleSchema.default(scheduleSchema.parse({})),
+    lock: lockSchema.default(lockSchema.parse({})),
+  })
+  .strict();
+
+export type ConfigFile = z.infer<typeof configSchema>;
+export type PartnerConfig = z.infer<typeof partnerSchema>;
+export type WebexConfig = z.infer<typeof webexSchema>;
+export type SimulatorConfig = z.infer<typeof simulatorSchema>;

@@ -1,0 +1,74 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import winston from 'winston';
+import { redact } from './redact.ts';
+
+export type Logger = winston.Logger;
+
+export interface LoggerOptions {
+  /** Folder for the JSON-lines log; none for a logger that only writes to the terminal. */
+  dir?: string | null;
+  level?: string;
+  secrets: readonly string[];
+  maxFileMB?: number;
+  maxFiles?: number;
+  /** Where readable lines go; stderr by default so `--json` keeps stdout clean. */
+  console?: boolean;
+  quiet?: boolean;
+}
+
+export const LOG_FILE_NAME = 'rtm-batch.log';
+
+/** A winston format that masks credentials in the message and every field of an entry. */
+export const redactFormat = winston.format((info, opts: { secrets: readonly string[] }) => {
+  const clean = redact({ ...info }, opts.secrets) as Record<string, unknown>;
+  for (const key of Object.keys(info)) {
+    (info as Record<string, unknown>)[key] = clean[key];
+  }
+  return info;
+});
+
+/** The process logger: JSON lines under var/logs (rotated by size), readable lines on stderr. */
+export function createLogger(opts: LoggerOptions): Logger {
+  const secrets = opts.secrets;
+  const transports: winston.transport[] = [];
+  if (opts.dir) {
+    mkdirSync(opts.dir, { recursive: true });
+    transports.push(
+      new winston.transports.File({
+        filename: path.join(opts.dir, LOG_FILE_NAME),
+        maxsize: Math.round((opts.maxFileMB ?? 20) * 1024 * 1024),
+        maxFiles: opts.maxFiles ?? 10,
+        tailable: true,
+        format: winston.format.combine(redactFormat({ secrets }), winston.format.timestamp(), winston.format.json()),
+      }),
+    );
+  }
+  if (opts.console !== false) {
+    transports.push(
+      new winston.transports.Console({
+        level: opts.quiet ? 'warn' : (opts.level ?? 'info'),
+        stderrLevels: ['error', 'warn', 'info', 'debug'],
+        format: winston.format.combine(redactFormat({ secrets }), readableLine()),
+      }),
+    );
+  }
+  if (transports.length === 0) transports.push(new winston.transports.Console({ silent: true }));
+  return winston.createLogger({ level: opts.level ?? 'info', transports });
+}
+
+/** Waits until every transport has written what it was given. */
+export async function closeLogger(logger: Logger): Promise<void> {
+  const done = new Promise<void>((resolve) => logger.on('finish', () => resolve()));
+  logger.end();
+  await Promise.race([done, new Promise((r) => setTimeout(r, 2000).unref())]);
+}
+
+function readableLine() {
+  return winston.format.printf((info) => {
+    const { level, message, runId, job, partner } = info as Record<string, unknown>;
+    const where = [job, partner].filter(Boolean).join(' ');
+    const tag = where ? `[${where}${runId ? ` ${String(runId).slice(-4)}` : ''}] ` : '';
+    return `${String(level).padEnd(5)} ${tag}${String(message)}`;
+  });
+}

@@ -1,0 +1,78 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import knexFactory, { type Knex } from 'knex';
+import pg from 'pg';
+import type { DatabaseConfig } from '../config/index.ts';
+import { migrationSource } from './migrations/index.ts';
+
+export type Db = Knex;
+export type Tx = Knex | Knex.Transaction;
+
+// Counts and bigIncrements ids come back from pg as strings; every id here fits in 2^53.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+/** SQLite waits this long for another writer before failing with SQLITE_BUSY. */
+export const SQLITE_BUSY_TIMEOUT_MS = 15_000;
+
+export interface DbOptions {
+  /** PostgreSQL schema to work in (tests use one per file). */
+  searchPath?: string;
+}
+
+/** knex settings for a database config; shared by the program and knexfile.ts. */
+export function knexSettings(db: DatabaseConfig, opts: DbOptions = {}): Knex.Config {
+  const migrations = { migrationSource, tableName: 'knex_migrations' };
+  if (db.client === 'sqlite3') {
+    return {
+      client: 'sqlite3',
+      connection: { filename: db.connection },
+      useNullAsDefault: true,
+      // One connection: SQLite has one writer, and a second pooled connection would wait on it.
+      pool: {
+        min: 1,
+        max: 1,
+        afterCreate: (conn: SqliteConn, done: (err: Error | null, conn: SqliteConn) => void) => {
+          conn.configure('busyTimeout', SQLITE_BUSY_TIMEOUT_MS);
+          conn.exec(
+            'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;',
+            (err) => done(err, conn),
+          );
+        },
+      },
+      migrations,
+    };
+  }
+  return {
+    client: 'pg',
+    connection: db.connection,
+    pool: { min: 0, max: 8 },
+    ...(opts.searchPath ? { searchPath: [opts.searchPath] } : {}),
+    migrations,
+  };
+}
+
+interface SqliteConn {
+  configure(option: 'busyTimeout', ms: number): void;
+  exec(sql: string, cb: (err: Error | null) => void): void;
+}
+
+/** Opens the database (creating the SQLite file's folder) without migrating it. */
+export function openDb(db: DatabaseConfig, opts: DbOptions = {}): Db {
+  if (db.client === 'sqlite3') mkdirSync(path.dirname(db.connection), { recursive: true });
+  return knexFactory(knexSettings(db, opts));
+}
+
+/** Brings the schema up to date; safe when several processes start at once. */
+export async function migrateDb(db: Db): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await db.migrate.latest();
+      return;
+    } catch (err) {
+      // knex refuses while another process holds its migration lock; that process finishes soon.
+      const locked = /already locked|SQLITE_BUSY|duplicate key value|already exists/i.test(String((err as Error).message));
+      if (!locked || attempt >= 40) throw err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
