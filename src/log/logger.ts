@@ -20,8 +20,9 @@ export interface LoggerOptions {
 export const LOG_FILE_NAME = 'rtm-batch.log';
 
 /** A winston format that masks credentials in the message and every field of an entry. */
-export const redactFormat = winston.format((info, opts: { secrets: readonly string[] }) => {
-  const clean = redact({ ...info }, opts.secrets) as Record<string, unknown>;
+export const redactFormat = winston.format((info, opts: unknown) => {
+  const { secrets } = opts as { secrets: readonly string[] };
+  const clean = redact({ ...info }, secrets) as Record<string, unknown>;
   for (const key of Object.keys(info)) {
     (info as Record<string, unknown>)[key] = clean[key];
   }

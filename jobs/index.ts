@@ -1,0 +1,5 @@
+export { importJob } from './import.ts';
+export { provisionJob } from './provision.ts';
+export { rplRecheckJob } from './rpl-recheck.ts';
+export { reconcileJob } from './reconcile.ts';
+export { nightlyJob } from './nightly.ts';

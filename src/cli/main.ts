@@ -1,0 +1,251 @@
+import { Command, CommanderError, Option } from 'commander';
+import { importJob, nightlyJob, provisionJob, reconcileJob, rplRecheckJob } from '../../jobs/index.ts';
+import { createClock } from '../clock/index.ts';
+import { loadConfig, PARTNER_ID, type Config } from '../config/index.ts';
+import type { Summary } from '../reports/index.ts';
+import { emptyChangeCounts, emptyRowCounts, emptyRplCounts } from '../reports/summary.ts';
+import { LockHeldError, makeRunId, type App, type JobOptions } from '../runs/index.ts';
+import { startSimulator } from '../webex/simulator/index.ts';
+import { simulatorStateFile } from '../webex/index.ts';
+import { closeApp, openApp } from './app.ts';
+import { seedDemoInbox } from './demo.ts';
+import { NotBuiltError, UsageError } from './errors.ts';
+import { readStatus, renderStatus } from './status.ts';
+import { runScheduler } from '../schedule/index.ts';
+
+/** Exit codes of contract §4. */
+export const EXIT = { ok: 0, partial: 1, usage: 2, failed: 3, locked: 75 } as const;
+
+export interface CliIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+interface GlobalOptions {
+  home?: string;
+  config?: string;
+  json?: boolean;
+  dryRun?: boolean;
+  partner?: string;
+}
+
+type JobFn = (app: App, opts: Omit<JobOptions, 'job'>, env: NodeJS.ProcessEnv) => Promise<Summary>;
+
+/** Runs the command line; resolves to the process exit code. One catch here maps errors to codes. */
+export async function main(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() }): Promise<number> {
+  let exit: number = EXIT.ok;
+  const program = buildProgram(io, (code) => {
+    exit = code;
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exit;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (err instanceof UsageError) {
+      io.stderr.write(`rtm-batch: ${err.message}\n`);
+      return EXIT.usage;
+    }
+    io.stderr.write(`rtm-batch: the run failed: ${(err as Error).message}\n`);
+    return EXIT.failed;
+  }
+}
+
+function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
+  const program = new Command('rtm-batch')
+    .description('Nightly provisioning of Webex Wholesale customers and users from partner spreadsheets.')
+    .option('--home <dir>', 'workspace folder (default: $RTM_HOME or the current directory)')
+    .option('--config <file>', 'configuration file (default: <home>/rtm-batch.config.json)')
+    .option('--json', 'print the run summary as JSON on stdout and nothing else there')
+    .option('--dry-run', 'read, validate and plan; change nothing in Webex, the ledger or the folders')
+    .option('--partner <id>', 'work on one partner only')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .showHelpAfterError('(run rtm-batch --help for the commands)')
+    .addHelpText('after', '\nExit codes: 0 ok, 1 some rows or files rejected or failed, 2 usage or configuration error, 3 the run failed, 75 another run holds the lock.');
+
+  const pipeline = (name: string, description: string, fn: JobFn, extra?: (cmd: Command) => Command) => {
+    let cmd = program.command(name).description(description);
+    if (extra) cmd = extra(cmd);
+    cmd.action(async (_opts: unknown, command: Command) => setExit(await runPipeline(io, command, fn)));
+  };
+  pipeline('import', 'pick up stable files, parse, validate and stage them; write per-file results', (app, o) => importJob(app, o));
+  pipeline('provision', 'send staged changes to Webex in rate-limited batches and follow their outcomes', (app, o, env) => provisionJob(app, o, env));
+  pipeline('rpl-recheck', 're-poll pending RPL checks, age them, list deprovisioning candidates (not built yet)', (app, o) => rplRecheckJob(app, o));
+  pipeline('reconcile', 'compare sheets, ledger and Webex; write the reconciliation report (not built yet)', (app, o) => reconcileJob(app, o));
+  pipeline('nightly', 'import, provision, rpl-recheck and reconcile as one run', (app, o, env) => nightlyJob(app, o, env), (cmd) =>
+    cmd.addOption(new Option('--demo', 'first drop the bundled demo sheets from fixtures/ into the inbox (what npm start does)')),
+  );
+
+  program
+    .command('schedule')
+    .description('stay running and start the jobs on their cron schedules (config "schedule")')
+    .action(async (_o: unknown, command: Command) => {
+      const { config } = loadOrThrow(io, command);
+      const app = await openApp(config, { quiet: false });
+      try {
+        setExit(await runScheduler(app, io.env));
+      } finally {
+        await closeApp(app);
+      }
+    });
+
+  program
+    .command('status')
+    .description('what is staged, in flight, pending, and the last runs')
+    .action(async (_o: unknown, command: Command) => {
+      const { config, globals } = loadOrThrow(io, command);
+      const app = await openApp(config, { quiet: true });
+      try {
+        const status = await readStatus(app.db);
+        io.stdout.write(globals.json ? JSON.stringify(status, null, 2) + '\n' : renderStatus(status));
+      } finally {
+        await closeApp(app);
+      }
+    });
+
+  program
+    .command('template')
+    .description('write a blank partner workbook with both sheets, localized headers and drop-down lists (not built yet)')
+    .requiredOption('--locale <locale>', 'en, ja or pt-BR')
+    .requiredOption('--out <file>', 'the .xlsx file to write')
+    .action(() => {
+      throw new NotBuiltError('template', 'it arrives with the ingest work');
+    });
+
+  const rpl = program.command('rpl').description('RPL compliance actions');
+  rpl
+    .command('contact')
+    .description('record an attempt to contact the partner about an open RPL match (not built yet)')
+    .requiredOption('--customer <externalId>', 'the customer external id')
+    .requiredOption('--outcome <outcome>', 'reached or unreachable')
+    .option('--note <text>', 'what was said or tried')
+    .action(() => {
+      throw new NotBuiltError('rpl contact', 'it arrives with the RPL compliance work');
+    });
+
+  program
+    .command('deprovision')
+    .description('write the plan of customers to deprovision, or apply exactly that plan (not built yet)')
+    .option('--plan', 'write the plan of candidates')
+    .option('--out <file>', 'where to write the plan')
+    .option('--apply <file>', 'apply a reviewed plan')
+    .action(() => {
+      throw new NotBuiltError('deprovision', 'it arrives with the RPL compliance work');
+    });
+
+  program
+    .command('simulator')
+    .description('run the Webex Wholesale simulator as a server on 127.0.0.1')
+    .option('--port <n>', 'port to listen on (0 = any free port)', '0')
+    .option('--state <file>', 'state file (default: <home>/var/simulator/state.json)')
+    .action(async (opts: { port: string; state?: string }, command: Command) => {
+      const { config } = loadOrThrow(io, command);
+      const port = Number(opts.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${opts.port}: not a port number`);
+      const sim = await startSimulator({
+        config: config.simulator,
+        clock: createClock(config.nowAtStart),
+        stateFile: opts.state ?? simulatorStateFile(config.home),
+        port,
+      });
+      io.stderr.write(`Webex simulator listening at ${sim.url} (Ctrl-C to stop)\n`);
+      io.stdout.write(`${sim.url}\n`);
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', () => resolve());
+        process.once('SIGTERM', () => resolve());
+      });
+      await sim.close();
+    });
+  return program;
+}
+
+function loadOrThrow(io: CliIo, command: Command): { config: Config; globals: GlobalOptions } {
+  const globals = command.optsWithGlobals<GlobalOptions>();
+  const loaded = loadConfig({ home: globals.home, configFile: globals.config, env: io.env, cwd: io.cwd });
+  if (loaded.errors) {
+    const lines = loaded.errors.map((e) => `  - ${e}`).join('\n');
+    throw new UsageError(`the configuration has ${loaded.errors.length} error${loaded.errors.length > 1 ? 's' : ''}; nothing was done:\n${lines}`);
+  }
+  if (globals.partner !== undefined && !PARTNER_ID.test(globals.partner)) {
+    throw new UsageError(`--partner ${JSON.stringify(globals.partner)}: not a partner id (letters, digits, . _ -)`);
+  }
+  return { config: loaded.config, globals };
+}
+
+async function runPipeline(io: CliIo, command: Command, fn: JobFn): Promise<number> {
+  const { config, globals } = loadOrThrow(io, command);
+  const demo = Boolean((command.opts() as { demo?: boolean }).demo);
+  const app = await openApp(config, { quiet: Boolean(globals.json) });
+  const controller = new AbortController();
+  const stop = (signal: NodeJS.Signals) => {
+    app.logger.warn(`${signal}: finishing the calls in flight, then stopping`);
+    controller.abort(new Error(signal));
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  try {
+    if (demo && !globals.dryRun) {
+      const dropped = await seedDemoInbox(config.home, config.inbox.stableSeconds);
+      app.logger.info(`demo: dropped ${dropped.length} sample sheet(s) into ${config.home}/inbox`);
+    }
+    const summary = await fn(app, { dryRun: Boolean(globals.dryRun), partner: globals.partner ?? null, signal: controller.signal }, io.env);
+    io.stdout.write(globals.json ? JSON.stringify(summary, null, 2) + '\n' : renderShortSummary(summary));
+    return summary.exitCode;
+  } catch (err) {
+    if (!(err instanceof LockHeldError)) throw err;
+    io.stderr.write(`rtm-batch: ${err.message}; nothing was done\n`);
+    if (globals.json) io.stdout.write(JSON.stringify(lockedSummary(app, command.name(), globals, err), null, 2) + '\n');
+    return EXIT.locked;
+  } finally {
+    process.removeListener('SIGTERM', stop);
+    process.removeListener('SIGINT', stop);
+    await closeApp(app);
+  }
+}
+
+function lockedSummary(app: App, job: string, globals: GlobalOptions, err: LockHeldError): Summary {
+  const now = app.clock.now().toISOString();
+  return {
+    runId: makeRunId(app.clock.now(), job as Summary['job']),
+    job: job as Summary['job'],
+    startedAt: now,
+    finishedAt: now,
+    status: 'failed',
+    exitCode: 75,
+    dryRun: Boolean(globals.dryRun),
+    reportDir: '',
+    files: [],
+    rows: emptyRowCounts(),
+    customers: emptyChangeCounts(),
+    subscribers: emptyChangeCounts(),
+    rpl: emptyRplCounts(),
+    reconcile: null,
+    issueCounts: {},
+    notes: [err.message],
+    error: err.message,
+  };
+}
+
+function renderShortSummary(s: Summary): string {
+  const byStatus = (status: string) => s.files.filter((f) => f.status === status).length;
+  const changes = (c: Summary['customers']) =>
+    `${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged, ${c.deleted} deleted, ${c.failed} failed, ${c.pending} pending`;
+  const lines = [
+    `rtm-batch ${s.job} ${s.runId}: ${s.status} (exit ${s.exitCode})${s.dryRun ? ' [dry run]' : ''}`,
+    `  files:       ${byStatus('processed')} processed, ${byStatus('duplicate')} duplicate, ${byStatus('quarantined')} quarantined, ${byStatus('skipped')} skipped`,
+    `  rows:        ${s.rows.total} read, ${s.rows.accepted} accepted, ${s.rows.rejected} rejected`,
+    `  customers:   ${changes(s.customers)}`,
+    `  subscribers: ${changes(s.subscribers)}`,
+    `  RPL:         ${s.rpl.pending} under review, ${s.rpl.overdue} overdue, ${s.rpl.deprovisionCandidates} deprovisioning candidate(s)`,
+    ...(s.plan ? [`  plan:        ${s.plan.create} to create, ${s.plan.update} to update, ${s.plan.delete} to delete, ${s.plan.unchanged} unchanged`] : []),
+    ...s.notes.map((n) => `  note: ${n}`),
+    ...(s.error ? [`  error: ${s.error}`] : []),
+    `  report:      ${s.reportDir}/report.html`,
+  ];
+  return lines.join('\n') + '\n';
+}

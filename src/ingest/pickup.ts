@@ -1,0 +1,119 @@
+import { createHash } from 'node:crypto';
+import { constants, promises as fs } from 'node:fs';
+import path from 'node:path';
+import { PARTNER_ID } from '../config/index.ts';
+
+/** Extensions read from an inbox (contract §2). */
+export const READ_EXTENSIONS = ['.csv', '.tsv', '.txt', '.xlsx'] as const;
+/** Files larger than this are not read at all. */
+export const MAX_FILE_BYTES = 512 * 1024 * 1024;
+
+/** Whether a name in an inbox folder is a file to read (not a dot-file, upload-in-progress or lock file). */
+export function isCandidateName(name: string): boolean {
+  if (name.startsWith('.') || name.startsWith('~$')) return false;
+  const lower = name.toLowerCase();
+  if (lower.endsWith('.part') || lower.endsWith('.filepart') || lower.endsWith('.tmp')) return false;
+  return READ_EXTENSIONS.some((ext) => lower.endsWith(ext));
+}
+
+/** The extension a stored copy keeps: one of ours, never the partner's spelling. */
+export function storedExtension(name: string): string {
+  const lower = name.toLowerCase();
+  return READ_EXTENSIONS.find((ext) => lower.endsWith(ext)) ?? '.bin';
+}
+
+export interface PartnerFolder {
+  partner: string;
+  dir: string;
+}
+
+/** Partner folders under inbox/, with the names that cannot be partners. */
+export async function listPartnerFolders(home: string): Promise<{ folders: PartnerFolder[]; ignored: string[] }> {
+  const inbox = path.join(home, 'inbox');
+  let entries: import('node:fs').Dirent[];
+  try {
+    entries = await fs.readdir(inbox, { withFileTypes: true });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { folders: [], ignored: [] };
+    throw err;
+  }
+  const folders: PartnerFolder[] = [];
+  const ignored: string[] = [];
+  for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    if (e.name.startsWith('.')) continue;
+    if (e.isDirectory() && PARTNER_ID.test(e.name)) folders.push({ partner: e.name, dir: path.join(inbox, e.name) });
+    else ignored.push(e.name);
+  }
+  return { folders, ignored };
+}
+
+export interface Candidate {
+  name: string;
+  path: string;
+  regular: boolean;
+  size: number;
+  mtimeMs: number;
+}
+
+/** Files at the top of a partner folder that may be read now: allowed names, stable long enough. */
+export async function listCandidates(dir: string, stableSeconds: number, realNowMs: number): Promise<Candidate[]> {
+  const out: Candidate[] = [];
+  for (const e of await fs.readdir(dir, { withFileTypes: true })) {
+    if (e.isDirectory() || !isCandidateName(e.name)) continue;
+    const full = path.join(dir, e.name);
+    const st = await fs.lstat(full).catch(() => null);
+    if (!st) continue; // gone since the listing
+    if (st.isFile() && realNowMs - st.mtimeMs < stableSeconds * 1000) continue; // still being written
+    out.push({ name: e.name, path: full, regular: st.isFile(), size: st.size, mtimeMs: st.mtimeMs });
+  }
+  return out.sort((a, b) => a.mtimeMs - b.mtimeMs || a.name.localeCompare(b.name));
+}
+
+export type ReadResult =
+  | { ok: true; bytes: Buffer; sha256: string; size: number }
+  | { ok: false; code: 'FILE_NOT_REGULAR' | 'FILE_LIMIT'; message: string };
+
+/** Reads a file without following links, checking the open descriptor is one plain file. */
+export async function readCandidate(file: string): Promise<ReadResult> {
+  let handle: import('node:fs/promises').FileHandle;
+  try {
+    handle = await fs.open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') return { ok: false, code: 'FILE_NOT_REGULAR', message: 'this is a link, not a file: upload the file itself' };
+    throw err;
+  }
+  try {
+    const st = await handle.stat();
+    if (!st.isFile()) return { ok: false, code: 'FILE_NOT_REGULAR', message: 'this is not a regular file: upload the file itself' };
+    if (st.nlink !== 1) return { ok: false, code: 'FILE_NOT_REGULAR', message: 'this file has other hard links: upload a plain copy' };
+    if (st.size > MAX_FILE_BYTES) return { ok: false, code: 'FILE_LIMIT', message: `the file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB: split it` };
+    const bytes = await handle.readFile();
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    return { ok: true, bytes, sha256, size: bytes.length };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Moves a file into archive/ or quarantine/ under a name we make; returns the path relative to home. */
+export async function moveInto(
+  home: string,
+  area: 'archive' | 'quarantine',
+  partner: string,
+  from: string,
+  storedName: string,
+): Promise<string> {
+  const dir = path.join(home, area, partner);
+  await fs.mkdir(dir, { recursive: true });
+  const to = path.join(dir, storedName);
+  try {
+    await fs.rename(from, to);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
+    // Another file system: copy, then remove the original.
+    await fs.copyFile(from, to, constants.COPYFILE_EXCL);
+    await fs.unlink(from);
+  }
+  return path.relative(home, to);
+}

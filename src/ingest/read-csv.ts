@@ -1,0 +1,118 @@
+import { parse } from 'csv-parse';
+import { parse as parseSync } from 'csv-parse/sync';
+import { Readable } from 'node:stream';
+import { recogniseHeader, type HeaderMap } from './headers.ts';
+
+/** The longest record we buffer: a wrong delimiter or an open quote must not swallow a file. */
+export const MAX_RECORD_BYTES = 1024 * 1024;
+/** Title rows a partner may put above the header. */
+export const MAX_TITLE_ROWS = 5;
+const DELIMITERS = [',', ';', '\t'] as const;
+
+export interface SheetRow {
+  /** Row number as a spreadsheet shows it (1-based, header counted). */
+  row: number;
+  cells: string[];
+}
+
+export interface CsvSheet {
+  delimiter: string;
+  header: string[];
+  headerRow: number;
+  map: HeaderMap;
+  rows: SheetRow[];
+}
+
+export type CsvResult = { ok: true; sheet: CsvSheet } | { ok: false; code: 'FILE_MALFORMED' | 'FILE_HEADER'; message: string };
+
+const baseOptions = {
+  record_delimiter: ['\r\n', '\n', '\r'],
+  max_record_size: MAX_RECORD_BYTES,
+  relax_quotes: false,
+  relax_column_count: false,
+  // Blank lines stay records so row numbers match what a spreadsheet shows; they are skipped below.
+  skip_empty_lines: false,
+};
+
+/** Reads a decoded CSV text: finds the delimiter and the header row, then every data row. */
+export async function readCsv(text: string): Promise<CsvResult> {
+  let body = text;
+  let forced: string | null = null;
+  const sep = /^sep=(.)\r?\n/i.exec(text);
+  if (sep) {
+    forced = sep[1] as string;
+    body = text.slice(sep[0].length);
+  }
+  const found = findHeader(body, forced ? [forced] : DELIMITERS);
+  if (!found) {
+    return {
+      ok: false,
+      code: 'FILE_HEADER',
+      message: 'no header row we recognise in the first rows: the first row should name the columns (for example External ID, Customer name)',
+    };
+  }
+  const rows: SheetRow[] = [];
+  const parser = Readable.from([body]).pipe(
+    parse({ ...baseOptions, delimiter: found.delimiter, info: true, relax_column_count: true }),
+  );
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { records: number; lines: number } }>) {
+      if (info.records <= found.headerIndex + 1) continue;
+      if (record.every((c) => c.trim() === '')) continue;
+      if (record.length !== found.header.length) {
+        return {
+          ok: false,
+          code: 'FILE_MALFORMED',
+          message: `line ${info.lines} has ${record.length} fields where the header has ${found.header.length}: check for a stray delimiter or quote`,
+        };
+      }
+      rows.push({ row: info.records, cells: record });
+    }
+  } catch (err) {
+    return { ok: false, code: 'FILE_MALFORMED', message: describeCsvError(err) };
+  }
+  return {
+    ok: true,
+    sheet: { delimiter: found.delimiter, header: found.header, headerRow: found.headerIndex + 1, map: found.map, rows },
+  };
+}
+
+interface FoundHeader {
+  delimiter: string;
+  header: string[];
+  headerIndex: number;
+  map: HeaderMap;
+}
+
+function findHeader(body: string, delimiters: readonly string[]): FoundHeader | null {
+  let best: FoundHeader | null = null;
+  for (const delimiter of delimiters) {
+    let records: string[][];
+    try {
+      records = parseSync(body, { ...baseOptions, delimiter, to_line: MAX_TITLE_ROWS + 1, relax_column_count: true }) as string[][];
+    } catch {
+      continue;
+    }
+    records.forEach((cells, index) => {
+      const map = recogniseHeader(cells);
+      if (map && map.matched > (best?.map.matched ?? 0)) best = { delimiter, header: cells, headerIndex: index, map };
+    });
+  }
+  return best;
+}
+
+function describeCsvError(err: unknown): string {
+  const e = err as { code?: string; lines?: number; message?: string };
+  const where = e.lines ? `line ${e.lines}: ` : '';
+  switch (e.code) {
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return `${where}a quoted field is never closed: the file may be cut short or have a stray "`;
+    case 'CSV_INVALID_CLOSING_QUOTE':
+    case 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE':
+      return `${where}characters follow a closing quote: a " inside a field must be doubled ("")`;
+    case 'CSV_MAX_RECORD_SIZE':
+      return `${where}a record is longer than ${MAX_RECORD_BYTES} bytes: an unclosed quote or wrong delimiter`;
+    default:
+      return `${where}${e.message ?? String(err)}`;
+  }
+}

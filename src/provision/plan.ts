@@ -1,0 +1,161 @@
+import { hashDesired, type CustomerDesired, type SubscriberDesired } from '../rules/index.ts';
+import type { ChangeAction, ChangeEntity, CustomerRow, NewChange, SubscriberRow } from '../store/index.ts';
+import type { CustomerBody, CustomerUpdateBody, SubscriberBody } from '../webex/index.ts';
+
+/** Customer statuses under which Webex accepts subscribers (domain §3). */
+export const READY_FOR_SUBSCRIBERS: ReadonlySet<string> = new Set(['provisioned', 'provisioned_with_errors']);
+
+export interface PlanInput {
+  partner: string;
+  runId: string;
+  customers: CustomerRow[];
+  subscribers: SubscriberRow[];
+  /** Entities with a change still open in the outbox: they are followed, not planned again. */
+  openCustomers: ReadonlySet<number>;
+  openSubscribers: ReadonlySet<number>;
+}
+
+export interface EntityPlan {
+  changes: NewChange[];
+  unchanged: number;
+  /** Already in the outbox from an earlier run. */
+  inFlight: number;
+  /** Subscribers whose customer is not provisioned yet. */
+  waiting: number;
+}
+
+export interface ProvisioningPlan {
+  customers: EntityPlan;
+  subscribers: EntityPlan;
+}
+
+/** Desired state against what the ledger knows of Webex → the changes to make. Pure. */
+export function planProvisioning(input: PlanInput): ProvisioningPlan {
+  const customers: EntityPlan = { changes: [], unchanged: 0, inFlight: 0, waiting: 0 };
+  const byExternalId = new Map(input.customers.map((c) => [c.externalId, c]));
+  for (const c of input.customers) {
+    if (input.openCustomers.has(c.id)) {
+      customers.inFlight += 1;
+      continue;
+    }
+    const action = customerAction(c);
+    if (!action) {
+      customers.unchanged += 1;
+      continue;
+    }
+    const desired = c.desired as CustomerDesired;
+    const payload = action === 'create' ? customerCreateBody(desired) : action === 'update' ? customerUpdateBody(desired) : {};
+    customers.changes.push(change(input, 'customer', c.id, c.externalId, action, c.desiredHash, payload, c.sourceRowId));
+  }
+
+  const subscribers: EntityPlan = { changes: [], unchanged: 0, inFlight: 0, waiting: 0 };
+  for (const s of input.subscribers) {
+    if (input.openSubscribers.has(s.id)) {
+      subscribers.inFlight += 1;
+      continue;
+    }
+    const action = subscriberAction(s);
+    if (!action) {
+      subscribers.unchanged += 1;
+      continue;
+    }
+    const customer = byExternalId.get(s.customerExternalId);
+    const desired = s.desired as SubscriberDesired;
+    if (action === 'create') {
+      if (!customer?.webexId || !READY_FOR_SUBSCRIBERS.has(customer.webexStatus ?? '')) {
+        subscribers.waiting += 1; // Webex refuses subscribers of a customer that is not provisioned
+        continue;
+      }
+      const payload = subscriberCreateBody(desired, customer.webexId);
+      subscribers.changes.push(change(input, 'subscriber', s.id, `${s.customerExternalId}/${s.email}`, action, s.desiredHash, payload, s.sourceRowId));
+    } else {
+      const payload = action === 'update' ? { packages: [desired.package] } : {};
+      subscribers.changes.push(change(input, 'subscriber', s.id, `${s.customerExternalId}/${s.email}`, action, s.desiredHash, payload, s.sourceRowId));
+    }
+  }
+  return { customers, subscribers };
+}
+
+function customerAction(c: CustomerRow): ChangeAction | null {
+  if (c.desiredAction === 'delete') return c.webexId ? 'delete' : null;
+  if (!c.webexId) return 'create';
+  return c.appliedHash === c.desiredHash ? null : 'update';
+}
+
+function subscriberAction(s: SubscriberRow): ChangeAction | null {
+  if (s.desiredAction === 'delete') return s.webexId ? 'delete' : null;
+  if (!s.webexId) return 'create';
+  return s.appliedHash === s.desiredHash ? null : 'update';
+}
+
+/** The idempotency key: one per partner, entity, key, action and desired state. */
+export function idempotencyKey(partner: string, entity: ChangeEntity, key: string, action: ChangeAction, desiredHash: string): string {
+  return `${partner}:${entity}:${hashDesired(key).slice(0, 24)}:${action}:${desiredHash.slice(0, 32)}`;
+}
+
+function change(
+  input: PlanInput,
+  entity: ChangeEntity,
+  entityId: number,
+  key: string,
+  action: ChangeAction,
+  desiredHash: string,
+  payload: unknown,
+  sourceRowId: number | null,
+): NewChange {
+  return {
+    partner: input.partner,
+    entity,
+    entityId,
+    entityKey: key,
+    action,
+    idempotencyKey: idempotencyKey(input.partner, entity, key, action, desiredHash),
+    desiredHash,
+    payload,
+    sourceRowId,
+    runId: input.runId,
+  };
+}
+
+/** POST /wholesale/customers body for a desired customer. */
+export function customerCreateBody(d: CustomerDesired): CustomerBody {
+  const body: CustomerBody = {
+    provisioningId: d.provisioningId,
+    packages: d.packages,
+    externalId: d.externalId,
+    address: d.address,
+    ...(d.orgId ? { orgId: d.orgId } : { customerInfo: { name: d.name, primaryEmail: d.primaryEmail, ...(d.language ? { language: d.language } : {}) } }),
+  };
+  const params = provisioningParameters(d);
+  if (params) body.provisioningParameters = params;
+  return body;
+}
+
+/** PUT body: the whole package list (PUT replaces it) with limits and address. */
+export function customerUpdateBody(d: CustomerDesired): CustomerUpdateBody {
+  const body: CustomerUpdateBody = { packages: d.packages, externalId: d.externalId, address: d.address };
+  const params = provisioningParameters(d);
+  if (params) body.provisioningParameters = params;
+  return body;
+}
+
+function provisioningParameters(d: CustomerDesired): CustomerBody['provisioningParameters'] | undefined {
+  const params: NonNullable<CustomerBody['provisioningParameters']> = {};
+  if (Object.keys(d.limits).length > 0) params.packages = { limits: d.limits };
+  if (d.location?.timezone && d.location.language) {
+    params.calling = { location: { name: d.location.name, address: d.address, timezone: d.location.timezone, language: d.location.language } };
+  }
+  if (d.meetingsTimezone) params.meetings = { timezone: d.meetingsTimezone };
+  return Object.keys(params).length > 0 ? params : undefined;
+}
+
+/** POST /wholesale/subscribers body. */
+export function subscriberCreateBody(d: SubscriberDesired, webexCustomerId: string): SubscriberBody {
+  const p: SubscriberBody['provisioningParameters'] = {};
+  if (d.firstName) p.firstName = d.firstName;
+  if (d.lastName) p.lastName = d.lastName;
+  if (d.phoneNumber) p.primaryPhoneNumber = d.phoneNumber;
+  if (d.extension) p.extension = d.extension;
+  if (d.locationId) p.locationId = d.locationId;
+  return { customerId: webexCustomerId, email: d.email, packages: [d.package], provisioningParameters: p };
+}

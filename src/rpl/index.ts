@@ -1,0 +1,1 @@
+export { readRplCounts, RPL_OVERDUE_MS } from './counts.ts';

@@ -1,0 +1,169 @@
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import type { Clock } from '../clock/index.ts';
+import type { Config } from '../config/index.ts';
+import type { Logger } from '../log/index.ts';
+import { writeReportsIndex, writeRunReports } from '../reports/index.ts';
+import { decideOutcome, type JobName, type Summary } from '../reports/summary.ts';
+import { readRplCounts } from '../rpl/index.ts';
+import { acquireLease, finishRun, insertRun, listRuns, releaseLease, renewLease, type Db, type LeaseHolder } from '../store/index.ts';
+import { newTally, type RunContext } from './context.ts';
+
+/** The one lock every pipeline run takes: runs never overlap on a ledger. */
+export const PIPELINE_LOCK = 'pipeline';
+
+/** Another run holds the lock: nothing was done (exit 75). */
+export class LockHeldError extends Error {
+  override readonly name = 'LockHeldError';
+  constructor(readonly holder: LeaseHolder) {
+    super(`another run (id ${holder.owner}) holds the lock since ${holder.acquiredAt} (pid ${holder.pid} on ${holder.host}; it expires at ${holder.expiresAt} unless renewed)`);
+  }
+}
+
+/** What every run shares: configuration, database, clock and the process logger. */
+export interface App {
+  config: Config;
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+}
+
+export interface JobOptions {
+  job: JobName;
+  dryRun: boolean;
+  partner: string | null;
+  /** Aborted by SIGTERM/SIGINT. */
+  signal: AbortSignal;
+}
+
+/** A run id that sorts by start time and is safe as a folder name. */
+export function makeRunId(at: Date, job: JobName): string {
+  const stamp = at.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return `${stamp}-${job}-${randomBytes(3).toString('hex')}`;
+}
+
+/**
+ * Runs one job as a recorded run: takes the lock, records the run, calls `body`, writes the
+ * reports, records the end and releases the lock. Throws LockHeldError before touching anything.
+ */
+export async function runJob(app: App, opts: JobOptions, body: (ctx: RunContext) => Promise<void>): Promise<Summary> {
+  const { config, db, clock } = app;
+  const startedAt = clock.now();
+  const runId = makeRunId(startedAt, opts.job);
+  const ttlMs = config.lock.leaseSeconds * 1000;
+  const lease = { name: PIPELINE_LOCK, owner: runId, host: os.hostname(), pid: process.pid, ttlMs };
+  // Leases use the wall clock, never RTM_NOW: a moved clock must not free or freeze a lock.
+  const got = await acquireLease(db, { ...lease, now: new Date(), isHolderDead });
+  if (!got.acquired) throw new LockHeldError(got.holder);
+
+  const log = app.logger.child({ runId, job: opts.job, ...(opts.partner ? { partner: opts.partner } : {}) });
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(opts.signal.reason);
+  opts.signal.addEventListener('abort', onAbort, { once: true });
+  const heartbeat = setInterval(() => {
+    renewLease(db, PIPELINE_LOCK, runId, new Date(), ttlMs)
+      .then((held) => {
+        if (!held) {
+          log.error('the run lost its lock (lease expired and taken over): stopping');
+          controller.abort(new Error('lease lost'));
+        }
+      })
+      .catch((err: unknown) => log.warn(`could not renew the lock: ${(err as Error).message}`));
+  }, Math.max(1000, ttlMs / 3));
+  heartbeat.unref();
+
+  const ctx: RunContext = {
+    runId,
+    job: opts.job,
+    config,
+    db,
+    clock,
+    log,
+    dryRun: opts.dryRun,
+    partnerFilter: opts.partner,
+    signal: controller.signal,
+    tally: newTally(),
+  };
+  let error: string | null = null;
+  try {
+    await insertRun(db, { id: runId, job: opts.job, dryRun: opts.dryRun, partnerFilter: opts.partner, startedAt: startedAt.toISOString(), host: lease.host, pid: lease.pid });
+    log.info(`run ${runId} started${opts.dryRun ? ' (dry run)' : ''}`);
+    await body(ctx);
+    if (controller.signal.aborted) ctx.tally.notes.push('the run was interrupted before it finished; the next run continues where it stopped.');
+    ctx.tally.rpl = await readRplCounts(db, opts.partner, clock.now(), startedAt.toISOString());
+  } catch (err) {
+    error = (err as Error).message || String(err);
+    log.error(`run failed: ${error}`, { error: err });
+  }
+  try {
+    const summary = buildSummary(ctx, startedAt, clock.now(), error);
+    await writeRunReports(summary.reportDir, { summary, issues: ctx.tally.issues, locale: config.reportLocale });
+    await finishRun(db, runId, {
+      status: summary.status,
+      exitCode: summary.exitCode,
+      finishedAt: summary.finishedAt,
+      counts: { files: summary.files.length, rows: summary.rows, customers: summary.customers, subscribers: summary.subscribers, rpl: summary.rpl },
+      reportDir: summary.reportDir,
+      error,
+    });
+    await writeReportsIndex(path.join(config.home, 'reports'), (await listRuns(db, 200)).map(toListEntry), config.reportLocale);
+    log.info(`run ${runId} ${summary.status}`, {
+      event: 'run.summary',
+      exitCode: summary.exitCode,
+      rows: summary.rows,
+      customers: summary.customers,
+      subscribers: summary.subscribers,
+      rpl: summary.rpl,
+      issueCounts: summary.issueCounts,
+    });
+    return summary;
+  } finally {
+    clearInterval(heartbeat);
+    opts.signal.removeEventListener('abort', onAbort);
+    await releaseLease(db, PIPELINE_LOCK, runId);
+  }
+}
+
+function buildSummary(ctx: RunContext, startedAt: Date, finishedAt: Date, error: string | null): Summary {
+  const t = ctx.tally;
+  const issueCounts: Record<string, number> = {};
+  for (const i of t.issues) issueCounts[i.code] = (issueCounts[i.code] ?? 0) + 1;
+  for (const f of t.files) if (f.status === 'duplicate' && f.code) issueCounts[f.code] = (issueCounts[f.code] ?? 0) + 1;
+  const outcome = decideOutcome({ files: t.files, rows: t.rows, customers: t.customers, subscribers: t.subscribers }, error !== null);
+  return {
+    runId: ctx.runId,
+    job: ctx.job,
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    status: outcome.status,
+    exitCode: outcome.exitCode,
+    dryRun: ctx.dryRun,
+    reportDir: path.join(ctx.config.home, 'reports', ctx.runId),
+    files: t.files,
+    rows: t.rows,
+    customers: t.customers,
+    subscribers: t.subscribers,
+    rpl: t.rpl,
+    reconcile: t.reconcile,
+    issueCounts,
+    notes: t.notes,
+    plan: t.plan,
+    error,
+  };
+}
+
+function toListEntry(r: Awaited<ReturnType<typeof listRuns>>[number]) {
+  return { runId: r.id, job: r.job, startedAt: r.startedAt, finishedAt: r.finishedAt, status: r.status, exitCode: r.exitCode, dryRun: r.dryRun };
+}
+
+/** A holder on this host whose process is gone crashed: its lock need not wait for expiry. */
+function isHolderDead(holder: LeaseHolder): boolean {
+  if (holder.host !== os.hostname() || holder.pid === process.pid) return false;
+  try {
+    process.kill(holder.pid, 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}

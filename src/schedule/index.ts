@@ -1,0 +1,1 @@
+export { runScheduler } from './scheduler.ts';

@@ -1,0 +1,40 @@
+export { openDb, migrateDb, knexSettings, SQLITE_BUSY_TIMEOUT_MS } from './db.ts';
+export type { Db, Tx, DbOptions } from './db.ts';
+export { acquireLease, renewLease, releaseLease, readLease } from './leases.ts';
+export type { LeaseClaim, LeaseHolder, LeaseResult } from './leases.ts';
+export { insertRun, finishRun, listRuns, readRun } from './runs.ts';
+export type { RunRecord } from './runs.ts';
+export {
+  ensurePartner,
+  findProcessedFile,
+  recordFile,
+  setStoredPath,
+  stageFile,
+  knownCustomerIds,
+  INSERT_CHUNK,
+} from './staging.ts';
+export type { FileRecord, StagedIssue, StagedRow } from './staging.ts';
+export {
+  loadCustomers,
+  loadSubscribers,
+  updateWebexState,
+  setRowResult,
+  readRowSource,
+  openRplCheck,
+  observeRplStatus,
+  countOpenRplChecks,
+  countClearedRplChecks,
+  countRplCandidates,
+} from './ledger.ts';
+export type { CustomerRow, SubscriberRow, WebexStatePatch } from './ledger.ts';
+export {
+  enqueueChanges,
+  openChangeEntities,
+  claimChanges,
+  listAwaiting,
+  recordChange,
+  finishAwaiting,
+  countChangesByStatus,
+  OPEN_STATUSES,
+} from './outbox.ts';
+export type { Change, ChangeAction, ChangeEntity, ChangeOutcome, ChangePatch, ChangeStatus, NewChange } from './outbox.ts';

@@ -1,0 +1,262 @@
+import { randomUUID } from 'node:crypto';
+import pLimit, { type LimitFunction } from 'p-limit';
+import { AuthError, OutcomeUnknownError, PermanentError, RateLimitedError, TransientError, WebexCallError, type FailureInfo } from './errors.ts';
+import type { Accepted, CustomerQuery, SubscriberQuery, WebexPort } from './port.ts';
+import { RateLimiter } from './rate-limiter.ts';
+import type { CustomerBody, CustomerUpdateBody, SubscriberBody, WebexCustomer, WebexSubscriber } from './types.ts';
+
+/** Shared by every client of a run: how many retries the run may still spend. */
+export interface RetryBudget {
+  remaining: number;
+}
+
+export interface HttpClientOptions {
+  baseUrl: string;
+  token: string;
+  subPartnerOrgId?: string | null;
+  timeoutMs: number;
+  concurrency: number;
+  limiter: RateLimiter;
+  budget: RetryBudget;
+  /** Attempts for one call before it fails (429s and transient errors together). */
+  maxAttempts?: number;
+  /** First backoff step; doubled per attempt, full jitter. */
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  /** Prefix of the TrackingID we send, so support can find our requests. */
+  trackingPrefix?: string;
+  random?: () => number;
+}
+
+interface Answer {
+  status: number;
+  headers: Headers;
+  body: unknown;
+  trackingId: string | null;
+}
+
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/** The Wholesale API over HTTP: paced per token, concurrency-capped, errors typed by what to do next. */
+export class HttpWebexClient implements WebexPort {
+  private readonly base: URL;
+  private readonly limit: LimitFunction;
+  private readonly opts: Required<Omit<HttpClientOptions, 'subPartnerOrgId'>> & { subPartnerOrgId: string | null };
+
+  constructor(opts: HttpClientOptions) {
+    this.base = new URL(opts.baseUrl.endsWith('/') ? opts.baseUrl : `${opts.baseUrl}/`);
+    this.limit = pLimit(opts.concurrency);
+    this.opts = {
+      maxAttempts: 6,
+      backoffBaseMs: 250,
+      backoffMaxMs: 30_000,
+      trackingPrefix: 'RTMBATCH',
+      random: Math.random,
+      ...opts,
+      subPartnerOrgId: opts.subPartnerOrgId ?? null,
+    };
+  }
+
+  async listCustomers(query: CustomerQuery = {}): Promise<WebexCustomer[]> {
+    return this.listAll<WebexCustomer>('wholesale/customers', { ...query, max: '100' });
+  }
+
+  async getCustomer(id: string): Promise<WebexCustomer | null> {
+    return this.getOrNull<WebexCustomer>(`wholesale/customers/${encodeURIComponent(id)}`);
+  }
+
+  async createCustomer(body: CustomerBody): Promise<Accepted> {
+    const answer = await this.call('POST', 'wholesale/customers', { body });
+    return { id: idFromLocation(answer), trackingId: answer.trackingId };
+  }
+
+  async updateCustomer(id: string, body: CustomerUpdateBody): Promise<Accepted> {
+    const answer = await this.call('PUT', `wholesale/customers/${encodeURIComponent(id)}`, { body });
+    return { id, trackingId: answer.trackingId };
+  }
+
+  async deleteCustomer(id: string): Promise<Accepted> {
+    const answer = await this.call('DELETE', `wholesale/customers/${encodeURIComponent(id)}`, {});
+    return { id, trackingId: answer.trackingId };
+  }
+
+  async listSubscribers(query: SubscriberQuery = {}): Promise<WebexSubscriber[]> {
+    return this.listAll<WebexSubscriber>('wholesale/subscribers', { ...query, max: '100' });
+  }
+
+  async getSubscriber(id: string): Promise<WebexSubscriber | null> {
+    return this.getOrNull<WebexSubscriber>(`wholesale/subscribers/${encodeURIComponent(id)}`);
+  }
+
+  async createSubscriber(body: SubscriberBody): Promise<WebexSubscriber & { trackingId: string | null }> {
+    const answer = await this.call('POST', 'wholesale/subscribers', { body });
+    return { ...(answer.body as WebexSubscriber), trackingId: answer.trackingId };
+  }
+
+  async updateSubscriber(id: string, body: Pick<SubscriberBody, 'packages'>): Promise<Accepted> {
+    const answer = await this.call('PUT', `wholesale/subscribers/${encodeURIComponent(id)}`, { body });
+    return { id, trackingId: answer.trackingId };
+  }
+
+  async deleteSubscriber(id: string): Promise<Accepted> {
+    const answer = await this.call('DELETE', `wholesale/subscribers/${encodeURIComponent(id)}`, {});
+    return { id, trackingId: answer.trackingId };
+  }
+
+  private async getOrNull<T>(path: string): Promise<T | null> {
+    try {
+      return (await this.call('GET', path, {})).body as T;
+    } catch (err) {
+      if (err instanceof PermanentError && err.info.status === 404) return null;
+      throw err;
+    }
+  }
+
+  /** Follows `Link: <…>; rel="next"` to the last page. */
+  private async listAll<T>(path: string, query: Record<string, string | undefined>): Promise<T[]> {
+    const items: T[] = [];
+    let url: URL | null = this.url(path, query);
+    while (url) {
+      const answer = await this.call('GET', url, {});
+      items.push(...((answer.body as { items?: T[] }).items ?? []));
+      url = nextLink(answer.headers.get('link'), this.base);
+    }
+    return items;
+  }
+
+  private url(path: string, query: Record<string, string | undefined> = {}): URL {
+    const url = new URL(path, this.base);
+    for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') url.searchParams.set(k, v);
+    if (this.opts.subPartnerOrgId) url.searchParams.set('onBehalfOfSubPartnerOrgId', this.opts.subPartnerOrgId);
+    return url;
+  }
+
+  /** One logical call: paced, retried while that is safe, then typed. */
+  private async call(method: Method, target: string | URL, { body }: { body?: unknown }): Promise<Answer> {
+    const url = typeof target === 'string' ? this.url(target) : target;
+    // A create is not idempotent: after an unknown outcome only a lookup may decide (domain §3).
+    const resendable = method !== 'POST';
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.limit(() => this.send(method, url, body, resendable));
+      } catch (err) {
+        const retry = this.retryDelay(err, attempt, resendable);
+        if (retry === null) throw err;
+        await new Promise((r) => setTimeout(r, retry));
+      }
+    }
+  }
+
+  private retryDelay(err: unknown, attempt: number, resendable: boolean): number | null {
+    if (attempt >= this.opts.maxAttempts || this.opts.budget.remaining <= 0) return null;
+    if (err instanceof RateLimitedError) {
+      this.opts.budget.remaining -= 1;
+      return 0; // the limiter already holds every request of this token for Retry-After
+    }
+    if (err instanceof TransientError && resendable) {
+      this.opts.budget.remaining -= 1;
+      const cap = Math.min(this.opts.backoffMaxMs, this.opts.backoffBaseMs * 2 ** (attempt - 1));
+      return Math.round(this.opts.random() * cap); // full jitter
+    }
+    return null;
+  }
+
+  private async send(method: Method, url: URL, body: unknown, resendable: boolean): Promise<Answer> {
+    await this.opts.limiter.take();
+    const trackingSent = `${this.opts.trackingPrefix}_${randomUUID()}`;
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        method,
+        headers: {
+          authorization: `Bearer ${this.opts.token}`,
+          accept: 'application/json',
+          trackingid: trackingSent,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: AbortSignal.timeout(this.opts.timeoutMs),
+        redirect: 'error',
+      });
+    } catch (err) {
+      const info: FailureInfo = { status: null, trackingId: trackingSent, description: describeNetworkError(err) };
+      throw resendable ? new TransientError(info.description, info) : new OutcomeUnknownError(info.description, info);
+    }
+    let parsed: unknown = null;
+    let text = '';
+    try {
+      text = await res.text();
+      parsed = text ? (JSON.parse(text) as unknown) : null;
+    } catch (err) {
+      if (res.ok || !text) {
+        const info: FailureInfo = { status: res.status, trackingId: trackingSent, description: `answer cut off or not JSON: ${describeNetworkError(err)}` };
+        throw resendable ? new TransientError(info.description, info) : new OutcomeUnknownError(info.description, info);
+      }
+    }
+    const trackingId = res.headers.get('trackingid') ?? (parsed as { trackingId?: string } | null)?.trackingId ?? trackingSent;
+    if (res.ok) return { status: res.status, headers: res.headers, body: parsed, trackingId };
+    throw classify(res, parsed, trackingId, resendable, this.opts.limiter);
+  }
+}
+
+function classify(res: Response, body: unknown, trackingId: string, resendable: boolean, limiter: RateLimiter): WebexCallError {
+  const err = body as { message?: string; errors?: { description?: string; errorCode?: number }[] } | null;
+  const first = err?.errors?.[0];
+  const info: FailureInfo = {
+    status: res.status,
+    trackingId,
+    errorCode: first?.errorCode,
+    description: first?.description ?? err?.message ?? res.statusText,
+  };
+  if (res.status === 429 || res.status === 423) {
+    const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'), Date.now());
+    limiter.throttled(retryAfterMs ?? 1000);
+    return new RateLimitedError(info, retryAfterMs);
+  }
+  if (res.status === 401 || res.status === 403) return new AuthError(`Webex refused the token (HTTP ${res.status}): ${info.description}`, info);
+  if (res.status >= 500) {
+    const message = `Webex answered HTTP ${res.status}: ${info.description}`;
+    return resendable ? new TransientError(message, info) : new OutcomeUnknownError(message, info);
+  }
+  return new PermanentError(`Webex refused the request (HTTP ${res.status}): ${info.description}`, info);
+}
+
+/** Retry-After as seconds or an HTTP date; null for anything else (Webex has sent `rand(30),add(30)`). */
+export function parseRetryAfter(value: string | null, nowMs: number): number | null {
+  if (!value) return null;
+  const v = value.trim();
+  if (/^\d{1,6}$/.test(v)) return Number(v) * 1000;
+  if (/^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(v)) {
+    const at = Date.parse(v);
+    if (!Number.isNaN(at)) return Math.max(0, at - nowMs);
+  }
+  return null;
+}
+
+/** The next page of a `Link` header, only on the API's own origin (the token never goes elsewhere). */
+export function nextLink(header: string | null, base: URL): URL | null {
+  if (!header) return null;
+  for (const part of header.split(',')) {
+    const m = /<([^>]+)>\s*;\s*rel="?next"?/i.exec(part);
+    if (!m) continue;
+    const url = new URL(m[1] as string, base);
+    return url.origin === base.origin ? url : null;
+  }
+  return null;
+}
+
+function idFromLocation(answer: Answer): string {
+  const location = answer.headers.get('location') ?? (answer.body as { url?: string } | null)?.url ?? '';
+  const id = decodeURIComponent(location.replace(/\/+$/, '').split('/').pop() ?? '');
+  if (!id) {
+    const info: FailureInfo = { status: answer.status, trackingId: answer.trackingId, description: 'accepted without a Location header' };
+    throw new OutcomeUnknownError(info.description, info);
+  }
+  return id;
+}
+
+function describeNetworkError(err: unknown): string {
+  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (e.name === 'TimeoutError') return 'no answer before the timeout';
+  return e.cause?.code ?? e.cause?.message ?? e.message ?? String(err);
+}

@@ -1,0 +1,8 @@
+export { HttpWebexClient, parseRetryAfter, nextLink } from './http-client.ts';
+export type { HttpClientOptions, RetryBudget } from './http-client.ts';
+export { RateLimiter } from './rate-limiter.ts';
+export * from './errors.ts';
+export type * from './port.ts';
+export { openWebexTargets, simulatorStateFile } from './targets.ts';
+export type { WebexTargets, PortResult } from './targets.ts';
+export * from './types.ts';

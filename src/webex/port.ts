@@ -1,0 +1,40 @@
+import type {
+  CustomerBody,
+  CustomerUpdateBody,
+  SubscriberBody,
+  WebexCustomer,
+  WebexSubscriber,
+} from './types.ts';
+
+export interface CustomerQuery {
+  externalId?: string;
+  orgId?: string;
+  status?: string;
+}
+
+export interface SubscriberQuery {
+  customerId?: string;
+  email?: string;
+  externalCustomerId?: string;
+  status?: string;
+}
+
+/** What one create/update/delete answered. */
+export interface Accepted {
+  id: string;
+  trackingId: string | null;
+}
+
+/** The calls rtm-batch makes to Webex for one partner; the HTTP client, the simulator's fakes and test doubles satisfy it. */
+export interface WebexPort {
+  listCustomers(query?: CustomerQuery): Promise<WebexCustomer[]>;
+  getCustomer(id: string): Promise<WebexCustomer | null>;
+  createCustomer(body: CustomerBody): Promise<Accepted>;
+  updateCustomer(id: string, body: CustomerUpdateBody): Promise<Accepted>;
+  deleteCustomer(id: string): Promise<Accepted>;
+  listSubscribers(query?: SubscriberQuery): Promise<WebexSubscriber[]>;
+  getSubscriber(id: string): Promise<WebexSubscriber | null>;
+  createSubscriber(body: SubscriberBody): Promise<WebexSubscriber & { trackingId: string | null }>;
+  updateSubscriber(id: string, body: Pick<SubscriberBody, 'packages'>): Promise<Accepted>;
+  deleteSubscriber(id: string): Promise<Accepted>;
+}

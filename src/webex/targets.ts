@@ -1,0 +1,75 @@
+import path from 'node:path';
+import type { Clock } from '../clock/index.ts';
+import { partnerConfig, type Config } from '../config/index.ts';
+import { HttpWebexClient, type RetryBudget } from './http-client.ts';
+import type { WebexPort } from './port.ts';
+import { RateLimiter } from './rate-limiter.ts';
+import { startSimulator, type RunningSimulator } from './simulator/index.ts';
+
+/** Token the embedded simulator is called with; it accepts any bearer token. */
+const EMBEDDED_TOKEN = 'embedded-simulator';
+
+export type PortResult = { port: WebexPort; error?: undefined } | { port?: undefined; error: string };
+
+/** The Webex each partner talks to for one run, and how to let go of it. */
+export interface WebexTargets {
+  portFor(partner: string): PortResult;
+  /** Where requests go, for the log (never with a token). */
+  describe(): string;
+  close(): Promise<void>;
+}
+
+/** Embedded simulator state lives here, so consecutive runs see the same Webex. */
+export const simulatorStateFile = (home: string) => path.join(home, 'var', 'simulator', 'state.json');
+
+/** Builds one client per partner: the real API where a base URL is set, else the embedded simulator. */
+export async function openWebexTargets(config: Config, clock: Clock, env: NodeJS.ProcessEnv): Promise<WebexTargets> {
+  let simulator: RunningSimulator | null = null;
+  const embeddedNeeded = !config.webex.baseUrl || Object.values(config.partners).some((p) => p.webex.baseUrl === null);
+  if (embeddedNeeded) {
+    simulator = await startSimulator({ config: config.simulator, clock, stateFile: simulatorStateFile(config.home), port: 0 });
+  }
+  const budget: RetryBudget = { remaining: config.webex.retryBudget };
+  const limiters = new Map<string, RateLimiter>();
+  const clients = new Map<string, WebexPort>();
+  // One limiter per token: the server limits tokens, and partners may share one.
+  const limiterFor = (token: string) => {
+    let limiter = limiters.get(token);
+    if (!limiter) {
+      limiter = new RateLimiter({ requestsPerSecond: config.webex.requestsPerSecond });
+      limiters.set(token, limiter);
+    }
+    return limiter;
+  };
+  return {
+    portFor(partner) {
+      const cached = clients.get(partner);
+      if (cached) return { port: cached };
+      const settings = partnerConfig(config, partner);
+      const baseUrl = settings.webex.baseUrl === undefined ? config.webex.baseUrl : settings.webex.baseUrl;
+      let token = EMBEDDED_TOKEN;
+      if (baseUrl) {
+        const name = settings.webex.tokenEnv;
+        const value = name ? env[name] : undefined;
+        if (!value) return { error: `partner ${partner}: no Webex token: set the environment variable ${name ?? '(partners.<id>.webex.tokenEnv)'}` };
+        token = value;
+      }
+      const url = baseUrl ?? (simulator as RunningSimulator).url;
+      const port = new HttpWebexClient({
+        baseUrl: url,
+        token,
+        subPartnerOrgId: settings.webex.subPartnerOrgId ?? null,
+        timeoutMs: config.webex.timeoutMs,
+        concurrency: config.webex.concurrency,
+        limiter: limiterFor(token),
+        budget,
+      });
+      clients.set(partner, port);
+      return { port };
+    },
+    describe: () => (simulator ? `embedded simulator at ${simulator.url}` : (config.webex.baseUrl ?? 'per-partner base URLs')),
+    close: async () => {
+      await simulator?.close();
+    },
+  };
+}
