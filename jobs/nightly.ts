@@ -1,12 +1,17 @@
+import { seedDemoInbox } from '../src/cli/demo.ts';
 import { runImport } from '../src/ingest/index.ts';
 import { runProvision } from '../src/provision/index.ts';
 import type { Summary } from '../src/reports/index.ts';
 import { runJob, type App, type JobOptions } from '../src/runs/index.ts';
 import { openWebexTargets } from '../src/webex/index.ts';
 
-/** `rtm-batch nightly`: import, then provision, as one run under one lock. */
-export async function nightlyJob(app: App, opts: Omit<JobOptions, 'job'>, env: NodeJS.ProcessEnv): Promise<Summary> {
+/** `rtm-batch nightly`: import, then provision, as one run under one lock; `demo` first drops the sample sheets. */
+export async function nightlyJob(app: App, opts: Omit<JobOptions, 'job'> & { demo?: boolean }, env: NodeJS.ProcessEnv): Promise<Summary> {
   return runJob(app, { ...opts, job: 'nightly' }, async (ctx) => {
+    if (opts.demo && !ctx.dryRun) {
+      const dropped = await seedDemoInbox(app.config.home, app.config.inbox.stableSeconds);
+      ctx.log.info(`demo: dropped ${dropped.length} sample sheet(s) into ${app.config.home}/inbox`);
+    }
     await runImport(ctx);
     if (ctx.signal.aborted) return;
     const targets = await openWebexTargets(app.config, app.clock, env);

@@ -8,7 +8,6 @@ import { LockHeldError, makeRunId, type App, type JobOptions } from '../runs/ind
 import { startSimulator } from '../webex/simulator/index.ts';
 import { simulatorStateFile } from '../webex/index.ts';
 import { closeApp, openApp } from './app.ts';
-import { seedDemoInbox } from './demo.ts';
 import { NotBuiltError, UsageError } from './errors.ts';
 import { readStatus, renderStatus } from './status.ts';
 import { runScheduler } from '../schedule/index.ts';
@@ -31,7 +30,7 @@ interface GlobalOptions {
   partner?: string;
 }
 
-type JobFn = (app: App, opts: Omit<JobOptions, 'job'>, env: NodeJS.ProcessEnv) => Promise<Summary>;
+type JobFn = (app: App, opts: Omit<JobOptions, 'job'> & { demo: boolean }, env: NodeJS.ProcessEnv) => Promise<Summary>;
 
 /** Runs the command line; resolves to the process exit code. One catch here maps errors to codes. */
 export async function main(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() }): Promise<number> {
@@ -189,11 +188,7 @@ async function runPipeline(io: CliIo, command: Command, fn: JobFn): Promise<numb
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
   try {
-    if (demo && !globals.dryRun) {
-      const dropped = await seedDemoInbox(config.home, config.inbox.stableSeconds);
-      app.logger.info(`demo: dropped ${dropped.length} sample sheet(s) into ${config.home}/inbox`);
-    }
-    const summary = await fn(app, { dryRun: Boolean(globals.dryRun), partner: globals.partner ?? null, signal: controller.signal }, io.env);
+    const summary = await fn(app, { dryRun: Boolean(globals.dryRun), partner: globals.partner ?? null, signal: controller.signal, demo }, io.env);
     io.stdout.write(globals.json ? JSON.stringify(summary, null, 2) + '\n' : renderShortSummary(summary));
     return summary.exitCode;
   } catch (err) {

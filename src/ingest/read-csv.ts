@@ -87,11 +87,21 @@ interface FoundHeader {
 function findHeader(body: string, delimiters: readonly string[]): FoundHeader | null {
   let best: FoundHeader | null = null;
   for (const delimiter of delimiters) {
-    let records: string[][];
+    // Records before a syntax error still count: the error is reported once the header is known.
+    const records: string[][] = [];
     try {
-      records = parseSync(body, { ...baseOptions, delimiter, to_line: MAX_TITLE_ROWS + 1, relax_column_count: true }) as string[][];
+      parseSync(body, {
+        ...baseOptions,
+        delimiter,
+        to_line: MAX_TITLE_ROWS + 1,
+        relax_column_count: true,
+        on_record: (record: string[]) => {
+          records.push(record);
+          return record;
+        },
+      });
     } catch {
-      continue;
+      // the full read below reports it with its line
     }
     records.forEach((cells, index) => {
       const map = recogniseHeader(cells);

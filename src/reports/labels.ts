@@ -1,0 +1,372 @@
+import type { Locale } from '../config/index.ts';
+import type { ChangeCounts, FileStatus, ReconcileCounts, RplCounts, RunStatus } from './summary.ts';
+
+/** Every word the reports show: one dictionary for report.html, index.html, report.xlsx and issues.csv. */
+export interface ReportLabels {
+  reportTitle: string;
+  indexTitle: string;
+  runId: string;
+  job: string;
+  status: string;
+  exitCode: string;
+  startedAt: string;
+  finishedAt: string;
+  duration: string;
+  dryRun: string;
+  yes: string;
+  no: string;
+  notFinished: string;
+  downloads: string;
+  runFailure: string;
+  dryRunBanner: string;
+  totals: string;
+  files: string;
+  rows: string;
+  rowsTotal: string;
+  accepted: string;
+  rejected: string;
+  changes: string;
+  customers: string;
+  subscribers: string;
+  change: Record<keyof ChangeCounts, string>;
+  rpl: string;
+  rplCount: Record<keyof RplCounts, string>;
+  reconcile: string;
+  reconcileCount: Record<keyof ReconcileCounts, string>;
+  notReconciled: string;
+  notes: string;
+  noNotes: string;
+  partner: string;
+  fileName: string;
+  format: string;
+  encoding: string;
+  code: string;
+  message: string;
+  sheet: string;
+  row: string;
+  column: string;
+  value: string;
+  count: string;
+  noFiles: string;
+  fileStatus: Record<FileStatus, string>;
+  runStatus: Record<RunStatus | 'running', string>;
+  issueCounts: string;
+  issues: string;
+  noIssues: string;
+  moreIssues: (more: string) => string;
+  plan: string;
+  planCounts: string;
+  entity: string;
+  key: string;
+  action: string;
+  entityName: Record<'customer' | 'subscriber', string>;
+  planAction: Record<'create' | 'update' | 'delete' | 'unchanged', string>;
+  morePlanLines: (more: string) => string;
+  noRuns: string;
+  report: string;
+  section: string;
+  item: string;
+  issuesTruncatedInXlsx: (shown: string, total: string) => string;
+}
+
+const en: ReportLabels = {
+  reportTitle: 'Run report',
+  indexTitle: 'Runs',
+  runId: 'Run ID',
+  job: 'Job',
+  status: 'Status',
+  exitCode: 'Exit code',
+  startedAt: 'Started',
+  finishedAt: 'Finished',
+  duration: 'Duration',
+  dryRun: 'Dry run',
+  yes: 'Yes',
+  no: 'No',
+  notFinished: 'not finished',
+  downloads: 'Files of this report',
+  runFailure: 'The run failed',
+  dryRunBanner:
+    'The changes were planned only. Nothing was sent to Webex, no file was moved and the ledger was not changed.',
+  totals: 'Totals',
+  files: 'Files',
+  rows: 'Rows',
+  rowsTotal: 'Total',
+  accepted: 'Accepted',
+  rejected: 'Rejected',
+  changes: 'Changes',
+  customers: 'Customers',
+  subscribers: 'Subscribers',
+  change: {
+    created: 'Created',
+    updated: 'Updated',
+    unchanged: 'Unchanged',
+    deleted: 'Deleted',
+    failed: 'Failed',
+    pending: 'Pending',
+  },
+  rpl: 'RPL checks',
+  rplCount: {
+    pending: 'Pending review',
+    cleared: 'Cleared',
+    overdue: 'Overdue',
+    nonCompliant: 'Non-compliant',
+    deprovisionCandidates: 'Deprovisioning candidates',
+  },
+  reconcile: 'Reconciliation',
+  reconcileCount: {
+    inSync: 'In sync',
+    drifted: 'Drifted',
+    missingInWebex: 'Missing in Webex',
+    orphansInWebex: 'Only in Webex',
+    parked: 'In progress',
+    partnerOwnOrg: "Partner's own org",
+  },
+  notReconciled: 'Not reconciled in this run.',
+  notes: 'Notes',
+  noNotes: 'Nothing to note.',
+  partner: 'Partner',
+  fileName: 'File',
+  format: 'Format',
+  encoding: 'Encoding',
+  code: 'Code',
+  message: 'Message',
+  sheet: 'Sheet',
+  row: 'Row',
+  column: 'Column',
+  value: 'Value',
+  count: 'Count',
+  noFiles: 'No files were read in this run.',
+  fileStatus: {
+    processed: 'Processed',
+    duplicate: 'Duplicate',
+    quarantined: 'Quarantined',
+    skipped: 'Skipped',
+  },
+  runStatus: { ok: 'OK', partial: 'Partial', failed: 'Failed', running: 'Running' },
+  issueCounts: 'Issues by code',
+  issues: 'Issues',
+  noIssues: 'No issues.',
+  moreIssues: (more) => `${more} more issues are not shown here; issues.csv lists them all.`,
+  plan: 'Provisioning plan',
+  planCounts: 'Planned changes',
+  entity: 'Entity',
+  key: 'Key',
+  action: 'Action',
+  entityName: { customer: 'Customer', subscriber: 'Subscriber' },
+  planAction: { create: 'Create', update: 'Update', delete: 'Delete', unchanged: 'Unchanged' },
+  morePlanLines: (more) => `${more} more plan lines are not shown.`,
+  noRuns: 'No runs yet.',
+  report: 'Report',
+  section: 'Section',
+  item: 'Item',
+  issuesTruncatedInXlsx: (shown, total) =>
+    `This workbook lists the first ${shown} of ${total} issues; issues.csv lists them all.`,
+};
+
+const ja: ReportLabels = {
+  reportTitle: '実行レポート',
+  indexTitle: '実行履歴',
+  runId: '実行ID',
+  job: 'ジョブ',
+  status: 'ステータス',
+  exitCode: '終了コード',
+  startedAt: '開始',
+  finishedAt: '終了',
+  duration: '所要時間',
+  dryRun: 'ドライラン',
+  yes: 'はい',
+  no: 'いいえ',
+  notFinished: '未終了',
+  downloads: 'このレポートのファイル',
+  runFailure: '実行が失敗しました',
+  dryRunBanner:
+    '変更は計画のみです。Webexへの送信、ファイルの移動、台帳の更新は行っていません。',
+  totals: '集計',
+  files: 'ファイル',
+  rows: '行',
+  rowsTotal: '合計',
+  accepted: '受理',
+  rejected: '却下',
+  changes: '変更',
+  customers: '顧客',
+  subscribers: 'サブスクライバー',
+  change: {
+    created: '作成',
+    updated: '更新',
+    unchanged: '変更なし',
+    deleted: '削除',
+    failed: '失敗',
+    pending: '保留中',
+  },
+  rpl: 'RPLチェック',
+  rplCount: {
+    pending: '審査待ち',
+    cleared: '承認済み',
+    overdue: '期限超過',
+    nonCompliant: '非準拠',
+    deprovisionCandidates: 'プロビジョニング解除候補',
+  },
+  reconcile: '照合',
+  reconcileCount: {
+    inSync: '一致',
+    drifted: '差異あり',
+    missingInWebex: 'Webexに存在しない',
+    orphansInWebex: 'Webexにのみ存在',
+    parked: '処理中',
+    partnerOwnOrg: 'パートナー自身の組織',
+  },
+  notReconciled: 'この実行では照合を行っていません。',
+  notes: '注意事項',
+  noNotes: '特記事項はありません。',
+  partner: 'パートナー',
+  fileName: 'ファイル',
+  format: '形式',
+  encoding: '文字コード',
+  code: 'コード',
+  message: 'メッセージ',
+  sheet: 'シート',
+  row: '行',
+  column: '列',
+  value: '値',
+  count: '件数',
+  noFiles: 'この実行で読み込んだファイルはありません。',
+  fileStatus: {
+    processed: '処理済み',
+    duplicate: '重複',
+    quarantined: '隔離',
+    skipped: 'スキップ',
+  },
+  runStatus: { ok: '成功', partial: '一部失敗', failed: '失敗', running: '実行中' },
+  issueCounts: 'コード別の問題件数',
+  issues: '問題',
+  noIssues: '問題はありません。',
+  moreIssues: (more) => `ここに表示していない問題が他に${more}件あります。すべての問題はissues.csvにあります。`,
+  plan: 'プロビジョニング計画',
+  planCounts: '計画された変更',
+  entity: '対象',
+  key: 'キー',
+  action: '操作',
+  entityName: { customer: '顧客', subscriber: 'サブスクライバー' },
+  planAction: { create: '作成', update: '更新', delete: '削除', unchanged: '変更なし' },
+  morePlanLines: (more) => `表示していない計画行が他に${more}件あります。`,
+  noRuns: '実行履歴はまだありません。',
+  report: 'レポート',
+  section: '区分',
+  item: '項目',
+  issuesTruncatedInXlsx: (shown, total) =>
+    `このブックには${total}件中、最初の${shown}件の問題を記載しています。すべての問題はissues.csvにあります。`,
+};
+
+const ptBR: ReportLabels = {
+  reportTitle: 'Relatório da execução',
+  indexTitle: 'Execuções',
+  runId: 'ID da execução',
+  job: 'Tarefa',
+  status: 'Status',
+  exitCode: 'Código de saída',
+  startedAt: 'Início',
+  finishedAt: 'Término',
+  duration: 'Duração',
+  dryRun: 'Simulação',
+  yes: 'Sim',
+  no: 'Não',
+  notFinished: 'não terminou',
+  downloads: 'Arquivos deste relatório',
+  runFailure: 'A execução falhou',
+  dryRunBanner:
+    'As alterações foram apenas planejadas. Nada foi enviado ao Webex, nenhum arquivo foi movido e o registro não foi alterado.',
+  totals: 'Totais',
+  files: 'Arquivos',
+  rows: 'Linhas',
+  rowsTotal: 'Total',
+  accepted: 'Aceitas',
+  rejected: 'Rejeitadas',
+  changes: 'Alterações',
+  customers: 'Clientes',
+  subscribers: 'Assinantes',
+  change: {
+    created: 'Criados',
+    updated: 'Atualizados',
+    unchanged: 'Sem alteração',
+    deleted: 'Excluídos',
+    failed: 'Com falha',
+    pending: 'Pendentes',
+  },
+  rpl: 'Verificações RPL',
+  rplCount: {
+    pending: 'Em análise',
+    cleared: 'Liberados',
+    overdue: 'Atrasados',
+    nonCompliant: 'Não conformes',
+    deprovisionCandidates: 'Candidatos a desprovisionamento',
+  },
+  reconcile: 'Reconciliação',
+  reconcileCount: {
+    inSync: 'Sincronizados',
+    drifted: 'Divergentes',
+    missingInWebex: 'Ausentes no Webex',
+    orphansInWebex: 'Somente no Webex',
+    parked: 'Em andamento',
+    partnerOwnOrg: 'Organização do próprio parceiro',
+  },
+  notReconciled: 'Não houve reconciliação nesta execução.',
+  notes: 'Observações',
+  noNotes: 'Nada a observar.',
+  partner: 'Parceiro',
+  fileName: 'Arquivo',
+  format: 'Formato',
+  encoding: 'Codificação',
+  code: 'Código',
+  message: 'Mensagem',
+  sheet: 'Planilha',
+  row: 'Linha',
+  column: 'Coluna',
+  value: 'Valor',
+  count: 'Quantidade',
+  noFiles: 'Nenhum arquivo foi lido nesta execução.',
+  fileStatus: {
+    processed: 'Processado',
+    duplicate: 'Duplicado',
+    quarantined: 'Em quarentena',
+    skipped: 'Ignorado',
+  },
+  runStatus: { ok: 'OK', partial: 'Parcial', failed: 'Falhou', running: 'Em execução' },
+  issueCounts: 'Problemas por código',
+  issues: 'Problemas',
+  noIssues: 'Nenhum problema.',
+  moreIssues: (more) =>
+    `Outros ${more} problemas não são mostrados aqui; o arquivo issues.csv lista todos.`,
+  plan: 'Plano de provisionamento',
+  planCounts: 'Alterações planejadas',
+  entity: 'Entidade',
+  key: 'Chave',
+  action: 'Ação',
+  entityName: { customer: 'Cliente', subscriber: 'Assinante' },
+  planAction: { create: 'Criar', update: 'Atualizar', delete: 'Excluir', unchanged: 'Sem alteração' },
+  morePlanLines: (more) => `Outras ${more} linhas do plano não são mostradas.`,
+  noRuns: 'Nenhuma execução ainda.',
+  report: 'Relatório',
+  section: 'Seção',
+  item: 'Item',
+  issuesTruncatedInXlsx: (shown, total) =>
+    `Esta pasta de trabalho lista os primeiros ${shown} de ${total} problemas; o arquivo issues.csv lista todos.`,
+};
+
+const LABELS: Readonly<Record<Locale, ReportLabels>> = { en, ja, 'pt-BR': ptBR };
+
+/** The labels of a report locale. */
+export function labelsFor(locale: Locale): ReportLabels {
+  return LABELS[locale];
+}
+
+const numberFormats = new Map<Locale, Intl.NumberFormat>();
+
+/** Formats a count the way the locale writes numbers (1,234 / 1.234). */
+export function formatCount(locale: Locale, n: number): string {
+  let format = numberFormats.get(locale);
+  if (format === undefined) {
+    format = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
+    numberFormats.set(locale, format);
+  }
+  return format.format(n);
+}

@@ -1,0 +1,289 @@
+import type { Locale } from '../config/index.ts';
+import {
+  escapeHtml,
+  escapeValue,
+  formatDuration,
+  formatTimestamp,
+  renderPage,
+  runStatusTone,
+} from './html-page.ts';
+import { formatCount, labelsFor, type ReportLabels } from './labels.ts';
+import type { PlanLine, ReportInput } from './report-input.ts';
+import type {
+  ChangeCounts,
+  FileStatus,
+  FileSummary,
+  IssueRecord,
+  PlanCounts,
+  ReconcileCounts,
+  RplCounts,
+  Summary,
+} from './summary.ts';
+
+/** Issues and plan lines listed in report.html; the rest are counted and left to issues.csv. */
+export const HTML_ROW_LIMIT = 1000;
+
+/** File names of a run's report folder, as report.html links them. */
+export const REPORT_FILES = {
+  summary: 'summary.json',
+  html: 'report.html',
+  xlsx: 'report.xlsx',
+  issues: 'issues.csv',
+} as const;
+
+const CHANGE_KEYS: readonly (keyof ChangeCounts)[] = ['created', 'updated', 'unchanged', 'deleted', 'failed', 'pending'];
+const RPL_KEYS: readonly (keyof RplCounts)[] = ['pending', 'cleared', 'overdue', 'nonCompliant', 'deprovisionCandidates'];
+const RECONCILE_KEYS: readonly (keyof ReconcileCounts)[] = [
+  'inSync',
+  'drifted',
+  'missingInWebex',
+  'orphansInWebex',
+  'parked',
+  'partnerOwnOrg',
+];
+const PLAN_KEYS: readonly (keyof PlanCounts)[] = ['create', 'update', 'delete', 'unchanged'];
+const FILE_STATUS_TONE: Readonly<Record<FileStatus, string>> = {
+  processed: 'ok',
+  duplicate: 'gray',
+  quarantined: 'bad',
+  skipped: 'warn',
+};
+const PLAN_TONE: Readonly<Record<PlanLine['action'], string>> = {
+  create: 'ok',
+  update: 'info',
+  delete: 'bad',
+  unchanged: 'gray',
+};
+/** Counts that are bad news when not zero, drawn in red. */
+const ALARMING = new Set(['rejected', 'failed', 'overdue', 'nonCompliant', 'drifted', 'missingInWebex']);
+
+interface Ctx {
+  l: ReportLabels;
+  locale: Locale;
+  n: (value: number) => string;
+}
+
+/** The run's report.html: self-contained, every partner value escaped. */
+export function renderReportHtml(input: ReportInput): string {
+  const { summary, issues, locale, plan } = input;
+  const l = labelsFor(locale);
+  const ctx: Ctx = { l, locale, n: (value) => formatCount(locale, value) };
+  const body = [
+    renderHeader(summary, ctx),
+    summary.error ? banner('bad', l.runFailure, summary.error) : '',
+    summary.dryRun ? banner('info', l.dryRun, l.dryRunBanner) : '',
+    renderTotals(summary, ctx),
+    renderNotes(summary.notes, ctx),
+    renderFiles(summary.files, ctx),
+    renderIssueCounts(summary.issueCounts, ctx),
+    renderIssues(issues, ctx),
+    plan !== undefined || (summary.plan !== undefined && summary.plan !== null)
+      ? renderPlan(summary.plan ?? null, plan ?? [], ctx)
+      : '',
+    `<footer>${escapeHtml(l.reportTitle)} · <span class="code">${escapeHtml(summary.runId)}</span></footer>`,
+  ];
+  return renderPage({
+    lang: locale,
+    title: `${l.reportTitle} ${summary.runId}`,
+    body: body.filter((part) => part !== '').join('\n'),
+  });
+}
+
+function renderHeader(s: Summary, { l }: Ctx): string {
+  const meta: [string, string][] = [
+    [l.job, `<code>${escapeHtml(s.job)}</code>`],
+    [l.exitCode, escapeHtml(String(s.exitCode))],
+    [l.startedAt, `<span class="nowrap">${escapeHtml(formatTimestamp(s.startedAt))}</span>`],
+    [l.finishedAt, `<span class="nowrap">${escapeHtml(formatTimestamp(s.finishedAt))}</span>`],
+    [l.duration, escapeHtml(formatDuration(s.startedAt, s.finishedAt))],
+    [l.dryRun, s.dryRun ? `<span class="badge info">${escapeHtml(l.yes)}</span>` : escapeHtml(l.no)],
+  ];
+  const links = Object.values(REPORT_FILES)
+    .filter((f) => f !== REPORT_FILES.html)
+    .map((f) => `<a href="${f}">${f}</a>`)
+    .join('');
+  return `<header class="run">
+<div class="title"><h1>${escapeHtml(l.reportTitle)}</h1>${statusBadge(s.status, l, 'lg')}</div>
+<dl class="meta">
+<div class="wide"><dt>${escapeHtml(l.runId)}</dt><dd class="run-id">${escapeHtml(s.runId)}</dd></div>
+${meta.map(([k, v]) => `<div><dt>${escapeHtml(k)}</dt><dd>${v}</dd></div>`).join('\n')}
+</dl>
+<p class="links">${escapeHtml(l.downloads)}: ${links}</p>
+</header>`;
+}
+
+function statusBadge(status: Summary['status'], l: ReportLabels, size = ''): string {
+  const tone = runStatusTone(status);
+  return `<span class="badge ${tone}${size ? ` ${size}` : ''}">${escapeHtml(l.runStatus[status])}</span>`;
+}
+
+function banner(tone: string, title: string, text: string): string {
+  return `<div class="banner ${tone}" role="note"><strong>${escapeHtml(title)}</strong><span class="msg">${escapeValue(text, 4000)}</span></div>`;
+}
+
+function renderTotals(s: Summary, ctx: Ctx): string {
+  const { l, n } = ctx;
+  const byStatus = (['processed', 'duplicate', 'quarantined', 'skipped'] as const)
+    .map((st) => ({ st, count: s.files.filter((f) => f.status === st).length }))
+    .filter((x) => x.count > 0)
+    .map(({ st, count }) => `${escapeHtml(l.fileStatus[st])} <b${st === 'quarantined' ? ' class="neg"' : ''}>${n(count)}</b>`)
+    .join(' · ');
+  const cards = `<div class="cards">
+<div class="card"><div class="label">${escapeHtml(l.files)}</div><div class="big">${n(s.files.length)}</div><div class="sub">${byStatus || '&nbsp;'}</div></div>
+<div class="card"><div class="label">${escapeHtml(l.rows)} · ${escapeHtml(l.rowsTotal)}</div><div class="big">${n(s.rows.total)}</div><div class="sub">${escapeHtml(l.accepted)} <b>${n(s.rows.accepted)}</b> · ${escapeHtml(l.rejected)} <b${s.rows.rejected > 0 ? ' class="neg"' : ''}>${n(s.rows.rejected)}</b></div></div>
+</div>`;
+  const changes = countTable(
+    l.changes,
+    CHANGE_KEYS.map((k) => ({ key: k, label: l.change[k] })),
+    [
+      { label: l.customers, counts: s.customers },
+      { label: l.subscribers, counts: s.subscribers },
+    ],
+    ctx,
+  );
+  const rpl = keyValueTable(
+    l.rpl,
+    RPL_KEYS.map((k) => ({ key: k, label: l.rplCount[k], value: s.rpl[k] })),
+    ctx,
+  );
+  const rc = s.reconcile;
+  const reconcile =
+    rc === null
+      ? `<div><h3>${escapeHtml(l.reconcile)}</h3><p class="muted">${escapeHtml(l.notReconciled)}</p></div>`
+      : keyValueTable(
+          l.reconcile,
+          RECONCILE_KEYS.map((k) => ({ key: k, label: l.reconcileCount[k], value: rc[k] })),
+          ctx,
+        );
+  return `<section id="totals"><h2>${escapeHtml(l.totals)}</h2>
+${cards}
+${changes}
+<div class="grid2">${rpl}${reconcile}</div>
+</section>`;
+}
+
+function countCell(key: string, value: number, { n }: Ctx): string {
+  const cls = value === 0 ? 'num zero' : ALARMING.has(key) ? 'num neg' : 'num';
+  return `<td class="${cls}">${n(value)}</td>`;
+}
+
+function countTable<K extends string>(
+  title: string,
+  columns: { key: K; label: string }[],
+  rows: { label: string; counts: Record<K, number> }[],
+  ctx: Ctx,
+): string {
+  return `<h3>${escapeHtml(title)}</h3><div class="scroll"><table>
+<thead><tr><th></th>${columns.map((c) => `<th class="num">${escapeHtml(c.label)}</th>`).join('')}</tr></thead>
+<tbody>${rows
+    .map(
+      (r) =>
+        `<tr><th scope="row">${escapeHtml(r.label)}</th>${columns.map((c) => countCell(c.key, r.counts[c.key], ctx)).join('')}</tr>`,
+    )
+    .join('\n')}</tbody></table></div>`;
+}
+
+function keyValueTable(title: string, rows: { key: string; label: string; value: number }[], ctx: Ctx): string {
+  return `<div><h3>${escapeHtml(title)}</h3><table><tbody>
+${rows.map((r) => `<tr><td>${escapeHtml(r.label)}</td>${countCell(r.key, r.value, ctx)}</tr>`).join('\n')}
+</tbody></table></div>`;
+}
+
+function renderNotes(notes: string[], { l }: Ctx): string {
+  const items =
+    notes.length === 0
+      ? `<p class="muted">${escapeHtml(l.noNotes)}</p>`
+      : `<ul class="notes">${notes.map((note) => `<li class="msg">${escapeValue(note, 4000)}</li>`).join('\n')}</ul>`;
+  return `<section id="notes"><h2>${escapeHtml(l.notes)}</h2>${items}</section>`;
+}
+
+function renderFiles(files: FileSummary[], ctx: Ctx): string {
+  const { l, n } = ctx;
+  if (files.length === 0) {
+    return `<section id="files"><h2>${escapeHtml(l.files)}</h2><p class="muted">${escapeHtml(l.noFiles)}</p></section>`;
+  }
+  const rows = files.map(
+    (f) => `<tr>
+<td class="nowrap">${escapeValue(f.partner)}</td>
+<td class="name">${escapeValue(f.name)}</td>
+<td>${f.format === null ? '<span class="muted">—</span>' : escapeHtml(f.format.toUpperCase())}</td>
+<td>${escapeValue(f.encoding)}</td>
+<td><span class="badge ${FILE_STATUS_TONE[f.status] ?? 'gray'}">${escapeHtml(l.fileStatus[f.status] ?? f.status)}</span></td>
+<td>${f.code === null ? '' : `<code>${escapeHtml(f.code)}</code>`}</td>
+<td class="msg">${f.message === null ? '' : escapeValue(f.message, 2000)}</td>
+<td class="num">${n(f.rows.total)}</td>
+<td class="num">${n(f.rows.accepted)}</td>
+${countCell('rejected', f.rows.rejected, ctx)}
+</tr>`,
+  );
+  return `<section id="files"><h2>${escapeHtml(l.files)} <span class="muted">(${n(files.length)})</span></h2><div class="scroll"><table>
+<thead><tr><th>${escapeHtml(l.partner)}</th><th>${escapeHtml(l.fileName)}</th><th>${escapeHtml(l.format)}</th><th>${escapeHtml(l.encoding)}</th><th>${escapeHtml(l.status)}</th><th>${escapeHtml(l.code)}</th><th>${escapeHtml(l.message)}</th><th class="num">${escapeHtml(l.rows)}</th><th class="num">${escapeHtml(l.accepted)}</th><th class="num">${escapeHtml(l.rejected)}</th></tr></thead>
+<tbody>
+${rows.join('\n')}
+</tbody></table></div></section>`;
+}
+
+function renderIssueCounts(counts: Record<string, number>, { l, n }: Ctx): string {
+  const entries = Object.entries(counts)
+    .filter(([, count]) => count > 0)
+    .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0));
+  const content =
+    entries.length === 0
+      ? `<p class="muted">${escapeHtml(l.noIssues)}</p>`
+      : `<table class="counts"><thead><tr><th>${escapeHtml(l.code)}</th><th class="num">${escapeHtml(l.count)}</th></tr></thead><tbody>
+${entries.map(([code, count]) => `<tr><td><code>${escapeHtml(code)}</code></td><td class="num">${n(count)}</td></tr>`).join('\n')}
+</tbody></table>`;
+  return `<section id="issue-counts"><h2>${escapeHtml(l.issueCounts)}</h2>${content}</section>`;
+}
+
+function renderIssues(issues: IssueRecord[], { l, n }: Ctx): string {
+  if (issues.length === 0) {
+    return `<section id="issues"><h2>${escapeHtml(l.issues)}</h2><p class="muted">${escapeHtml(l.noIssues)}</p></section>`;
+  }
+  const shown = issues.slice(0, HTML_ROW_LIMIT);
+  const rows = shown.map(
+    (i) => `<tr>
+<td class="nowrap">${escapeValue(i.partner)}</td>
+<td class="name">${escapeValue(i.file)}</td>
+<td>${escapeValue(i.sheet)}</td>
+<td class="num">${i.row === null ? '' : n(i.row)}</td>
+<td>${escapeValue(i.column)}</td>
+<td class="val">${escapeValue(i.value)}</td>
+<td><code>${escapeHtml(i.code)}</code></td>
+<td class="msg">${escapeValue(i.message, 2000)}</td>
+</tr>`,
+  );
+  const more = issues.length - shown.length;
+  return `<section id="issues"><h2>${escapeHtml(l.issues)} <span class="muted">(${n(issues.length)})</span></h2><div class="scroll"><table>
+<thead><tr><th>${escapeHtml(l.partner)}</th><th>${escapeHtml(l.fileName)}</th><th>${escapeHtml(l.sheet)}</th><th class="num">${escapeHtml(l.row)}</th><th>${escapeHtml(l.column)}</th><th>${escapeHtml(l.value)}</th><th>${escapeHtml(l.code)}</th><th>${escapeHtml(l.message)}</th></tr></thead>
+<tbody>
+${rows.join('\n')}
+</tbody></table></div>${more > 0 ? `\n<p class="more" id="more-issues">${escapeHtml(l.moreIssues(n(more)))}</p>` : ''}</section>`;
+}
+
+function renderPlan(counts: PlanCounts | null, lines: PlanLine[], ctx: Ctx): string {
+  const { l, n } = ctx;
+  const countsHtml =
+    counts === null
+      ? ''
+      : `<h3>${escapeHtml(l.planCounts)}</h3><div class="cards">${PLAN_KEYS.map(
+          (k) =>
+            `<div class="card"><div class="label"><span class="badge ${PLAN_TONE[k]}">${escapeHtml(l.planAction[k])}</span></div><div class="big">${n(counts[k])}</div></div>`,
+        ).join('')}</div>`;
+  const shown = lines.slice(0, HTML_ROW_LIMIT);
+  const more = lines.length - shown.length;
+  const table =
+    lines.length === 0
+      ? ''
+      : `<div class="scroll"><table>
+<thead><tr><th>${escapeHtml(l.partner)}</th><th>${escapeHtml(l.entity)}</th><th>${escapeHtml(l.key)}</th><th>${escapeHtml(l.action)}</th></tr></thead>
+<tbody>
+${shown
+  .map(
+    (p) =>
+      `<tr><td class="nowrap">${escapeValue(p.partner)}</td><td>${escapeHtml(l.entityName[p.entity] ?? p.entity)}</td><td class="val">${escapeValue(p.key)}</td><td><span class="badge ${PLAN_TONE[p.action] ?? 'gray'}">${escapeHtml(l.planAction[p.action] ?? p.action)}</span></td></tr>`,
+  )
+  .join('\n')}
+</tbody></table></div>${more > 0 ? `<p class="more">${escapeHtml(l.morePlanLines(n(more)))}</p>` : ''}`;
+  return `<section id="plan"><h2>${escapeHtml(l.plan)}${lines.length > 0 ? ` <span class="muted">(${n(lines.length)})</span>` : ''}</h2>${countsHtml}${table}</section>`;
+}

@@ -1,0 +1,190 @@
+import ExcelJS from 'exceljs';
+import { formatDuration } from './html-page.ts';
+import { formatCount, labelsFor, type ReportLabels } from './labels.ts';
+import { issueColumns } from './plan-issues-csv-rows.ts';
+import type { PlanLine, ReportInput } from './report-input.ts';
+import type { ChangeCounts, IssueRecord, PlanCounts, ReconcileCounts, RplCounts, Summary } from './summary.ts';
+import { writeAtomically } from './write-atomically.ts';
+
+/** Excel's limits: rows per sheet (one is the header) and characters per cell. */
+export const XLSX_MAX_DATA_ROWS = 1_048_575;
+export const XLSX_MAX_CELL_CHARS = 32_767;
+
+/** The sheet names, fixed in every locale so that tools can find them. */
+export const XLSX_SHEETS = { summary: 'Summary', files: 'Files', issues: 'Issues', plan: 'Plan' } as const;
+
+type Cell = string | number | null;
+
+const YIELD_EVERY_ROWS = 5000;
+
+/**
+ * Partner text as a cell: only ever a plain string (never a formula or hyperlink object), without
+ * the characters XML cannot hold, and within Excel's cell limit.
+ */
+export function cellText(text: string | null | undefined): string | null {
+  if (text === null || text === undefined) return null;
+  // exceljs drops C0 controls itself; U+FFFE/U+FFFF would make the sheet XML invalid.
+  let clean = text.replace(/[\uFFFE\uFFFF]/g, '\uFFFD');
+  if (clean.length > XLSX_MAX_CELL_CHARS) {
+    let cut = XLSX_MAX_CELL_CHARS - 1;
+    if (/[\uD800-\uDBFF]/.test(clean.charAt(cut - 1))) cut -= 1; // keep surrogate pairs whole
+    clean = `${clean.slice(0, cut)}…`;
+  }
+  return clean;
+}
+
+/** Writes report.xlsx with the streaming writer (sheets Summary, Files, Issues, and Plan when given). */
+export async function writeReportXlsx(target: string, input: ReportInput): Promise<void> {
+  await writeAtomically(target, async (tmp) => {
+    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+      filename: tmp,
+      useStyles: true,
+      useSharedStrings: false,
+    });
+    workbook.creator = 'rtm-batch';
+    const finished = new Date(input.summary.finishedAt);
+    // exceljs would stamp the wall clock; the run's own time keeps the file reproducible.
+    if (!Number.isNaN(finished.getTime())) {
+      workbook.created = finished;
+      workbook.modified = finished;
+    }
+    const l = labelsFor(input.locale);
+    await addTableSheet(workbook, XLSX_SHEETS.summary, [l.section, l.item, l.value], [22, 36, 60], summaryRows(input, l));
+    await addTableSheet(
+      workbook,
+      XLSX_SHEETS.files,
+      [l.partner, l.fileName, l.format, l.encoding, l.status, l.code, l.message, l.rows, l.accepted, l.rejected, 'sha256'],
+      [16, 36, 8, 14, 14, 18, 60, 10, 10, 10, 66],
+      input.summary.files.map((f) => [
+        cellText(f.partner),
+        cellText(f.name),
+        f.format,
+        cellText(f.encoding),
+        l.fileStatus[f.status] ?? f.status,
+        cellText(f.code),
+        cellText(f.message),
+        f.rows.total,
+        f.rows.accepted,
+        f.rows.rejected,
+        f.sha256,
+      ]),
+    );
+    await addTableSheet(
+      workbook,
+      XLSX_SHEETS.issues,
+      issueColumns(input.locale),
+      [16, 30, 16, 8, 20, 30, 24, 70],
+      issueRows(input.issues),
+    );
+    if (input.plan !== undefined && input.plan.length > 0) {
+      await addTableSheet(
+        workbook,
+        XLSX_SHEETS.plan,
+        [l.partner, l.entity, l.key, l.action],
+        [16, 14, 40, 14],
+        planRows(input.plan, l),
+      );
+    }
+    await workbook.commit();
+  });
+}
+
+async function addTableSheet(
+  workbook: ExcelJS.stream.xlsx.WorkbookWriter,
+  name: string,
+  header: string[],
+  widths: number[],
+  rows: Iterable<Cell[]>,
+): Promise<void> {
+  const sheet = workbook.addWorksheet(name, { views: [{ state: 'frozen', xSplit: 0, ySplit: 1 }] });
+  sheet.columns = widths.map((width) => ({ width }));
+  const head = sheet.addRow(header);
+  head.font = { bold: true };
+  head.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFEEF1F5' } };
+  head.commit();
+  let last = 1;
+  for (const values of rows) {
+    sheet.addRow(values).commit();
+    last += 1;
+    // Committed rows wait in memory until the zip stream runs: let it drain now and then.
+    if (last % YIELD_EVERY_ROWS === 0) await new Promise((resolve) => setImmediate(resolve));
+  }
+  sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: last, column: header.length } };
+  sheet.commit();
+}
+
+function* issueRows(issues: readonly IssueRecord[]): Generator<Cell[]> {
+  const shown = Math.min(issues.length, XLSX_MAX_DATA_ROWS);
+  for (let i = 0; i < shown; i += 1) {
+    const issue = issues[i] as IssueRecord;
+    yield [
+      cellText(issue.partner),
+      cellText(issue.file),
+      cellText(issue.sheet),
+      issue.row,
+      cellText(issue.column),
+      cellText(issue.value),
+      cellText(issue.code),
+      cellText(issue.message),
+    ];
+  }
+}
+
+function* planRows(plan: readonly PlanLine[], l: ReportLabels): Generator<Cell[]> {
+  const shown = Math.min(plan.length, XLSX_MAX_DATA_ROWS);
+  for (let i = 0; i < shown; i += 1) {
+    const p = plan[i] as PlanLine;
+    yield [cellText(p.partner), l.entityName[p.entity] ?? p.entity, cellText(p.key), l.planAction[p.action] ?? p.action];
+  }
+}
+
+const CHANGE_KEYS: readonly (keyof ChangeCounts)[] = ['created', 'updated', 'unchanged', 'deleted', 'failed', 'pending'];
+const RPL_KEYS: readonly (keyof RplCounts)[] = ['pending', 'cleared', 'overdue', 'nonCompliant', 'deprovisionCandidates'];
+const RECONCILE_KEYS: readonly (keyof ReconcileCounts)[] = [
+  'inSync',
+  'drifted',
+  'missingInWebex',
+  'orphansInWebex',
+  'parked',
+  'partnerOwnOrg',
+];
+const PLAN_KEYS: readonly (keyof PlanCounts)[] = ['create', 'update', 'delete', 'unchanged'];
+
+function summaryRows(input: ReportInput, l: ReportLabels): Cell[][] {
+  const s: Summary = input.summary;
+  const run = l.reportTitle;
+  const rows: Cell[][] = [
+    [run, l.runId, s.runId],
+    [run, l.job, s.job],
+    [run, l.status, l.runStatus[s.status] ?? s.status],
+    [run, l.exitCode, s.exitCode],
+    [run, l.startedAt, s.startedAt],
+    [run, l.finishedAt, s.finishedAt],
+    [run, l.duration, formatDuration(s.startedAt, s.finishedAt)],
+    [run, l.dryRun, s.dryRun ? l.yes : l.no],
+  ];
+  if (s.error) rows.push([run, l.runFailure, cellText(s.error)]);
+  rows.push([l.files, l.rowsTotal, s.files.length]);
+  for (const st of ['processed', 'duplicate', 'quarantined', 'skipped'] as const) {
+    rows.push([l.files, l.fileStatus[st], s.files.filter((f) => f.status === st).length]);
+  }
+  rows.push([l.rows, l.rowsTotal, s.rows.total], [l.rows, l.accepted, s.rows.accepted], [l.rows, l.rejected, s.rows.rejected]);
+  for (const k of CHANGE_KEYS) rows.push([l.customers, l.change[k], s.customers[k]]);
+  for (const k of CHANGE_KEYS) rows.push([l.subscribers, l.change[k], s.subscribers[k]]);
+  for (const k of RPL_KEYS) rows.push([l.rpl, l.rplCount[k], s.rpl[k]]);
+  const rc = s.reconcile;
+  if (rc === null) rows.push([l.reconcile, l.notReconciled, null]);
+  else for (const k of RECONCILE_KEYS) rows.push([l.reconcile, l.reconcileCount[k], rc[k]]);
+  const plan = s.plan;
+  if (plan !== undefined && plan !== null) {
+    for (const k of PLAN_KEYS) rows.push([l.planCounts, l.planAction[k], plan[k]]);
+  }
+  const codes = Object.entries(s.issueCounts).sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0));
+  for (const [code, count] of codes) rows.push([l.issueCounts, cellText(code), count]);
+  if (input.issues.length > XLSX_MAX_DATA_ROWS) {
+    const n = (v: number): string => formatCount(input.locale, v);
+    rows.push([l.issues, l.issues, l.issuesTruncatedInXlsx(n(XLSX_MAX_DATA_ROWS), n(input.issues.length))]);
+  }
+  for (const note of s.notes) rows.push([l.notes, '', cellText(note)]);
+  return rows;
+}

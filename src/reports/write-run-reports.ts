@@ -1,0 +1,34 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Locale } from '../config/index.ts';
+import { REPORT_FILES, renderReportHtml } from './render-report-html.ts';
+import { renderReportsIndexHtml } from './render-reports-index.ts';
+import type { ReportInput, RunListEntry } from './report-input.ts';
+import { writeFileAtomically } from './write-atomically.ts';
+import { writeIssuesCsv } from './write-issues-csv.ts';
+import { writeReportXlsx } from './write-report-xlsx.ts';
+
+/**
+ * Writes a run's report folder: issues.csv, report.xlsx, report.html, then summary.json last, so a
+ * folder with a summary.json holds a complete report. Each file is renamed into place when whole.
+ */
+export async function writeRunReports(reportDir: string, input: ReportInput): Promise<void> {
+  await mkdir(reportDir, { recursive: true });
+  await writeIssuesCsv(path.join(reportDir, REPORT_FILES.issues), input.issues, input.locale);
+  await writeReportXlsx(path.join(reportDir, REPORT_FILES.xlsx), input);
+  await writeFileAtomically(path.join(reportDir, REPORT_FILES.html), renderReportHtml(input));
+  await writeFileAtomically(
+    path.join(reportDir, REPORT_FILES.summary),
+    `${JSON.stringify(input.summary, null, 2)}\n`,
+  );
+}
+
+/** Writes reports/index.html listing the runs newest first. */
+export async function writeReportsIndex(
+  reportsRoot: string,
+  runs: readonly RunListEntry[],
+  locale: Locale,
+): Promise<void> {
+  await mkdir(reportsRoot, { recursive: true });
+  await writeFileAtomically(path.join(reportsRoot, 'index.html'), renderReportsIndexHtml(runs, locale));
+}

@@ -1,0 +1,121 @@
+import { expect } from 'chai';
+import { REPORT_CSP, renderReportHtml, renderReportsIndexHtml } from '../../src/reports/index.ts';
+import { aFile, anIssue, aSummary, manyIssues } from './builders.ts';
+
+describe('renderReportHtml', () => {
+  it('when partner values hold markup, quotes and an RLO, then none of them reaches the page raw', () => {
+    const html = renderReportHtml({
+      summary: aSummary({
+        files: [aFile({ partner: 'p"1', name: 'invoice\u202Excl.csv<script>alert(1)</script>' })],
+        notes: ['<b>note</b>'],
+      }),
+      issues: [anIssue({ value: `"><img src=x onerror=alert(1)>`, message: "it's <i>bad</i>" })],
+      locale: 'en',
+    });
+    expect(html).not.to.include('<script');
+    expect(html).not.to.include('<img');
+    expect(html).not.to.include('<b>note');
+    expect(html).not.to.include('\u202E');
+    expect(html).to.include('invoice<span class="cc">U+202E</span>xcl.csv&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).to.include('&quot;&gt;&lt;img src=x onerror=alert(1)&gt;');
+    expect(html).to.include('it&#39;s &lt;i&gt;bad&lt;/i&gt;');
+    expect(html).to.include('p&quot;1');
+  });
+
+  it('when rendered, then the page carries the CSP and refers to nothing outside itself', () => {
+    const html = renderReportHtml({ summary: aSummary(), issues: [anIssue()], locale: 'en' });
+    expect(html).to.include(`<meta http-equiv="Content-Security-Policy" content="${REPORT_CSP}">`);
+    expect(html).not.to.match(/https?:\/\//);
+    expect(html).not.to.match(/<(script|link|img|iframe)\b/i);
+  });
+
+  it('when there are more than 1,000 issues, then the first 1,000 are listed and the rest counted', () => {
+    const html = renderReportHtml({ summary: aSummary(), issues: manyIssues(1500), locale: 'en' });
+    const issueSection = html.slice(html.indexOf('<section id="issues">'));
+    const rows = issueSection.slice(0, issueSection.indexOf('</section>')).match(/<tr>/g) ?? [];
+    expect(rows).to.have.length(1001); // header + 1,000
+    expect(html).to.include('user999@@example');
+    expect(html).not.to.include('user1000@@example');
+    expect(html).to.include('500 more issues are not shown here; issues.csv lists them all.');
+  });
+
+  it('when the locale is ja, then labels and the lang attribute are Japanese', () => {
+    const html = renderReportHtml({ summary: aSummary(), issues: [anIssue()], locale: 'ja' });
+    expect(html).to.include('<html lang="ja">');
+    for (const label of ['実行レポート', '集計', 'パートナー', 'コード別の問題件数', '一部失敗', 'この実行では照合を行っていません。']) {
+      expect(html).to.include(label);
+    }
+    expect(html).not.to.include('Run report');
+  });
+
+  it('when the locale is pt-BR, then labels and numbers are Brazilian Portuguese', () => {
+    const html = renderReportHtml({ summary: aSummary(), issues: [], locale: 'pt-BR' });
+    expect(html).to.include('Relatório da execução');
+    expect(html).to.include('1.234'); // rows.total in pt-BR digit grouping
+    expect(html).to.include('Nenhum problema.');
+  });
+
+  it('when the run reconciled, then its counts replace the "not reconciled" line', () => {
+    const html = renderReportHtml({
+      summary: aSummary({
+        reconcile: { inSync: 7, drifted: 2, missingInWebex: 1, orphansInWebex: 0, parked: 0, partnerOwnOrg: 1 },
+      }),
+      issues: [],
+      locale: 'en',
+    });
+    expect(html).not.to.include('Not reconciled in this run.');
+    expect(html).to.match(/Drifted<\/td><td class="num neg">2</);
+  });
+
+  it('when a dry run has plan lines, then the plan section lists them with their actions', () => {
+    const html = renderReportHtml({
+      summary: aSummary({ dryRun: true, plan: { create: 1, update: 0, delete: 1, unchanged: 0 } }),
+      issues: [],
+      locale: 'en',
+      plan: [
+        { partner: 'acme-br', entity: 'customer', key: 'C-<1>', action: 'create' },
+        { partner: 'acme-br', entity: 'subscriber', key: 'ana@example.com', action: 'delete' },
+      ],
+    });
+    expect(html).to.include('<section id="plan">');
+    expect(html).to.include('C-&lt;1&gt;');
+    expect(html).to.include('<span class="badge bad">Delete</span>');
+    expect(html).to.include('Nothing was sent to Webex');
+  });
+
+  it('when the run failed, then its error is shown first', () => {
+    const html = renderReportHtml({
+      summary: aSummary({ status: 'failed', exitCode: 3, error: 'SQLITE_BUSY: database is locked' }),
+      issues: [],
+      locale: 'en',
+    });
+    expect(html).to.include('<span class="badge bad lg">Failed</span>');
+    expect(html.indexOf('SQLITE_BUSY')).to.be.lessThan(html.indexOf('id="totals"'));
+  });
+});
+
+describe('renderReportsIndexHtml', () => {
+  it('when runs are given out of order, then they are listed newest first with links to their reports', () => {
+    const html = renderReportsIndexHtml(
+      [
+        { runId: 'r-old', job: 'import', startedAt: '2025-03-01T02:00:00Z', finishedAt: '2025-03-01T02:01:00Z', status: 'ok', exitCode: 0, dryRun: false },
+        { runId: 'r-new', job: 'nightly', startedAt: '2025-03-02T02:00:00Z', finishedAt: null, status: 'running', exitCode: null, dryRun: true },
+      ],
+      'en',
+    );
+    expect(html.indexOf('r-new')).to.be.lessThan(html.indexOf('r-old'));
+    expect(html).to.include('<a href="r-new/report.html">r-new</a>');
+    expect(html).to.include('<a href="r-old/report.html">r-old</a>');
+    expect(html).to.include('not finished');
+  });
+
+  it('when a run id is not a plain folder name, then it is shown escaped and not linked', () => {
+    const html = renderReportsIndexHtml(
+      [{ runId: '../<x>', job: 'import', startedAt: '2025-03-01T02:00:00Z', finishedAt: null, status: 'failed', exitCode: 3, dryRun: false }],
+      'ja',
+    );
+    expect(html).to.include('../&lt;x&gt;');
+    expect(html).not.to.include('href=');
+    expect(html).to.include('実行履歴');
+  });
+});

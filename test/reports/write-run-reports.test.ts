@@ -1,0 +1,196 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import {
+  validateSummary,
+  writeAtomically,
+  writeReportsIndex,
+  writeRunReports,
+  type ReportInput,
+} from '../../src/reports/index.ts';
+import { anIssue, aSummary } from './builders.ts';
+
+const FORMULAS = ["=cmd|' /C calc'!A0", '＝1+1', '+SUM(A1:A2)', '-2+3', '@SUM(A1)', '\t=1'];
+
+function anInput(overrides: Partial<ReportInput> = {}): ReportInput {
+  return {
+    summary: aSummary(),
+    issues: [
+      ...FORMULAS.map((value, i) => anIssue({ row: i + 2, value })),
+      anIssue({ partner: 'tokyo-tel', file: '顧客.csv', column: 'メールアドレス', value: '山田@例', message: '無効なメールアドレス' }),
+    ],
+    locale: 'en',
+    ...overrides,
+  };
+}
+
+async function readWorkbook(file: string): Promise<ExcelJS.Workbook> {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.readFile(file);
+  return wb;
+}
+
+describe('writeRunReports', () => {
+  let dir: string;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'rtm-reports-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('when a run is written, then the folder holds exactly the four reports and summary.json validates', async () => {
+    const reportDir = path.join(dir, 'reports', 'run-1');
+    const input = anInput();
+    await writeRunReports(reportDir, input);
+
+    expect((await readdir(reportDir)).sort()).to.deep.equal(['issues.csv', 'report.html', 'report.xlsx', 'summary.json']);
+    const text = await readFile(path.join(reportDir, 'summary.json'), 'utf8');
+    expect(text).to.match(/^\{\n {2}"runId"/); // pretty-printed
+    const written: unknown = JSON.parse(text);
+    expect(written).to.deep.equal(input.summary);
+    expect(validateSummary(written)).to.deep.equal([]);
+  });
+
+  it('when issues look like formulas, then issues.csv neutralises every one and keeps the rest verbatim', async () => {
+    await writeRunReports(dir, anInput());
+    const bytes = await readFile(path.join(dir, 'issues.csv'));
+    expect([...bytes.subarray(0, 3)]).to.deep.equal([0xef, 0xbb, 0xbf]); // UTF-8 BOM for Excel
+
+    const records: string[][] = parse(bytes, { bom: true });
+    expect(records[0]).to.deep.equal(['Partner', 'File', 'Sheet', 'Row', 'Column', 'Value', 'Code', 'Message']);
+    expect(records.slice(1, 1 + FORMULAS.length).map((r) => r[5])).to.deep.equal(FORMULAS.map((f) => `'${f}`));
+    expect(records[1 + FORMULAS.length]).to.deep.equal([
+      'tokyo-tel',
+      '顧客.csv',
+      '',
+      '14',
+      'メールアドレス',
+      '山田@例',
+      'INVALID_EMAIL',
+      '無効なメールアドレス',
+    ]);
+  });
+
+  it('when the workbook is written, then its sheets have bold, frozen, filtered headers and partner text stays text', async () => {
+    await writeRunReports(dir, anInput());
+    const wb = await readWorkbook(path.join(dir, 'report.xlsx'));
+    expect(wb.worksheets.map((ws) => ws.name)).to.deep.equal(['Summary', 'Files', 'Issues']);
+
+    for (const ws of wb.worksheets) {
+      expect(ws.getRow(1).getCell(1).font?.bold, ws.name).to.equal(true);
+      expect(ws.views[0], ws.name).to.include({ state: 'frozen', ySplit: 1 });
+      expect(ws.autoFilter, ws.name).to.not.equal(undefined);
+    }
+    const issues = wb.getWorksheet('Issues');
+    expect(issues?.getRow(1).values).to.deep.equal([
+      undefined,
+      'Partner',
+      'File',
+      'Sheet',
+      'Row',
+      'Column',
+      'Value',
+      'Code',
+      'Message',
+    ]);
+    const cmd = issues?.getRow(2).getCell(6);
+    expect(cmd?.type).to.equal(ExcelJS.ValueType.String);
+    expect(cmd?.value).to.equal("=cmd|' /C calc'!A0");
+    expect(cmd?.formula).to.equal(undefined);
+    expect(cmd?.hyperlink).to.equal(undefined);
+    expect(issues?.getRow(2).getCell(4).value).to.equal(2); // row numbers stay numbers
+    expect(issues?.rowCount).to.equal(1 + FORMULAS.length + 1);
+
+    const summary = wb.getWorksheet('Summary');
+    const pairs = new Map<string, unknown>();
+    summary?.eachRow((row) => pairs.set(`${row.getCell(1).text}/${row.getCell(2).text}`, row.getCell(3).value));
+    expect(pairs.get('Run report/Run ID')).to.equal('20250301T020000Z-a1b2c3');
+    expect(pairs.get('Rows/Rejected')).to.equal(34);
+    expect(pairs.get('Subscribers/Created')).to.equal(1100);
+    expect(pairs.get('Issues by code/INVALID_EMAIL')).to.equal(30);
+  });
+
+  it('when the locale is ja and a plan is given, then workbook headers are Japanese and a Plan sheet lists it', async () => {
+    await writeRunReports(
+      dir,
+      anInput({
+        locale: 'ja',
+        summary: aSummary({ dryRun: true, plan: { create: 1, update: 0, delete: 0, unchanged: 0 } }),
+        plan: [{ partner: 'tokyo-tel', entity: 'customer', key: 'C-1', action: 'create' }],
+      }),
+    );
+    const wb = await readWorkbook(path.join(dir, 'report.xlsx'));
+    expect(wb.worksheets.map((ws) => ws.name)).to.deep.equal(['Summary', 'Files', 'Issues', 'Plan']);
+    expect(wb.getWorksheet('Files')?.getRow(1).getCell(1).value).to.equal('パートナー');
+    expect(wb.getWorksheet('Plan')?.getRow(2).values).to.deep.equal([undefined, 'tokyo-tel', '顧客', 'C-1', '作成']);
+    const csv: string[][] = parse(await readFile(path.join(dir, 'issues.csv')), { bom: true });
+    expect(csv[0]?.[0]).to.equal('パートナー');
+  });
+
+  it('when a report is rewritten, then the new files replace the old and no temporary file is left', async () => {
+    await writeRunReports(dir, anInput());
+    await writeRunReports(dir, anInput({ summary: aSummary({ status: 'ok', exitCode: 0 }), issues: [] }));
+    expect((await readdir(dir)).sort()).to.deep.equal(['issues.csv', 'report.html', 'report.xlsx', 'summary.json']);
+    const summary = JSON.parse(await readFile(path.join(dir, 'summary.json'), 'utf8')) as { status: string };
+    expect(summary.status).to.equal('ok');
+    const csv: string[][] = parse(await readFile(path.join(dir, 'issues.csv')), { bom: true });
+    expect(csv).to.have.length(1);
+  });
+});
+
+describe('writeAtomically', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'rtm-atomic-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('when writing fails half-way, then neither the target nor a temporary file is left behind', async () => {
+    const target = path.join(dir, 'issues.csv');
+    let failure: unknown = null;
+    try {
+      await writeAtomically(target, async (tmp) => {
+        await import('node:fs/promises').then((fs) => fs.writeFile(tmp, 'half a fi'));
+        throw new Error('disk full');
+      });
+    } catch (err) {
+      failure = err;
+    }
+    expect((failure as Error).message).to.equal('disk full');
+    expect(await readdir(dir)).to.deep.equal([]);
+  });
+});
+
+describe('writeReportsIndex', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'rtm-index-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('when runs are listed, then reports/index.html links each run newest first', async () => {
+    const root = path.join(dir, 'reports');
+    await writeReportsIndex(
+      root,
+      [
+        { runId: 'run-a', job: 'import', startedAt: '2025-03-01T02:00:00Z', finishedAt: '2025-03-01T02:00:09Z', status: 'ok', exitCode: 0, dryRun: false },
+        { runId: 'run-b', job: 'nightly', startedAt: '2025-03-03T02:00:00Z', finishedAt: '2025-03-03T02:10:00Z', status: 'partial', exitCode: 1, dryRun: false },
+      ],
+      'pt-BR',
+    );
+    const html = await readFile(path.join(root, 'index.html'), 'utf8');
+    const links = [...html.matchAll(/href="([^"]+)"/g)].map((m) => m[1]);
+    expect(links).to.deep.equal(['run-b/report.html', 'run-a/report.html']);
+    expect(html).to.include('Execuções');
+    expect(html).to.include('0:10:00');
+  });
+});

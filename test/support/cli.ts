@@ -1,0 +1,41 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const BIN = path.join(REPO_ROOT, 'bin', 'rtm-batch.js');
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** A new empty workspace folder. */
+export function tempHome(prefix = 'rtm-home-'): string {
+  return mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** Writes rtm-batch.config.json into a workspace. */
+export function writeConfig(home: string, config: unknown): void {
+  writeFileSync(path.join(home, 'rtm-batch.config.json'), typeof config === 'string' ? config : JSON.stringify(config, null, 2));
+}
+
+/** Runs the installed command as a separate process, as cron or an operator would. */
+export function runCli(args: string[], opts: { home?: string; env?: Record<string, string | undefined> } = {}): Promise<CliResult> {
+  const env: Record<string, string | undefined> = { ...process.env, ...opts.env };
+  if (opts.home) env.RTM_HOME = opts.home;
+  // Store tests on PostgreSQL use DATABASE_URL; CLI tests use their workspace's SQLite unless asked.
+  if (!opts.env || !('DATABASE_URL' in opts.env)) delete env.DATABASE_URL;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env, cwd: opts.home ?? REPO_ROOT });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
