@@ -11,7 +11,8 @@ if (loaded.errors) {
   throw new Error(`rtm-batch configuration:\n${loaded.errors.join('\n')}`);
 }
 const { database } = loaded.config;
-if (database.client === 'sqlite3') mkdirSync(path.dirname(database.connection), { recursive: true });
+if (database.client === 'sqlite3')
+  mkdirSync(path.dirname(database.connection), { recursive: true });
 
 const config: Knex.Config = knexSettings(database);
 export default config;

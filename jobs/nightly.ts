@@ -6,7 +6,11 @@ import { runJob, type App, type JobOptions } from '../src/runs/index.ts';
 import { openWebexTargets } from '../src/webex/index.ts';
 
 /** `rtm-batch nightly`: import, then provision, as one run under one lock; `demo` first drops the sample sheets. */
-export async function nightlyJob(app: App, opts: Omit<JobOptions, 'job'> & { demo?: boolean }, env: NodeJS.ProcessEnv): Promise<Summary> {
+export async function nightlyJob(
+  app: App,
+  opts: Omit<JobOptions, 'job'> & { demo?: boolean },
+  env: NodeJS.ProcessEnv,
+): Promise<Summary> {
   return runJob(app, { ...opts, job: 'nightly' }, async (ctx) => {
     if (opts.demo && !ctx.dryRun) {
       const dropped = await seedDemoInbox(app.config.home, app.config.inbox.stableSeconds);
@@ -20,6 +24,8 @@ export async function nightlyJob(app: App, opts: Omit<JobOptions, 'job'> & { dem
     } finally {
       await targets.close();
     }
-    ctx.tally.notes.push('rpl-recheck and reconcile are not built yet: this nightly run imported and provisioned only.');
+    ctx.tally.notes.push(
+      'rpl-recheck and reconcile are not built yet: this nightly run imported and provisioned only.',
+    );
   });
 }

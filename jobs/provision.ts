@@ -4,7 +4,11 @@ import { runJob, type App, type JobOptions } from '../src/runs/index.ts';
 import { openWebexTargets } from '../src/webex/index.ts';
 
 /** `rtm-batch provision`: send staged changes to Webex and follow their outcomes. */
-export async function provisionJob(app: App, opts: Omit<JobOptions, 'job'>, env: NodeJS.ProcessEnv): Promise<Summary> {
+export async function provisionJob(
+  app: App,
+  opts: Omit<JobOptions, 'job'>,
+  env: NodeJS.ProcessEnv,
+): Promise<Summary> {
   return runJob(app, { ...opts, job: 'provision' }, async (ctx) => {
     const targets = await openWebexTargets(app.config, app.clock, env);
     try {

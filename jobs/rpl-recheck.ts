@@ -4,5 +4,7 @@ import type { App, JobOptions } from '../src/runs/index.ts';
 
 /** `rtm-batch rpl-recheck`: re-poll open RPL checks and age them (RPL compliance issue). */
 export function rplRecheckJob(_app: App, _opts: Omit<JobOptions, 'job'>): Promise<Summary> {
-  return Promise.reject(new NotBuiltError('rpl-recheck', 'it arrives with the RPL compliance work'));
+  return Promise.reject(
+    new NotBuiltError('rpl-recheck', 'it arrives with the RPL compliance work'),
+  );
 }

@@ -1,5 +1,11 @@
 import { Command, CommanderError, Option } from 'commander';
-import { importJob, nightlyJob, provisionJob, reconcileJob, rplRecheckJob } from '../../jobs/index.ts';
+import {
+  importJob,
+  nightlyJob,
+  provisionJob,
+  reconcileJob,
+  rplRecheckJob,
+} from '../../jobs/index.ts';
 import { createClock } from '../clock/index.ts';
 import { loadConfig, PARTNER_ID, type Config } from '../config/index.ts';
 import type { Summary } from '../reports/index.ts';
@@ -30,10 +36,22 @@ interface GlobalOptions {
   partner?: string;
 }
 
-type JobFn = (app: App, opts: Omit<JobOptions, 'job'> & { demo: boolean }, env: NodeJS.ProcessEnv) => Promise<Summary>;
+type JobFn = (
+  app: App,
+  opts: Omit<JobOptions, 'job'> & { demo: boolean },
+  env: NodeJS.ProcessEnv,
+) => Promise<Summary>;
 
 /** Runs the command line; resolves to the process exit code. One catch here maps errors to codes. */
-export async function main(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() }): Promise<number> {
+export async function main(
+  argv: string[],
+  io: CliIo = {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+  },
+): Promise<number> {
   let exit: number = EXIT.ok;
   const program = buildProgram(io, (code) => {
     exit = code;
@@ -56,28 +74,68 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
 
 function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   const program = new Command('rtm-batch')
-    .description('Nightly provisioning of Webex Wholesale customers and users from partner spreadsheets.')
+    .description(
+      'Nightly provisioning of Webex Wholesale customers and users from partner spreadsheets.',
+    )
     .option('--home <dir>', 'workspace folder (default: $RTM_HOME or the current directory)')
     .option('--config <file>', 'configuration file (default: <home>/rtm-batch.config.json)')
     .option('--json', 'print the run summary as JSON on stdout and nothing else there')
-    .option('--dry-run', 'read, validate and plan; change nothing in Webex, the ledger or the folders')
+    .option(
+      '--dry-run',
+      'read, validate and plan; change nothing in Webex, the ledger or the folders',
+    )
     .option('--partner <id>', 'work on one partner only')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .showHelpAfterError('(run rtm-batch --help for the commands)')
-    .addHelpText('after', '\nExit codes: 0 ok, 1 some rows or files rejected or failed, 2 usage or configuration error, 3 the run failed, 75 another run holds the lock.');
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 ok, 1 some rows or files rejected or failed, 2 usage or configuration error, 3 the run failed, 75 another run holds the lock.',
+    );
 
-  const pipeline = (name: string, description: string, fn: JobFn, extra?: (cmd: Command) => Command) => {
+  const pipeline = (
+    name: string,
+    description: string,
+    fn: JobFn,
+    extra?: (cmd: Command) => Command,
+  ) => {
     let cmd = program.command(name).description(description);
     if (extra) cmd = extra(cmd);
-    cmd.action(async (_opts: unknown, command: Command) => setExit(await runPipeline(io, command, fn)));
+    cmd.action(async (_opts: unknown, command: Command) =>
+      setExit(await runPipeline(io, command, fn)),
+    );
   };
-  pipeline('import', 'pick up stable files, parse, validate and stage them; write per-file results', (app, o) => importJob(app, o));
-  pipeline('provision', 'send staged changes to Webex in rate-limited batches and follow their outcomes', (app, o, env) => provisionJob(app, o, env));
-  pipeline('rpl-recheck', 're-poll pending RPL checks, age them, list deprovisioning candidates (not built yet)', (app, o) => rplRecheckJob(app, o));
-  pipeline('reconcile', 'compare sheets, ledger and Webex; write the reconciliation report (not built yet)', (app, o) => reconcileJob(app, o));
-  pipeline('nightly', 'import, provision, rpl-recheck and reconcile as one run', (app, o, env) => nightlyJob(app, o, env), (cmd) =>
-    cmd.addOption(new Option('--demo', 'first drop the bundled demo sheets from fixtures/ into the inbox (what npm start does)')),
+  pipeline(
+    'import',
+    'pick up stable files, parse, validate and stage them; write per-file results',
+    (app, o) => importJob(app, o),
+  );
+  pipeline(
+    'provision',
+    'send staged changes to Webex in rate-limited batches and follow their outcomes',
+    (app, o, env) => provisionJob(app, o, env),
+  );
+  pipeline(
+    'rpl-recheck',
+    're-poll pending RPL checks, age them, list deprovisioning candidates (not built yet)',
+    (app, o) => rplRecheckJob(app, o),
+  );
+  pipeline(
+    'reconcile',
+    'compare sheets, ledger and Webex; write the reconciliation report (not built yet)',
+    (app, o) => reconcileJob(app, o),
+  );
+  pipeline(
+    'nightly',
+    'import, provision, rpl-recheck and reconcile as one run',
+    (app, o, env) => nightlyJob(app, o, env),
+    (cmd) =>
+      cmd.addOption(
+        new Option(
+          '--demo',
+          'first drop the bundled demo sheets from fixtures/ into the inbox (what npm start does)',
+        ),
+      ),
   );
 
   program
@@ -101,7 +159,9 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       const app = await openApp(config, { quiet: true });
       try {
         const status = await readStatus(app.db);
-        io.stdout.write(globals.json ? JSON.stringify(status, null, 2) + '\n' : renderStatus(status));
+        io.stdout.write(
+          globals.json ? JSON.stringify(status, null, 2) + '\n' : renderStatus(status),
+        );
       } finally {
         await closeApp(app);
       }
@@ -109,7 +169,9 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
 
   program
     .command('template')
-    .description('write a blank partner workbook with both sheets, localized headers and drop-down lists (not built yet)')
+    .description(
+      'write a blank partner workbook with both sheets, localized headers and drop-down lists (not built yet)',
+    )
     .requiredOption('--locale <locale>', 'en, ja or pt-BR')
     .requiredOption('--out <file>', 'the .xlsx file to write')
     .action(() => {
@@ -129,7 +191,9 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
 
   program
     .command('deprovision')
-    .description('write the plan of customers to deprovision, or apply exactly that plan (not built yet)')
+    .description(
+      'write the plan of customers to deprovision, or apply exactly that plan (not built yet)',
+    )
     .option('--plan', 'write the plan of candidates')
     .option('--out <file>', 'where to write the plan')
     .option('--apply <file>', 'apply a reviewed plan')
@@ -145,7 +209,8 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .action(async (opts: { port: string; state?: string }, command: Command) => {
       const { config } = loadOrThrow(io, command);
       const port = Number(opts.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${opts.port}: not a port number`);
+      if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw new UsageError(`--port ${opts.port}: not a port number`);
       const sim = await startSimulator({
         config: config.simulator,
         clock: createClock(config.nowAtStart),
@@ -165,13 +230,22 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
 
 function loadOrThrow(io: CliIo, command: Command): { config: Config; globals: GlobalOptions } {
   const globals = command.optsWithGlobals<GlobalOptions>();
-  const loaded = loadConfig({ home: globals.home, configFile: globals.config, env: io.env, cwd: io.cwd });
+  const loaded = loadConfig({
+    home: globals.home,
+    configFile: globals.config,
+    env: io.env,
+    cwd: io.cwd,
+  });
   if (loaded.errors) {
     const lines = loaded.errors.map((e) => `  - ${e}`).join('\n');
-    throw new UsageError(`the configuration has ${loaded.errors.length} error${loaded.errors.length > 1 ? 's' : ''}; nothing was done:\n${lines}`);
+    throw new UsageError(
+      `the configuration has ${loaded.errors.length} error${loaded.errors.length > 1 ? 's' : ''}; nothing was done:\n${lines}`,
+    );
   }
   if (globals.partner !== undefined && !PARTNER_ID.test(globals.partner)) {
-    throw new UsageError(`--partner ${JSON.stringify(globals.partner)}: not a partner id (letters, digits, . _ -)`);
+    throw new UsageError(
+      `--partner ${JSON.stringify(globals.partner)}: not a partner id (letters, digits, . _ -)`,
+    );
   }
   return { config: loaded.config, globals };
 }
@@ -188,13 +262,27 @@ async function runPipeline(io: CliIo, command: Command, fn: JobFn): Promise<numb
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
   try {
-    const summary = await fn(app, { dryRun: Boolean(globals.dryRun), partner: globals.partner ?? null, signal: controller.signal, demo }, io.env);
-    io.stdout.write(globals.json ? JSON.stringify(summary, null, 2) + '\n' : renderShortSummary(summary));
+    const summary = await fn(
+      app,
+      {
+        dryRun: Boolean(globals.dryRun),
+        partner: globals.partner ?? null,
+        signal: controller.signal,
+        demo,
+      },
+      io.env,
+    );
+    io.stdout.write(
+      globals.json ? JSON.stringify(summary, null, 2) + '\n' : renderShortSummary(summary),
+    );
     return summary.exitCode;
   } catch (err) {
     if (!(err instanceof LockHeldError)) throw err;
     io.stderr.write(`rtm-batch: ${err.message}; nothing was done\n`);
-    if (globals.json) io.stdout.write(JSON.stringify(lockedSummary(app, command.name(), globals, err), null, 2) + '\n');
+    if (globals.json)
+      io.stdout.write(
+        JSON.stringify(lockedSummary(app, command.name(), globals, err), null, 2) + '\n',
+      );
     return EXIT.locked;
   } finally {
     process.removeListener('SIGTERM', stop);
@@ -237,7 +325,11 @@ function renderShortSummary(s: Summary): string {
     `  customers:   ${changes(s.customers)}`,
     `  subscribers: ${changes(s.subscribers)}`,
     `  RPL:         ${s.rpl.pending} under review, ${s.rpl.overdue} overdue, ${s.rpl.deprovisionCandidates} deprovisioning candidate(s)`,
-    ...(s.plan ? [`  plan:        ${s.plan.create} to create, ${s.plan.update} to update, ${s.plan.delete} to delete, ${s.plan.unchanged} unchanged`] : []),
+    ...(s.plan
+      ? [
+          `  plan:        ${s.plan.create} to create, ${s.plan.update} to update, ${s.plan.delete} to delete, ${s.plan.unchanged} unchanged`,
+        ]
+      : []),
     ...s.notes.map((n) => `  note: ${n}`),
     ...(s.error ? [`  error: ${s.error}`] : []),
     `  report:      ${s.reportDir}/report.html`,

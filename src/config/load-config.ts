@@ -31,13 +31,15 @@ export interface Config extends Omit<ConfigFile, 'database'> {
   secrets: readonly string[];
 }
 
-export type LoadResult = { config: Config; errors?: undefined } | { config?: undefined; errors: string[] };
+export type LoadResult =
+  { config: Config; errors?: undefined } | { config?: undefined; errors: string[] };
 
 /** Reads and validates the configuration; returns every error found, never throws for bad input. */
 export function loadConfig(sources: ConfigSources): LoadResult {
   const errors: string[] = [];
   const home = path.resolve(sources.cwd, sources.home ?? sources.env.RTM_HOME ?? '.');
-  if (!isDirectory(home)) errors.push(`workspace ${home}: not a directory (set RTM_HOME or --home)`);
+  if (!isDirectory(home))
+    errors.push(`workspace ${home}: not a directory (set RTM_HOME or --home)`);
 
   const explicit = sources.configFile !== undefined;
   const configFile = explicit
@@ -97,11 +99,15 @@ function checkSemantics(file: ConfigFile): string[] {
   const errors: string[] = [];
   for (const [id, partner] of Object.entries(file.partners)) {
     if (partner.encoding !== undefined && !iconv.encodingExists(partner.encoding)) {
-      errors.push(`partners.${id}.encoding: "${partner.encoding}" is not an encoding we can decode (try cp932 or windows-1252)`);
+      errors.push(
+        `partners.${id}.encoding: "${String(partner.encoding)}" is not an encoding we can decode (try cp932 or windows-1252)`,
+      );
     }
     const baseUrl = partner.webex.baseUrl ?? file.webex.baseUrl;
     if (baseUrl && !partner.webex.tokenEnv) {
-      errors.push(`partners.${id}.webex.tokenEnv: required when a Webex base URL is set (name the environment variable holding the token)`);
+      errors.push(
+        `partners.${id}.webex.tokenEnv: required when a Webex base URL is set (name the environment variable holding the token)`,
+      );
     }
   }
   for (const job of ['nightly', 'rpl-recheck'] as const) {
@@ -111,7 +117,9 @@ function checkSemantics(file: ConfigFile): string[] {
     }
   }
   if (!isTimeZone(file.schedule.timezone)) {
-    errors.push(`schedule.timezone: "${file.schedule.timezone}" is not an IANA time zone (for example "Asia/Tokyo")`);
+    errors.push(
+      `schedule.timezone: "${file.schedule.timezone}" is not an IANA time zone (for example "Asia/Tokyo")`,
+    );
   }
   return errors;
 }
@@ -119,7 +127,10 @@ function checkSemantics(file: ConfigFile): string[] {
 function resolveDatabase(file: ConfigFile, env: NodeJS.ProcessEnv, home: string): DatabaseConfig {
   if (file.database) {
     const { client, connection } = file.database;
-    return { client, connection: client === 'sqlite3' ? path.resolve(home, connection) : connection };
+    return {
+      client,
+      connection: client === 'sqlite3' ? path.resolve(home, connection) : connection,
+    };
   }
   if (env.DATABASE_URL) return { client: 'pg', connection: env.DATABASE_URL };
   return { client: 'sqlite3', connection: path.join(home, 'var', 'rtm-batch.sqlite') };
@@ -144,9 +155,13 @@ function collectSecrets(file: ConfigFile, env: NodeJS.ProcessEnv, db: DatabaseCo
 
 function parseNow(value: string | undefined, errors: string[]): number | null {
   if (value === undefined || value === '') return null;
-  const ms = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) ? Date.parse(value) : NaN;
+  const ms = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value)
+    ? Date.parse(value)
+    : NaN;
   if (Number.isNaN(ms)) {
-    errors.push(`RTM_NOW: "${value}" is not an ISO 8601 date-time (for example 2026-11-24T02:00:00Z)`);
+    errors.push(
+      `RTM_NOW: "${value}" is not an ISO 8601 date-time (for example 2026-11-24T02:00:00Z)`,
+    );
     return null;
   }
   return ms;

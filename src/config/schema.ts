@@ -8,11 +8,9 @@ export type Locale = (typeof LOCALES)[number];
 export const PARTNER_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-const httpUrl = z
-  .string()
-  .refine((v) => /^https?:\/\/[^\s]+$/.test(v) && URL.canParse(v), {
-    message: 'must be an http(s) URL',
-  });
+const httpUrl = z.string().refine((v) => /^https?:\/\/[^\s]+$/.test(v) && URL.canParse(v), {
+  message: 'must be an http(s) URL',
+});
 
 const regex = z.string().refine(
   (v) => {
@@ -110,7 +108,10 @@ export const configSchema = z
       .strict()
       .default({ stableSeconds: 10 }),
     partners: z
-      .record(z.string().regex(PARTNER_ID, 'must be a folder name of letters, digits, . _ -'), partnerSchema)
+      .record(
+        z.string().regex(PARTNER_ID, 'must be a folder name of letters, digits, . _ -'),
+        partnerSchema,
+      )
       .default({}),
     webex: webexSchema.default(webexSchema.parse({})),
     simulator: simulatorSchema.default(simulatorSchema.parse({})),

@@ -18,17 +18,37 @@ export const CUSTOMER_COLUMNS: Readonly<Record<string, Labels>> = {
   zip_or_postal_code: { en: 'Postal code', ja: '郵便番号', 'pt-BR': 'CEP' },
   country: { en: 'Country', ja: '国', 'pt-BR': 'País' },
   packages: { en: 'Packages', ja: 'パッケージ', 'pt-BR': 'Pacotes' },
-  provisioning_id: { en: 'Provisioning ID', ja: 'プロビジョニングID', 'pt-BR': 'ID de provisionamento' },
+  provisioning_id: {
+    en: 'Provisioning ID',
+    ja: 'プロビジョニングID',
+    'pt-BR': 'ID de provisionamento',
+  },
   org_id: { en: 'Org ID', ja: '組織ID', 'pt-BR': 'ID da organização' },
   location_name: { en: 'Location name', ja: 'ロケーション名', 'pt-BR': 'Nome do local' },
-  location_timezone: { en: 'Location time zone', ja: 'ロケーションのタイムゾーン', 'pt-BR': 'Fuso horário do local' },
-  location_language: { en: 'Location language', ja: 'ロケーションの言語', 'pt-BR': 'Idioma do local' },
-  meetings_timezone: { en: 'Meetings time zone', ja: '会議のタイムゾーン', 'pt-BR': 'Fuso horário das reuniões' },
+  location_timezone: {
+    en: 'Location time zone',
+    ja: 'ロケーションのタイムゾーン',
+    'pt-BR': 'Fuso horário do local',
+  },
+  location_language: {
+    en: 'Location language',
+    ja: 'ロケーションの言語',
+    'pt-BR': 'Idioma do local',
+  },
+  meetings_timezone: {
+    en: 'Meetings time zone',
+    ja: '会議のタイムゾーン',
+    'pt-BR': 'Fuso horário das reuniões',
+  },
   action: { en: 'Action', ja: '操作', 'pt-BR': 'Ação' },
 };
 
 export const SUBSCRIBER_COLUMNS: Readonly<Record<string, Labels>> = {
-  customer_external_id: { en: 'Customer external ID', ja: '顧客外部ID', 'pt-BR': 'ID externo do cliente' },
+  customer_external_id: {
+    en: 'Customer external ID',
+    ja: '顧客外部ID',
+    'pt-BR': 'ID externo do cliente',
+  },
   email: { en: 'Email', ja: 'メールアドレス', 'pt-BR': 'E-mail' },
   first_name: { en: 'First name', ja: '名', 'pt-BR': 'Nome' },
   last_name: { en: 'Last name', ja: '姓', 'pt-BR': 'Sobrenome' },
@@ -50,7 +70,11 @@ const LIMIT_LABELS = ['limit', '上限', 'limite'];
 
 /** Folds a header for matching: NFKC, case, and runs of spaces, `_` and `-` (contract §3). */
 export function foldHeader(text: string): string {
-  return text.normalize('NFKC').toLowerCase().replace(/[\s_-]+/g, ' ').trim();
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\s_-]+/g, ' ')
+    .trim();
 }
 
 function indexLabels(columns: Readonly<Record<string, Labels>>): Map<string, string> {

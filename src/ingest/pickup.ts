@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { constants, promises as fs } from 'node:fs';
+import { constants, promises as fs, type Dirent } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { PARTNER_ID } from '../config/index.ts';
 
@@ -12,7 +13,8 @@ export const MAX_FILE_BYTES = 512 * 1024 * 1024;
 export function isCandidateName(name: string): boolean {
   if (name.startsWith('.') || name.startsWith('~$')) return false;
   const lower = name.toLowerCase();
-  if (lower.endsWith('.part') || lower.endsWith('.filepart') || lower.endsWith('.tmp')) return false;
+  if (lower.endsWith('.part') || lower.endsWith('.filepart') || lower.endsWith('.tmp'))
+    return false;
   return READ_EXTENSIONS.some((ext) => lower.endsWith(ext));
 }
 
@@ -28,9 +30,11 @@ export interface PartnerFolder {
 }
 
 /** Partner folders under inbox/, with the names that cannot be partners. */
-export async function listPartnerFolders(home: string): Promise<{ folders: PartnerFolder[]; ignored: string[] }> {
+export async function listPartnerFolders(
+  home: string,
+): Promise<{ folders: PartnerFolder[]; ignored: string[] }> {
   const inbox = path.join(home, 'inbox');
-  let entries: import('node:fs').Dirent[];
+  let entries: Dirent[];
   try {
     entries = await fs.readdir(inbox, { withFileTypes: true });
   } catch (err) {
@@ -41,7 +45,8 @@ export async function listPartnerFolders(home: string): Promise<{ folders: Partn
   const ignored: string[] = [];
   for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
     if (e.name.startsWith('.')) continue;
-    if (e.isDirectory() && PARTNER_ID.test(e.name)) folders.push({ partner: e.name, dir: path.join(inbox, e.name) });
+    if (e.isDirectory() && PARTNER_ID.test(e.name))
+      folders.push({ partner: e.name, dir: path.join(inbox, e.name) });
     else ignored.push(e.name);
   }
   return { folders, ignored };
@@ -56,7 +61,11 @@ export interface Candidate {
 }
 
 /** Files at the top of a partner folder that may be read now: allowed names, stable long enough. */
-export async function listCandidates(dir: string, stableSeconds: number, realNowMs: number): Promise<Candidate[]> {
+export async function listCandidates(
+  dir: string,
+  stableSeconds: number,
+  realNowMs: number,
+): Promise<Candidate[]> {
   const out: Candidate[] = [];
   for (const e of await fs.readdir(dir, { withFileTypes: true })) {
     if (e.isDirectory() || !isCandidateName(e.name)) continue;
@@ -64,7 +73,13 @@ export async function listCandidates(dir: string, stableSeconds: number, realNow
     const st = await fs.lstat(full).catch(() => null);
     if (!st) continue; // gone since the listing
     if (st.isFile() && realNowMs - st.mtimeMs < stableSeconds * 1000) continue; // still being written
-    out.push({ name: e.name, path: full, regular: st.isFile(), size: st.size, mtimeMs: st.mtimeMs });
+    out.push({
+      name: e.name,
+      path: full,
+      regular: st.isFile(),
+      size: st.size,
+      mtimeMs: st.mtimeMs,
+    });
   }
   return out.sort((a, b) => a.mtimeMs - b.mtimeMs || a.name.localeCompare(b.name));
 }
@@ -75,19 +90,39 @@ export type ReadResult =
 
 /** Reads a file without following links, checking the open descriptor is one plain file. */
 export async function readCandidate(file: string): Promise<ReadResult> {
-  let handle: import('node:fs/promises').FileHandle;
+  let handle: FileHandle;
   try {
     handle = await fs.open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ELOOP') return { ok: false, code: 'FILE_NOT_REGULAR', message: 'this is a link, not a file: upload the file itself' };
+    if (code === 'ELOOP')
+      return {
+        ok: false,
+        code: 'FILE_NOT_REGULAR',
+        message: 'this is a link, not a file: upload the file itself',
+      };
     throw err;
   }
   try {
     const st = await handle.stat();
-    if (!st.isFile()) return { ok: false, code: 'FILE_NOT_REGULAR', message: 'this is not a regular file: upload the file itself' };
-    if (st.nlink !== 1) return { ok: false, code: 'FILE_NOT_REGULAR', message: 'this file has other hard links: upload a plain copy' };
-    if (st.size > MAX_FILE_BYTES) return { ok: false, code: 'FILE_LIMIT', message: `the file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB: split it` };
+    if (!st.isFile())
+      return {
+        ok: false,
+        code: 'FILE_NOT_REGULAR',
+        message: 'this is not a regular file: upload the file itself',
+      };
+    if (st.nlink !== 1)
+      return {
+        ok: false,
+        code: 'FILE_NOT_REGULAR',
+        message: 'this file has other hard links: upload a plain copy',
+      };
+    if (st.size > MAX_FILE_BYTES)
+      return {
+        ok: false,
+        code: 'FILE_LIMIT',
+        message: `the file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB: split it`,
+      };
     const bytes = await handle.readFile();
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     return { ok: true, bytes, sha256, size: bytes.length };

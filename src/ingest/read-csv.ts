@@ -23,7 +23,9 @@ export interface CsvSheet {
   rows: SheetRow[];
 }
 
-export type CsvResult = { ok: true; sheet: CsvSheet } | { ok: false; code: 'FILE_MALFORMED' | 'FILE_HEADER'; message: string };
+export type CsvResult =
+  | { ok: true; sheet: CsvSheet }
+  | { ok: false; code: 'FILE_MALFORMED' | 'FILE_HEADER'; message: string };
 
 const baseOptions = {
   record_delimiter: ['\r\n', '\n', '\r'],
@@ -48,7 +50,8 @@ export async function readCsv(text: string): Promise<CsvResult> {
     return {
       ok: false,
       code: 'FILE_HEADER',
-      message: 'no header row we recognise in the first rows: the first row should name the columns (for example External ID, Customer name)',
+      message:
+        'no header row we recognise in the first rows: the first row should name the columns (for example External ID, Customer name)',
     };
   }
   const rows: SheetRow[] = [];
@@ -56,7 +59,10 @@ export async function readCsv(text: string): Promise<CsvResult> {
     parse({ ...baseOptions, delimiter: found.delimiter, info: true, relax_column_count: true }),
   );
   try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { records: number; lines: number } }>) {
+    for await (const { record, info } of parser as AsyncIterable<{
+      record: string[];
+      info: { records: number; lines: number };
+    }>) {
       if (info.records <= found.headerIndex + 1) continue;
       if (record.every((c) => c.trim() === '')) continue;
       if (record.length !== found.header.length) {
@@ -73,7 +79,13 @@ export async function readCsv(text: string): Promise<CsvResult> {
   }
   return {
     ok: true,
-    sheet: { delimiter: found.delimiter, header: found.header, headerRow: found.headerIndex + 1, map: found.map, rows },
+    sheet: {
+      delimiter: found.delimiter,
+      header: found.header,
+      headerRow: found.headerIndex + 1,
+      map: found.map,
+      rows,
+    },
   };
 }
 
@@ -105,7 +117,8 @@ function findHeader(body: string, delimiters: readonly string[]): FoundHeader | 
     }
     records.forEach((cells, index) => {
       const map = recogniseHeader(cells);
-      if (map && map.matched > (best?.map.matched ?? 0)) best = { delimiter, header: cells, headerIndex: index, map };
+      if (map && map.matched > (best?.map.matched ?? 0))
+        best = { delimiter, header: cells, headerIndex: index, map };
     });
   }
   return best;

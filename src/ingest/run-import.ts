@@ -24,7 +24,15 @@ import {
 } from '../store/index.ts';
 import { decodeText, LOCALE_ENCODING } from './decode.ts';
 import { columnLabel, type SheetKind } from './headers.ts';
-import { listCandidates, listPartnerFolders, moveInto, readCandidate, storedExtension, type Candidate, type PartnerFolder } from './pickup.ts';
+import {
+  listCandidates,
+  listPartnerFolders,
+  moveInto,
+  readCandidate,
+  storedExtension,
+  type Candidate,
+  type PartnerFolder,
+} from './pickup.ts';
 import { readCsv, type CsvSheet } from './read-csv.ts';
 
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
@@ -44,12 +52,17 @@ type Rejection = { code: IssueCode; message: string };
 /** Picks up stable files from every partner inbox, validates them and stages accepted rows. */
 export async function runImport(ctx: RunContext): Promise<void> {
   const { folders, ignored } = await listPartnerFolders(ctx.config.home);
-  for (const name of ignored) ctx.tally.notes.push(`inbox/${name} is not a partner folder (letters, digits, . _ - only) and was not read.`);
+  for (const name of ignored)
+    ctx.tally.notes.push(
+      `inbox/${name} is not a partner folder (letters, digits, . _ - only) and was not read.`,
+    );
   const realTarget = Boolean(ctx.config.webex.baseUrl);
   for (const folder of folders) {
     if (ctx.partnerFilter && folder.partner !== ctx.partnerFilter) continue;
     if (realTarget && !ctx.config.partners[folder.partner]) {
-      ctx.tally.notes.push(`inbox/${folder.partner} has no partner entry in the configuration and was not read.`);
+      ctx.tally.notes.push(
+        `inbox/${folder.partner} has no partner entry in the configuration and was not read.`,
+      );
       continue;
     }
     if (ctx.signal.aborted) break;
@@ -62,10 +75,15 @@ async function importPartner(ctx: RunContext, folder: PartnerFolder): Promise<vo
   const settings = partnerConfig(ctx.config, partner);
   const legacy = settings.encoding ?? LOCALE_ENCODING[settings.locale];
   const log = ctx.log.child({ partner });
-  if (!ctx.dryRun) await ensurePartner(ctx.db, partner, settings.locale, ctx.clock.now().toISOString());
+  if (!ctx.dryRun)
+    await ensurePartner(ctx.db, partner, settings.locale, ctx.clock.now().toISOString());
 
   const parsed: ParsedFile[] = [];
-  for (const candidate of await listCandidates(folder.dir, ctx.config.inbox.stableSeconds, Date.now())) {
+  for (const candidate of await listCandidates(
+    folder.dir,
+    ctx.config.inbox.stableSeconds,
+    Date.now(),
+  )) {
     if (ctx.signal.aborted) return;
     const result = await readAndParse(ctx, partner, candidate, legacy);
     if (result) parsed.push(result);
@@ -83,10 +101,18 @@ async function importPartner(ctx: RunContext, folder: PartnerFolder): Promise<vo
 const kindOrder = (k: SheetKind) => (k === 'customers' ? 0 : 1);
 
 /** Reads one candidate; files that cannot be processed are recorded and moved here and return null. */
-async function readAndParse(ctx: RunContext, partner: string, candidate: Candidate, legacy: string): Promise<ParsedFile | null> {
+async function readAndParse(
+  ctx: RunContext,
+  partner: string,
+  candidate: Candidate,
+  legacy: string,
+): Promise<ParsedFile | null> {
   const base = { partner, candidate };
   if (!candidate.regular) {
-    await rejectFile(ctx, base, null, { code: 'FILE_NOT_REGULAR', message: 'this is a link or special file, not a regular file: upload the file itself' });
+    await rejectFile(ctx, base, null, {
+      code: 'FILE_NOT_REGULAR',
+      message: 'this is a link or special file, not a regular file: upload the file itself',
+    });
     return null;
   }
   const read = await readCandidate(candidate.path);
@@ -102,15 +128,33 @@ async function readAndParse(ctx: RunContext, partner: string, candidate: Candida
   const bytes = read.bytes;
   const known = { sha256: read.sha256, size: read.size };
   if (startsWith(bytes, CFB_MAGIC)) {
-    await rejectFile(ctx, base, known, { code: 'FILE_FORMAT', message: 'password-protected workbook or legacy .xls: save as .xlsx without a password' });
+    await rejectFile(ctx, base, known, {
+      code: 'FILE_FORMAT',
+      message: 'password-protected workbook or legacy .xls: save as .xlsx without a password',
+    });
     return null;
   }
   if (startsWith(bytes, ZIP_MAGIC)) {
-    ctx.tally.files.push(fileSummary(partner, candidate.name, read.sha256, 'xlsx', null, 'skipped', null, 'workbooks are not read by this version yet; the file stays in the inbox'));
+    ctx.tally.files.push(
+      fileSummary(
+        partner,
+        candidate.name,
+        read.sha256,
+        'xlsx',
+        null,
+        'skipped',
+        null,
+        'workbooks are not read by this version yet; the file stays in the inbox',
+      ),
+    );
     return null;
   }
   if (candidate.name.toLowerCase().endsWith('.xlsx')) {
-    await rejectFile(ctx, base, known, { code: 'FILE_FORMAT', message: 'this file is named .xlsx but is not a workbook (it looks like text): name it .csv, or save it from Excel as .xlsx' });
+    await rejectFile(ctx, base, known, {
+      code: 'FILE_FORMAT',
+      message:
+        'this file is named .xlsx but is not a workbook (it looks like text): name it .csv, or save it from Excel as .xlsx',
+    });
     return null;
   }
   const decoded = decodeText(bytes, legacy);
@@ -129,14 +173,30 @@ async function readAndParse(ctx: RunContext, partner: string, candidate: Candida
       map.missing.length ? `required column missing: ${map.missing.join(', ')}` : '',
       map.duplicated.length ? `column given twice: ${map.duplicated.join(', ')}` : '',
     ].filter(Boolean);
-    await rejectFile(ctx, base, { ...known, encoding: decoded.encoding }, { code: 'FILE_HEADER', message: `${parts.join('; ')} (${map.kind} sheet)` });
+    await rejectFile(
+      ctx,
+      base,
+      { ...known, encoding: decoded.encoding },
+      { code: 'FILE_HEADER', message: `${parts.join('; ')} (${map.kind} sheet)` },
+    );
     return null;
   }
   if (csv.sheet.rows.length === 0) {
-    await rejectFile(ctx, base, { ...known, encoding: decoded.encoding }, { code: 'FILE_EMPTY', message: 'the sheet has a header but no data rows' });
+    await rejectFile(
+      ctx,
+      base,
+      { ...known, encoding: decoded.encoding },
+      { code: 'FILE_EMPTY', message: 'the sheet has a header but no data rows' },
+    );
     return null;
   }
-  return { candidate, sha256: read.sha256, size: read.size, encoding: decoded.encoding, sheet: csv.sheet };
+  return {
+    candidate,
+    sha256: read.sha256,
+    size: read.size,
+    encoding: decoded.encoding,
+    sheet: csv.sheet,
+  };
 }
 
 async function stageSheet(
@@ -150,17 +210,22 @@ async function stageSheet(
   const kind = sheet.map.kind;
   const settings = partnerConfig(ctx.config, partner);
   const ruleCtx = { locale, provisioningId: settings.provisioningId };
-  const records = sheet.rows.map(({ row, cells }) => ({ row, record: toRecord(sheet.map.columns, cells) }));
+  const records = sheet.rows.map(({ row, cells }) => ({
+    row,
+    record: toRecord(sheet.map.columns, cells),
+  }));
 
   const ledgerCustomers =
-    kind === 'subscribers' && !ctx.dryRun
-      ? await knownCustomerIds(ctx.db, partner, [...new Set(records.map((r) => r.record.customer_external_id ?? ''))])
+    kind === 'subscribers'
+      ? await knownCustomerIds(ctx.db, partner, [
+          ...new Set(records.map((r) => r.record.customer_external_id ?? '')),
+        ])
       : new Set<string>();
   const firstRowOf = new Map<string, number>();
   const staged: StagedRow[] = records.map(({ row, record }) => {
     const issues: RowIssue[] = [];
     let desired: StagedRow['desired'];
-    let key: string | null = null;
+    let key: string | null;
     if (kind === 'customers') {
       const v = validateCustomerRow(record, ruleCtx);
       issues.push(...v.issues);
@@ -173,27 +238,58 @@ async function stageSheet(
       key = customer && record.email ? `${customer}/${record.email.toLowerCase()}` : null;
       const inRun = runCustomers.get(customer);
       if (v.value && v.value.action === 'upsert' && inRun && !inRun.accepted) {
-        issues.push({ code: 'CUSTOMER_REJECTED', column: 'customer_external_id', value: customer, params: { value: customer, customerRow: inRun.row } });
-      } else if (v.value && v.value.action === 'upsert' && !inRun?.accepted && !ledgerCustomers.has(customer)) {
-        issues.push({ code: 'UNKNOWN_CUSTOMER', column: 'customer_external_id', value: customer, params: { value: customer } });
+        issues.push({
+          code: 'CUSTOMER_REJECTED',
+          column: 'customer_external_id',
+          value: customer,
+          params: { value: customer, customerRow: inRun.row },
+        });
+      } else if (
+        v.value &&
+        v.value.action === 'upsert' &&
+        !inRun?.accepted &&
+        !ledgerCustomers.has(customer)
+      ) {
+        issues.push({
+          code: 'UNKNOWN_CUSTOMER',
+          column: 'customer_external_id',
+          value: customer,
+          params: { value: customer },
+        });
       }
       if (v.value) {
-        desired = { action: v.value.action, hash: hashDesired(v.value), doc: v.value, customerExternalId: customer, email: v.value.email };
+        desired = {
+          action: v.value.action,
+          hash: hashDesired(v.value),
+          doc: v.value,
+          customerExternalId: customer,
+          email: v.value.email,
+        };
       }
     }
     if (key !== null) {
       const first = firstRowOf.get(key);
-      if (first !== undefined) issues.push({ code: 'DUPLICATE_ROW', column: null, value: key, params: { value: key, firstRow: first } });
+      if (first !== undefined)
+        issues.push({
+          code: 'DUPLICATE_ROW',
+          column: null,
+          value: key,
+          params: { value: key, firstRow: first },
+        });
       else firstRowOf.set(key, row);
     }
-    if (kind === 'customers' && key && !runCustomers.has(key)) runCustomers.set(key, { accepted: issues.length === 0, row });
+    if (kind === 'customers' && key && !runCustomers.has(key))
+      runCustomers.set(key, { accepted: issues.length === 0, row });
     const kindLabel = (c: string | null) => (c ? columnLabel(kind, c, locale) : null);
     return {
       sheet: '',
       row,
       kind: kind === 'customers' ? 'customer' : 'subscriber',
       entityKey: key,
-      issues: issues.map((i) => ({ ...i, message: renderRowMessage(i.code, i.params, locale, row, kindLabel(i.column)) })),
+      issues: issues.map((i) => ({
+        ...i,
+        message: renderRowMessage(i.code, i.params, locale, row, kindLabel(i.column)),
+      })),
       ...(issues.length === 0 && desired ? { desired } : {}),
     };
   });
@@ -218,14 +314,36 @@ async function stageSheet(
   if (!ctx.dryRun) {
     const fileId = await ctx.db.transaction((trx) => stageFile(trx, record, staged));
     // The ledger has the rows now; a crash before the move makes the next run see a duplicate.
-    const storedPath = await moveInto(ctx.config.home, 'archive', partner, file.candidate.path, storedName(ctx, file.candidate.name));
+    const storedPath = await moveInto(
+      ctx.config.home,
+      'archive',
+      partner,
+      file.candidate.path,
+      storedName(ctx, file.candidate.name),
+    );
     await setStoredPath(ctx.db, fileId, storedPath);
   }
 
   const accepted = staged.filter((r) => r.desired).length;
   const rows = { total: staged.length, accepted, rejected: staged.length - accepted };
-  ctx.tally.rows = { total: ctx.tally.rows.total + rows.total, accepted: ctx.tally.rows.accepted + rows.accepted, rejected: ctx.tally.rows.rejected + rows.rejected };
-  ctx.tally.files.push({ ...fileSummary(partner, file.candidate.name, file.sha256, 'csv', file.encoding, 'processed', null, null), rows });
+  ctx.tally.rows = {
+    total: ctx.tally.rows.total + rows.total,
+    accepted: ctx.tally.rows.accepted + rows.accepted,
+    rejected: ctx.tally.rows.rejected + rows.rejected,
+  };
+  ctx.tally.files.push({
+    ...fileSummary(
+      partner,
+      file.candidate.name,
+      file.sha256,
+      'csv',
+      file.encoding,
+      'processed',
+      null,
+      null,
+    ),
+    rows,
+  });
   const reportLocale = ctx.config.reportLocale;
   for (const r of staged) {
     for (const i of r.issues) {
@@ -261,9 +379,27 @@ async function rejectFile(
 ): Promise<void> {
   const { partner, candidate } = base;
   const format = candidate.name.toLowerCase().endsWith('.xlsx') ? 'xlsx' : 'csv';
-  const summary = fileSummary(partner, candidate.name, known?.sha256 ?? null, why.code === 'FILE_FORMAT' ? null : format, known?.encoding ?? null, 'quarantined', why.code, why.message);
+  const summary = fileSummary(
+    partner,
+    candidate.name,
+    known?.sha256 ?? null,
+    why.code === 'FILE_FORMAT' ? null : format,
+    known?.encoding ?? null,
+    'quarantined',
+    why.code,
+    why.message,
+  );
   ctx.tally.files.push(summary);
-  const issue: IssueRecord = { partner, file: candidate.name, sheet: null, row: null, column: null, value: null, code: why.code, message: why.message };
+  const issue: IssueRecord = {
+    partner,
+    file: candidate.name,
+    sheet: null,
+    row: null,
+    column: null,
+    value: null,
+    code: why.code,
+    message: why.message,
+  };
   ctx.tally.issues.push(issue);
   ctx.log.warn(`quarantined ${candidate.name}: ${why.code} ${why.message}`, { partner });
   if (ctx.dryRun) return;
@@ -271,7 +407,9 @@ async function rejectFile(
   const name = storedName(ctx, candidate.name);
   const storedPath = await moveInto(ctx.config.home, 'quarantine', partner, candidate.path, name);
   const reason = `${why.code}: ${why.message}\nfile: ${JSON.stringify(candidate.name)}\nrun: ${ctx.runId}\nat: ${now}\n`;
-  await fs.writeFile(path.join(ctx.config.home, storedPath + '.reason.txt'), reason, { flag: 'wx' });
+  await fs.writeFile(path.join(ctx.config.home, storedPath + '.reason.txt'), reason, {
+    flag: 'wx',
+  });
   await recordFile(ctx.db, {
     partner,
     runId: ctx.runId,
@@ -299,10 +437,27 @@ async function recordDuplicate(
   original: { id: number; name: string; createdAt: string },
 ): Promise<void> {
   const message = `the same bytes were imported on ${original.createdAt} as ${JSON.stringify(original.name)}; no row was processed again`;
-  ctx.tally.files.push(fileSummary(partner, candidate.name, sha256, null, null, 'duplicate', 'FILE_DUPLICATE', message));
+  ctx.tally.files.push(
+    fileSummary(
+      partner,
+      candidate.name,
+      sha256,
+      null,
+      null,
+      'duplicate',
+      'FILE_DUPLICATE',
+      message,
+    ),
+  );
   ctx.log.info(`duplicate ${candidate.name}`, { partner });
   if (ctx.dryRun) return;
-  const storedPath = await moveInto(ctx.config.home, 'archive', partner, candidate.path, storedName(ctx, candidate.name));
+  const storedPath = await moveInto(
+    ctx.config.home,
+    'archive',
+    partner,
+    candidate.path,
+    storedName(ctx, candidate.name),
+  );
   await recordFile(ctx.db, {
     partner,
     runId: ctx.runId,
@@ -338,7 +493,17 @@ function fileSummary(
   code: string | null,
   message: string | null,
 ): FileSummary {
-  return { partner, name, sha256, format, encoding, status, code, message, rows: { total: 0, accepted: 0, rejected: 0 } };
+  return {
+    partner,
+    name,
+    sha256,
+    format,
+    encoding,
+    status,
+    code,
+    message,
+    rows: { total: 0, accepted: 0, rejected: 0 },
+  };
 }
 
 function startsWith(bytes: Uint8Array, prefix: number[]): boolean {

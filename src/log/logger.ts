@@ -41,7 +41,11 @@ export function createLogger(opts: LoggerOptions): Logger {
         maxsize: Math.round((opts.maxFileMB ?? 20) * 1024 * 1024),
         maxFiles: opts.maxFiles ?? 10,
         tailable: true,
-        format: winston.format.combine(redactFormat({ secrets }), winston.format.timestamp(), winston.format.json()),
+        format: winston.format.combine(
+          redactFormat({ secrets }),
+          winston.format.timestamp(),
+          winston.format.json(),
+        ),
       }),
     );
   }
@@ -69,7 +73,7 @@ function readableLine() {
   return winston.format.printf((info) => {
     const { level, message, runId, job, partner } = info as Record<string, unknown>;
     const where = [job, partner].filter(Boolean).join(' ');
-    const tag = where ? `[${where}${runId ? ` ${String(runId).slice(-4)}` : ''}] ` : '';
+    const tag = where ? `[${where}${typeof runId === 'string' ? ` ${runId.slice(-4)}` : ''}] ` : '';
     return `${String(level).padEnd(5)} ${tag}${String(message)}`;
   });
 }

@@ -1,9 +1,18 @@
 import { hashDesired, type CustomerDesired, type SubscriberDesired } from '../rules/index.ts';
-import type { ChangeAction, ChangeEntity, CustomerRow, NewChange, SubscriberRow } from '../store/index.ts';
+import type {
+  ChangeAction,
+  ChangeEntity,
+  CustomerRow,
+  NewChange,
+  SubscriberRow,
+} from '../store/index.ts';
 import type { CustomerBody, CustomerUpdateBody, SubscriberBody } from '../webex/index.ts';
 
 /** Customer statuses under which Webex accepts subscribers (domain §3). */
-export const READY_FOR_SUBSCRIBERS: ReadonlySet<string> = new Set(['provisioned', 'provisioned_with_errors']);
+export const READY_FOR_SUBSCRIBERS: ReadonlySet<string> = new Set([
+  'provisioned',
+  'provisioned_with_errors',
+]);
 
 export interface PlanInput {
   partner: string;
@@ -44,8 +53,15 @@ export function planProvisioning(input: PlanInput): ProvisioningPlan {
       continue;
     }
     const desired = c.desired as CustomerDesired;
-    const payload = action === 'create' ? customerCreateBody(desired) : action === 'update' ? customerUpdateBody(desired) : {};
-    customers.changes.push(change(input, 'customer', c.id, c.externalId, action, c.desiredHash, payload, c.sourceRowId));
+    const payload =
+      action === 'create'
+        ? customerCreateBody(desired)
+        : action === 'update'
+          ? customerUpdateBody(desired)
+          : {};
+    customers.changes.push(
+      change(input, 'customer', c.id, c.externalId, action, c.desiredHash, payload, c.sourceRowId),
+    );
   }
 
   const subscribers: EntityPlan = { changes: [], unchanged: 0, inFlight: 0, waiting: 0 };
@@ -67,10 +83,32 @@ export function planProvisioning(input: PlanInput): ProvisioningPlan {
         continue;
       }
       const payload = subscriberCreateBody(desired, customer.webexId);
-      subscribers.changes.push(change(input, 'subscriber', s.id, `${s.customerExternalId}/${s.email}`, action, s.desiredHash, payload, s.sourceRowId));
+      subscribers.changes.push(
+        change(
+          input,
+          'subscriber',
+          s.id,
+          `${s.customerExternalId}/${s.email}`,
+          action,
+          s.desiredHash,
+          payload,
+          s.sourceRowId,
+        ),
+      );
     } else {
       const payload = action === 'update' ? { packages: [desired.package] } : {};
-      subscribers.changes.push(change(input, 'subscriber', s.id, `${s.customerExternalId}/${s.email}`, action, s.desiredHash, payload, s.sourceRowId));
+      subscribers.changes.push(
+        change(
+          input,
+          'subscriber',
+          s.id,
+          `${s.customerExternalId}/${s.email}`,
+          action,
+          s.desiredHash,
+          payload,
+          s.sourceRowId,
+        ),
+      );
     }
   }
   return { customers, subscribers };
@@ -89,7 +127,13 @@ function subscriberAction(s: SubscriberRow): ChangeAction | null {
 }
 
 /** The idempotency key: one per partner, entity, key, action and desired state. */
-export function idempotencyKey(partner: string, entity: ChangeEntity, key: string, action: ChangeAction, desiredHash: string): string {
+export function idempotencyKey(
+  partner: string,
+  entity: ChangeEntity,
+  key: string,
+  action: ChangeAction,
+  desiredHash: string,
+): string {
   return `${partner}:${entity}:${hashDesired(key).slice(0, 24)}:${action}:${desiredHash.slice(0, 32)}`;
 }
 
@@ -124,7 +168,15 @@ export function customerCreateBody(d: CustomerDesired): CustomerBody {
     packages: d.packages,
     externalId: d.externalId,
     address: d.address,
-    ...(d.orgId ? { orgId: d.orgId } : { customerInfo: { name: d.name, primaryEmail: d.primaryEmail, ...(d.language ? { language: d.language } : {}) } }),
+    ...(d.orgId
+      ? { orgId: d.orgId }
+      : {
+          customerInfo: {
+            name: d.name,
+            primaryEmail: d.primaryEmail,
+            ...(d.language ? { language: d.language } : {}),
+          },
+        }),
   };
   const params = provisioningParameters(d);
   if (params) body.provisioningParameters = params;
@@ -133,29 +185,50 @@ export function customerCreateBody(d: CustomerDesired): CustomerBody {
 
 /** PUT body: the whole package list (PUT replaces it) with limits and address. */
 export function customerUpdateBody(d: CustomerDesired): CustomerUpdateBody {
-  const body: CustomerUpdateBody = { packages: d.packages, externalId: d.externalId, address: d.address };
+  const body: CustomerUpdateBody = {
+    packages: d.packages,
+    externalId: d.externalId,
+    address: d.address,
+  };
   const params = provisioningParameters(d);
   if (params) body.provisioningParameters = params;
   return body;
 }
 
-function provisioningParameters(d: CustomerDesired): CustomerBody['provisioningParameters'] | undefined {
+function provisioningParameters(
+  d: CustomerDesired,
+): CustomerBody['provisioningParameters'] | undefined {
   const params: NonNullable<CustomerBody['provisioningParameters']> = {};
   if (Object.keys(d.limits).length > 0) params.packages = { limits: d.limits };
   if (d.location?.timezone && d.location.language) {
-    params.calling = { location: { name: d.location.name, address: d.address, timezone: d.location.timezone, language: d.location.language } };
+    params.calling = {
+      location: {
+        name: d.location.name,
+        address: d.address,
+        timezone: d.location.timezone,
+        language: d.location.language,
+      },
+    };
   }
   if (d.meetingsTimezone) params.meetings = { timezone: d.meetingsTimezone };
   return Object.keys(params).length > 0 ? params : undefined;
 }
 
 /** POST /wholesale/subscribers body. */
-export function subscriberCreateBody(d: SubscriberDesired, webexCustomerId: string): SubscriberBody {
+export function subscriberCreateBody(
+  d: SubscriberDesired,
+  webexCustomerId: string,
+): SubscriberBody {
   const p: SubscriberBody['provisioningParameters'] = {};
   if (d.firstName) p.firstName = d.firstName;
   if (d.lastName) p.lastName = d.lastName;
   if (d.phoneNumber) p.primaryPhoneNumber = d.phoneNumber;
   if (d.extension) p.extension = d.extension;
   if (d.locationId) p.locationId = d.locationId;
-  return { customerId: webexCustomerId, email: d.email, packages: [d.package], provisioningParameters: p };
+  return {
+    customerId: webexCustomerId,
+    email: d.email,
+    packages: [d.package],
+    provisioningParameters: p,
+  };
 }

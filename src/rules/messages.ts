@@ -19,9 +19,12 @@ const TEMPLATES: Templates = {
     'pt-BR': (p) => `"${v(p)}" não é um endereço de e-mail (esperado nome@exemplo.com).`,
   },
   INVALID_COUNTRY: {
-    en: (p) => `"${v(p)}" is not an ISO 3166 two-letter country code${p.suggestion ? ` (did you mean ${v(p, 'suggestion')}?)` : ''}.`,
-    ja: (p) => `「${v(p)}」は ISO 3166 の2文字コードではありません。${p.suggestion ? `${v(p, 'suggestion')} を指定してください。` : ''}`,
-    'pt-BR': (p) => `"${v(p)}" não é um código de país ISO 3166 de duas letras${p.suggestion ? ` (quis dizer ${v(p, 'suggestion')}?)` : ''}.`,
+    en: (p) =>
+      `"${v(p)}" is not an ISO 3166 two-letter country code${p.suggestion ? ` (did you mean ${v(p, 'suggestion')}?)` : ''}.`,
+    ja: (p) =>
+      `「${v(p)}」は ISO 3166 の2文字コードではありません。${p.suggestion ? `${v(p, 'suggestion')} を指定してください。` : ''}`,
+    'pt-BR': (p) =>
+      `"${v(p)}" não é um código de país ISO 3166 de duas letras${p.suggestion ? ` (quis dizer ${v(p, 'suggestion')}?)` : ''}.`,
   },
   INVALID_NUMBER: {
     en: (p) => `"${v(p)}" is not a whole number.`,
@@ -30,7 +33,8 @@ const TEMPLATES: Templates = {
   },
   INVALID_BOOLEAN: {
     en: (p) => `"${v(p)}" is not yes or no (use true/false, yes/no or 1/0).`,
-    ja: (p) => `「${v(p)}」は はい/いいえ ではありません（true/false、はい/いいえ、1/0 を使用してください）。`,
+    ja: (p) =>
+      `「${v(p)}」は はい/いいえ ではありません（true/false、はい/いいえ、1/0 を使用してください）。`,
     'pt-BR': (p) => `"${v(p)}" não é sim ou não (use true/false, sim/não ou 1/0).`,
   },
   INVALID_ACTION: {
@@ -39,9 +43,11 @@ const TEMPLATES: Templates = {
     'pt-BR': (p) => `"${v(p)}" não é uma ação válida (use upsert ou delete).`,
   },
   ADDRESS_TOO_LONG: {
-    en: (p) => `the address line has ${v(p, 'length')} characters; at most ${v(p, 'max')} are allowed.`,
+    en: (p) =>
+      `the address line has ${v(p, 'length')} characters; at most ${v(p, 'max')} are allowed.`,
     ja: (p) => `住所が${v(p, 'length')}文字あります。${v(p, 'max')}文字以内にしてください。`,
-    'pt-BR': (p) => `a linha de endereço tem ${v(p, 'length')} caracteres; o máximo é ${v(p, 'max')}.`,
+    'pt-BR': (p) =>
+      `a linha de endereço tem ${v(p, 'length')} caracteres; o máximo é ${v(p, 'max')}.`,
   },
   INVALID_NAME_CHAR: {
     en: (p) => `"${v(p)}" contains "%", which Webex does not accept in a customer name.`,
@@ -49,9 +55,12 @@ const TEMPLATES: Templates = {
     'pt-BR': (p) => `"${v(p)}" contém "%", que o Webex não aceita no nome do cliente.`,
   },
   UNKNOWN_PACKAGE: {
-    en: (p) => `"${v(p)}" is not a Webex Wholesale package (for example webex_calling or Webex Meetings).`,
-    ja: (p) => `「${v(p)}」は Webex Wholesale のパッケージではありません（例: webex_calling、Webex Meetings）。`,
-    'pt-BR': (p) => `"${v(p)}" não é um pacote Webex Wholesale (por exemplo webex_calling ou Webex Meetings).`,
+    en: (p) =>
+      `"${v(p)}" is not a Webex Wholesale package (for example webex_calling or Webex Meetings).`,
+    ja: (p) =>
+      `「${v(p)}」は Webex Wholesale のパッケージではありません（例: webex_calling、Webex Meetings）。`,
+    'pt-BR': (p) =>
+      `"${v(p)}" não é um pacote Webex Wholesale (por exemplo webex_calling ou Webex Meetings).`,
   },
   ONE_PACKAGE_PER_USER: {
     en: (p) => `a user has exactly one package; "${v(p)}" lists ${v(p, 'count')}.`,
@@ -60,23 +69,32 @@ const TEMPLATES: Templates = {
   },
   DUPLICATE_ROW: {
     en: (p) => `"${v(p)}" appears again; row ${v(p, 'firstRow')} already has it. Keep one row.`,
-    ja: (p) => `「${v(p)}」が重複しています（${v(p, 'firstRow')}行目と同じ）。1行にまとめてください。`,
-    'pt-BR': (p) => `"${v(p)}" aparece de novo; a linha ${v(p, 'firstRow')} já o tem. Mantenha uma linha.`,
+    ja: (p) =>
+      `「${v(p)}」が重複しています（${v(p, 'firstRow')}行目と同じ）。1行にまとめてください。`,
+    'pt-BR': (p) =>
+      `"${v(p)}" aparece de novo; a linha ${v(p, 'firstRow')} já o tem. Mantenha uma linha.`,
   },
   UNKNOWN_CUSTOMER: {
     en: (p) => `customer "${v(p)}" is in no customers sheet and was never imported; add it first.`,
-    ja: (p) => `顧客「${v(p)}」は顧客シートにも登録済みの顧客にもありません。先に顧客を追加してください。`,
-    'pt-BR': (p) => `o cliente "${v(p)}" não está em nenhuma planilha de clientes nem foi importado antes; inclua-o primeiro.`,
+    ja: (p) =>
+      `顧客「${v(p)}」は顧客シートにも登録済みの顧客にもありません。先に顧客を追加してください。`,
+    'pt-BR': (p) =>
+      `o cliente "${v(p)}" não está em nenhuma planilha de clientes nem foi importado antes; inclua-o primeiro.`,
   },
   CUSTOMER_REJECTED: {
     en: (p) => `customer "${v(p)}" was refused in row ${v(p, 'customerRow')}; fix that row first.`,
-    ja: (p) => `顧客「${v(p)}」は${v(p, 'customerRow')}行目で拒否されました。先にその行を修正してください。`,
-    'pt-BR': (p) => `o cliente "${v(p)}" foi recusado na linha ${v(p, 'customerRow')}; corrija essa linha primeiro.`,
+    ja: (p) =>
+      `顧客「${v(p)}」は${v(p, 'customerRow')}行目で拒否されました。先にその行を修正してください。`,
+    'pt-BR': (p) =>
+      `o cliente "${v(p)}" foi recusado na linha ${v(p, 'customerRow')}; corrija essa linha primeiro.`,
   },
   API_REJECTED: {
-    en: (p) => `Webex refused the change: ${v(p, 'description')} (error ${v(p, 'errorCode')}, tracking id ${v(p, 'trackingId')}).`,
-    ja: (p) => `Webex が変更を拒否しました: ${v(p, 'description')}（エラー ${v(p, 'errorCode')}、トラッキングID ${v(p, 'trackingId')}）。`,
-    'pt-BR': (p) => `o Webex recusou a alteração: ${v(p, 'description')} (erro ${v(p, 'errorCode')}, tracking id ${v(p, 'trackingId')}).`,
+    en: (p) =>
+      `Webex refused the change: ${v(p, 'description')} (error ${v(p, 'errorCode')}, tracking id ${v(p, 'trackingId')}).`,
+    ja: (p) =>
+      `Webex が変更を拒否しました: ${v(p, 'description')}（エラー ${v(p, 'errorCode')}、トラッキングID ${v(p, 'trackingId')}）。`,
+    'pt-BR': (p) =>
+      `o Webex recusou a alteração: ${v(p, 'description')} (erro ${v(p, 'errorCode')}, tracking id ${v(p, 'trackingId')}).`,
   },
 };
 

@@ -61,5 +61,9 @@ export function splitPackageList(cell: string): string[] {
 }
 
 function fold(name: string): string {
-  return name.normalize('NFKC').toLowerCase().replace(/[\s_-]+/g, ' ').trim();
+  return name
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\s_-]+/g, ' ')
+    .trim();
 }

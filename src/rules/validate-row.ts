@@ -1,4 +1,9 @@
-import { CUSTOMER_PACKAGES, SUBSCRIBER_PACKAGES, resolvePackage, splitPackageList } from './packages.ts';
+import {
+  CUSTOMER_PACKAGES,
+  SUBSCRIBER_PACKAGES,
+  resolvePackage,
+  splitPackageList,
+} from './packages.ts';
 import type {
   Action,
   CustomerDesired,
@@ -29,7 +34,12 @@ export const CUSTOMER_REQUIRED = [
 /** Subscriber columns that must hold a value. */
 export const SUBSCRIBER_REQUIRED = ['customer_external_id', 'email', 'package'] as const;
 
-const issue = (code: IssueCode, column: string | null, value: string | null, params: Record<string, string | number> = {}): RowIssue => ({
+const issue = (
+  code: IssueCode,
+  column: string | null,
+  value: string | null,
+  params: Record<string, string | number> = {},
+): RowIssue => ({
   code,
   column,
   value,
@@ -53,11 +63,14 @@ export function validateCustomerRow(row: RowRecord, ctx: RuleContext): Validated
   const email = get('primary_email');
   if (email && !EMAIL.test(email)) issues.push(issue('INVALID_EMAIL', 'primary_email', email));
   const country = get('country').toUpperCase();
-  if (country && !/^[A-Z]{2}$/.test(country)) issues.push(issue('INVALID_COUNTRY', 'country', get('country')));
+  if (country && !/^[A-Z]{2}$/.test(country))
+    issues.push(issue('INVALID_COUNTRY', 'country', get('country')));
   for (const c of ['address_line1', 'address_line2'] as const) {
     const line = get(c);
     if ([...line].length > MAX_ADDRESS_LINE) {
-      issues.push(issue('ADDRESS_TOO_LONG', c, line, { length: [...line].length, max: MAX_ADDRESS_LINE }));
+      issues.push(
+        issue('ADDRESS_TOO_LONG', c, line, { length: [...line].length, max: MAX_ADDRESS_LINE }),
+      );
     }
   }
   const packages: string[] = [];
@@ -107,11 +120,15 @@ export function validateCustomerRow(row: RowRecord, ctx: RuleContext): Validated
 }
 
 /** Checks one subscriber row and builds its desired state (row-local rules only). */
-export function validateSubscriberRow(row: RowRecord, _ctx: RuleContext): Validated<SubscriberDesired> {
+export function validateSubscriberRow(
+  row: RowRecord,
+  _ctx: RuleContext,
+): Validated<SubscriberDesired> {
   const issues: RowIssue[] = [];
   const get = (c: string) => row[c] ?? '';
   const action = parseAction(row.action, issues);
-  const required = action === 'delete' ? (['customer_external_id', 'email'] as const) : SUBSCRIBER_REQUIRED;
+  const required =
+    action === 'delete' ? (['customer_external_id', 'email'] as const) : SUBSCRIBER_REQUIRED;
   for (const c of required) if (!get(c)) issues.push(issue('REQUIRED', c, null));
   const email = get('email').toLowerCase();
   if (email && !EMAIL.test(email)) issues.push(issue('INVALID_EMAIL', 'email', get('email')));
@@ -121,7 +138,8 @@ export function validateSubscriberRow(row: RowRecord, _ctx: RuleContext): Valida
     issues.push(issue('ONE_PACKAGE_PER_USER', 'package', get('package'), { count: listed.length })); // R-PKG-1
   } else if (listed.length === 1) {
     const api = resolvePackage(listed[0] as string);
-    if (!api || !SUBSCRIBER_PACKAGES.includes(api)) issues.push(issue('UNKNOWN_PACKAGE', 'package', listed[0] as string));
+    if (!api || !SUBSCRIBER_PACKAGES.includes(api))
+      issues.push(issue('UNKNOWN_PACKAGE', 'package', listed[0] as string));
     else pkg = api;
   }
   const isAdmin = parseBoolean(get('is_admin'), 'is_admin', issues);
@@ -168,5 +186,7 @@ function optional<K extends string>(key: K, value: string): Partial<Record<K, st
 }
 
 function compact<T extends object>(obj: T): T {
-  return Object.fromEntries(Object.entries(obj).filter(([, val]) => val !== '' && val !== undefined)) as T;
+  return Object.fromEntries(
+    Object.entries(obj).filter(([, val]) => val !== '' && val !== undefined),
+  ) as T;
 }

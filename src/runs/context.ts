@@ -1,7 +1,16 @@
 import type { Clock } from '../clock/index.ts';
 import type { Config } from '../config/index.ts';
 import type { Logger } from '../log/index.ts';
-import type { ChangeCounts, FileSummary, IssueRecord, JobName, PlanCounts, ReconcileCounts, RowCounts, RplCounts } from '../reports/summary.ts';
+import type {
+  ChangeCounts,
+  FileSummary,
+  IssueRecord,
+  JobName,
+  PlanCounts,
+  ReconcileCounts,
+  RowCounts,
+  RplCounts,
+} from '../reports/summary.ts';
 import { emptyChangeCounts, emptyRowCounts, emptyRplCounts } from '../reports/summary.ts';
 import type { Db } from '../store/index.ts';
 

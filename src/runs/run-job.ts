@@ -7,7 +7,16 @@ import type { Logger } from '../log/index.ts';
 import { writeReportsIndex, writeRunReports } from '../reports/index.ts';
 import { decideOutcome, type JobName, type Summary } from '../reports/summary.ts';
 import { readRplCounts } from '../rpl/index.ts';
-import { acquireLease, finishRun, insertRun, listRuns, releaseLease, renewLease, type Db, type LeaseHolder } from '../store/index.ts';
+import {
+  acquireLease,
+  finishRun,
+  insertRun,
+  listRuns,
+  releaseLease,
+  renewLease,
+  type Db,
+  type LeaseHolder,
+} from '../store/index.ts';
 import { newTally, type RunContext } from './context.ts';
 
 /** The one lock every pipeline run takes: runs never overlap on a ledger. */
@@ -17,7 +26,9 @@ export const PIPELINE_LOCK = 'pipeline';
 export class LockHeldError extends Error {
   override readonly name = 'LockHeldError';
   constructor(readonly holder: LeaseHolder) {
-    super(`another run (id ${holder.owner}) holds the lock since ${holder.acquiredAt} (pid ${holder.pid} on ${holder.host}; it expires at ${holder.expiresAt} unless renewed)`);
+    super(
+      `another run (id ${holder.owner}) holds the lock since ${holder.acquiredAt} (pid ${holder.pid} on ${holder.host}; it expires at ${holder.expiresAt} unless renewed)`,
+    );
   }
 }
 
@@ -39,7 +50,10 @@ export interface JobOptions {
 
 /** A run id that sorts by start time and is safe as a folder name. */
 export function makeRunId(at: Date, job: JobName): string {
-  const stamp = at.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = at
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return `${stamp}-${job}-${randomBytes(3).toString('hex')}`;
 }
 
@@ -47,7 +61,11 @@ export function makeRunId(at: Date, job: JobName): string {
  * Runs one job as a recorded run: takes the lock, records the run, calls `body`, writes the
  * reports, records the end and releases the lock. Throws LockHeldError before touching anything.
  */
-export async function runJob(app: App, opts: JobOptions, body: (ctx: RunContext) => Promise<void>): Promise<Summary> {
+export async function runJob(
+  app: App,
+  opts: JobOptions,
+  body: (ctx: RunContext) => Promise<void>,
+): Promise<Summary> {
   const { config, db, clock } = app;
   const startedAt = clock.now();
   const runId = makeRunId(startedAt, opts.job);
@@ -57,20 +75,27 @@ export async function runJob(app: App, opts: JobOptions, body: (ctx: RunContext)
   const got = await acquireLease(db, { ...lease, now: new Date(), isHolderDead });
   if (!got.acquired) throw new LockHeldError(got.holder);
 
-  const log = app.logger.child({ runId, job: opts.job, ...(opts.partner ? { partner: opts.partner } : {}) });
+  const log = app.logger.child({
+    runId,
+    job: opts.job,
+    ...(opts.partner ? { partner: opts.partner } : {}),
+  });
   const controller = new AbortController();
   const onAbort = () => controller.abort(opts.signal.reason);
   opts.signal.addEventListener('abort', onAbort, { once: true });
-  const heartbeat = setInterval(() => {
-    renewLease(db, PIPELINE_LOCK, runId, new Date(), ttlMs)
-      .then((held) => {
-        if (!held) {
-          log.error('the run lost its lock (lease expired and taken over): stopping');
-          controller.abort(new Error('lease lost'));
-        }
-      })
-      .catch((err: unknown) => log.warn(`could not renew the lock: ${(err as Error).message}`));
-  }, Math.max(1000, ttlMs / 3));
+  const heartbeat = setInterval(
+    () => {
+      renewLease(db, PIPELINE_LOCK, runId, new Date(), ttlMs)
+        .then((held) => {
+          if (!held) {
+            log.error('the run lost its lock (lease expired and taken over): stopping');
+            controller.abort(new Error('lease lost'));
+          }
+        })
+        .catch((err: unknown) => log.warn(`could not renew the lock: ${(err as Error).message}`));
+    },
+    Math.max(1000, ttlMs / 3),
+  );
   heartbeat.unref();
 
   const ctx: RunContext = {
@@ -87,10 +112,21 @@ export async function runJob(app: App, opts: JobOptions, body: (ctx: RunContext)
   };
   let error: string | null = null;
   try {
-    await insertRun(db, { id: runId, job: opts.job, dryRun: opts.dryRun, partnerFilter: opts.partner, startedAt: startedAt.toISOString(), host: lease.host, pid: lease.pid });
+    await insertRun(db, {
+      id: runId,
+      job: opts.job,
+      dryRun: opts.dryRun,
+      partnerFilter: opts.partner,
+      startedAt: startedAt.toISOString(),
+      host: lease.host,
+      pid: lease.pid,
+    });
     log.info(`run ${runId} started${opts.dryRun ? ' (dry run)' : ''}`);
     await body(ctx);
-    if (controller.signal.aborted) ctx.tally.notes.push('the run was interrupted before it finished; the next run continues where it stopped.');
+    if (controller.signal.aborted)
+      ctx.tally.notes.push(
+        'the run was interrupted before it finished; the next run continues where it stopped.',
+      );
     ctx.tally.rpl = await readRplCounts(db, opts.partner, clock.now(), startedAt.toISOString());
   } catch (err) {
     error = (err as Error).message || String(err);
@@ -98,16 +134,30 @@ export async function runJob(app: App, opts: JobOptions, body: (ctx: RunContext)
   }
   try {
     const summary = buildSummary(ctx, startedAt, clock.now(), error);
-    await writeRunReports(summary.reportDir, { summary, issues: ctx.tally.issues, locale: config.reportLocale });
+    await writeRunReports(summary.reportDir, {
+      summary,
+      issues: ctx.tally.issues,
+      locale: config.reportLocale,
+    });
     await finishRun(db, runId, {
       status: summary.status,
       exitCode: summary.exitCode,
       finishedAt: summary.finishedAt,
-      counts: { files: summary.files.length, rows: summary.rows, customers: summary.customers, subscribers: summary.subscribers, rpl: summary.rpl },
+      counts: {
+        files: summary.files.length,
+        rows: summary.rows,
+        customers: summary.customers,
+        subscribers: summary.subscribers,
+        rpl: summary.rpl,
+      },
       reportDir: summary.reportDir,
       error,
     });
-    await writeReportsIndex(path.join(config.home, 'reports'), (await listRuns(db, 200)).map(toListEntry), config.reportLocale);
+    await writeReportsIndex(
+      path.join(config.home, 'reports'),
+      (await listRuns(db, 200)).map(toListEntry),
+      config.reportLocale,
+    );
     log.info(`run ${runId} ${summary.status}`, {
       event: 'run.summary',
       exitCode: summary.exitCode,
@@ -125,12 +175,21 @@ export async function runJob(app: App, opts: JobOptions, body: (ctx: RunContext)
   }
 }
 
-function buildSummary(ctx: RunContext, startedAt: Date, finishedAt: Date, error: string | null): Summary {
+function buildSummary(
+  ctx: RunContext,
+  startedAt: Date,
+  finishedAt: Date,
+  error: string | null,
+): Summary {
   const t = ctx.tally;
   const issueCounts: Record<string, number> = {};
   for (const i of t.issues) issueCounts[i.code] = (issueCounts[i.code] ?? 0) + 1;
-  for (const f of t.files) if (f.status === 'duplicate' && f.code) issueCounts[f.code] = (issueCounts[f.code] ?? 0) + 1;
-  const outcome = decideOutcome({ files: t.files, rows: t.rows, customers: t.customers, subscribers: t.subscribers }, error !== null);
+  for (const f of t.files)
+    if (f.status === 'duplicate' && f.code) issueCounts[f.code] = (issueCounts[f.code] ?? 0) + 1;
+  const outcome = decideOutcome(
+    { files: t.files, rows: t.rows, customers: t.customers, subscribers: t.subscribers },
+    error !== null,
+  );
   return {
     runId: ctx.runId,
     job: ctx.job,
@@ -154,7 +213,15 @@ function buildSummary(ctx: RunContext, startedAt: Date, finishedAt: Date, error:
 }
 
 function toListEntry(r: Awaited<ReturnType<typeof listRuns>>[number]) {
-  return { runId: r.id, job: r.job, startedAt: r.startedAt, finishedAt: r.finishedAt, status: r.status, exitCode: r.exitCode, dryRun: r.dryRun };
+  return {
+    runId: r.id,
+    job: r.job,
+    startedAt: r.startedAt,
+    finishedAt: r.finishedAt,
+    status: r.status,
+    exitCode: r.exitCode,
+    dryRun: r.dryRun,
+  };
 }
 
 /** A holder on this host whose process is gone crashed: its lock need not wait for expiry. */

@@ -6,7 +6,12 @@ import { LockHeldError, type App } from '../runs/index.ts';
 export async function runScheduler(app: App, env: NodeJS.ProcessEnv): Promise<number> {
   const { schedule } = app.config;
   const controller = new AbortController();
-  const jobs = { nightly: (signal: AbortSignal) => nightlyJob(app, { dryRun: false, partner: null, signal }, env), 'rpl-recheck': (signal: AbortSignal) => rplRecheckJob(app, { dryRun: false, partner: null, signal }) };
+  const jobs = {
+    nightly: (signal: AbortSignal) =>
+      nightlyJob(app, { dryRun: false, partner: null, signal }, env),
+    'rpl-recheck': (signal: AbortSignal) =>
+      rplRecheckJob(app, { dryRun: false, partner: null, signal }),
+  };
   const tasks: ScheduledTask[] = [];
   let running: Promise<unknown> = Promise.resolve();
   for (const name of ['nightly', 'rpl-recheck'] as const) {
@@ -21,7 +26,8 @@ export async function runScheduler(app: App, env: NodeJS.ProcessEnv): Promise<nu
             const summary = await jobs[name](controller.signal);
             app.logger.info(`scheduled ${name} ended: ${summary.status}`, { runId: summary.runId });
           } catch (err) {
-            if (err instanceof LockHeldError) app.logger.warn(`scheduled ${name} skipped: ${err.message}`);
+            if (err instanceof LockHeldError)
+              app.logger.warn(`scheduled ${name} skipped: ${err.message}`);
             else app.logger.error(`scheduled ${name} failed: ${(err as Error).message}`);
           }
         });

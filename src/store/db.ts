@@ -70,7 +70,9 @@ export async function migrateDb(db: Db): Promise<void> {
       return;
     } catch (err) {
       // knex refuses while another process holds its migration lock; that process finishes soon.
-      const locked = /already locked|SQLITE_BUSY|duplicate key value|already exists/i.test(String((err as Error).message));
+      const locked = /already locked|SQLITE_BUSY|duplicate key value|already exists/i.test(
+        String((err as Error).message),
+      );
       if (!locked || attempt >= 40) throw err;
       await new Promise((r) => setTimeout(r, 250));
     }

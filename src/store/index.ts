@@ -37,4 +37,12 @@ export {
   countChangesByStatus,
   OPEN_STATUSES,
 } from './outbox.ts';
-export type { Change, ChangeAction, ChangeEntity, ChangeOutcome, ChangePatch, ChangeStatus, NewChange } from './outbox.ts';
+export type {
+  Change,
+  ChangeAction,
+  ChangeEntity,
+  ChangeOutcome,
+  ChangePatch,
+  ChangeStatus,
+  NewChange,
+} from './outbox.ts';

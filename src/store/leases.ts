@@ -54,10 +54,19 @@ export async function acquireLease(db: Tx, claim: LeaseClaim): Promise<LeaseResu
 }
 
 /** Extends a lease this owner holds; false when it was lost (expired and taken over). */
-export async function renewLease(db: Tx, name: string, owner: string, now: Date, ttlMs: number): Promise<boolean> {
+export async function renewLease(
+  db: Tx,
+  name: string,
+  owner: string,
+  now: Date,
+  ttlMs: number,
+): Promise<boolean> {
   const updated = await db('leases')
     .where({ name, owner })
-    .update({ renewed_at: now.toISOString(), expires_at: new Date(now.getTime() + ttlMs).toISOString() });
+    .update({
+      renewed_at: now.toISOString(),
+      expires_at: new Date(now.getTime() + ttlMs).toISOString(),
+    });
   return updated === 1;
 }
 
@@ -70,7 +79,14 @@ export async function releaseLease(db: Tx, name: string, owner: string): Promise
 export async function readLease(db: Tx, name: string): Promise<LeaseHolder | null> {
   const r = (await db('leases').where({ name }).first()) as LeaseRow | undefined;
   if (!r) return null;
-  return { name: r.name, owner: r.owner, host: r.host, pid: r.pid, acquiredAt: r.acquired_at, expiresAt: r.expires_at };
+  return {
+    name: r.name,
+    owner: r.owner,
+    host: r.host,
+    pid: r.pid,
+    acquiredAt: r.acquired_at,
+    expiresAt: r.expires_at,
+  };
 }
 
 interface LeaseRow {

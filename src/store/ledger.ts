@@ -32,7 +32,10 @@ export interface SubscriberRow {
 
 /** Every customer of a partner. */
 export async function loadCustomers(db: Tx, partner: string): Promise<CustomerRow[]> {
-  const rows = (await db('customers').where({ partner_id: partner }).orderBy('id')) as Record<string, unknown>[];
+  const rows = (await db('customers').where({ partner_id: partner }).orderBy('id')) as Record<
+    string,
+    unknown
+  >[];
   return rows.map((r) => ({
     id: r.id as number,
     partnerId: r.partner_id as string,
@@ -50,7 +53,10 @@ export async function loadCustomers(db: Tx, partner: string): Promise<CustomerRo
 
 /** Every subscriber of a partner. */
 export async function loadSubscribers(db: Tx, partner: string): Promise<SubscriberRow[]> {
-  const rows = (await db('subscribers').where({ partner_id: partner }).orderBy('id')) as Record<string, unknown>[];
+  const rows = (await db('subscribers').where({ partner_id: partner }).orderBy('id')) as Record<
+    string,
+    unknown
+  >[];
   return rows.map((r) => ({
     id: r.id as number,
     partnerId: r.partner_id as string,
@@ -79,7 +85,12 @@ export interface WebexStatePatch {
 }
 
 /** Records what Webex last said about a customer or subscriber. */
-export async function updateWebexState(db: Tx, entity: 'customer' | 'subscriber', id: number, patch: WebexStatePatch): Promise<void> {
+export async function updateWebexState(
+  db: Tx,
+  entity: 'customer' | 'subscriber',
+  id: number,
+  patch: WebexStatePatch,
+): Promise<void> {
   const row: Record<string, unknown> = { webex_seen_at: patch.seenAt, updated_at: patch.seenAt };
   if (patch.webexId !== undefined) row.webex_id = patch.webexId;
   if (patch.webexStatus !== undefined) row.webex_status = patch.webexStatus;
@@ -90,14 +101,23 @@ export async function updateWebexState(db: Tx, entity: 'customer' | 'subscriber'
     if (patch.webexCustomerId !== undefined) row.webex_customer_id = patch.webexCustomerId;
     if (patch.webexPersonId !== undefined) row.webex_person_id = patch.webexPersonId;
   }
-  await db(entity === 'customer' ? 'customers' : 'subscribers').where({ id }).update(row);
+  await db(entity === 'customer' ? 'customers' : 'subscribers')
+    .where({ id })
+    .update(row);
 }
 
 /** Records a row's provisioning result for the partner's results file and reports. */
 export async function setRowResult(
   db: Tx,
   rowId: number,
-  result: { result: string; webexId: string | null; trackingId: string | null; code: string | null; message: string | null; at: string },
+  result: {
+    result: string;
+    webexId: string | null;
+    trackingId: string | null;
+    code: string | null;
+    message: string | null;
+    at: string;
+  },
 ): Promise<void> {
   await db('row_outcomes').where({ id: rowId }).update({
     result: result.result,
@@ -110,20 +130,35 @@ export async function setRowResult(
 }
 
 /** Where a row came from, for messages and issues.csv. */
-export async function readRowSource(db: Tx, rowId: number): Promise<{ file: string; sheet: string; row: number } | null> {
+export async function readRowSource(
+  db: Tx,
+  rowId: number,
+): Promise<{ file: string; sheet: string; row: number } | null> {
   const r = (await db('row_outcomes as o')
     .join('files as f', 'f.id', 'o.file_id')
     .where('o.id', rowId)
-    .first('f.name as file', 'o.sheet as sheet', 'o.row_number as row')) as { file: string; sheet: string; row: number } | undefined;
+    .first('f.name as file', 'o.sheet as sheet', 'o.row_number as row')) as
+    { file: string; sheet: string; row: number } | undefined;
   return r ?? null;
 }
 
 /** R-RPL-1: opens an RPL check for a customer unless one is already open. */
 export async function openRplCheck(
   db: Tx,
-  check: { partner: string; customerId: number; trigger: 'create' | 'address_change'; addressHash: string; status: string; at: string; runId: string },
+  check: {
+    partner: string;
+    customerId: number;
+    trigger: 'create' | 'address_change';
+    addressHash: string;
+    status: string;
+    at: string;
+    runId: string;
+  },
 ): Promise<void> {
-  const open = await db('rpl_checks').where({ customer_id: check.customerId }).whereNull('closed_at').first('id');
+  const open = (await db('rpl_checks')
+    .where({ customer_id: check.customerId })
+    .whereNull('closed_at')
+    .first('id')) as { id: number } | undefined;
   if (open) return;
   const [row] = (await db('rpl_checks')
     .insert({
@@ -137,19 +172,36 @@ export async function openRplCheck(
       run_id: check.runId,
     })
     .returning('id')) as { id: number }[];
-  await db('rpl_status_changes').insert({ check_id: (row as { id: number }).id, status: check.status, observed_at: check.at, run_id: check.runId });
+  await db('rpl_status_changes').insert({
+    check_id: (row as { id: number }).id,
+    status: check.status,
+    observed_at: check.at,
+    run_id: check.runId,
+  });
 }
 
 /** Records a customer's status as the open RPL check saw it; closes the check once review is over. */
-export async function observeRplStatus(db: Tx, customerId: number, status: string, at: string, runId: string): Promise<'opened' | 'changed' | 'closed' | 'none'> {
-  const open = (await db('rpl_checks').where({ customer_id: customerId }).whereNull('closed_at').first('id', 'last_status')) as
-    | { id: number; last_status: string | null }
-    | undefined;
+export async function observeRplStatus(
+  db: Tx,
+  customerId: number,
+  status: string,
+  at: string,
+  runId: string,
+): Promise<'opened' | 'changed' | 'closed' | 'none'> {
+  const open = (await db('rpl_checks')
+    .where({ customer_id: customerId })
+    .whereNull('closed_at')
+    .first('id', 'last_status')) as { id: number; last_status: string | null } | undefined;
   if (!open) return 'none';
   const update: Record<string, unknown> = { last_polled_at: at, last_status: status };
   let result: 'changed' | 'closed' | 'none' = 'none';
   if (open.last_status !== status) {
-    await db('rpl_status_changes').insert({ check_id: open.id, status, observed_at: at, run_id: runId });
+    await db('rpl_status_changes').insert({
+      check_id: open.id,
+      status,
+      observed_at: at,
+      run_id: runId,
+    });
     result = 'changed';
   }
   if (status !== 'pending_rpl_review' && status !== 'provisioning') {
@@ -162,29 +214,49 @@ export async function observeRplStatus(db: Tx, customerId: number, status: strin
 }
 
 /** Counts of open RPL checks for the summary (ageing and candidates come with the RPL issue). */
-export async function countOpenRplChecks(db: Tx, partner: string | null, overdueBefore: string): Promise<{ pending: number; overdue: number }> {
+export async function countOpenRplChecks(
+  db: Tx,
+  partner: string | null,
+  overdueBefore: string,
+): Promise<{ pending: number; overdue: number }> {
   const base = () => {
     const q = db('rpl_checks').whereNull('closed_at');
     return partner ? q.where({ partner_id: partner }) : q;
   };
   const [pending] = (await base().count({ n: '*' })) as { n: number | string }[];
-  const [overdue] = (await base().where('opened_at', '<', overdueBefore).count({ n: '*' })) as { n: number | string }[];
+  const [overdue] = (await base().where('opened_at', '<', overdueBefore).count({ n: '*' })) as {
+    n: number | string;
+  }[];
   return { pending: Number(pending?.n ?? 0), overdue: Number(overdue?.n ?? 0) };
 }
 
 /** Checks closed as cleared by a run. */
 export async function countClearedRplChecks(db: Tx, since: string): Promise<number> {
-  const [row] = (await db('rpl_checks').where('closed_at', '>=', since).where({ close_reason: 'cleared' }).count({ n: '*' })) as { n: number | string }[];
+  const [row] = (await db('rpl_checks')
+    .where('closed_at', '>=', since)
+    .where({ close_reason: 'cleared' })
+    .count({ n: '*' })) as { n: number | string }[];
   return Number(row?.n ?? 0);
 }
 
 /** R-RPL-5: open checks older than `before`, or with `attempts` unreachable contact attempts. */
-export async function countRplCandidates(db: Tx, partner: string | null, before: string, attempts: number): Promise<number> {
-  const unreachable = db('rpl_contact_attempts').where({ outcome: 'unreachable' }).groupBy('check_id').havingRaw('count(*) >= ?', [attempts]).select('check_id');
+export async function countRplCandidates(
+  db: Tx,
+  partner: string | null,
+  before: string,
+  attempts: number,
+): Promise<number> {
+  const unreachable = db('rpl_contact_attempts')
+    .where({ outcome: 'unreachable' })
+    .groupBy('check_id')
+    .havingRaw('count(*) >= ?', [attempts])
+    .select('check_id');
   const q = db('rpl_checks')
     .whereNull('closed_at')
-    .where((w) => w.where('opened_at', '<', before).orWhereIn('id', unreachable));
-  if (partner) q.where({ partner_id: partner });
+    .where((w) => {
+      void w.where('opened_at', '<', before).orWhereIn('id', unreachable);
+    });
+  if (partner) void q.where({ partner_id: partner });
   const [row] = (await q.count({ n: '*' })) as { n: number | string }[];
   return Number(row?.n ?? 0);
 }

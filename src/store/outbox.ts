@@ -38,7 +38,12 @@ export interface Change {
 }
 
 /** Statuses of a change still being worked on. */
-export const OPEN_STATUSES: readonly ChangeStatus[] = ['pending', 'in_flight', 'unknown', 'awaiting'];
+export const OPEN_STATUSES: readonly ChangeStatus[] = [
+  'pending',
+  'in_flight',
+  'unknown',
+  'awaiting',
+];
 
 /** Writes changes to the outbox before anything is sent; a change already there (same key) is kept as it is. */
 export async function enqueueChanges(db: Tx, changes: NewChange[], now: string): Promise<void> {
@@ -68,8 +73,15 @@ export async function enqueueChanges(db: Tx, changes: NewChange[], now: string):
 }
 
 /** Entity ids with a change still open, per entity kind. */
-export async function openChangeEntities(db: Tx, partner: string, entity: ChangeEntity): Promise<Set<number>> {
-  const rows = (await db('changes').where({ partner_id: partner, entity }).whereIn('status', OPEN_STATUSES).select('entity_id')) as { entity_id: number }[];
+export async function openChangeEntities(
+  db: Tx,
+  partner: string,
+  entity: ChangeEntity,
+): Promise<Set<number>> {
+  const rows = (await db('changes')
+    .where({ partner_id: partner, entity })
+    .whereIn('status', OPEN_STATUSES)
+    .select('entity_id')) as { entity_id: number }[];
   return new Set(rows.map((r) => r.entity_id));
 }
 
@@ -79,21 +91,34 @@ export async function openChangeEntities(db: Tx, partner: string, entity: Change
  */
 export async function claimChanges(
   db: Tx,
-  opts: { partner: string; entity: ChangeEntity; owner: string; now: string; leaseUntil: string; limit: number; statuses?: ChangeStatus[]; exclusive?: boolean },
+  opts: {
+    partner: string;
+    entity: ChangeEntity;
+    owner: string;
+    now: string;
+    leaseUntil: string;
+    limit: number;
+    statuses?: ChangeStatus[];
+    exclusive?: boolean;
+  },
 ): Promise<Change[]> {
   const ready = (await db('changes')
     .where({ partner_id: opts.partner, entity: opts.entity })
-    .where((q) =>
-      q
-        .where((p) => p.whereIn('status', opts.statuses ?? ['pending', 'unknown']).where((n) => n.whereNull('next_attempt_at').orWhere('next_attempt_at', '<=', opts.now)))
-        .orWhere((p) =>
-          p.where('status', 'in_flight').where((l) => {
-            l.where('lease_expires_at', '<', opts.now);
+    .where((q) => {
+      void q
+        .where((p) => {
+          void p.whereIn('status', opts.statuses ?? ['pending', 'unknown']).where((n) => {
+            void n.whereNull('next_attempt_at').orWhere('next_attempt_at', '<=', opts.now);
+          });
+        })
+        .orWhere((p) => {
+          void p.where('status', 'in_flight').where((l) => {
+            void l.where('lease_expires_at', '<', opts.now);
             // With the run lock held, nobody else works: any other owner's claim is a crashed run's.
-            if (opts.exclusive) l.orWhereNot('lease_owner', opts.owner);
-          }),
-        ),
-    )
+            if (opts.exclusive) void l.orWhereNot('lease_owner', opts.owner);
+          });
+        });
+    })
     .orderBy('id')
     .limit(opts.limit)) as ChangeRowDb[];
   const claimed: Change[] = [];
@@ -102,15 +127,28 @@ export async function claimChanges(
     const status: ChangeStatus = row.status === 'in_flight' ? 'unknown' : row.status;
     const updated = await db('changes')
       .where({ id: row.id, attempt: row.attempt, status: row.status })
-      .update({ status: 'in_flight', attempt: row.attempt + 1, lease_owner: opts.owner, lease_expires_at: opts.leaseUntil, updated_at: opts.now });
-    if (updated === 1) claimed.push({ ...toChange(row), status, attempt: row.attempt + 1, leaseOwner: opts.owner });
+      .update({
+        status: 'in_flight',
+        attempt: row.attempt + 1,
+        lease_owner: opts.owner,
+        lease_expires_at: opts.leaseUntil,
+        updated_at: opts.now,
+      });
+    if (updated === 1)
+      claimed.push({ ...toChange(row), status, attempt: row.attempt + 1, leaseOwner: opts.owner });
   }
   return claimed;
 }
 
 /** Changes accepted by Webex whose final state is still to be seen. */
-export async function listAwaiting(db: Tx, partner: string, entity: ChangeEntity): Promise<Change[]> {
-  const rows = (await db('changes').where({ partner_id: partner, entity, status: 'awaiting' }).orderBy('id')) as ChangeRowDb[];
+export async function listAwaiting(
+  db: Tx,
+  partner: string,
+  entity: ChangeEntity,
+): Promise<Change[]> {
+  const rows = (await db('changes')
+    .where({ partner_id: partner, entity, status: 'awaiting' })
+    .orderBy('id')) as ChangeRowDb[];
   return rows.map(toChange);
 }
 
@@ -129,7 +167,12 @@ export interface ChangePatch {
  * Records what happened to a claimed change. Fenced: only the holder of the claim (same owner and
  * attempt) can write; a stale worker's late answer changes nothing and returns false.
  */
-export async function recordChange(db: Tx, change: Pick<Change, 'id' | 'attempt' | 'leaseOwner'>, patch: ChangePatch, now: string): Promise<boolean> {
+export async function recordChange(
+  db: Tx,
+  change: Pick<Change, 'id' | 'attempt' | 'leaseOwner'>,
+  patch: ChangePatch,
+  now: string,
+): Promise<boolean> {
   const row: Record<string, unknown> = { status: patch.status, updated_at: now };
   if (patch.status !== 'in_flight') {
     row.lease_owner = null;
@@ -142,12 +185,19 @@ export async function recordChange(db: Tx, change: Pick<Change, 'id' | 'attempt'
   if (patch.errorMessage !== undefined) row.error_message = patch.errorMessage;
   if (patch.nextAttemptAt !== undefined) row.next_attempt_at = patch.nextAttemptAt;
   if (patch.completedRunId !== undefined) row.completed_run_id = patch.completedRunId;
-  const updated = await db('changes').where({ id: change.id, attempt: change.attempt, lease_owner: change.leaseOwner }).update(row);
+  const updated = await db('changes')
+    .where({ id: change.id, attempt: change.attempt, lease_owner: change.leaseOwner })
+    .update(row);
   return updated === 1;
 }
 
 /** Records the end of an awaited change (no claim is held while awaiting). */
-export async function finishAwaiting(db: Tx, id: number, patch: ChangePatch, now: string): Promise<boolean> {
+export async function finishAwaiting(
+  db: Tx,
+  id: number,
+  patch: ChangePatch,
+  now: string,
+): Promise<boolean> {
   const row: Record<string, unknown> = { status: patch.status, updated_at: now };
   if (patch.outcome !== undefined) row.outcome = patch.outcome;
   if (patch.errorCode !== undefined) row.error_code = patch.errorCode;
@@ -159,7 +209,10 @@ export async function finishAwaiting(db: Tx, id: number, patch: ChangePatch, now
 
 /** Counts of the outbox by status, for `status`. */
 export async function countChangesByStatus(db: Tx): Promise<Record<string, number>> {
-  const rows = (await db('changes').select('status').count({ n: '*' }).groupBy('status')) as { status: string; n: number | string }[];
+  const rows = (await db('changes').select('status').count({ n: '*' }).groupBy('status')) as {
+    status: string;
+    n: number | string;
+  }[];
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
 }
 

@@ -37,7 +37,14 @@ export async function insertRun(
 export async function finishRun(
   db: Tx,
   id: string,
-  end: { status: RunRecord['status']; exitCode: number; finishedAt: string; counts: unknown; reportDir: string; error: string | null },
+  end: {
+    status: RunRecord['status'];
+    exitCode: number;
+    finishedAt: string;
+    counts: unknown;
+    reportDir: string;
+    error: string | null;
+  },
 ): Promise<void> {
   await db('runs')
     .where({ id })
@@ -53,7 +60,10 @@ export async function finishRun(
 
 /** The latest runs, newest first. */
 export async function listRuns(db: Tx, limit = 50): Promise<RunRecord[]> {
-  const rows = (await db('runs').orderBy('started_at', 'desc').orderBy('id', 'desc').limit(limit)) as RunRow[];
+  const rows = (await db('runs')
+    .orderBy('started_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)) as RunRow[];
   return rows.map(toRecord);
 }
 

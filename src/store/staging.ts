@@ -18,7 +18,13 @@ export interface StagedRow {
   entityKey: string | null;
   issues: StagedIssue[];
   /** Present when the row was accepted. */
-  desired?: { action: 'upsert' | 'delete'; hash: string; doc: unknown; customerExternalId?: string; email?: string };
+  desired?: {
+    action: 'upsert' | 'delete';
+    hash: string;
+    doc: unknown;
+    customerExternalId?: string;
+    email?: string;
+  };
 }
 
 export interface FileRecord {
@@ -39,21 +45,36 @@ export interface FileRecord {
 }
 
 /** Makes sure a partner row exists. */
-export async function ensurePartner(db: Tx, id: string, locale: string, now: string): Promise<void> {
-  await db('partners').insert({ id, locale, created_at: now, updated_at: now }).onConflict('id').merge(['locale', 'updated_at']);
+export async function ensurePartner(
+  db: Tx,
+  id: string,
+  locale: string,
+  now: string,
+): Promise<void> {
+  await db('partners')
+    .insert({ id, locale, created_at: now, updated_at: now })
+    .onConflict('id')
+    .merge(['locale', 'updated_at']);
 }
 
 /** The processed file with these bytes for a partner, if any. */
-export async function findProcessedFile(db: Tx, partner: string, sha256: string): Promise<{ id: number; name: string; createdAt: string } | null> {
-  const row = (await db('files').where({ partner_id: partner, sha256, status: 'processed' }).first('id', 'name', 'created_at')) as
-    | { id: number; name: string; created_at: string }
-    | undefined;
+export async function findProcessedFile(
+  db: Tx,
+  partner: string,
+  sha256: string,
+): Promise<{ id: number; name: string; createdAt: string } | null> {
+  const row = (await db('files')
+    .where({ partner_id: partner, sha256, status: 'processed' })
+    .first('id', 'name', 'created_at')) as
+    { id: number; name: string; created_at: string } | undefined;
   return row ? { id: row.id, name: row.name, createdAt: row.created_at } : null;
 }
 
 /** Records a file that was not processed (duplicate, quarantined, skipped). */
 export async function recordFile(db: Tx, file: FileRecord): Promise<number> {
-  const [row] = (await db('files').insert(fileRow(file, { total: 0, accepted: 0, rejected: 0 })).returning('id')) as { id: number }[];
+  const [row] = (await db('files')
+    .insert(fileRow(file, { total: 0, accepted: 0, rejected: 0 }))
+    .returning('id')) as { id: number }[];
   return (row as { id: number }).id;
 }
 
@@ -69,7 +90,9 @@ export async function setStoredPath(db: Tx, fileId: number, storedPath: string):
 export async function stageFile(db: Tx, file: FileRecord, rows: StagedRow[]): Promise<number> {
   const accepted = rows.filter((r) => r.desired).length;
   const counts = { total: rows.length, accepted, rejected: rows.length - accepted };
-  const [inserted] = (await db('files').insert(fileRow(file, counts)).returning('id')) as { id: number }[];
+  const [inserted] = (await db('files').insert(fileRow(file, counts)).returning('id')) as {
+    id: number;
+  }[];
   const fileId = (inserted as { id: number }).id;
 
   for (const chunk of chunks(rows)) {
@@ -88,7 +111,9 @@ export async function stageFile(db: Tx, file: FileRecord, rows: StagedRow[]): Pr
     );
   }
   const ids = new Map<string, number>();
-  const outcomeRows = (await db('row_outcomes').where({ file_id: fileId }).select('id', 'sheet', 'row_number')) as {
+  const outcomeRows = (await db('row_outcomes')
+    .where({ file_id: fileId })
+    .select('id', 'sheet', 'row_number')) as {
     id: number;
     sheet: string;
     row_number: number;
@@ -125,7 +150,15 @@ export async function stageFile(db: Tx, file: FileRecord, rows: StagedRow[]): Pr
     created_at: file.now,
     updated_at: file.now,
   });
-  const merged = ['desired', 'desired_hash', 'desired_action', 'source_row_id', 'staged_run_id', 'staged_at', 'updated_at'];
+  const merged = [
+    'desired',
+    'desired_hash',
+    'desired_action',
+    'source_row_id',
+    'staged_run_id',
+    'staged_at',
+    'updated_at',
+  ];
   const customers = rows.filter((r) => r.desired && r.kind === 'customer');
   for (const chunk of chunks(customers)) {
     await db('customers')
@@ -150,7 +183,11 @@ export async function stageFile(db: Tx, file: FileRecord, rows: StagedRow[]): Pr
 }
 
 /** Which of these customer external ids the ledger knows for a partner (and not as deleted). */
-export async function knownCustomerIds(db: Tx, partner: string, externalIds: string[]): Promise<Set<string>> {
+export async function knownCustomerIds(
+  db: Tx,
+  partner: string,
+  externalIds: string[],
+): Promise<Set<string>> {
   const known = new Set<string>();
   for (const chunk of chunks(externalIds, 500)) {
     const rows = (await db('customers')

@@ -1,9 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import pLimit, { type LimitFunction } from 'p-limit';
-import { AuthError, OutcomeUnknownError, PermanentError, RateLimitedError, TransientError, WebexCallError, type FailureInfo } from './errors.ts';
+import {
+  AuthError,
+  OutcomeUnknownError,
+  PermanentError,
+  RateLimitedError,
+  TransientError,
+  type FailureInfo,
+  type WebexCallError,
+} from './errors.ts';
 import type { Accepted, CustomerQuery, SubscriberQuery, WebexPort } from './port.ts';
-import { RateLimiter } from './rate-limiter.ts';
-import type { CustomerBody, CustomerUpdateBody, SubscriberBody, WebexCustomer, WebexSubscriber } from './types.ts';
+import type { RateLimiter } from './rate-limiter.ts';
+import type {
+  CustomerBody,
+  CustomerUpdateBody,
+  SubscriberBody,
+  WebexCustomer,
+  WebexSubscriber,
+} from './types.ts';
 
 /** Shared by every client of a run: how many retries the run may still spend. */
 export interface RetryBudget {
@@ -41,7 +55,9 @@ type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 export class HttpWebexClient implements WebexPort {
   private readonly base: URL;
   private readonly limit: LimitFunction;
-  private readonly opts: Required<Omit<HttpClientOptions, 'subPartnerOrgId'>> & { subPartnerOrgId: string | null };
+  private readonly opts: Required<Omit<HttpClientOptions, 'subPartnerOrgId'>> & {
+    subPartnerOrgId: string | null;
+  };
 
   constructor(opts: HttpClientOptions) {
     this.base = new URL(opts.baseUrl.endsWith('/') ? opts.baseUrl : `${opts.baseUrl}/`);
@@ -71,7 +87,9 @@ export class HttpWebexClient implements WebexPort {
   }
 
   async updateCustomer(id: string, body: CustomerUpdateBody): Promise<Accepted> {
-    const answer = await this.call('PUT', `wholesale/customers/${encodeURIComponent(id)}`, { body });
+    const answer = await this.call('PUT', `wholesale/customers/${encodeURIComponent(id)}`, {
+      body,
+    });
     return { id, trackingId: answer.trackingId };
   }
 
@@ -88,13 +106,17 @@ export class HttpWebexClient implements WebexPort {
     return this.getOrNull<WebexSubscriber>(`wholesale/subscribers/${encodeURIComponent(id)}`);
   }
 
-  async createSubscriber(body: SubscriberBody): Promise<WebexSubscriber & { trackingId: string | null }> {
+  async createSubscriber(
+    body: SubscriberBody,
+  ): Promise<WebexSubscriber & { trackingId: string | null }> {
     const answer = await this.call('POST', 'wholesale/subscribers', { body });
     return { ...(answer.body as WebexSubscriber), trackingId: answer.trackingId };
   }
 
   async updateSubscriber(id: string, body: Pick<SubscriberBody, 'packages'>): Promise<Accepted> {
-    const answer = await this.call('PUT', `wholesale/subscribers/${encodeURIComponent(id)}`, { body });
+    const answer = await this.call('PUT', `wholesale/subscribers/${encodeURIComponent(id)}`, {
+      body,
+    });
     return { id, trackingId: answer.trackingId };
   }
 
@@ -126,13 +148,19 @@ export class HttpWebexClient implements WebexPort {
 
   private url(path: string, query: Record<string, string | undefined> = {}): URL {
     const url = new URL(path, this.base);
-    for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') url.searchParams.set(k, v);
-    if (this.opts.subPartnerOrgId) url.searchParams.set('onBehalfOfSubPartnerOrgId', this.opts.subPartnerOrgId);
+    for (const [k, v] of Object.entries(query))
+      if (v !== undefined && v !== '') url.searchParams.set(k, v);
+    if (this.opts.subPartnerOrgId)
+      url.searchParams.set('onBehalfOfSubPartnerOrgId', this.opts.subPartnerOrgId);
     return url;
   }
 
   /** One logical call: paced, retried while that is safe, then typed. */
-  private async call(method: Method, target: string | URL, { body }: { body?: unknown }): Promise<Answer> {
+  private async call(
+    method: Method,
+    target: string | URL,
+    { body }: { body?: unknown },
+  ): Promise<Answer> {
     const url = typeof target === 'string' ? this.url(target) : target;
     // A create is not idempotent: after an unknown outcome only a lookup may decide (domain §3).
     const resendable = method !== 'POST';
@@ -161,7 +189,12 @@ export class HttpWebexClient implements WebexPort {
     return null;
   }
 
-  private async send(method: Method, url: URL, body: unknown, resendable: boolean): Promise<Answer> {
+  private async send(
+    method: Method,
+    url: URL,
+    body: unknown,
+    resendable: boolean,
+  ): Promise<Answer> {
     await this.opts.limiter.take();
     const trackingSent = `${this.opts.trackingPrefix}_${randomUUID()}`;
     let res: Response;
@@ -179,8 +212,14 @@ export class HttpWebexClient implements WebexPort {
         redirect: 'error',
       });
     } catch (err) {
-      const info: FailureInfo = { status: null, trackingId: trackingSent, description: describeNetworkError(err) };
-      throw resendable ? new TransientError(info.description, info) : new OutcomeUnknownError(info.description, info);
+      const info: FailureInfo = {
+        status: null,
+        trackingId: trackingSent,
+        description: describeNetworkError(err),
+      };
+      throw resendable
+        ? new TransientError(info.description, info)
+        : new OutcomeUnknownError(info.description, info);
     }
     let parsed: unknown = null;
     let text = '';
@@ -189,18 +228,36 @@ export class HttpWebexClient implements WebexPort {
       parsed = text ? (JSON.parse(text) as unknown) : null;
     } catch (err) {
       if (res.ok || !text) {
-        const info: FailureInfo = { status: res.status, trackingId: trackingSent, description: `answer cut off or not JSON: ${describeNetworkError(err)}` };
-        throw resendable ? new TransientError(info.description, info) : new OutcomeUnknownError(info.description, info);
+        const info: FailureInfo = {
+          status: res.status,
+          trackingId: trackingSent,
+          description: `answer cut off or not JSON: ${describeNetworkError(err)}`,
+        };
+        throw resendable
+          ? new TransientError(info.description, info)
+          : new OutcomeUnknownError(info.description, info);
       }
     }
-    const trackingId = res.headers.get('trackingid') ?? (parsed as { trackingId?: string } | null)?.trackingId ?? trackingSent;
+    const trackingId =
+      res.headers.get('trackingid') ??
+      (parsed as { trackingId?: string } | null)?.trackingId ??
+      trackingSent;
     if (res.ok) return { status: res.status, headers: res.headers, body: parsed, trackingId };
     throw classify(res, parsed, trackingId, resendable, this.opts.limiter);
   }
 }
 
-function classify(res: Response, body: unknown, trackingId: string, resendable: boolean, limiter: RateLimiter): WebexCallError {
-  const err = body as { message?: string; errors?: { description?: string; errorCode?: number }[] } | null;
+function classify(
+  res: Response,
+  body: unknown,
+  trackingId: string,
+  resendable: boolean,
+  limiter: RateLimiter,
+): WebexCallError {
+  const err = body as {
+    message?: string;
+    errors?: { description?: string; errorCode?: number }[];
+  } | null;
   const first = err?.errors?.[0];
   const info: FailureInfo = {
     status: res.status,
@@ -213,12 +270,16 @@ function classify(res: Response, body: unknown, trackingId: string, resendable: 
     limiter.throttled(retryAfterMs ?? 1000);
     return new RateLimitedError(info, retryAfterMs);
   }
-  if (res.status === 401 || res.status === 403) return new AuthError(`Webex refused the token (HTTP ${res.status}): ${info.description}`, info);
+  if (res.status === 401 || res.status === 403)
+    return new AuthError(`Webex refused the token (HTTP ${res.status}): ${info.description}`, info);
   if (res.status >= 500) {
     const message = `Webex answered HTTP ${res.status}: ${info.description}`;
     return resendable ? new TransientError(message, info) : new OutcomeUnknownError(message, info);
   }
-  return new PermanentError(`Webex refused the request (HTTP ${res.status}): ${info.description}`, info);
+  return new PermanentError(
+    `Webex refused the request (HTTP ${res.status}): ${info.description}`,
+    info,
+  );
 }
 
 /** Retry-After as seconds or an HTTP date; null for anything else (Webex has sent `rand(30),add(30)`). */
@@ -246,10 +307,15 @@ export function nextLink(header: string | null, base: URL): URL | null {
 }
 
 function idFromLocation(answer: Answer): string {
-  const location = answer.headers.get('location') ?? (answer.body as { url?: string } | null)?.url ?? '';
+  const location =
+    answer.headers.get('location') ?? (answer.body as { url?: string } | null)?.url ?? '';
   const id = decodeURIComponent(location.replace(/\/+$/, '').split('/').pop() ?? '');
   if (!id) {
-    const info: FailureInfo = { status: answer.status, trackingId: answer.trackingId, description: 'accepted without a Location header' };
+    const info: FailureInfo = {
+      status: answer.status,
+      trackingId: answer.trackingId,
+      description: 'accepted without a Location header',
+    };
     throw new OutcomeUnknownError(info.description, info);
   }
   return id;

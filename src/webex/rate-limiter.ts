@@ -57,7 +57,10 @@ export class RateLimiter {
   private recover(): void {
     const now = this.now();
     if (this.rate >= this.ceiling || now <= this.lastAdjust) return;
-    this.rate = Math.min(this.ceiling, this.rate + ((now - this.lastAdjust) / 1000) * this.increase);
+    this.rate = Math.min(
+      this.ceiling,
+      this.rate + ((now - this.lastAdjust) / 1000) * this.increase,
+    );
     this.lastAdjust = now;
   }
 }

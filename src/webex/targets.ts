@@ -9,7 +9,8 @@ import { startSimulator, type RunningSimulator } from './simulator/index.ts';
 /** Token the embedded simulator is called with; it accepts any bearer token. */
 const EMBEDDED_TOKEN = 'embedded-simulator';
 
-export type PortResult = { port: WebexPort; error?: undefined } | { port?: undefined; error: string };
+export type PortResult =
+  { port: WebexPort; error?: undefined } | { port?: undefined; error: string };
 
 /** The Webex each partner talks to for one run, and how to let go of it. */
 export interface WebexTargets {
@@ -20,14 +21,25 @@ export interface WebexTargets {
 }
 
 /** Embedded simulator state lives here, so consecutive runs see the same Webex. */
-export const simulatorStateFile = (home: string) => path.join(home, 'var', 'simulator', 'state.json');
+export const simulatorStateFile = (home: string) =>
+  path.join(home, 'var', 'simulator', 'state.json');
 
 /** Builds one client per partner: the real API where a base URL is set, else the embedded simulator. */
-export async function openWebexTargets(config: Config, clock: Clock, env: NodeJS.ProcessEnv): Promise<WebexTargets> {
+export async function openWebexTargets(
+  config: Config,
+  clock: Clock,
+  env: NodeJS.ProcessEnv,
+): Promise<WebexTargets> {
   let simulator: RunningSimulator | null = null;
-  const embeddedNeeded = !config.webex.baseUrl || Object.values(config.partners).some((p) => p.webex.baseUrl === null);
+  const embeddedNeeded =
+    !config.webex.baseUrl || Object.values(config.partners).some((p) => p.webex.baseUrl === null);
   if (embeddedNeeded) {
-    simulator = await startSimulator({ config: config.simulator, clock, stateFile: simulatorStateFile(config.home), port: 0 });
+    simulator = await startSimulator({
+      config: config.simulator,
+      clock,
+      stateFile: simulatorStateFile(config.home),
+      port: 0,
+    });
   }
   const budget: RetryBudget = { remaining: config.webex.retryBudget };
   const limiters = new Map<string, RateLimiter>();
@@ -46,12 +58,16 @@ export async function openWebexTargets(config: Config, clock: Clock, env: NodeJS
       const cached = clients.get(partner);
       if (cached) return { port: cached };
       const settings = partnerConfig(config, partner);
-      const baseUrl = settings.webex.baseUrl === undefined ? config.webex.baseUrl : settings.webex.baseUrl;
+      const baseUrl =
+        settings.webex.baseUrl === undefined ? config.webex.baseUrl : settings.webex.baseUrl;
       let token = EMBEDDED_TOKEN;
       if (baseUrl) {
         const name = settings.webex.tokenEnv;
         const value = name ? env[name] : undefined;
-        if (!value) return { error: `partner ${partner}: no Webex token: set the environment variable ${name ?? '(partners.<id>.webex.tokenEnv)'}` };
+        if (!value)
+          return {
+            error: `partner ${partner}: no Webex token: set the environment variable ${name ?? '(partners.<id>.webex.tokenEnv)'}`,
+          };
         token = value;
       }
       const url = baseUrl ?? (simulator as RunningSimulator).url;
@@ -67,7 +83,10 @@ export async function openWebexTargets(config: Config, clock: Clock, env: NodeJS
       clients.set(partner, port);
       return { port };
     },
-    describe: () => (simulator ? `embedded simulator at ${simulator.url}` : (config.webex.baseUrl ?? 'per-partner base URLs')),
+    describe: () =>
+      simulator
+        ? `embedded simulator at ${simulator.url}`
+        : (config.webex.baseUrl ?? 'per-partner base URLs'),
     close: async () => {
       await simulator?.close();
     },

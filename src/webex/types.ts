@@ -10,7 +10,11 @@ export type CustomerStatus =
   | 'error';
 
 /** Statuses after which Webex does no more work on its own. */
-export const FINAL_CUSTOMER_STATUSES: ReadonlySet<CustomerStatus> = new Set(['provisioned', 'provisioned_with_errors', 'error']);
+export const FINAL_CUSTOMER_STATUSES: ReadonlySet<CustomerStatus> = new Set([
+  'provisioned',
+  'provisioned_with_errors',
+  'error',
+]);
 
 export interface WebexAddress {
   addressLine1: string;
@@ -33,7 +37,9 @@ export interface WebexCustomer {
   address?: WebexAddress;
   status: CustomerStatus;
   packages?: string[];
-  resourceDetails?: { packages?: { name: string; status?: string; warnings?: WebexError[]; errors?: WebexError[] }[] };
+  resourceDetails?: {
+    packages?: { name: string; status?: string; warnings?: WebexError[]; errors?: WebexError[] }[];
+  };
   errors?: WebexError[];
 }
 
@@ -45,7 +51,9 @@ export interface CustomerBody {
   orgId?: string;
   customerInfo?: { name: string; primaryEmail: string; language?: string };
   provisioningParameters?: {
-    calling?: { location: { name: string; address: WebexAddress; timezone: string; language: string } };
+    calling?: {
+      location: { name: string; address: WebexAddress; timezone: string; language: string };
+    };
     meetings?: { timezone: string };
     packages?: { limits: Record<string, number> };
   };
@@ -59,7 +67,8 @@ export interface CustomerUpdateBody {
   provisioningParameters?: CustomerBody['provisioningParameters'];
 }
 
-export type SubscriberStatus = 'provisioned' | 'pending_user_migration' | 'error' | string;
+/** `provisioned`, `pending_user_migration`, `error`; kept open because the enum grows. */
+export type SubscriberStatus = string;
 
 export interface WebexSubscriber {
   id: string;

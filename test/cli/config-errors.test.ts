@@ -6,12 +6,19 @@ import { runCli, tempHome, writeConfig } from '../support/cli.ts';
 describe('cli: configuration errors', () => {
   it('when the configuration has three mistakes, then three errors are printed, exit 2, and nothing is touched', async () => {
     const home = tempHome();
-    writeConfig(home, { reportLocale: 'xx', inbox: { stableSeconds: 'soon' }, simulator: { faultRate: 2 } });
+    writeConfig(home, {
+      reportLocale: 'xx',
+      inbox: { stableSeconds: 'soon' },
+      simulator: { faultRate: 2 },
+    });
     const res = await runCli(['nightly'], { home });
     expect(res.code).to.equal(2);
     const errors = res.stderr.split('\n').filter((l) => l.startsWith('  - '));
     expect(errors, res.stderr).to.have.length(3);
-    expect(res.stderr).to.match(/reportLocale/).and.match(/inbox\.stableSeconds/).and.match(/simulator\.faultRate/);
+    expect(res.stderr)
+      .to.match(/reportLocale/)
+      .and.match(/inbox\.stableSeconds/)
+      .and.match(/simulator\.faultRate/);
     expect(readdirSync(home)).to.deep.equal(['rtm-batch.config.json']);
   });
 
@@ -37,7 +44,18 @@ describe('cli: configuration errors', () => {
   });
 
   it('when --help is asked of every contract command, then each answers with its description', async () => {
-    for (const cmd of ['import', 'provision', 'rpl-recheck', 'reconcile', 'nightly', 'schedule', 'status', 'template', 'deprovision', 'simulator']) {
+    for (const cmd of [
+      'import',
+      'provision',
+      'rpl-recheck',
+      'reconcile',
+      'nightly',
+      'schedule',
+      'status',
+      'template',
+      'deprovision',
+      'simulator',
+    ]) {
       const res = await runCli([cmd, '--help']);
       expect(res.code, cmd).to.equal(0);
       expect(res.stdout, cmd).to.match(new RegExp(`Usage: rtm-batch ${cmd}`));

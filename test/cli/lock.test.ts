@@ -10,17 +10,26 @@ describe('cli: one run at a time', () => {
     const home = tempHome();
     // stableSeconds 0 and a slower simulator keep the first run busy while the second starts.
     writeConfig(home, { inbox: { stableSeconds: 0 }, simulator: { provisioningSeconds: 2 } });
-    const [a, b] = await Promise.all([runCli(['nightly', '--demo', '--json'], { home }), runCli(['nightly', '--demo', '--json'], { home })]);
+    const [a, b] = await Promise.all([
+      runCli(['nightly', '--demo', '--json'], { home }),
+      runCli(['nightly', '--demo', '--json'], { home }),
+    ]);
     const codes = [a.code, b.code].sort();
     expect(codes, `${a.stderr}\n${b.stderr}`).to.deep.equal([0, 75]);
     const loser = a.code === 75 ? a : b;
     const winner = a.code === 75 ? b : a;
-    expect(loser.stderr).to.match(/another run \(id \S+-nightly-[0-9a-f]+\) holds the lock since \d{4}-/);
+    expect(loser.stderr).to.match(
+      /another run \(id \S+-nightly-[0-9a-f]+\) holds the lock since \d{4}-/,
+    );
     expect(JSON.parse(loser.stdout)).to.include({ exitCode: 75, status: 'failed' });
     const summary = JSON.parse(winner.stdout) as { runId: string; customers: { created: number } };
     expect(summary.customers.created).to.equal(5);
 
-    const db = knexFactory({ client: 'sqlite3', connection: { filename: path.join(home, 'var', 'rtm-batch.sqlite') }, useNullAsDefault: true });
+    const db = knexFactory({
+      client: 'sqlite3',
+      connection: { filename: path.join(home, 'var', 'rtm-batch.sqlite') },
+      useNullAsDefault: true,
+    });
     try {
       const runs = (await db('runs').select('id')) as { id: string }[];
       expect(runs.map((r) => r.id)).to.deep.equal([summary.runId]);
@@ -28,7 +37,9 @@ describe('cli: one run at a time', () => {
     } finally {
       await db.destroy();
     }
-    const state = JSON.parse(readFileSync(path.join(home, 'var', 'simulator', 'state.json'), 'utf8')) as { customers: unknown[] };
+    const state = JSON.parse(
+      readFileSync(path.join(home, 'var', 'simulator', 'state.json'), 'utf8'),
+    ) as { customers: unknown[] };
     expect(state.customers).to.have.length(5);
     // the loser dropped no demo sheets: the inbox holds nothing the winner did not take
     expect(readdirSync(path.join(home, 'inbox', 'acme'))).to.deep.equal([]);

@@ -6,7 +6,11 @@ import { loadConfig } from '../../src/config/index.ts';
 
 function home(config?: unknown): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'rtm-cfg-'));
-  if (config !== undefined) writeFileSync(path.join(dir, 'rtm-batch.config.json'), typeof config === 'string' ? config : JSON.stringify(config));
+  if (config !== undefined)
+    writeFileSync(
+      path.join(dir, 'rtm-batch.config.json'),
+      typeof config === 'string' ? config : JSON.stringify(config),
+    );
   return dir;
 }
 
@@ -19,15 +23,25 @@ describe('loadConfig', () => {
     expect(config?.reportLocale).to.equal('en');
     expect(config?.inbox.stableSeconds).to.equal(10);
     expect(config?.webex.baseUrl).to.equal(null);
-    expect(config?.database).to.deep.equal({ client: 'sqlite3', connection: path.join(dir, 'var', 'rtm-batch.sqlite') });
+    expect(config?.database).to.deep.equal({
+      client: 'sqlite3',
+      connection: path.join(dir, 'var', 'rtm-batch.sqlite'),
+    });
     expect(config?.nowAtStart).to.equal(null);
   });
 
   it('when the file has three mistakes, then all three are reported together', () => {
-    const dir = home({ reportLocale: 'fr', inbox: { stableSeconds: -1 }, partners: { acme: { locale: 'de' } } });
+    const dir = home({
+      reportLocale: 'fr',
+      inbox: { stableSeconds: -1 },
+      partners: { acme: { locale: 'de' } },
+    });
     const { errors } = loadConfig({ env: {}, cwd: dir });
     expect(errors).to.have.length(3);
-    expect(errors?.join('\n')).to.match(/reportLocale/).and.match(/inbox\.stableSeconds/).and.match(/partners\.acme\.locale/);
+    expect(errors?.join('\n'))
+      .to.match(/reportLocale/)
+      .and.match(/inbox\.stableSeconds/)
+      .and.match(/partners\.acme\.locale/);
     expect(errors?.[0]).to.contain('"fr"');
   });
 
@@ -44,21 +58,35 @@ describe('loadConfig', () => {
   });
 
   it('when RTM_NOW, an encoding, a cron line and a time zone are wrong, then each is an error', () => {
-    const dir = home({ partners: { acme: { encoding: 'klingon' } }, schedule: { nightly: 'every night', timezone: 'Mars/Olympus' } });
+    const dir = home({
+      partners: { acme: { encoding: 'klingon' } },
+      schedule: { nightly: 'every night', timezone: 'Mars/Olympus' },
+    });
     const { errors } = loadConfig({ env: { RTM_NOW: 'yesterday' }, cwd: dir });
     expect(errors).to.have.length(4);
-    expect(errors?.join('\n')).to.match(/RTM_NOW/).and.match(/klingon/).and.match(/every night/).and.match(/Mars\/Olympus/);
+    expect(errors?.join('\n'))
+      .to.match(/RTM_NOW/)
+      .and.match(/klingon/)
+      .and.match(/every night/)
+      .and.match(/Mars\/Olympus/);
   });
 
   it('when a real base URL is set without a token variable, then the partner is named', () => {
-    const { errors } = loadConfig({ env: {}, cwd: home({ webex: { baseUrl: 'https://webexapis.com/v1' }, partners: { acme: {} } }) });
+    const { errors } = loadConfig({
+      env: {},
+      cwd: home({ webex: { baseUrl: 'https://webexapis.com/v1' }, partners: { acme: {} } }),
+    });
     expect(errors?.[0]).to.match(/partners\.acme\.webex\.tokenEnv: required/);
   });
 
   it('when RTM_NOW, DATABASE_URL and a token variable are set, then they are used and the secrets are known', () => {
     const dir = home({ partners: { acme: { webex: { tokenEnv: 'ACME_TOKEN' } } } });
     const { config } = loadConfig({
-      env: { RTM_NOW: '2026-01-02T03:04:05Z', DATABASE_URL: 'postgres://u:s3cretpw@db/rtm', ACME_TOKEN: 'tok-123456' },
+      env: {
+        RTM_NOW: '2026-01-02T03:04:05Z',
+        DATABASE_URL: 'postgres://u:s3cretpw@db/rtm',
+        ACME_TOKEN: 'tok-123456',
+      },
       cwd: dir,
     });
     expect(config?.nowAtStart).to.equal(Date.parse('2026-01-02T03:04:05Z'));

@@ -13,24 +13,52 @@ describe('e2e: nightly on the demo workspace (what npm start does)', () => {
     expect(first.code, first.stderr).to.equal(0);
     const s1 = JSON.parse(first.stdout) as Summary;
     expect(validateSummary(s1)).to.deep.equal([]);
-    expect(s1.files.map((f) => f.status)).to.deep.equal(['processed', 'processed', 'processed', 'processed']);
+    expect(s1.files.map((f) => f.status)).to.deep.equal([
+      'processed',
+      'processed',
+      'processed',
+      'processed',
+    ]);
     expect(s1.rows).to.deep.equal({ total: 13, accepted: 13, rejected: 0 });
     expect(s1.customers).to.include({ created: 5, failed: 0, pending: 0 });
     expect(s1.subscribers).to.include({ created: 8, failed: 0, pending: 0 });
     for (const f of ['summary.json', 'report.html', 'report.xlsx', 'issues.csv']) {
       expect(existsSync(path.join(s1.reportDir, f)), f).to.equal(true);
     }
-    expect(validateSummary(JSON.parse(readFileSync(path.join(s1.reportDir, 'summary.json'), 'utf8')))).to.deep.equal([]);
+    expect(
+      validateSummary(JSON.parse(readFileSync(path.join(s1.reportDir, 'summary.json'), 'utf8'))),
+    ).to.deep.equal([]);
     expect(readdirSync(path.join(home, 'archive', 'sakura'))).to.have.length(2);
 
     const second = await runCli(['nightly', '--demo', '--json'], { home });
     expect(second.code, second.stderr).to.equal(0);
     const s2 = JSON.parse(second.stdout) as Summary;
     expect(validateSummary(s2)).to.deep.equal([]);
-    expect(s2.files.map((f) => f.status)).to.deep.equal(['duplicate', 'duplicate', 'duplicate', 'duplicate']);
-    expect(s2.customers).to.deep.equal({ created: 0, updated: 0, unchanged: 5, deleted: 0, failed: 0, pending: 0 });
-    expect(s2.subscribers).to.deep.equal({ created: 0, updated: 0, unchanged: 8, deleted: 0, failed: 0, pending: 0 });
-    const state = JSON.parse(readFileSync(path.join(home, 'var', 'simulator', 'state.json'), 'utf8')) as { customers: unknown[]; subscribers: unknown[] };
+    expect(s2.files.map((f) => f.status)).to.deep.equal([
+      'duplicate',
+      'duplicate',
+      'duplicate',
+      'duplicate',
+    ]);
+    expect(s2.customers).to.deep.equal({
+      created: 0,
+      updated: 0,
+      unchanged: 5,
+      deleted: 0,
+      failed: 0,
+      pending: 0,
+    });
+    expect(s2.subscribers).to.deep.equal({
+      created: 0,
+      updated: 0,
+      unchanged: 8,
+      deleted: 0,
+      failed: 0,
+      pending: 0,
+    });
+    const state = JSON.parse(
+      readFileSync(path.join(home, 'var', 'simulator', 'state.json'), 'utf8'),
+    ) as { customers: unknown[]; subscribers: unknown[] };
     expect(state.customers).to.have.length(5);
     expect(state.subscribers).to.have.length(8);
     expect(readFileSync(path.join(home, 'reports', 'index.html'), 'utf8')).to.contain(s2.runId);
@@ -61,11 +89,20 @@ describe('e2e: nightly on the demo workspace (what npm start does)', () => {
     expect(validateSummary(s)).to.deep.equal([]);
     expect(s.rows).to.deep.equal({ total: 2, accepted: 1, rejected: 1 });
     expect(s.customers.created).to.equal(1);
-    expect(s.issueCounts).to.include({ INVALID_NAME_CHAR: 1, INVALID_EMAIL: 1, INVALID_COUNTRY: 1, UNKNOWN_PACKAGE: 1, FILE_MALFORMED: 1, FILE_FORMAT: 1 });
+    expect(s.issueCounts).to.include({
+      INVALID_NAME_CHAR: 1,
+      INVALID_EMAIL: 1,
+      INVALID_COUNTRY: 1,
+      UNKNOWN_PACKAGE: 1,
+      FILE_MALFORMED: 1,
+      FILE_FORMAT: 1,
+    });
     const quarantined = readdirSync(path.join(home, 'quarantine', 'acme'));
     expect(quarantined.filter((n) => n.endsWith('.reason.txt'))).to.have.length(2);
     const issues = readFileSync(path.join(s.reportDir, 'issues.csv'), 'utf8');
     // CSV doubles the quotes inside a quoted field
-    expect(issues).to.contain('acme,customers.csv,,3,Country,Brasil,INVALID_COUNTRY,"row 3, column Country: ""Brasil"" is not an ISO 3166 two-letter country code.');
+    expect(issues).to.contain(
+      'acme,customers.csv,,3,Country,Brasil,INVALID_COUNTRY,"row 3, column Country: ""Brasil"" is not an ISO 3166 two-letter country code.',
+    );
   });
 });

@@ -12,7 +12,11 @@ for (const backend of backends()) {
       await t.close();
     });
 
-    const claim = (owner: string, now: string, extra: Partial<Parameters<typeof acquireLease>[1]> = {}) => ({
+    const claim = (
+      owner: string,
+      now: string,
+      extra: Partial<Parameters<typeof acquireLease>[1]> = {},
+    ) => ({
       name: 'pipeline',
       owner,
       host: 'host-a',
@@ -23,7 +27,9 @@ for (const backend of backends()) {
     });
 
     it('when the lease is free, then the first claim gets it and a second is told who holds it since when', async () => {
-      expect(await acquireLease(t.db, claim('run-1', '2026-01-01T00:00:00.000Z'))).to.deep.equal({ acquired: true });
+      expect(await acquireLease(t.db, claim('run-1', '2026-01-01T00:00:00.000Z'))).to.deep.equal({
+        acquired: true,
+      });
       const second = await acquireLease(t.db, claim('run-2', '2026-01-01T00:00:30.000Z'));
       expect(second.acquired).to.equal(false);
       if (!second.acquired) {
@@ -41,21 +47,28 @@ for (const backend of backends()) {
 
     it('when the holder process is known dead, then the lease is taken before it expires', async () => {
       await acquireLease(t.db, claim('run-1', '2026-01-01T00:00:00.000Z'));
-      const got = await acquireLease(t.db, claim('run-2', '2026-01-01T00:00:05.000Z', { isHolderDead: (h) => h.owner === 'run-1' }));
+      const got = await acquireLease(
+        t.db,
+        claim('run-2', '2026-01-01T00:00:05.000Z', { isHolderDead: (h) => h.owner === 'run-1' }),
+      );
       expect(got.acquired).to.equal(true);
     });
 
     it('when a lease was taken over, then the old owner can neither renew nor release it', async () => {
       await acquireLease(t.db, claim('run-1', '2026-01-01T00:00:00.000Z'));
       await acquireLease(t.db, claim('run-2', '2026-01-01T00:02:00.000Z'));
-      expect(await renewLease(t.db, 'pipeline', 'run-1', new Date('2026-01-01T00:02:01.000Z'), 60_000)).to.equal(false);
+      expect(
+        await renewLease(t.db, 'pipeline', 'run-1', new Date('2026-01-01T00:02:01.000Z'), 60_000),
+      ).to.equal(false);
       await releaseLease(t.db, 'pipeline', 'run-1');
       expect((await readLease(t.db, 'pipeline'))?.owner).to.equal('run-2');
     });
 
     it('when the owner renews, then the expiry moves and the lease holds against a later claim', async () => {
       await acquireLease(t.db, claim('run-1', '2026-01-01T00:00:00.000Z'));
-      expect(await renewLease(t.db, 'pipeline', 'run-1', new Date('2026-01-01T00:00:50.000Z'), 60_000)).to.equal(true);
+      expect(
+        await renewLease(t.db, 'pipeline', 'run-1', new Date('2026-01-01T00:00:50.000Z'), 60_000),
+      ).to.equal(true);
       const other = await acquireLease(t.db, claim('run-2', '2026-01-01T00:01:10.000Z'));
       expect(other.acquired).to.equal(false);
     });
@@ -63,11 +76,17 @@ for (const backend of backends()) {
     it('when released, then the next claim gets it at once', async () => {
       await acquireLease(t.db, claim('run-1', '2026-01-01T00:00:00.000Z'));
       await releaseLease(t.db, 'pipeline', 'run-1');
-      expect((await acquireLease(t.db, claim('run-2', '2026-01-01T00:00:01.000Z'))).acquired).to.equal(true);
+      expect(
+        (await acquireLease(t.db, claim('run-2', '2026-01-01T00:00:01.000Z'))).acquired,
+      ).to.equal(true);
     });
 
     it('when many claims race, then exactly one wins', async () => {
-      const results = await Promise.all(Array.from({ length: 8 }, (_, i) => acquireLease(t.db, claim(`run-${i}`, '2026-01-01T00:00:00.000Z'))));
+      const results = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          acquireLease(t.db, claim(`run-${i}`, '2026-01-01T00:00:00.000Z')),
+        ),
+      );
       expect(results.filter((r) => r.acquired)).to.have.length(1);
     });
   });

@@ -8,14 +8,37 @@ import { ensurePartner, recordFile, stageFile, type FileRecord } from '../../src
 import { backends, freshDb, type TestDb } from '../support/db.ts';
 import { REPO_ROOT } from '../support/cli.ts';
 
-const TABLES = ['partners', 'runs', 'leases', 'files', 'row_outcomes', 'row_issues', 'customers', 'subscribers', 'changes', 'rpl_checks', 'rpl_status_changes', 'rpl_contact_attempts'];
+const TABLES = [
+  'partners',
+  'runs',
+  'leases',
+  'files',
+  'row_outcomes',
+  'row_issues',
+  'customers',
+  'subscribers',
+  'changes',
+  'rpl_checks',
+  'rpl_status_changes',
+  'rpl_contact_attempts',
+];
 
 for (const backend of backends()) {
   describe(`store: migrations and staging (${backend})`, () => {
     let t: TestDb;
     beforeEach(async () => {
       t = await freshDb(backend);
-      await t.db('runs').insert({ id: 'run-1', job: 'import', status: 'running', dry_run: false, started_at: 'x', host: 'h', pid: 1 });
+      await t
+        .db('runs')
+        .insert({
+          id: 'run-1',
+          job: 'import',
+          status: 'running',
+          dry_run: false,
+          started_at: 'x',
+          host: 'h',
+          pid: 1,
+        });
       await ensurePartner(t.db, 'acme', 'en', '2026-01-01T00:00:00.000Z');
     });
     afterEach(async () => {
@@ -61,22 +84,66 @@ for (const backend of backends()) {
 
     it('when a file is staged, then every row has one outcome, issues point at their row, and desired state is upserted', async () => {
       const rows = [
-        { sheet: '', row: 2, kind: 'customer' as const, entityKey: 'c1', issues: [], desired: { action: 'upsert' as const, hash: 'h1', doc: { externalId: 'c1' } } },
-        { sheet: '', row: 3, kind: 'customer' as const, entityKey: 'c2', issues: [{ column: 'country', value: 'Brasil', code: 'INVALID_COUNTRY', params: { value: 'Brasil' }, message: 'row 3 …' }] },
+        {
+          sheet: '',
+          row: 2,
+          kind: 'customer' as const,
+          entityKey: 'c1',
+          issues: [],
+          desired: { action: 'upsert' as const, hash: 'h1', doc: { externalId: 'c1' } },
+        },
+        {
+          sheet: '',
+          row: 3,
+          kind: 'customer' as const,
+          entityKey: 'c2',
+          issues: [
+            {
+              column: 'country',
+              value: 'Brasil',
+              code: 'INVALID_COUNTRY',
+              params: { value: 'Brasil' },
+              message: 'row 3 …',
+            },
+          ],
+        },
       ];
       const fileId = await stageFile(t.db, file(), rows);
-      const outcomes = (await t.db('row_outcomes').where({ file_id: fileId }).orderBy('row_number')) as { row_number: number; outcome: string }[];
+      const outcomes = (await t
+        .db('row_outcomes')
+        .where({ file_id: fileId })
+        .orderBy('row_number')) as { row_number: number; outcome: string }[];
       expect(outcomes.map((o) => [o.row_number, o.outcome])).to.deep.equal([
         [2, 'accepted'],
         [3, 'rejected'],
       ]);
-      const issue = (await t.db('row_issues').first()) as { row_number: number; column: string; code: string };
-      expect([issue.row_number, issue.column, issue.code]).to.deep.equal([3, 'country', 'INVALID_COUNTRY']);
-      const f = (await t.db('files').where({ id: fileId }).first()) as { rows_total: number; rows_accepted: number; rows_rejected: number };
+      const issue = (await t.db('row_issues').first()) as {
+        row_number: number;
+        column: string;
+        code: string;
+      };
+      expect([issue.row_number, issue.column, issue.code]).to.deep.equal([
+        3,
+        'country',
+        'INVALID_COUNTRY',
+      ]);
+      const f = (await t.db('files').where({ id: fileId }).first()) as {
+        rows_total: number;
+        rows_accepted: number;
+        rows_rejected: number;
+      };
       expect([f.rows_total, f.rows_accepted, f.rows_rejected]).to.deep.equal([2, 1, 1]);
 
-      await stageFile(t.db, file({ sha256: 'b'.repeat(64) }), [{ ...rows[0]!, desired: { action: 'upsert', hash: 'h2', doc: { externalId: 'c1', name: 'new' } } }]);
-      const customers = (await t.db('customers').select('external_id', 'desired_hash')) as { external_id: string; desired_hash: string }[];
+      await stageFile(t.db, file({ sha256: 'b'.repeat(64) }), [
+        {
+          ...rows[0]!,
+          desired: { action: 'upsert', hash: 'h2', doc: { externalId: 'c1', name: 'new' } },
+        },
+      ]);
+      const customers = (await t.db('customers').select('external_id', 'desired_hash')) as {
+        external_id: string;
+        desired_hash: string;
+      }[];
       expect(customers).to.deep.equal([{ external_id: 'c1', desired_hash: 'h2' }]);
     });
   });
@@ -89,9 +156,15 @@ describe('knexfile.ts', () => {
     const env: NodeJS.ProcessEnv = { ...process.env, RTM_HOME: home };
     delete env.DATABASE_URL;
     const run = promisify(execFile);
-    const { stdout } = await run('npm', ['run', '--silent', 'knex', '--', 'migrate:latest'], { cwd: REPO_ROOT, env });
+    const { stdout } = await run('npm', ['run', '--silent', 'knex', '--', 'migrate:latest'], {
+      cwd: REPO_ROOT,
+      env,
+    });
     expect(stdout).to.match(/Batch 1 run: 1 migrations|Already up to date/);
-    const status = await run('npm', ['run', '--silent', 'knex', '--', 'migrate:status'], { cwd: REPO_ROOT, env });
+    const status = await run('npm', ['run', '--silent', 'knex', '--', 'migrate:status'], {
+      cwd: REPO_ROOT,
+      env,
+    });
     expect(status.stdout).to.match(/No Pending Migration files Found/i);
     expect(path.join(home, 'var', 'rtm-batch.sqlite')).to.satisfy((p: string) => p.length > 0);
   });

@@ -20,11 +20,17 @@ export function tempHome(prefix = 'rtm-home-'): string {
 
 /** Writes rtm-batch.config.json into a workspace. */
 export function writeConfig(home: string, config: unknown): void {
-  writeFileSync(path.join(home, 'rtm-batch.config.json'), typeof config === 'string' ? config : JSON.stringify(config, null, 2));
+  writeFileSync(
+    path.join(home, 'rtm-batch.config.json'),
+    typeof config === 'string' ? config : JSON.stringify(config, null, 2),
+  );
 }
 
 /** Runs the installed command as a separate process, as cron or an operator would. */
-export function runCli(args: string[], opts: { home?: string; env?: Record<string, string | undefined> } = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  opts: { home?: string; env?: Record<string, string | undefined> } = {},
+): Promise<CliResult> {
   const env: Record<string, string | undefined> = { ...process.env, ...opts.env };
   if (opts.home) env.RTM_HOME = opts.home;
   // Store tests on PostgreSQL use DATABASE_URL; CLI tests use their workspace's SQLite unless asked.

@@ -25,7 +25,10 @@ export interface TestDb {
 export async function freshDb(backend: Backend): Promise<TestDb> {
   if (backend === 'sqlite') {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'rtm-db-'));
-    const database: DatabaseConfig = { client: 'sqlite3', connection: path.join(dir, 'test.sqlite') };
+    const database: DatabaseConfig = {
+      client: 'sqlite3',
+      connection: path.join(dir, 'test.sqlite'),
+    };
     const db = openDb(database);
     await migrateDb(db);
     return {

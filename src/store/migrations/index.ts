@@ -8,11 +8,12 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
 
 /** knex migration source over the migrations bundled with the program. */
 export const migrationSource: Knex.MigrationSource<string> = {
-  getMigrations: async () => Object.keys(MIGRATIONS).sort(),
+  getMigrations: () => Promise.resolve(Object.keys(MIGRATIONS).sort()),
   getMigrationName: (name) => name,
-  getMigration: async (name) => {
+  getMigration: (name) => {
     const migration = MIGRATIONS[name];
-    if (!migration) throw new Error(`unknown migration ${name}`);
-    return migration;
+    return migration
+      ? Promise.resolve(migration)
+      : Promise.reject(new Error(`unknown migration ${name}`));
   },
 };
