@@ -28,17 +28,15 @@ for (const backend of backends()) {
     let t: TestDb;
     beforeEach(async () => {
       t = await freshDb(backend);
-      await t
-        .db('runs')
-        .insert({
-          id: 'run-1',
-          job: 'import',
-          status: 'running',
-          dry_run: false,
-          started_at: 'x',
-          host: 'h',
-          pid: 1,
-        });
+      await t.db('runs').insert({
+        id: 'run-1',
+        job: 'import',
+        status: 'running',
+        dry_run: false,
+        started_at: 'x',
+        host: 'h',
+        pid: 1,
+      });
       await ensurePartner(t.db, 'acme', 'en', '2026-01-01T00:00:00.000Z');
     });
     afterEach(async () => {

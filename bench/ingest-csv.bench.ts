@@ -1,0 +1,104 @@
+import { parse } from 'csv-parse';
+import {
+  createReadStream,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  writeFileSync,
+  createWriteStream,
+} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { once } from 'node:events';
+import { importJob } from '../jobs/index.ts';
+import { openApp, closeApp } from '../src/cli/app.ts';
+import { loadConfig } from '../src/config/index.ts';
+import { seconds, type Benchmark } from './harness.ts';
+
+const ROWS = Number(process.env.BENCH_ROWS ?? 200_000);
+const CUSTOMERS = 1000;
+
+/** `import` of one subscribers CSV end to end (decode, parse, map, validate, stage) against csv-parse alone on the same file. */
+export const ingestCsv: Benchmark = {
+  name: 'ingest-csv',
+  description: `${ROWS.toLocaleString('en-US')}-row subscribers CSV: import end to end vs csv-parse streaming alone`,
+  unit: 'rows/s',
+  async run() {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'rtm-bench-ingest-'));
+    try {
+      const inbox = path.join(home, 'inbox', 'bench');
+      mkdirSync(inbox, { recursive: true });
+      writeFileSync(
+        path.join(home, 'rtm-batch.config.json'),
+        JSON.stringify({ inbox: { stableSeconds: 0 } }),
+      );
+      writeFileSync(path.join(inbox, 'customers.csv'), customersCsv());
+      const file = path.join(home, 'subscribers-source.csv');
+      await writeSubscribersCsv(file);
+
+      const baselineSeconds = await seconds(async () => {
+        let n = 0;
+        for await (const _record of createReadStream(file).pipe(
+          parse({ bom: true, record_delimiter: ['\r\n', '\n', '\r'] }),
+        ))
+          n++;
+        if (n !== ROWS + 1) throw new Error(`csv-parse read ${n} records`);
+      });
+
+      // Customers first, in a run of their own, so the measured run is the subscribers file alone.
+      const loaded = loadConfig({ home, env: {}, cwd: home });
+      if (!loaded.config) throw new Error(loaded.errors.join('\n'));
+      const app = await openApp(loaded.config, { quiet: true });
+      const opts = { dryRun: false, partner: null, signal: new AbortController().signal };
+      try {
+        await importJob(app, opts);
+        const { renameSync } = await import('node:fs');
+        renameSync(file, path.join(inbox, 'subscribers.csv'));
+        let accepted = 0;
+        const ourSeconds = await seconds(async () => {
+          const summary = await importJob(app, opts);
+          accepted = summary.rows.accepted;
+        });
+        if (accepted !== ROWS) throw new Error(`import accepted ${accepted} of ${ROWS} rows`);
+        return {
+          value: ROWS / ourSeconds,
+          baseline: 'csv-parse streaming alone',
+          baselineValue: ROWS / baselineSeconds,
+          details: {
+            rows: ROWS,
+            importSeconds: ourSeconds.toFixed(2),
+            csvParseSeconds: baselineSeconds.toFixed(2),
+          },
+        };
+      } finally {
+        await closeApp(app);
+      }
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  },
+};
+
+function customersCsv(): string {
+  const lines = [
+    'External ID,Customer name,Primary email,Address line 1,City,Country,Packages,Limit webex_meetings,Provisioning ID',
+  ];
+  for (let i = 0; i < CUSTOMERS; i++)
+    lines.push(
+      `cust-${i},Customer ${i},admin${i}@c${i}.example,${i} Main St,Austin,US,webex_meetings,100000,P1`,
+    );
+  return lines.join('\n') + '\n';
+}
+
+async function writeSubscribersCsv(file: string): Promise<void> {
+  const out = createWriteStream(file);
+  out.write(
+    'Customer external ID,Email,First name,Last name,Package,Admin,Phone number,Extension\n',
+  );
+  for (let i = 0; i < ROWS; i++) {
+    const line = `cust-${i % CUSTOMERS},user${i}@c${i % CUSTOMERS}.example,"Name ${i}",São Paulo-${i},webex_meetings,${i % 50 === 0 ? 'yes' : 'no'},+1512555${String(i % 10000).padStart(4, '0')},${1000 + (i % 9000)}\n`;
+    if (!out.write(line)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+}

@@ -1,0 +1,5 @@
+import type { Benchmark } from './harness.ts';
+import { ingestCsv } from './ingest-csv.bench.ts';
+
+/** Every benchmark `npm run bench` knows, by name. */
+export const BENCHMARKS: Benchmark[] = [ingestCsv];

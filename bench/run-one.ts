@@ -1,0 +1,19 @@
+// Runs one benchmark in this process and prints its result as one JSON line.
+import type { BenchResult } from './harness.ts';
+import { BENCHMARKS } from './registry.ts';
+
+const bench = BENCHMARKS.find((b) => b.name === process.argv[2]);
+if (!bench) throw new Error(`no benchmark ${process.argv[2]}`);
+const m = await bench.run();
+const result: BenchResult = {
+  name: bench.name,
+  value: m.value,
+  unit: bench.unit,
+  baseline: m.baseline,
+  baselineValue: m.baselineValue,
+  ratio: m.value / m.baselineValue,
+  // maxRSS is in kilobytes: the peak of this process, benchmark and baseline together.
+  peakRssMB: process.resourceUsage().maxRSS / 1024,
+  ...(m.details ? { details: m.details } : {}),
+};
+process.stdout.write(JSON.stringify(result) + '\n');

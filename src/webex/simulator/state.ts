@@ -1,0 +1,144 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+
+// Records hold what was asked and when; statuses are derived at read time (lifecycle.ts), so moving
+// the clock (RTM_NOW) or restarting the simulator moves every customer along without a timer.
+
+const addressSchema = z.looseObject({
+  addressLine1: z.string(),
+  addressLine2: z.string().optional(),
+  city: z.string(),
+  stateOrProvince: z.string().optional(),
+  zipOrPostalCode: z.string().optional(),
+  country: z.string(),
+});
+
+const provisioningParametersSchema = z.looseObject({
+  calling: z
+    .looseObject({
+      location: z
+        .looseObject({ name: z.string().optional(), address: addressSchema.optional() })
+        .optional(),
+    })
+    .optional(),
+  packages: z.looseObject({ limits: z.record(z.string(), z.number()).optional() }).optional(),
+});
+
+const customerSchema = z.object({
+  id: z.string(),
+  externalId: z.string(),
+  /** Assigned at creation (or given, for an existing org); shown only once provisioned. */
+  orgId: z.string(),
+  provisioningId: z.string().optional(),
+  packages: z.array(z.string()),
+  address: addressSchema,
+  customerInfo: z.looseObject({ name: z.string().optional(), primaryEmail: z.string() }).optional(),
+  provisioningParameters: provisioningParametersSchema.optional(),
+  subPartnerAdminEmail: z.string().optional(),
+  createdMs: z.number(),
+  /** The last change asked for; it is in progress for `provisioningSeconds` after `startedMs`. */
+  operation: z.object({ kind: z.enum(['create', 'update', 'delete']), startedMs: z.number() }),
+  /** When the last RPL check was triggered: creation, or a change of billing address (R-RPL-1). */
+  rplCheckMs: z.number(),
+});
+
+const subscriberSchema = z.object({
+  id: z.string(),
+  personId: z.string(),
+  email: z.string(),
+  customerId: z.string(),
+  packages: z.array(z.string()),
+  provisioningParameters: z.record(z.string(), z.unknown()).optional(),
+  status: z.enum(['provisioned', 'pending_user_migration']),
+  createdMs: z.number(),
+  lastStatusChangeMs: z.number(),
+});
+
+const stateFileSchema = z.object({
+  version: z.literal(1),
+  customers: z.array(customerSchema),
+  subscribers: z.array(subscriberSchema),
+});
+
+/** A billing or location address as Webex stores it. */
+export type Address = z.infer<typeof addressSchema>;
+/** `provisioningParameters` of a customer, as far as the simulator reads it; the rest is kept as sent. */
+export type CustomerProvisioningParameters = z.infer<typeof provisioningParametersSchema>;
+/** A customer as the simulator stores it. */
+export type CustomerRecord = z.infer<typeof customerSchema>;
+/** A subscriber as the simulator stores it. */
+export type SubscriberRecord = z.infer<typeof subscriberSchema>;
+
+/** Everything the simulated Webex knows; Maps keep creation order, which lists page in. */
+export interface SimulatorState {
+  customers: Map<string, CustomerRecord>;
+  subscribers: Map<string, SubscriberRecord>;
+}
+
+/** A Webex with no customers. */
+export function emptyState(): SimulatorState {
+  return { customers: new Map(), subscribers: new Map() };
+}
+
+/** The JSON text a state is persisted as. */
+export function renderState(state: SimulatorState): string {
+  return JSON.stringify({
+    version: 1,
+    customers: [...state.customers.values()],
+    subscribers: [...state.subscribers.values()],
+  });
+}
+
+/** A state from its JSON text, or the reasons it is not one. */
+export function parseState(
+  text: string,
+): { state: SimulatorState; issues: [] } | { state: null; issues: string[] } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    return { state: null, issues: [`not valid JSON: ${(err as Error).message}`] };
+  }
+  const parsed = stateFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    return {
+      state: null,
+      issues: parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
+    };
+  }
+  return {
+    state: {
+      customers: new Map(parsed.data.customers.map((c) => [c.id, c])),
+      subscribers: new Map(parsed.data.subscribers.map((s) => [s.id, s])),
+    },
+    issues: [],
+  };
+}
+
+/** Loads the state file; an empty state when it does not exist yet. */
+export async function loadState(file: string): Promise<SimulatorState> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return emptyState();
+    throw err;
+  }
+  const parsed = parseState(text);
+  if (parsed.state === null) {
+    throw new Error(
+      `simulator state file ${file} is not simulator state (${parsed.issues.slice(0, 3).join('; ')}); ` +
+        'move it away to start with an empty Webex',
+    );
+  }
+  return parsed.state;
+}
+
+/** Writes the state file atomically: a reader sees the old or the new file, never half of one. */
+export async function writeState(file: string, state: SimulatorState): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, renderState(state), 'utf8');
+  await rename(tmp, file);
+}
