@@ -47,7 +47,7 @@ export function planProvisioning(input: PlanInput): ProvisioningPlan {
       customers.inFlight += 1;
       continue;
     }
-    const action = customerAction(c);
+    const action = neededAction(c);
     if (!action) {
       customers.unchanged += 1;
       continue;
@@ -70,60 +70,38 @@ export function planProvisioning(input: PlanInput): ProvisioningPlan {
       subscribers.inFlight += 1;
       continue;
     }
-    const action = subscriberAction(s);
+    const action = neededAction(s);
     if (!action) {
       subscribers.unchanged += 1;
       continue;
     }
     const customer = byExternalId.get(s.customerExternalId);
     const desired = s.desired as SubscriberDesired;
+    let payload: unknown = {};
     if (action === 'create') {
       if (!customer?.webexId || !READY_FOR_SUBSCRIBERS.has(customer.webexStatus ?? '')) {
         subscribers.waiting += 1; // Webex refuses subscribers of a customer that is not provisioned
         continue;
       }
-      const payload = subscriberCreateBody(desired, customer.webexId);
-      subscribers.changes.push(
-        change(
-          input,
-          'subscriber',
-          s.id,
-          `${s.customerExternalId}/${s.email}`,
-          action,
-          s.desiredHash,
-          payload,
-          s.sourceRowId,
-        ),
-      );
-    } else {
-      const payload = action === 'update' ? { packages: [desired.package] } : {};
-      subscribers.changes.push(
-        change(
-          input,
-          'subscriber',
-          s.id,
-          `${s.customerExternalId}/${s.email}`,
-          action,
-          s.desiredHash,
-          payload,
-          s.sourceRowId,
-        ),
-      );
+      payload = subscriberCreateBody(desired, customer.webexId);
+    } else if (action === 'update') {
+      payload = { packages: [desired.package] };
     }
+    const key = `${s.customerExternalId}/${s.email}`;
+    subscribers.changes.push(
+      change(input, 'subscriber', s.id, key, action, s.desiredHash, payload, s.sourceRowId),
+    );
   }
   return { customers, subscribers };
 }
 
-function customerAction(c: CustomerRow): ChangeAction | null {
-  if (c.desiredAction === 'delete') return c.webexId ? 'delete' : null;
-  if (!c.webexId) return 'create';
-  return c.appliedHash === c.desiredHash ? null : 'update';
-}
-
-function subscriberAction(s: SubscriberRow): ChangeAction | null {
-  if (s.desiredAction === 'delete') return s.webexId ? 'delete' : null;
-  if (!s.webexId) return 'create';
-  return s.appliedHash === s.desiredHash ? null : 'update';
+/** What a customer or subscriber needs: create, update, delete, or nothing. */
+function neededAction(
+  e: Pick<CustomerRow, 'desiredAction' | 'webexId' | 'appliedHash' | 'desiredHash'>,
+): ChangeAction | null {
+  if (e.desiredAction === 'delete') return e.webexId ? 'delete' : null;
+  if (!e.webexId) return 'create';
+  return e.appliedHash === e.desiredHash ? null : 'update';
 }
 
 /** The idempotency key: one per partner, entity, key, action and desired state. */

@@ -30,46 +30,41 @@ export interface SubscriberRow {
   appliedHash: string | null;
 }
 
-/** Every customer of a partner. */
-export async function loadCustomers(db: Tx, partner: string): Promise<CustomerRow[]> {
-  const rows = (await db('customers').where({ partner_id: partner }).orderBy('id')) as Record<
-    string,
-    unknown
-  >[];
-  return rows.map((r) => ({
+type DbRow = Record<string, unknown>;
+
+/** The columns customers and subscribers share: desired state and what Webex last said. */
+function ledgerFields(r: DbRow) {
+  return {
     id: r.id as number,
     partnerId: r.partner_id as string,
-    externalId: r.external_id as string,
     desired: JSON.parse(r.desired as string) as unknown,
     desiredHash: r.desired_hash as string,
     desiredAction: r.desired_action as 'upsert' | 'delete',
     sourceRowId: (r.source_row_id as number | null) ?? null,
     webexId: (r.webex_id as string | null) ?? null,
     webexStatus: (r.webex_status as string | null) ?? null,
-    webexOrgId: (r.webex_org_id as string | null) ?? null,
     appliedHash: (r.applied_hash as string | null) ?? null,
+  };
+}
+
+/** Every customer of a partner. */
+export async function loadCustomers(db: Tx, partner: string): Promise<CustomerRow[]> {
+  const rows = (await db('customers').where({ partner_id: partner }).orderBy('id')) as DbRow[];
+  return rows.map((r) => ({
+    ...ledgerFields(r),
+    externalId: r.external_id as string,
+    webexOrgId: (r.webex_org_id as string | null) ?? null,
   }));
 }
 
 /** Every subscriber of a partner. */
 export async function loadSubscribers(db: Tx, partner: string): Promise<SubscriberRow[]> {
-  const rows = (await db('subscribers').where({ partner_id: partner }).orderBy('id')) as Record<
-    string,
-    unknown
-  >[];
+  const rows = (await db('subscribers').where({ partner_id: partner }).orderBy('id')) as DbRow[];
   return rows.map((r) => ({
-    id: r.id as number,
-    partnerId: r.partner_id as string,
+    ...ledgerFields(r),
     customerExternalId: r.customer_external_id as string,
     email: r.email as string,
-    desired: JSON.parse(r.desired as string) as unknown,
-    desiredHash: r.desired_hash as string,
-    desiredAction: r.desired_action as 'upsert' | 'delete',
-    sourceRowId: (r.source_row_id as number | null) ?? null,
-    webexId: (r.webex_id as string | null) ?? null,
     webexCustomerId: (r.webex_customer_id as string | null) ?? null,
-    webexStatus: (r.webex_status as string | null) ?? null,
-    appliedHash: (r.applied_hash as string | null) ?? null,
   }));
 }
 

@@ -10,14 +10,26 @@ describe('decodeText', () => {
   });
 
   it('when a BOM is present, then it decides the encoding', () => {
-    expect(decodeText(Buffer.from([0xef, 0xbb, 0xbf, 0x41]), 'cp932')).to.deep.equal({ ok: true, text: 'A', encoding: 'utf-8-bom' });
+    expect(decodeText(Buffer.from([0xef, 0xbb, 0xbf, 0x41]), 'cp932')).to.deep.equal({
+      ok: true,
+      text: 'A',
+      encoding: 'utf-8-bom',
+    });
     const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('外部ID\tx', 'utf16le')]);
-    expect(decodeText(utf16, 'cp932')).to.deep.equal({ ok: true, text: '外部ID\tx', encoding: 'utf-16le' });
+    expect(decodeText(utf16, 'cp932')).to.deep.equal({
+      ok: true,
+      text: '外部ID\tx',
+      encoding: 'utf-16le',
+    });
   });
 
   it('when the bytes are Shift_JIS and the partner is Japanese, then cp932 decodes them, NEC extensions included', () => {
     const bytes = iconv.encode('顧客名,①', 'cp932');
-    expect(decodeText(bytes, 'cp932')).to.deep.equal({ ok: true, text: '顧客名,①', encoding: 'cp932' });
+    expect(decodeText(bytes, 'cp932')).to.deep.equal({
+      ok: true,
+      text: '顧客名,①',
+      encoding: 'cp932',
+    });
   });
 
   it('when nothing decodes cleanly, then FILE_ENCODING names the encodings tried', () => {
@@ -32,7 +44,9 @@ describe('decodeText', () => {
 
 describe('readCsv', () => {
   it('when the sheet uses ; and a sep= line, then the delimiter is honoured and rows keep their spreadsheet numbers', async () => {
-    const res = await readCsv('sep=;\r\nID externo;Nome do cliente\r\nc-1;Padaria São João\r\n\r\nc-2;"Lima; Filhos"\r\n');
+    const res = await readCsv(
+      'sep=;\r\nID externo;Nome do cliente\r\nc-1;Padaria São João\r\n\r\nc-2;"Lima; Filhos"\r\n',
+    );
     expect(res.ok).to.equal(true);
     if (res.ok) {
       expect(res.sheet.delimiter).to.equal(';');
@@ -45,7 +59,9 @@ describe('readCsv', () => {
   });
 
   it('when title rows sit above the header, then the header is found under them', async () => {
-    const res = await readCsv('Acme customers,\nexported 2026-11-01,\nExternal ID,Customer name\nc-1,X\n');
+    const res = await readCsv(
+      'Acme customers,\nexported 2026-11-01,\nExternal ID,Customer name\nc-1,X\n',
+    );
     expect(res.ok && res.sheet.headerRow).to.equal(3);
   });
 
@@ -57,7 +73,11 @@ describe('readCsv', () => {
 
   it('when a row has more fields than the header, then FILE_MALFORMED names the line', async () => {
     const res = await readCsv('External ID,Customer name\nc-1,a,b\n');
-    expect(res).to.deep.equal({ ok: false, code: 'FILE_MALFORMED', message: 'line 2 has 3 fields where the header has 2: check for a stray delimiter or quote' });
+    expect(res).to.deep.equal({
+      ok: false,
+      code: 'FILE_MALFORMED',
+      message: 'line 2 has 3 fields where the header has 2: check for a stray delimiter or quote',
+    });
   });
 
   it('when no row looks like a header, then FILE_HEADER', async () => {

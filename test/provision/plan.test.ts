@@ -31,7 +31,14 @@ const subscriber = (over: Partial<SubscriberRow> = {}): SubscriberRow => ({
   partnerId: 'acme',
   customerExternalId: 'c-1',
   email: 'u@good.example',
-  desired: { customerExternalId: 'c-1', email: 'u@good.example', action: 'upsert', package: 'webex_meetings', isAdmin: false, firstName: 'U' },
+  desired: {
+    customerExternalId: 'c-1',
+    email: 'u@good.example',
+    action: 'upsert',
+    package: 'webex_meetings',
+    isAdmin: false,
+    firstName: 'U',
+  },
   desiredHash: 's1',
   desiredAction: 'upsert',
   sourceRowId: 11,
@@ -42,7 +49,11 @@ const subscriber = (over: Partial<SubscriberRow> = {}): SubscriberRow => ({
   ...over,
 });
 
-const input = (customers: CustomerRow[], subscribers: SubscriberRow[] = [], over: Partial<PlanInput> = {}): PlanInput => ({
+const input = (
+  customers: CustomerRow[],
+  subscribers: SubscriberRow[] = [],
+  over: Partial<PlanInput> = {},
+): PlanInput => ({
   partner: 'acme',
   runId: 'r1',
   customers,
@@ -69,21 +80,32 @@ describe('planProvisioning', () => {
   });
 
   it('when Webex already has the desired state, then nothing is planned', () => {
-    const plan = planProvisioning(input([customer({ webexId: 'W1', webexStatus: 'provisioned', appliedHash: 'h1' })]));
+    const plan = planProvisioning(
+      input([customer({ webexId: 'W1', webexStatus: 'provisioned', appliedHash: 'h1' })]),
+    );
     expect(plan.customers).to.include({ unchanged: 1 });
     expect(plan.customers.changes).to.deep.equal([]);
   });
 
   it('when the desired state changed, then an update sends the whole package list', () => {
-    const plan = planProvisioning(input([customer({ webexId: 'W1', webexStatus: 'provisioned', appliedHash: 'old' })]));
+    const plan = planProvisioning(
+      input([customer({ webexId: 'W1', webexStatus: 'provisioned', appliedHash: 'old' })]),
+    );
     const change = plan.customers.changes[0]!;
     expect(change.action).to.equal('update');
     expect((change.payload as { packages: string[] }).packages).to.deep.equal(['webex_meetings']);
   });
 
   it('when a customer row says delete, then a known customer is deleted and an unknown one is left alone', () => {
-    const plan = planProvisioning(input([customer({ desiredAction: 'delete', webexId: 'W1' }), customer({ id: 2, externalId: 'c-2', desiredAction: 'delete' })]));
-    expect(plan.customers.changes.map((c) => [c.entityKey, c.action])).to.deep.equal([['c-1', 'delete']]);
+    const plan = planProvisioning(
+      input([
+        customer({ desiredAction: 'delete', webexId: 'W1' }),
+        customer({ id: 2, externalId: 'c-2', desiredAction: 'delete' }),
+      ]),
+    );
+    expect(plan.customers.changes.map((c) => [c.entityKey, c.action])).to.deep.equal([
+      ['c-1', 'delete'],
+    ]);
     expect(plan.customers.unchanged).to.equal(1);
   });
 
@@ -93,12 +115,19 @@ describe('planProvisioning', () => {
   });
 
   it('when the customer is not provisioned yet, then its subscribers wait', () => {
-    const plan = planProvisioning(input([customer({ webexId: 'W1', webexStatus: 'pending_rpl_review' })], [subscriber()]));
+    const plan = planProvisioning(
+      input([customer({ webexId: 'W1', webexStatus: 'pending_rpl_review' })], [subscriber()]),
+    );
     expect(plan.subscribers).to.deep.include({ changes: [], waiting: 1 });
   });
 
   it('when the customer is provisioned, then a subscriber is created under its Webex id', () => {
-    const plan = planProvisioning(input([customer({ webexId: 'W1', webexStatus: 'provisioned', appliedHash: 'h1' })], [subscriber()]));
+    const plan = planProvisioning(
+      input(
+        [customer({ webexId: 'W1', webexStatus: 'provisioned', appliedHash: 'h1' })],
+        [subscriber()],
+      ),
+    );
     expect(plan.subscribers.changes[0]?.payload).to.deep.equal({
       customerId: 'W1',
       email: 'u@good.example',
@@ -111,6 +140,8 @@ describe('planProvisioning', () => {
     const a = planProvisioning(input([customer()])).customers.changes[0]!;
     const b = planProvisioning(input([customer()], [], { runId: 'r2' })).customers.changes[0]!;
     expect(a.idempotencyKey).to.equal(b.idempotencyKey);
-    expect(idempotencyKey('acme', 'customer', 'c-1', 'create', 'h2')).not.to.equal(a.idempotencyKey);
+    expect(idempotencyKey('acme', 'customer', 'c-1', 'create', 'h2')).not.to.equal(
+      a.idempotencyKey,
+    );
   });
 });

@@ -10,13 +10,19 @@ describe('webex client: parsing answers', () => {
   });
 
   it('when Retry-After is malformed (Webex has sent rand(30),add(30)), then null: the caller backs off', () => {
-    for (const v of ['rand(30),add(30)', '-5', '1.5', '', 'soon']) expect(parseRetryAfter(v, now), v).to.equal(null);
+    for (const v of ['rand(30),add(30)', '-5', '1.5', '', 'soon'])
+      expect(parseRetryAfter(v, now), v).to.equal(null);
     expect(parseRetryAfter(null, now)).to.equal(null);
   });
 
   it('when Link has rel="next" on the same origin, then it is followed; another origin never gets the token', () => {
     const base = new URL('https://webexapis.com/v1/');
-    expect(nextLink('<https://webexapis.com/v1/wholesale/customers?offset=100&max=100>; rel="next"', base)?.searchParams.get('offset')).to.equal('100');
+    expect(
+      nextLink(
+        '<https://webexapis.com/v1/wholesale/customers?offset=100&max=100>; rel="next"',
+        base,
+      )?.searchParams.get('offset'),
+    ).to.equal('100');
     expect(nextLink('<https://evil.example/v1/x>; rel="next"', base)).to.equal(null);
     expect(nextLink('<https://webexapis.com/v1/x>; rel="prev"', base)).to.equal(null);
   });
@@ -26,7 +32,11 @@ describe('webex client: rate limiter', () => {
   it('when requests are taken, then they are spaced at the configured rate', async () => {
     let t = 0;
     const waits: number[] = [];
-    const limiter = new RateLimiter({ requestsPerSecond: 10, now: () => t, sleep: (ms) => (waits.push(ms), Promise.resolve()) });
+    const limiter = new RateLimiter({
+      requestsPerSecond: 10,
+      now: () => t,
+      sleep: (ms) => (waits.push(ms), Promise.resolve()),
+    });
     for (let i = 0; i < 4; i++) await limiter.take();
     expect(waits).to.deep.equal([100, 200, 300]);
     t = 10_000;
@@ -37,7 +47,12 @@ describe('webex client: rate limiter', () => {
   it('when a 429 arrives, then every request waits Retry-After, the rate halves, then recovers additively', async () => {
     let t = 0;
     const waits: number[] = [];
-    const limiter = new RateLimiter({ requestsPerSecond: 20, increasePerSecond: 2, now: () => t, sleep: (ms) => (waits.push(ms), Promise.resolve()) });
+    const limiter = new RateLimiter({
+      requestsPerSecond: 20,
+      increasePerSecond: 2,
+      now: () => t,
+      sleep: (ms) => (waits.push(ms), Promise.resolve()),
+    });
     limiter.throttled(5000);
     expect(limiter.currentRate).to.equal(10);
     await limiter.take();

@@ -3,93 +3,24 @@ import { fixedClock } from '../../src/clock/index.ts';
 import type { SimulatorConfig } from '../../src/config/index.ts';
 import {
   startSimulator,
-  validateSpecSchema,
   webexId,
   type RunningSimulator,
   type SimulatorOptions,
-  type SpecSchemaName,
   type WebexCustomer,
   type WebexErrorBody,
 } from '../../src/webex/simulator/index.ts';
-
-const CONFIG: SimulatorConfig = {
-  rateLimitPerSecond: 100_000,
-  latencyMs: 0,
-  faultRate: 0,
-  rplMatch: null,
-  rplReviewMinutes: 0,
-  provisioningSeconds: 1,
-};
-
-interface Reply<T> {
-  status: number;
-  headers: Headers;
-  body: T;
-}
-
-async function call<T = unknown>(
-  sim: RunningSimulator,
-  method: string,
-  path: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
-): Promise<Reply<T>> {
-  const res = await fetch(`${sim.url}${path}`, {
-    method,
-    headers: {
-      authorization: 'Bearer partner-token',
-      'content-type': 'application/json',
-      ...headers,
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return {
-    status: res.status,
-    headers: res.headers,
-    body: (text === '' ? undefined : JSON.parse(text)) as T,
-  };
-}
-
-function conforms(schema: SpecSchemaName, value: unknown): void {
-  expect(validateSpecSchema(schema, value), `${schema}: ${JSON.stringify(value)}`).to.deep.equal(
-    [],
-  );
-}
+import {
+  CALLING_PARAMS,
+  CONFIG,
+  PIZZA_CUSTOMER,
+  call,
+  conforms,
+  type Reply,
+} from './simulator-support.ts';
 
 function customerBody(over: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    provisioningId: 'ZjViMzYxODctYzhkZC00NzI3LThiMmYtZjljNDQ3ZjI5MDQ2',
-    packages: ['webex_meetings'],
-    externalId: 'ext-1',
-    address: {
-      addressLine1: '771 Alder Drive',
-      city: 'Milpitas',
-      stateOrProvince: 'CA',
-      zipOrPostalCode: '95035',
-      country: 'US',
-    },
-    customerInfo: { name: "John's Pizza", primaryEmail: 'john@pizza.example' },
-    ...over,
-  };
+  return { ...PIZZA_CUSTOMER, ...over };
 }
-
-const CALLING_PARAMS = {
-  calling: {
-    location: {
-      name: 'Head Office',
-      address: {
-        addressLine1: '771 Alder Drive',
-        city: 'Milpitas',
-        stateOrProvince: 'CA',
-        zipOrPostalCode: '95035',
-        country: 'US',
-      },
-      timezone: 'America/Los_Angeles',
-      language: 'en_us',
-    },
-  },
-};
 
 function idOf(location: string | null): string {
   return (location ?? '').split('/').pop() ?? '';

@@ -1,43 +1,14 @@
 import { expect } from 'chai';
 import { fixedClock } from '../../src/clock/index.ts';
-import type { SimulatorConfig } from '../../src/config/index.ts';
 import {
   startSimulator,
   type RunningSimulator,
   type WebexCustomer,
   type WebexErrorBody,
 } from '../../src/webex/simulator/index.ts';
+import { CONFIG, CUSTOMER as SAMPLE_CUSTOMER, request } from './simulator-support.ts';
 
-const CONFIG: SimulatorConfig = {
-  rateLimitPerSecond: 100_000,
-  latencyMs: 0,
-  faultRate: 0,
-  rplMatch: null,
-  rplReviewMinutes: 0,
-  provisioningSeconds: 1,
-};
-
-const CUSTOMER = {
-  provisioningId: 'ZjViMzYxODctYzhkZC00NzI3LThiMmYtZjljNDQ3ZjI5MDQ2',
-  packages: ['webex_meetings'],
-  externalId: 'ext-cut',
-  address: { addressLine1: '1 Main St', city: 'Austin', stateOrProvince: 'TX', country: 'US' },
-  customerInfo: { name: 'Acme', primaryEmail: 'admin@acme.example' },
-};
-
-function request(
-  sim: RunningSimulator,
-  method: string,
-  path: string,
-  token = 'partner-token',
-  body?: unknown,
-): Promise<Response> {
-  return fetch(`${sim.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-}
+const CUSTOMER = { ...SAMPLE_CUSTOMER, externalId: 'ext-cut' };
 
 /** A source of draws that replays the given values, then 0.99 (no fault) for ever. */
 function scripted(...draws: number[]): () => number {

@@ -3,43 +3,10 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fixedClock } from '../../src/clock/index.ts';
-import type { SimulatorConfig } from '../../src/config/index.ts';
-import {
-  startSimulator,
-  type RunningSimulator,
-  type WebexCustomer,
-} from '../../src/webex/simulator/index.ts';
+import { startSimulator, type WebexCustomer } from '../../src/webex/simulator/index.ts';
+import { CONFIG, CUSTOMER as SAMPLE_CUSTOMER, call } from './simulator-support.ts';
 
-const CONFIG: SimulatorConfig = {
-  rateLimitPerSecond: 100_000,
-  latencyMs: 0,
-  faultRate: 0,
-  rplMatch: null,
-  rplReviewMinutes: 0,
-  provisioningSeconds: 1,
-};
-
-const CUSTOMER = {
-  provisioningId: 'ZjViMzYxODctYzhkZC00NzI3LThiMmYtZjljNDQ3ZjI5MDQ2',
-  packages: ['webex_meetings'],
-  externalId: 'ext-keep',
-  address: { addressLine1: '1 Main St', city: 'Austin', stateOrProvince: 'TX', country: 'US' },
-  customerInfo: { name: 'Acme', primaryEmail: 'admin@acme.example' },
-};
-
-async function call<T>(
-  sim: RunningSimulator,
-  method: string,
-  urlPath: string,
-  body?: unknown,
-): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${sim.url}${urlPath}`, {
-    method,
-    headers: { authorization: 'Bearer partner-token', 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as T };
-}
+const CUSTOMER = { ...SAMPLE_CUSTOMER, externalId: 'ext-keep' };
 
 describe('simulator: persistence', function () {
   const clock = fixedClock('2026-03-01T02:00:00Z');

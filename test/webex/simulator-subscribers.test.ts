@@ -1,81 +1,22 @@
 import { expect } from 'chai';
 import { fixedClock } from '../../src/clock/index.ts';
-import type { SimulatorConfig } from '../../src/config/index.ts';
 import {
   EMAIL_TAKEN_CODE,
   startSimulator,
   subscriberKey,
-  validateSpecSchema,
   webexId,
   type RunningSimulator,
-  type SpecSchemaName,
   type WebexErrorBody,
   type WebexSubscriber,
 } from '../../src/webex/simulator/index.ts';
-
-const CONFIG: SimulatorConfig = {
-  rateLimitPerSecond: 100_000,
-  latencyMs: 0,
-  faultRate: 0,
-  rplMatch: null,
-  rplReviewMinutes: 0,
-  provisioningSeconds: 1,
-};
-
-interface Reply<T> {
-  status: number;
-  headers: Headers;
-  body: T;
-}
-
-async function call<T = unknown>(
-  sim: RunningSimulator,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<Reply<T>> {
-  const res = await fetch(`${sim.url}${path}`, {
-    method,
-    headers: { authorization: 'Bearer partner-token', 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return {
-    status: res.status,
-    headers: res.headers,
-    body: (text === '' ? undefined : JSON.parse(text)) as T,
-  };
-}
-
-function conforms(schema: SpecSchemaName, value: unknown): void {
-  expect(validateSpecSchema(schema, value), `${schema}: ${JSON.stringify(value)}`).to.deep.equal(
-    [],
-  );
-}
-
-const ADDRESS = {
-  addressLine1: '771 Alder Drive',
-  city: 'Milpitas',
-  stateOrProvince: 'CA',
-  zipOrPostalCode: '95035',
-  country: 'US',
-};
+import { CALLING_PARAMS, CONFIG, PIZZA_CUSTOMER, call, conforms } from './simulator-support.ts';
 
 const CUSTOMER = {
-  provisioningId: 'ZjViMzYxODctYzhkZC00NzI3LThiMmYtZjljNDQ3ZjI5MDQ2',
+  ...PIZZA_CUSTOMER,
   packages: ['webex_calling', 'webex_meetings'],
   externalId: 'pizza-1',
-  address: ADDRESS,
-  customerInfo: { name: "John's Pizza", primaryEmail: 'john@pizza.example' },
   provisioningParameters: {
-    calling: {
-      location: {
-        name: 'Head Office',
-        address: ADDRESS,
-        timezone: 'America/Los_Angeles',
-        language: 'en_us',
-      },
-    },
+    ...CALLING_PARAMS,
     packages: { limits: { webex_calling: 10, webex_meetings: 2 } },
   },
 };
