@@ -1,5 +1,6 @@
 import type { Benchmark } from './harness.ts';
 import { ingestCsv } from './ingest-csv.bench.ts';
+import { provisionAdaptiveBench, provisionBench } from './provision.bench.ts';
 
 /** Every benchmark `npm run bench` knows, by name. */
-export const BENCHMARKS: Benchmark[] = [ingestCsv];
+export const BENCHMARKS: Benchmark[] = [ingestCsv, provisionBench, provisionAdaptiveBench];

@@ -242,6 +242,7 @@ export class HttpWebexClient implements WebexPort {
       res.headers.get('trackingid') ??
       (parsed as { trackingId?: string } | null)?.trackingId ??
       trackingSent;
+    if (res.status !== 429 && res.status !== 423) this.opts.limiter.admittedOne();
     if (res.ok) return { status: res.status, headers: res.headers, body: parsed, trackingId };
     throw classify(res, parsed, trackingId, resendable, this.opts.limiter);
   }

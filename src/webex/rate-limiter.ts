@@ -1,38 +1,75 @@
-/** Pacing of one token's requests: fixed slots at `rate` per second, paused after a 429, AIMD on the rate. */
+/**
+ * Pacing of one token's requests. Fixed slots at `rate × headroom` per second (a token bucket of
+ * capacity one, which never bursts past a strict server window); after a 429 every request of the
+ * token waits for Retry-After and the rate drops to what the server was seen to admit
+ * (multiplicative decrease), then creeps back up (additive increase), probing ever more rarely
+ * while the same ceiling keeps answering 429. An undeclared server limit is found this way
+ * without a storm of 429s.
+ */
 export interface RateLimiterOptions {
   requestsPerSecond: number;
+  /** Fraction of the rate actually paced: network jitter squeezes slots together (default 0.98). */
+  headroom?: number;
   /** Smallest rate a run of 429s can push it down to. */
   minRate?: number;
-  /** Rate regained per second without a 429 (additive increase). */
-  increasePerSecond?: number;
+  /** Calm time after a 429 before the rate starts to rise again (default 10 s; doubles while probes fail). */
+  probeAfterMs?: number;
+  /** Relative rise per second while probing (default 1% of the rate). */
+  probeStepPerSecond?: number;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
 }
 
+/** Limits of the adaptation: how rarely a failing probe repeats at most. */
+export const RATE_POLICY = {
+  headroom: 0.98,
+  probeAfterMs: 10_000,
+  maxProbeAfterMs: 5 * 60_000,
+  probeStepPerSecond: 0.01,
+  /** Fewer admitted requests than this in the last second are too few to estimate a ceiling. */
+  minSample: 5,
+  windowMs: 1000,
+} as const;
+
 export class RateLimiter {
   private readonly ceiling: number;
+  private readonly headroom: number;
   private readonly minRate: number;
-  private readonly increase: number;
+  private readonly baseProbeAfter: number;
+  private readonly probeStep: number;
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
   private rate: number;
   private nextSlot = 0;
   private pausedUntil = 0;
+  private lastThrottle = Number.NEGATIVE_INFINITY;
   private lastAdjust: number;
+  private probeAfter: number;
+  private lastCeiling: number | null = null;
+  private readonly admitted: number[] = [];
+  private throttles = 0;
 
   constructor(opts: RateLimiterOptions) {
     this.ceiling = opts.requestsPerSecond;
     this.rate = opts.requestsPerSecond;
+    this.headroom = opts.headroom ?? RATE_POLICY.headroom;
     this.minRate = opts.minRate ?? Math.min(1, opts.requestsPerSecond);
-    this.increase = opts.increasePerSecond ?? Math.max(0.5, opts.requestsPerSecond / 20);
+    this.baseProbeAfter = opts.probeAfterMs ?? RATE_POLICY.probeAfterMs;
+    this.probeAfter = this.baseProbeAfter;
+    this.probeStep = opts.probeStepPerSecond ?? RATE_POLICY.probeStepPerSecond;
     this.now = opts.now ?? Date.now;
     this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.lastAdjust = this.now();
   }
 
-  /** The current rate in requests per second. */
+  /** The current rate in requests per second (before headroom). */
   get currentRate(): number {
     return this.rate;
+  }
+
+  /** How many 429s this token has seen. */
+  get throttleCount(): number {
+    return this.throttles;
   }
 
   /** Waits for this request's slot. */
@@ -41,26 +78,49 @@ export class RateLimiter {
     const now = this.now();
     // Slots are reserved before waiting, so concurrent callers queue in order.
     const slot = Math.max(now, this.nextSlot, this.pausedUntil);
-    this.nextSlot = slot + 1000 / this.rate;
+    this.nextSlot = slot + 1000 / (this.rate * this.headroom);
     if (slot > now) await this.sleep(slot - now);
   }
 
-  /** A 429: every request of this token waits `retryAfterMs`, and the rate halves (multiplicative decrease). */
+  /** The server admitted a request (any answer but 429/423): the sample a ceiling is estimated from. */
+  admittedOne(): void {
+    const now = this.now();
+    this.admitted.push(now);
+    while (this.admitted.length > 0 && (this.admitted[0] as number) <= now - RATE_POLICY.windowMs)
+      this.admitted.shift();
+  }
+
+  /** A 429: every request of this token waits `retryAfterMs`, and the rate drops to what the server admitted. */
   throttled(retryAfterMs: number): void {
     const now = this.now();
+    this.throttles += 1;
+    const alreadyPaused = this.pausedUntil > now;
     this.pausedUntil = Math.max(this.pausedUntil, now + retryAfterMs);
     this.nextSlot = Math.max(this.nextSlot, this.pausedUntil);
-    this.rate = Math.max(this.minRate, this.rate / 2);
+    // Requests in flight when the first 429 came answer 429 too: one decrease per pause.
+    if (alreadyPaused) return;
+    const recent = this.admitted.filter((t) => t > now - RATE_POLICY.windowMs).length;
+    const estimate = recent >= RATE_POLICY.minSample ? Math.min(this.rate, recent) : this.rate / 2;
+    // A probe that failed at the ceiling seen before waits twice as long next time.
+    const sameCeiling =
+      this.lastCeiling !== null && Math.abs(estimate - this.lastCeiling) <= this.lastCeiling * 0.1;
+    this.probeAfter = sameCeiling
+      ? Math.min(RATE_POLICY.maxProbeAfterMs, this.probeAfter * 2)
+      : this.baseProbeAfter;
+    this.lastCeiling = estimate;
+    this.rate = Math.max(this.minRate, estimate);
+    this.lastThrottle = this.pausedUntil;
     this.lastAdjust = this.pausedUntil;
   }
 
   private recover(): void {
     const now = this.now();
-    if (this.rate >= this.ceiling || now <= this.lastAdjust) return;
-    this.rate = Math.min(
-      this.ceiling,
-      this.rate + ((now - this.lastAdjust) / 1000) * this.increase,
-    );
+    if (this.rate >= this.ceiling || now - this.lastThrottle < this.probeAfter) {
+      this.lastAdjust = Math.max(this.lastAdjust, now);
+      return;
+    }
+    const seconds = (now - this.lastAdjust) / 1000;
+    this.rate = Math.min(this.ceiling, this.rate * (1 + this.probeStep * seconds));
     this.lastAdjust = now;
   }
 }

@@ -29,36 +29,66 @@ describe('webex client: parsing answers', () => {
 });
 
 describe('webex client: rate limiter', () => {
-  it('when requests are taken, then they are spaced at the configured rate', async () => {
-    let t = 0;
+  const fake = () => {
+    const clock = { t: 0 };
     const waits: number[] = [];
+    const sleep = (ms: number) => {
+      waits.push(ms);
+      return Promise.resolve();
+    };
+    return { clock, waits, now: () => clock.t, sleep };
+  };
+
+  it('when requests are taken, then they are spaced at the configured rate', async () => {
+    const f = fake();
     const limiter = new RateLimiter({
       requestsPerSecond: 10,
-      now: () => t,
-      sleep: (ms) => (waits.push(ms), Promise.resolve()),
+      headroom: 1,
+      now: f.now,
+      sleep: f.sleep,
     });
     for (let i = 0; i < 4; i++) await limiter.take();
-    expect(waits).to.deep.equal([100, 200, 300]);
-    t = 10_000;
+    expect(f.waits).to.deep.equal([100, 200, 300]);
+    f.clock.t = 10_000;
     await limiter.take();
-    expect(waits).to.have.length(3);
+    expect(f.waits).to.have.length(3);
   });
 
-  it('when a 429 arrives, then every request waits Retry-After, the rate halves, then recovers additively', async () => {
-    let t = 0;
-    const waits: number[] = [];
+  it('when a 429 arrives, then every request waits Retry-After and the rate drops to what the server admitted', async () => {
+    const f = fake();
+    const limiter = new RateLimiter({
+      requestsPerSecond: 200,
+      headroom: 1,
+      now: f.now,
+      sleep: f.sleep,
+    });
+    for (let i = 0; i < 50; i++) {
+      f.clock.t = i * 10;
+      limiter.admittedOne();
+    }
+    limiter.throttled(1000);
+    limiter.throttled(1000); // a second in-flight request refused in the same pause: no second decrease
+    expect(limiter.currentRate).to.equal(50);
+    await limiter.take();
+    expect(f.waits).to.deep.equal([1000]);
+  });
+
+  it('when calm follows a 429, then the rate rises again only after the probe delay, and rises slowly', async () => {
+    const f = fake();
     const limiter = new RateLimiter({
       requestsPerSecond: 20,
-      increasePerSecond: 2,
-      now: () => t,
-      sleep: (ms) => (waits.push(ms), Promise.resolve()),
+      headroom: 1,
+      probeAfterMs: 10_000,
+      now: f.now,
+      sleep: f.sleep,
     });
-    limiter.throttled(5000);
+    limiter.throttled(5000); // no sample yet: halve
     expect(limiter.currentRate).to.equal(10);
+    f.clock.t = 12_000;
     await limiter.take();
-    expect(waits).to.deep.equal([5000]);
-    t = 7000;
+    expect(limiter.currentRate).to.equal(10);
+    f.clock.t = 16_000;
     await limiter.take();
-    expect(limiter.currentRate).to.equal(14);
+    expect(limiter.currentRate).to.be.closeTo(10.4, 1e-9);
   });
 });

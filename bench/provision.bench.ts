@@ -1,0 +1,99 @@
+import { createClock } from '../src/clock/index.ts';
+import { HttpWebexClient, RateLimiter, type CustomerBody } from '../src/webex/index.ts';
+import { startSimulator } from '../src/webex/simulator/index.ts';
+import type { Benchmark } from './harness.ts';
+
+const SERVER_LIMIT = 50;
+
+interface Scenario {
+  clientRate: number;
+  requests: number;
+  latencyMs: number;
+  /** Throughput is measured from this many seconds after the start (the adaptation's learning time is left out). */
+  warmupSeconds: number;
+}
+
+/** Customer creates through the real client against the simulator's strict per-token limit. */
+async function measure(s: Scenario) {
+  const sim = await startSimulator({
+    config: { rateLimitPerSecond: SERVER_LIMIT, latencyMs: s.latencyMs, faultRate: 0, rplMatch: null, rplReviewMinutes: 0, provisioningSeconds: 1 },
+    clock: createClock(null),
+    stateFile: null,
+    port: 0,
+  });
+  const limiter = new RateLimiter({ requestsPerSecond: s.clientRate });
+  const port = new HttpWebexClient({
+    baseUrl: sim.url,
+    token: 'bench-token',
+    timeoutMs: 30_000,
+    concurrency: 16,
+    limiter,
+    budget: { remaining: 1_000_000 },
+    maxAttempts: 50,
+  });
+  const done: number[] = [];
+  const start = performance.now();
+  try {
+    await Promise.all(
+      Array.from({ length: s.requests }, async (_, i) => {
+        await port.createCustomer(body(i));
+        done.push(performance.now());
+      }),
+    );
+  } finally {
+    await sim.close();
+  }
+  const end = performance.now();
+  const from = start + s.warmupSeconds * 1000;
+  const measured = done.filter((t) => t > from).length;
+  const stats = sim.stats();
+  return {
+    achieved: measured / ((end - from) / 1000),
+    answered429: stats.rateLimited,
+    requests: stats.requests,
+    seconds: (end - start) / 1000,
+    finalRate: limiter.currentRate,
+  };
+}
+
+function body(i: number): CustomerBody {
+  return {
+    provisioningId: 'ZjViMzYxODctYzhkZC00NzI3LThiMmYtZjljNDQ3ZjI5MDQ2',
+    packages: ['webex_meetings'],
+    externalId: `bench-${i}`,
+    address: { addressLine1: `${i} Main St`, city: 'Austin', stateOrProvince: 'TX', zipOrPostalCode: '78701', country: 'US' },
+    customerInfo: { name: `Bench ${i}`, primaryEmail: `admin@b${i}.example` },
+  };
+}
+
+/** `provision`: client configured at the server's limit of 50/s, 50 ms latency. */
+export const provisionBench: Benchmark = {
+  name: 'provision',
+  description: `customer creates at a declared limit of ${SERVER_LIMIT}/s with 50 ms latency: achieved rate vs the limit`,
+  unit: 'requests/s',
+  async run() {
+    const r = await measure({ clientRate: SERVER_LIMIT, requests: 1000, latencyMs: 50, warmupSeconds: 0 });
+    return {
+      value: r.achieved,
+      baseline: 'server limit',
+      baselineValue: SERVER_LIMIT,
+      details: { requests: r.requests, answered429: r.answered429, share429: (r.answered429 / r.requests).toFixed(4), seconds: r.seconds.toFixed(1) },
+    };
+  },
+};
+
+/** `provision-adaptive`: client configured for 200/s against an undeclared server limit of 50/s. */
+export const provisionAdaptiveBench: Benchmark = {
+  name: 'provision-adaptive',
+  description: `client set to 200/s against an undeclared limit of ${SERVER_LIMIT}/s: achieved rate after the first 10 s vs the limit`,
+  unit: 'requests/s',
+  async run() {
+    const r = await measure({ clientRate: 200, requests: 2000, latencyMs: 50, warmupSeconds: 10 });
+    return {
+      value: r.achieved,
+      baseline: 'server limit',
+      baselineValue: SERVER_LIMIT,
+      details: { requests: r.requests, answered429: r.answered429, share429: (r.answered429 / r.requests).toFixed(4), seconds: r.seconds.toFixed(1), finalRate: r.finalRate.toFixed(1) },
+    };
+  },
+};
