@@ -4,6 +4,8 @@ export interface FailureInfo {
   trackingId: string | null;
   errorCode?: number | undefined;
   description: string;
+  /** Every error of the answer's body, when it listed several. */
+  errors?: { errorCode?: number; description?: string }[];
 }
 
 /** Base of every error the client throws; the class says what to do next. */

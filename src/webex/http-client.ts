@@ -9,7 +9,13 @@ import {
   type FailureInfo,
   type WebexCallError,
 } from './errors.ts';
-import type { Accepted, CustomerQuery, SubscriberQuery, WebexPort } from './port.ts';
+import type {
+  Accepted,
+  CustomerQuery,
+  PrecheckResult,
+  SubscriberQuery,
+  WebexPort,
+} from './port.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import type {
   CustomerBody,
@@ -125,6 +131,44 @@ export class HttpWebexClient implements WebexPort {
     return { id, trackingId: answer.trackingId };
   }
 
+  async precheckCustomer(
+    body: Partial<CustomerBody> & Pick<CustomerBody, 'address'>,
+  ): Promise<PrecheckResult> {
+    return this.precheck('wholesale/customers/validate', body);
+  }
+
+  async precheckSubscriber(
+    body: Partial<SubscriberBody> & Pick<SubscriberBody, 'email'>,
+  ): Promise<PrecheckResult> {
+    return this.precheck('wholesale/subscribers/validate', body);
+  }
+
+  /** A precheck changes nothing, so it is resent freely; a refusal (4xx) is its answer, not a failure. */
+  private async precheck(path: string, body: unknown): Promise<PrecheckResult> {
+    try {
+      const answer = await this.call('POST', path, { body, resendable: true });
+      const infos = toList<PrecheckResult['infos'][number]>(
+        (answer.body as { info?: unknown } | null)?.info,
+      );
+      return {
+        passed: infos.some((i) => i.infoCode === PRECHECK_PASSED) || infos.length === 0,
+        infos,
+        errors: [],
+        trackingId: answer.trackingId,
+      };
+    } catch (err) {
+      if (!(err instanceof PermanentError) || err.info.status === 404) throw err;
+      return {
+        passed: false,
+        infos: [],
+        errors: err.info.errors ?? [
+          { errorCode: err.info.errorCode, description: err.info.description },
+        ],
+        trackingId: err.info.trackingId,
+      };
+    }
+  }
+
   private async getOrNull<T>(path: string): Promise<T | null> {
     try {
       return (await this.call('GET', path, {})).body as T;
@@ -159,11 +203,11 @@ export class HttpWebexClient implements WebexPort {
   private async call(
     method: Method,
     target: string | URL,
-    { body }: { body?: unknown },
+    { body, resendable: safe }: { body?: unknown; resendable?: boolean },
   ): Promise<Answer> {
     const url = typeof target === 'string' ? this.url(target) : target;
     // A create is not idempotent: after an unknown outcome only a lookup may decide (domain §3).
-    const resendable = method !== 'POST';
+    const resendable = safe ?? method !== 'POST';
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.limit(() => this.send(method, url, body, resendable));
@@ -179,14 +223,21 @@ export class HttpWebexClient implements WebexPort {
     if (attempt >= this.opts.maxAttempts || this.opts.budget.remaining <= 0) return null;
     if (err instanceof RateLimitedError) {
       this.opts.budget.remaining -= 1;
-      return 0; // the limiter already holds every request of this token for Retry-After
+      // The limiter already holds every request of this token for Retry-After; without a usable
+      // Retry-After this request also backs off on its own.
+      return err.retryAfterMs === null ? this.backoff(attempt) : 0;
     }
     if (err instanceof TransientError && resendable) {
       this.opts.budget.remaining -= 1;
-      const cap = Math.min(this.opts.backoffMaxMs, this.opts.backoffBaseMs * 2 ** (attempt - 1));
-      return Math.round(this.opts.random() * cap); // full jitter
+      return this.backoff(attempt);
     }
     return null;
+  }
+
+  /** Exponential backoff with full jitter. */
+  private backoff(attempt: number): number {
+    const cap = Math.min(this.opts.backoffMaxMs, this.opts.backoffBaseMs * 2 ** (attempt - 1));
+    return Math.round(this.opts.random() * cap);
   }
 
   private async send(
@@ -265,6 +316,7 @@ function classify(
     trackingId,
     errorCode: first?.errorCode,
     description: first?.description ?? err?.message ?? res.statusText,
+    ...(err?.errors?.length ? { errors: err.errors } : {}),
   };
   if (res.status === 429 || res.status === 423) {
     const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'), Date.now());
@@ -281,6 +333,15 @@ function classify(
     `Webex refused the request (HTTP ${res.status}): ${info.description}`,
     info,
   );
+}
+
+/** Precheck `infoCode` for "passed" (domain §3). */
+export const PRECHECK_PASSED = 100;
+
+/** Webex answers a precheck's `info` as an object or as an array: accept both. */
+function toList<T>(value: unknown): T[] {
+  if (Array.isArray(value)) return value as T[];
+  return value && typeof value === 'object' ? [value as T] : [];
 }
 
 /** Retry-After as seconds or an HTTP date; null for anything else (Webex has sent `rand(30),add(30)`). */

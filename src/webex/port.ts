@@ -25,6 +25,14 @@ export interface Accepted {
   trackingId: string | null;
 }
 
+/** What a precheck said: passed (infoCode 100), or the refusals as Webex worded them. */
+export interface PrecheckResult {
+  passed: boolean;
+  infos: { infoCode?: number; description?: string }[];
+  errors: { errorCode?: number; description?: string }[];
+  trackingId: string | null;
+}
+
 /** The calls rtm-batch makes to Webex for one partner; the HTTP client, the simulator's fakes and test doubles satisfy it. */
 export interface WebexPort {
   listCustomers(query?: CustomerQuery): Promise<WebexCustomer[]>;
@@ -37,4 +45,12 @@ export interface WebexPort {
   createSubscriber(body: SubscriberBody): Promise<WebexSubscriber & { trackingId: string | null }>;
   updateSubscriber(id: string, body: Pick<SubscriberBody, 'packages'>): Promise<Accepted>;
   deleteSubscriber(id: string): Promise<Accepted>;
+  /** POST /wholesale/customers/validate: would this customer be accepted? */
+  precheckCustomer(
+    body: Partial<CustomerBody> & Pick<CustomerBody, 'address'>,
+  ): Promise<PrecheckResult>;
+  /** POST /wholesale/subscribers/validate: would this subscriber be accepted? */
+  precheckSubscriber(
+    body: Partial<SubscriberBody> & Pick<SubscriberBody, 'email'>,
+  ): Promise<PrecheckResult>;
 }

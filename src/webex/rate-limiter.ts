@@ -8,7 +8,7 @@
  */
 export interface RateLimiterOptions {
   requestsPerSecond: number;
-  /** Fraction of the rate actually paced: network jitter squeezes slots together (default 0.98). */
+  /** Fraction of the rate actually paced: network jitter squeezes slots together (default 0.97). */
   headroom?: number;
   /** Smallest rate a run of 429s can push it down to. */
   minRate?: number;
@@ -22,7 +22,11 @@ export interface RateLimiterOptions {
 
 /** Limits of the adaptation: how rarely a failing probe repeats at most. */
 export const RATE_POLICY = {
-  headroom: 0.98,
+  headroom: 0.97,
+  /** A 429 while the server admitted at least this share of our rate is jitter, not a lower limit. */
+  jitterShare: 0.9,
+  /** The step down after a jitter 429. */
+  jitterDecrease: 0.98,
   probeAfterMs: 10_000,
   maxProbeAfterMs: 5 * 60_000,
   probeStepPerSecond: 0.01,
@@ -100,7 +104,7 @@ export class RateLimiter {
     // Requests in flight when the first 429 came answer 429 too: one decrease per pause.
     if (alreadyPaused) return;
     const recent = this.admitted.filter((t) => t > now - RATE_POLICY.windowMs).length;
-    const estimate = recent >= RATE_POLICY.minSample ? Math.min(this.rate, recent) : this.rate / 2;
+    const estimate = estimateCeiling(this.rate, recent);
     // A probe that failed at the ceiling seen before waits twice as long next time.
     const sameCeiling =
       this.lastCeiling !== null && Math.abs(estimate - this.lastCeiling) <= this.lastCeiling * 0.1;
@@ -123,4 +127,16 @@ export class RateLimiter {
     this.rate = Math.min(this.ceiling, this.rate * (1 + this.probeStep * seconds));
     this.lastAdjust = now;
   }
+}
+
+/**
+ * The rate to fall back to after a 429, from the rate we paced at and how many requests the server
+ * admitted in the last second: that count when it is clearly below our rate (a lower limit), a
+ * small step down when it is close (slots squeezed together on the way), half without a sample.
+ */
+export function estimateCeiling(rate: number, admittedLastSecond: number): number {
+  if (admittedLastSecond < RATE_POLICY.minSample) return rate / 2;
+  if (admittedLastSecond >= rate * RATE_POLICY.jitterShare)
+    return rate * RATE_POLICY.jitterDecrease;
+  return admittedLastSecond;
 }

@@ -11,6 +11,7 @@ import { planFault, type FaultPlan } from './faults.ts';
 import type { SimAnswer } from './answers.ts';
 import { handleRequest, purgeGone } from './router.ts';
 import { lifecyclePolicy } from './lifecycle.ts';
+import { compileValidators } from './spec.ts';
 import { admit, rateShape, retryAfterSeconds } from './rate-limit.ts';
 import { emptyState, loadState, writeState, type SimulatorState } from './state.ts';
 import type { WebexErrorBody, WebexErrorItem } from './views.ts';
@@ -188,6 +189,7 @@ function formatHost(host: string): string {
 
 /** Starts the simulated Webex Wholesale API; resolves once it listens. */
 export async function startSimulator(opts: SimulatorOptions): Promise<RunningSimulator> {
+  compileValidators();
   const stateFile = opts.stateFile ?? null;
   const state = stateFile === null ? emptyState() : await loadState(stateFile);
   const persister = stateFile === null ? null : createPersister(stateFile, state);
