@@ -119,9 +119,17 @@ for (const backend of backends()) {
         if (Number(open.n) === 0) break;
       }
       const stats = sim.stats();
+      // What the outbox holds, shown with any failure below.
+      const outbox = JSON.stringify(
+        await t
+          .db('changes')
+          .select('status', 'outcome', 'error_message')
+          .count({ n: '*' })
+          .groupBy('status', 'outcome', 'error_message'),
+      );
       expect(stats.faultsInjected, 'faults were injected').to.be.greaterThan(50);
       expect(stats.connectionsCut, 'connections were cut').to.be.greaterThan(5);
-      expect(sim.state.customers.size).to.equal(COUNT);
+      expect(sim.state.customers.size, outbox).to.equal(COUNT);
       const twice = Object.entries(stats.createsByExternalId).filter(([, n]) => n > 1);
       expect(twice, 'customers created twice').to.deep.equal([]);
       const done = (await t
@@ -129,14 +137,14 @@ for (const backend of backends()) {
         .where({ status: 'done', outcome: 'created' })
         .count({ n: '*' })
         .first()) as { n: number };
-      expect(Number(done.n)).to.equal(COUNT);
+      expect(Number(done.n), `after ${runs + 1} run(s): ${outbox}`).to.equal(COUNT);
       const linked = (await t
         .db('customers')
         .whereNotNull('webex_id')
         .where({ webex_status: 'provisioned' })
         .count({ n: '*' })
         .first()) as { n: number };
-      expect(Number(linked.n)).to.equal(COUNT);
+      expect(Number(linked.n), outbox).to.equal(COUNT);
     });
   });
 }
