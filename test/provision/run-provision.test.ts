@@ -4,7 +4,6 @@ import { runProvision } from '../../src/provision/index.ts';
 import { hashDesired, type CustomerDesired } from '../../src/rules/index.ts';
 import { ensurePartner, stageFile } from '../../src/store/index.ts';
 import {
-  AuthError,
   HttpWebexClient,
   RateLimiter,
   type WebexPort,
