@@ -58,6 +58,8 @@ export interface Candidate {
   regular: boolean;
   size: number;
   mtimeMs: number;
+  /** Set once the run has taken the file out of the drop zone. */
+  claim?: Claim;
 }
 
 /** Files at the top of a partner folder that may be read now: allowed names, stable long enough. */
@@ -86,49 +88,155 @@ export async function listCandidates(
 
 export type ReadResult =
   | { ok: true; bytes: Buffer; sha256: string; size: number }
-  | { ok: false; code: 'FILE_NOT_REGULAR' | 'FILE_LIMIT'; message: string };
+  | { ok: false; code: 'FILE_NOT_REGULAR' | 'FILE_LIMIT'; message: string }
+  | { ok: false; code: 'CHANGED'; message: string };
 
-/** Reads a file without following links, checking the open descriptor is one plain file. */
+/**
+ * Reads a file without following links, checking the open descriptor is one plain file, and
+ * checking after the read that nobody wrote to it meanwhile (size, mtime, inode).
+ */
 export async function readCandidate(file: string): Promise<ReadResult> {
   let handle: FileHandle;
   try {
     handle = await fs.open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ELOOP')
+    if (code === 'ELOOP') {
       return {
         ok: false,
         code: 'FILE_NOT_REGULAR',
         message: 'this is a link, not a file: upload the file itself',
       };
+    }
     throw err;
   }
   try {
-    const st = await handle.stat();
-    if (!st.isFile())
+    const before = await handle.stat();
+    if (!before.isFile()) {
       return {
         ok: false,
         code: 'FILE_NOT_REGULAR',
         message: 'this is not a regular file: upload the file itself',
       };
-    if (st.nlink !== 1)
+    }
+    if (before.nlink !== 1) {
       return {
         ok: false,
         code: 'FILE_NOT_REGULAR',
         message: 'this file has other hard links: upload a plain copy',
       };
-    if (st.size > MAX_FILE_BYTES)
+    }
+    if (before.size > MAX_FILE_BYTES) {
       return {
         ok: false,
         code: 'FILE_LIMIT',
         message: `the file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB: split it`,
       };
+    }
     const bytes = await handle.readFile();
+    const after = await handle.stat();
+    const onDisk = await fs.lstat(file).catch(() => null);
+    if (
+      after.size !== before.size ||
+      after.mtimeMs !== before.mtimeMs ||
+      bytes.length !== before.size ||
+      onDisk?.ino !== before.ino
+    ) {
+      return {
+        ok: false,
+        code: 'CHANGED',
+        message: 'the file changed while it was being read; it will be read once it is stable',
+      };
+    }
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     return { ok: true, bytes, sha256, size: bytes.length };
   } finally {
     await handle.close();
   }
+}
+
+/** Hidden folder inside a partner inbox where claimed files wait while a run reads them. */
+export const CLAIM_DIR = '.rtm-claims';
+
+/** A file taken out of the drop zone by an atomic rename, with the way back. */
+export interface Claim {
+  /** Where the partner dropped it. */
+  original: string;
+  /** Where it is while the run reads it. */
+  path: string;
+}
+
+/**
+ * Claims a candidate: notes its name in a sidecar, then renames it into the claim folder, so no
+ * other run, upload or partner rename can touch what is being read. Null when it is already gone.
+ */
+export async function claimCandidate(
+  dir: string,
+  candidate: Candidate,
+  claimName: string,
+): Promise<Claim | null> {
+  const claims = path.join(dir, CLAIM_DIR);
+  await fs.mkdir(claims, { recursive: true });
+  const claimed = path.join(claims, claimName);
+  await fs.writeFile(`${claimed}.claim.json`, JSON.stringify({ name: candidate.name }), {
+    flag: 'wx',
+  });
+  try {
+    await fs.rename(candidate.path, claimed);
+  } catch (err) {
+    await fs.rm(`${claimed}.claim.json`, { force: true });
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+  return { original: candidate.path, path: claimed };
+}
+
+/** Puts a claimed file back where the partner dropped it (unless a new file took that name). */
+export async function releaseClaim(claim: Claim): Promise<void> {
+  const taken = await fs.lstat(claim.original).then(
+    () => true,
+    () => false,
+  );
+  if (!taken) await fs.rename(claim.path, claim.original);
+  await fs.rm(`${claim.path}.claim.json`, { force: true });
+}
+
+/** Forgets a claim whose file was archived or quarantined. */
+export async function endClaim(claim: Claim): Promise<void> {
+  await fs.rm(`${claim.path}.claim.json`, { force: true });
+}
+
+/**
+ * Puts back files a crashed run had claimed. A file it had already staged comes back as a
+ * duplicate of itself and is archived then: nothing is lost and nothing is processed twice.
+ */
+export async function recoverClaims(dir: string): Promise<number> {
+  const claims = path.join(dir, CLAIM_DIR);
+  let names: string[];
+  try {
+    names = await fs.readdir(claims);
+  } catch {
+    return 0;
+  }
+  let restored = 0;
+  for (const sidecar of names.filter((n) => n.endsWith('.claim.json'))) {
+    const claimed = path.join(claims, sidecar.slice(0, -'.claim.json'.length));
+    const { name } = JSON.parse(await fs.readFile(path.join(claims, sidecar), 'utf8')) as {
+      name: string;
+    };
+    const exists = await fs.lstat(claimed).then(
+      () => true,
+      () => false,
+    );
+    // The name came from this folder's own listing and passed isCandidateName: it has no separator.
+    if (exists && isCandidateName(name) && path.basename(name) === name) {
+      await releaseClaim({ original: path.join(dir, name), path: claimed });
+      restored += 1;
+    } else {
+      await fs.rm(path.join(claims, sidecar), { force: true });
+    }
+  }
+  return restored;
 }
 
 /** Moves a file into archive/ or quarantine/ under a name we make; returns the path relative to home. */

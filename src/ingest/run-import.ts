@@ -25,7 +25,11 @@ import {
 import { decodeText, LOCALE_ENCODING } from './decode.ts';
 import { columnLabel, type SheetKind } from './headers.ts';
 import {
+  claimCandidate,
+  endClaim,
   listCandidates,
+  recoverClaims,
+  releaseClaim,
   listPartnerFolders,
   moveInto,
   readCandidate,
@@ -78,13 +82,24 @@ async function importPartner(ctx: RunContext, folder: PartnerFolder): Promise<vo
   if (!ctx.dryRun)
     await ensurePartner(ctx.db, partner, settings.locale, ctx.clock.now().toISOString());
 
+  if (!ctx.dryRun) {
+    const restored = await recoverClaims(folder.dir);
+    if (restored > 0) log.warn(`put back ${restored} file(s) an interrupted run had claimed`);
+  }
   const parsed: ParsedFile[] = [];
-  for (const candidate of await listCandidates(
+  for (const found of await listCandidates(
     folder.dir,
     ctx.config.inbox.stableSeconds,
     Date.now(),
   )) {
     if (ctx.signal.aborted) return;
+    // A dry run reads files where they lie; a real run first takes them out of the drop zone.
+    let candidate: Candidate = found;
+    if (!ctx.dryRun) {
+      const claim = await claimCandidate(folder.dir, found, storedName(ctx, found.name));
+      if (!claim) continue;
+      candidate = { ...found, path: claim.path, claim };
+    }
     const result = await readAndParse(ctx, partner, candidate, legacy);
     if (result) parsed.push(result);
   }
@@ -116,6 +131,11 @@ async function readAndParse(
     return null;
   }
   const read = await readCandidate(candidate.path);
+  if (!read.ok && read.code === 'CHANGED') {
+    if (candidate.claim) await releaseClaim(candidate.claim);
+    ctx.tally.notes.push(`inbox/${partner}/${candidate.name}: ${read.message}.`);
+    return null;
+  }
   if (!read.ok) {
     await rejectFile(ctx, base, null, read);
     return null;
@@ -147,6 +167,7 @@ async function readAndParse(
         'workbooks are not read by this version yet; the file stays in the inbox',
       ),
     );
+    if (candidate.claim) await releaseClaim(candidate.claim);
     return null;
   }
   if (candidate.name.toLowerCase().endsWith('.xlsx')) {
@@ -314,13 +335,7 @@ async function stageSheet(
   if (!ctx.dryRun) {
     const fileId = await ctx.db.transaction((trx) => stageFile(trx, record, staged));
     // The ledger has the rows now; a crash before the move makes the next run see a duplicate.
-    const storedPath = await moveInto(
-      ctx.config.home,
-      'archive',
-      partner,
-      file.candidate.path,
-      storedName(ctx, file.candidate.name),
-    );
+    const storedPath = await settle(ctx, 'archive', partner, file.candidate);
     await setStoredPath(ctx.db, fileId, storedPath);
   }
 
@@ -404,8 +419,7 @@ async function rejectFile(
   ctx.log.warn(`quarantined ${candidate.name}: ${why.code} ${why.message}`, { partner });
   if (ctx.dryRun) return;
   const now = ctx.clock.now().toISOString();
-  const name = storedName(ctx, candidate.name);
-  const storedPath = await moveInto(ctx.config.home, 'quarantine', partner, candidate.path, name);
+  const storedPath = await settle(ctx, 'quarantine', partner, candidate);
   const reason = `${why.code}: ${why.message}\nfile: ${JSON.stringify(candidate.name)}\nrun: ${ctx.runId}\nat: ${now}\n`;
   await fs.writeFile(path.join(ctx.config.home, storedPath + '.reason.txt'), reason, {
     flag: 'wx',
@@ -451,13 +465,7 @@ async function recordDuplicate(
   );
   ctx.log.info(`duplicate ${candidate.name}`, { partner });
   if (ctx.dryRun) return;
-  const storedPath = await moveInto(
-    ctx.config.home,
-    'archive',
-    partner,
-    candidate.path,
-    storedName(ctx, candidate.name),
-  );
+  const storedPath = await settle(ctx, 'archive', partner, candidate);
   await recordFile(ctx.db, {
     partner,
     runId: ctx.runId,
@@ -474,6 +482,21 @@ async function recordDuplicate(
     details: null,
     now: ctx.clock.now().toISOString(),
   });
+}
+
+/** Moves a file that is done with into archive/ or quarantine/ under the name its claim gave it. */
+async function settle(
+  ctx: RunContext,
+  area: 'archive' | 'quarantine',
+  partner: string,
+  candidate: Candidate,
+): Promise<string> {
+  const name = candidate.claim
+    ? path.basename(candidate.claim.path)
+    : storedName(ctx, candidate.name);
+  const storedPath = await moveInto(ctx.config.home, area, partner, candidate.path, name);
+  if (candidate.claim) await endClaim(candidate.claim);
+  return storedPath;
 }
 
 let stored = 0;
