@@ -13,6 +13,9 @@ export const LOCALE_ENCODING: Record<Locale, string> = {
 };
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
+// UTF-8 read as windows-1252 and saved as UTF-8 again: "SÃ£o", "Ã©", "â€™".
+const DOUBLE_ENCODED =
+  /[ÃÂ][\u0080-\u00BF\u0152\u0153\u0160\u0161\u0178\u017D\u017E\u0192\u02C6\u02DC\u2013-\u2026\u2030\u2039\u203A\u20AC\u2122]|â€[\u0080-\u00BF\u2018-\u201E\u2122\u0153\u201C\u2020-\u2026]/;
 // C1 controls never appear in real sheet text; after a legacy decode they mean the wrong table.
 const SUSPICIOUS = /[\uFFFD\u0080-\u009F]/;
 
@@ -40,7 +43,15 @@ export function decodeText(bytes: Uint8Array, legacy: string): DecodeResult {
     };
   }
   const utf8 = strictUtf8(bytes, 'utf-8');
-  if (utf8.ok) return utf8;
+  if (utf8.ok) {
+    const sample = DOUBLE_ENCODED.exec(utf8.text);
+    if (!sample) return utf8;
+    return {
+      ok: false,
+      code: 'FILE_ENCODING',
+      message: `the text was converted to UTF-8 twice (it shows "${sample[0]}" where an accented letter belongs): save it again as "CSV UTF-8" from the original (tried utf-8)`,
+    };
+  }
   const text = iconv.decode(Buffer.from(bytes), legacy);
   if (!SUSPICIOUS.test(text)) return { ok: true, text, encoding: legacy };
   return {
@@ -48,6 +59,26 @@ export function decodeText(bytes: Uint8Array, legacy: string): DecodeResult {
     code: 'FILE_ENCODING',
     message: `the text is neither UTF-8 nor ${legacy}: save it as "CSV UTF-8" (tried utf-8, ${legacy})`,
   };
+}
+
+/** Legacy encodings worth trying when a file's header is not recognised under the expected one. */
+export const OTHER_LEGACY_ENCODINGS = ['cp932', 'windows-1252'] as const;
+
+/**
+ * Which other legacy encoding a file's bytes were probably saved in, judged by `recognised` (the
+ * header matches under it). Used only to explain a refusal: the file is never read with a guess.
+ */
+export function suggestEncoding(
+  bytes: Uint8Array,
+  tried: string,
+  recognised: (text: string) => boolean,
+): string | null {
+  for (const encoding of OTHER_LEGACY_ENCODINGS) {
+    if (encoding === tried) continue;
+    const text = iconv.decode(Buffer.from(bytes), encoding);
+    if (!SUSPICIOUS.test(text) && recognised(text)) return encoding;
+  }
+  return null;
 }
 
 function strictUtf8(bytes: Uint8Array, encoding: string): DecodeResult {

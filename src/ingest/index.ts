@@ -1,4 +1,5 @@
 export { runImport } from './run-import.ts';
+export { writeResultsFiles, resultsFileName, RESULT_COLUMNS } from './results.ts';
 export { decodeText, LOCALE_ENCODING } from './decode.ts';
 export { readCsv } from './read-csv.ts';
 export { isCandidateName, READ_EXTENSIONS } from './pickup.ts';

@@ -2,18 +2,15 @@ import { parse } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
 import { Readable } from 'node:stream';
 import { recogniseHeader, type HeaderMap } from './headers.ts';
+import type { SheetRow } from './sheet.ts';
+
+export type { SheetRow };
 
 /** The longest record we buffer: a wrong delimiter or an open quote must not swallow a file. */
 export const MAX_RECORD_BYTES = 1024 * 1024;
 /** Title rows a partner may put above the header. */
 export const MAX_TITLE_ROWS = 5;
 const DELIMITERS = [',', ';', '\t'] as const;
-
-export interface SheetRow {
-  /** Row number as a spreadsheet shows it (1-based, header counted). */
-  row: number;
-  cells: string[];
-}
 
 export interface CsvSheet {
   delimiter: string;
@@ -94,6 +91,11 @@ interface FoundHeader {
   header: string[];
   headerIndex: number;
   map: HeaderMap;
+}
+
+/** Whether the first rows of a text hold a header we recognise, under any delimiter. */
+export function hasRecognisableHeader(text: string): boolean {
+  return findHeader(text.replace(/^sep=.\r?\n/i, ''), DELIMITERS) !== null;
 }
 
 function findHeader(body: string, delimiters: readonly string[]): FoundHeader | null {

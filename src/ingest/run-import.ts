@@ -22,7 +22,7 @@ import {
   type FileRecord,
   type StagedRow,
 } from '../store/index.ts';
-import { decodeText, LOCALE_ENCODING } from './decode.ts';
+import { decodeText, LOCALE_ENCODING, suggestEncoding } from './decode.ts';
 import { columnLabel, type SheetKind } from './headers.ts';
 import {
   claimCandidate,
@@ -37,7 +37,8 @@ import {
   type Candidate,
   type PartnerFolder,
 } from './pickup.ts';
-import { readCsv, type CsvSheet } from './read-csv.ts';
+import { writeResultsFiles } from './results.ts';
+import { hasRecognisableHeader, readCsv, type CsvSheet } from './read-csv.ts';
 
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 const CFB_MAGIC = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
@@ -108,7 +109,8 @@ async function importPartner(ctx: RunContext, folder: PartnerFolder): Promise<vo
   const runCustomers = new Map<string, { accepted: boolean; row: number }>();
   for (const file of parsed) {
     if (ctx.signal.aborted) return;
-    await stageSheet(ctx, partner, settings.locale, file, runCustomers);
+    const fileId = await stageSheet(ctx, partner, settings.locale, file, runCustomers);
+    if (fileId !== null) await writeResultsFiles(ctx, [fileId]);
     log.info(`imported ${file.candidate.name}`, { rows: file.sheet.rows.length });
   }
 }
@@ -184,6 +186,22 @@ async function readAndParse(
     return null;
   }
   const csv = await readCsv(decoded.text);
+  if (!csv.ok && csv.code === 'FILE_HEADER' && !decoded.encoding.startsWith('utf')) {
+    // A header that appears under another legacy encoding means the bytes are in that one.
+    const other = suggestEncoding(bytes, decoded.encoding, hasRecognisableHeader);
+    if (other) {
+      await rejectFile(
+        ctx,
+        base,
+        { ...known, encoding: decoded.encoding },
+        {
+          code: 'FILE_ENCODING',
+          message: `the text reads as ${other}, not ${decoded.encoding} as configured for this partner: save it as "CSV UTF-8", or set partners.${partner}.encoding to ${other} (tried utf-8, ${decoded.encoding})`,
+        },
+      );
+      return null;
+    }
+  }
   if (!csv.ok) {
     await rejectFile(ctx, base, { ...known, encoding: decoded.encoding }, csv);
     return null;
@@ -226,7 +244,7 @@ async function stageSheet(
   locale: Locale,
   file: ParsedFile,
   runCustomers: Map<string, { accepted: boolean; row: number }>,
-): Promise<void> {
+): Promise<number | null> {
   const { sheet } = file;
   const kind = sheet.map.kind;
   const settings = partnerConfig(ctx.config, partner);
@@ -332,8 +350,9 @@ async function stageSheet(
     details: { kind, delimiter: sheet.delimiter, headerRow: sheet.headerRow },
     now,
   };
+  let fileId: number | null = null;
   if (!ctx.dryRun) {
-    const fileId = await ctx.db.transaction((trx) => stageFile(trx, record, staged));
+    fileId = await ctx.db.transaction((trx) => stageFile(trx, record, staged));
     // The ledger has the rows now; a crash before the move makes the next run see a duplicate.
     const storedPath = await settle(ctx, 'archive', partner, file.candidate);
     await setStoredPath(ctx.db, fileId, storedPath);
@@ -375,6 +394,7 @@ async function stageSheet(
       });
     }
   }
+  return fileId;
 }
 
 function toRecord(columns: (string | null)[], cells: string[]): RowRecord {

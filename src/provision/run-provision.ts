@@ -1,9 +1,12 @@
 import type { RunContext } from '../runs/context.ts';
 import { AuthError, type WebexTargets } from '../webex/index.ts';
+import { writeResultsFiles } from '../ingest/index.ts';
+import { filesWithResultsSince } from '../store/index.ts';
 import { applyProvisioning } from './apply.ts';
 
 /** Sends every partner's staged changes; a partner whose token fails stops alone. */
 export async function runProvision(ctx: RunContext, targets: WebexTargets): Promise<void> {
+  const startedAt = ctx.clock.now().toISOString();
   const partners = (await ctx.db('partners').orderBy('id').pluck('id')) as string[];
   for (const partner of partners) {
     if (ctx.partnerFilter && partner !== ctx.partnerFilter) continue;
@@ -28,4 +31,6 @@ export async function runProvision(ctx: RunContext, targets: WebexTargets): Prom
       ctx.log.error(note, { partner });
     }
   }
+  // Partners see what became of each row in their results files.
+  if (!ctx.dryRun) await writeResultsFiles(ctx, await filesWithResultsSince(ctx.db, startedAt));
 }

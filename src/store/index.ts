@@ -46,3 +46,5 @@ export type {
   ChangeStatus,
   NewChange,
 } from './outbox.ts';
+export { filesWithResultsSince, readResultsSource, readRowResults } from './results.ts';
+export type { ResultsSource, RowResult } from './results.ts';

@@ -99,6 +99,17 @@ describe('e2e: nightly on the demo workspace (what npm start does)', () => {
     });
     const quarantined = readdirSync(path.join(home, 'quarantine', 'acme'));
     expect(quarantined.filter((n) => n.endsWith('.reason.txt'))).to.have.length(2);
+    const results = readFileSync(
+      path.join(home, 'outbox', 'acme', 'customers.csv.results.csv'),
+      'utf8',
+    ).split('\r\n');
+    expect(results[0]).to.equal(
+      'External ID,Customer name,Primary email,Address line 1,City,Country,Packages,Provisioning ID,result,code,message,webex_id',
+    );
+    expect(results[1]).to.match(/^c-1,Good Co,.*,created,,,\S+$/);
+    expect(results[2]).to.match(
+      /^c-2,Bad % Co,.*,rejected,INVALID_NAME_CHAR; INVALID_EMAIL; INVALID_COUNTRY; UNKNOWN_PACKAGE,"row 3, column Customer name: /,
+    );
     const issues = readFileSync(path.join(s.reportDir, 'issues.csv'), 'utf8');
     // CSV doubles the quotes inside a quoted field
     expect(issues).to.contain(

@@ -1,0 +1,109 @@
+import type { Tx } from './db.ts';
+
+/** A processed file as its results file needs it. */
+export interface ResultsSource {
+  id: number;
+  partner: string;
+  name: string;
+  storedPath: string | null;
+  format: 'csv' | 'xlsx' | null;
+  encoding: string | null;
+  details: { delimiter?: string; headerRow?: number; kind?: string } | null;
+}
+
+/** What happened to one row: its outcome, provisioning result and every issue. */
+export interface RowResult {
+  sheet: string;
+  row: number;
+  outcome: 'accepted' | 'rejected';
+  result: string | null;
+  webexId: string | null;
+  codes: string[];
+  messages: string[];
+  columns: (string | null)[];
+}
+
+/** The processed files with a row result written since `since`, to refresh their results files. */
+export async function filesWithResultsSince(db: Tx, since: string): Promise<number[]> {
+  const rows = (await db('row_outcomes')
+    .where('updated_at', '>=', since)
+    .whereNotNull('result')
+    .distinct('file_id')) as { file_id: number }[];
+  return rows.map((r) => r.file_id);
+}
+
+/** A processed file's record. */
+export async function readResultsSource(db: Tx, fileId: number): Promise<ResultsSource | null> {
+  const r = (await db('files').where({ id: fileId, status: 'processed' }).first()) as
+    Record<string, unknown> | undefined;
+  if (!r) return null;
+  return {
+    id: r.id as number,
+    partner: r.partner_id as string,
+    name: r.name as string,
+    storedPath: (r.stored_path as string | null) ?? null,
+    format: (r.format as 'csv' | 'xlsx' | null) ?? null,
+    encoding: (r.encoding as string | null) ?? null,
+    details: r.details ? (JSON.parse(r.details as string) as ResultsSource['details']) : null,
+  };
+}
+
+/** Every row outcome of a file with its issues, keyed by sheet and row number. */
+export async function readRowResults(db: Tx, fileId: number): Promise<Map<string, RowResult>> {
+  const outcomes = (await db('row_outcomes')
+    .where({ file_id: fileId })
+    .select(
+      'id',
+      'sheet',
+      'row_number',
+      'outcome',
+      'result',
+      'webex_id',
+      'result_code',
+      'result_message',
+    )) as {
+    id: number;
+    sheet: string;
+    row_number: number;
+    outcome: 'accepted' | 'rejected';
+    result: string | null;
+    webex_id: string | null;
+    result_code: string | null;
+    result_message: string | null;
+  }[];
+  const issues = (await db('row_issues')
+    .where({ file_id: fileId })
+    .orderBy('id')
+    .select('row_outcome_id', 'code', 'message', 'column')) as {
+    row_outcome_id: number | null;
+    code: string;
+    message: string;
+    column: string | null;
+  }[];
+  const byOutcome = new Map<number, typeof issues>();
+  for (const i of issues) {
+    if (i.row_outcome_id === null) continue;
+    const list = byOutcome.get(i.row_outcome_id) ?? [];
+    list.push(i);
+    byOutcome.set(i.row_outcome_id, list);
+  }
+  const out = new Map<string, RowResult>();
+  for (const o of outcomes) {
+    const own = byOutcome.get(o.id) ?? [];
+    const codes = own.map((i) => i.code);
+    const messages = own.map((i) => i.message);
+    if (o.result_code) codes.push(o.result_code);
+    if (o.result_message) messages.push(o.result_message);
+    out.set(`${o.sheet}\u0000${o.row_number}`, {
+      sheet: o.sheet,
+      row: o.row_number,
+      outcome: o.outcome,
+      result: o.result,
+      webexId: o.webex_id,
+      codes,
+      messages,
+      columns: own.map((i) => i.column),
+    });
+  }
+  return out;
+}
