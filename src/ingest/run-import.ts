@@ -3,19 +3,22 @@ import path from 'node:path';
 import { partnerConfig, type Locale } from '../config/index.ts';
 import type { FileSummary, IssueRecord } from '../reports/summary.ts';
 import {
+  createRunRules,
   hashDesired,
+  renderDefaultNote,
   renderRowMessage,
-  validateCustomerRow,
-  validateSubscriberRow,
   type IssueCode,
   type RowIssue,
   type RowRecord,
+  type RunRules,
+  type SubscriberDesired,
 } from '../rules/index.ts';
 import type { RunContext } from '../runs/context.ts';
 import {
   ensurePartner,
   findProcessedFile,
-  knownCustomerIds,
+  loadCustomers,
+  loadSubscribers,
   recordFile,
   stageFile,
   setStoredPath,
@@ -38,7 +41,8 @@ import {
   type PartnerFolder,
 } from './pickup.ts';
 import { writeResultsFiles } from './results.ts';
-import { hasRecognisableHeader, readCsv, type CsvSheet } from './read-csv.ts';
+import { hasRecognisableHeader, readCsv } from './read-csv.ts';
+import type { ParsedSheet, SheetRow } from './sheet.ts';
 
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 const CFB_MAGIC = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
@@ -49,7 +53,7 @@ interface ParsedFile {
   sha256: string;
   size: number;
   encoding: string;
-  sheet: CsvSheet;
+  sheet: ParsedSheet & { delimiter?: string };
 }
 
 type Rejection = { code: IssueCode; message: string };
@@ -106,10 +110,22 @@ async function importPartner(ctx: RunContext, folder: PartnerFolder): Promise<vo
   }
   // Customers first, so a subscriber row can name a customer staged by this same run.
   parsed.sort((a, b) => kindOrder(a.sheet.map.kind) - kindOrder(b.sheet.map.kind));
-  const runCustomers = new Map<string, { accepted: boolean; row: number }>();
+  if (parsed.length === 0) return;
+  // One set of run rules per partner: quotas and keys carry across all its files (R-PKG-3).
+  const rules = createRunRules(
+    {
+      locale: settings.locale,
+      provisioningId: settings.provisioningId,
+      addonsEnabled: settings.addons,
+    },
+    {
+      customers: await loadCustomers(ctx.db, partner),
+      subscribers: await loadSubscribers(ctx.db, partner),
+    },
+  );
   for (const file of parsed) {
     if (ctx.signal.aborted) return;
-    const fileId = await stageSheet(ctx, partner, settings.locale, file, runCustomers);
+    const fileId = await stageSheet(ctx, partner, settings.locale, file, rules);
     if (fileId !== null) await writeResultsFiles(ctx, [fileId]);
     log.info(`imported ${file.candidate.name}`, { rows: file.sheet.rows.length });
   }
@@ -234,7 +250,7 @@ async function readAndParse(
     sha256: read.sha256,
     size: read.size,
     encoding: decoded.encoding,
-    sheet: csv.sheet,
+    sheet: { ...csv.sheet, name: '' },
   };
 }
 
@@ -243,93 +259,55 @@ async function stageSheet(
   partner: string,
   locale: Locale,
   file: ParsedFile,
-  runCustomers: Map<string, { accepted: boolean; row: number }>,
+  rules: RunRules,
 ): Promise<number | null> {
   const { sheet } = file;
   const kind = sheet.map.kind;
-  const settings = partnerConfig(ctx.config, partner);
-  const ruleCtx = { locale, provisioningId: settings.provisioningId };
-  const records = sheet.rows.map(({ row, cells }) => ({
-    row,
-    record: toRecord(sheet.map.columns, cells),
-  }));
-
-  const ledgerCustomers =
-    kind === 'subscribers'
-      ? await knownCustomerIds(ctx.db, partner, [
-          ...new Set(records.map((r) => r.record.customer_external_id ?? '')),
-        ])
-      : new Set<string>();
-  const firstRowOf = new Map<string, number>();
-  const staged: StagedRow[] = records.map(({ row, record }) => {
-    const issues: RowIssue[] = [];
+  const label = (c: string | null) => (c ? columnLabel(kind, c, locale) : null);
+  const at = `${file.candidate.name}\u0000${file.sha256}`;
+  const staged: StagedRow[] = sheet.rows.map((sheetRow) => {
+    const { row } = sheetRow;
+    const { record, cellIssues } = readRow(sheet.map.columns, sheetRow);
+    // Cells the workbook itself made untrustworthy speak for their column; the rules see them empty.
+    const flagged = new Set(cellIssues.map((i) => i.column));
+    const check =
+      kind === 'customers'
+        ? rules.checkCustomer(record, { file: at, row })
+        : rules.checkSubscriber(record, { file: at, row });
+    const issues = [
+      ...cellIssues,
+      ...check.issues.filter((i) => !i.column || !flagged.has(i.column)),
+    ];
+    if ('defaults' in check) {
+      for (const note of check.defaults) {
+        ctx.tally.notes.push(
+          `${partner}/${file.candidate.name}: ${renderDefaultNote(note, ctx.config.reportLocale, row, columnLabel(kind, note.column, ctx.config.reportLocale))}`,
+        );
+      }
+    }
     let desired: StagedRow['desired'];
-    let key: string | null;
-    if (kind === 'customers') {
-      const v = validateCustomerRow(record, ruleCtx);
-      issues.push(...v.issues);
-      key = record.external_id || null;
-      if (v.value) desired = { action: v.value.action, hash: hashDesired(v.value), doc: v.value };
-    } else {
-      const v = validateSubscriberRow(record, ruleCtx);
-      issues.push(...v.issues);
-      const customer = record.customer_external_id ?? '';
-      key = customer && record.email ? `${customer}/${record.email.toLowerCase()}` : null;
-      const inRun = runCustomers.get(customer);
-      if (v.value && v.value.action === 'upsert' && inRun && !inRun.accepted) {
-        issues.push({
-          code: 'CUSTOMER_REJECTED',
-          column: 'customer_external_id',
-          value: customer,
-          params: { value: customer, customerRow: inRun.row },
-        });
-      } else if (
-        v.value &&
-        v.value.action === 'upsert' &&
-        !inRun?.accepted &&
-        !ledgerCustomers.has(customer)
-      ) {
-        issues.push({
-          code: 'UNKNOWN_CUSTOMER',
-          column: 'customer_external_id',
-          value: customer,
-          params: { value: customer },
-        });
-      }
-      if (v.value) {
-        desired = {
-          action: v.value.action,
-          hash: hashDesired(v.value),
-          doc: v.value,
-          customerExternalId: customer,
-          email: v.value.email,
-        };
+    if (issues.length === 0 && check.value) {
+      const doc =
+        'meetings' in check && check.meetings
+          ? { ...check.value, meetingsDialIn: check.meetings }
+          : check.value;
+      desired = { action: check.value.action, hash: hashDesired(doc), doc };
+      if (kind === 'subscribers') {
+        const sub = check.value as SubscriberDesired;
+        desired.customerExternalId = sub.customerExternalId;
+        desired.email = sub.email;
       }
     }
-    if (key !== null) {
-      const first = firstRowOf.get(key);
-      if (first !== undefined)
-        issues.push({
-          code: 'DUPLICATE_ROW',
-          column: null,
-          value: key,
-          params: { value: key, firstRow: first },
-        });
-      else firstRowOf.set(key, row);
-    }
-    if (kind === 'customers' && key && !runCustomers.has(key))
-      runCustomers.set(key, { accepted: issues.length === 0, row });
-    const kindLabel = (c: string | null) => (c ? columnLabel(kind, c, locale) : null);
     return {
-      sheet: '',
+      sheet: sheet.name,
       row,
       kind: kind === 'customers' ? 'customer' : 'subscriber',
-      entityKey: key,
+      entityKey: check.key,
       issues: issues.map((i) => ({
         ...i,
-        message: renderRowMessage(i.code, i.params, locale, row, kindLabel(i.column)),
+        message: renderRowMessage(i.code, i.params, locale, row, label(i.column)),
       })),
-      ...(issues.length === 0 && desired ? { desired } : {}),
+      ...(desired ? { desired } : {}),
     };
   });
 
@@ -397,12 +375,40 @@ async function stageSheet(
   return fileId;
 }
 
-function toRecord(columns: (string | null)[], cells: string[]): RowRecord {
+/** Columns a spreadsheet damages when it stores them as numbers (VALUE_DAMAGED). */
+const TEXT_ONLY_COLUMNS: ReadonlySet<string> = new Set(['phone_number', 'zip_or_postal_code']);
+
+/** One row by canonical column (trimmed, NFKC), with the issues of cells a workbook made untrustworthy. */
+function readRow(
+  columns: (string | null)[],
+  sheetRow: SheetRow,
+): { record: RowRecord; cellIssues: RowIssue[] } {
   const record: Record<string, string> = {};
+  const cellIssues: RowIssue[] = [];
   columns.forEach((canonical, i) => {
-    if (canonical) record[canonical] = (cells[i] ?? '').normalize('NFKC').trim();
+    if (!canonical) return;
+    const value = (sheetRow.cells[i] ?? '').normalize('NFKC').trim();
+    const flag = sheetRow.cellFlags?.[i];
+    if (flag) {
+      cellIssues.push({ code: flag, column: canonical, value, params: { value } });
+      record[canonical] = '';
+    } else if (
+      sheetRow.cellTypes?.[i] === 'number' &&
+      TEXT_ONLY_COLUMNS.has(canonical) &&
+      value !== ''
+    ) {
+      cellIssues.push({
+        code: 'VALUE_DAMAGED',
+        column: canonical,
+        value,
+        params: { value, damage: 'stored as a number' },
+      });
+      record[canonical] = '';
+    } else {
+      record[canonical] = value;
+    }
   });
-  return record;
+  return { record, cellIssues };
 }
 
 /** Records a file that is not processed and moves it to quarantine with its reason. */

@@ -1,46 +1,54 @@
 import type { Locale } from '../config/index.ts';
+import type { MeetingsDialIn } from './dial-in.ts';
+import type { RulePolicy } from './policy.ts';
 
-/** Row- and file-level codes of contract §6 (more may be added). */
-export type IssueCode =
-  | 'FILE_ENCODING'
-  | 'FILE_FORMAT'
-  | 'FILE_LIMIT'
-  | 'FILE_MALFORMED'
-  | 'FILE_HEADER'
-  | 'FILE_EMPTY'
-  | 'FILE_NOT_REGULAR'
-  | 'FILE_DUPLICATE'
-  | 'REQUIRED'
-  | 'INVALID_EMAIL'
-  | 'INVALID_COUNTRY'
-  | 'INVALID_LANGUAGE'
-  | 'INVALID_TIMEZONE'
-  | 'INVALID_PHONE'
-  | 'INVALID_POSTAL_CODE'
-  | 'INVALID_NUMBER'
-  | 'INVALID_BOOLEAN'
-  | 'INVALID_ACTION'
-  | 'ADDRESS_REQUIRED_FOR_COUNTRY'
-  | 'ADDRESS_TOO_LONG'
-  | 'INVALID_NAME_CHAR'
-  | 'UNKNOWN_PACKAGE'
-  | 'ONE_PACKAGE_PER_USER'
-  | 'PACKAGE_NOT_ON_CUSTOMER'
-  | 'QUOTA_EXCEEDED'
-  | 'QUOTA_BELOW_ASSIGNED'
-  | 'ADMIN_PACKAGE_MISMATCH'
-  | 'ADMIN_DOWNGRADE'
-  | 'ADDON_NOT_ENABLED'
-  | 'ADDON_DEPENDENCY'
-  | 'CALLING_LOCATION_REQUIRED'
-  | 'PHONE_OR_EXTENSION_REQUIRED'
-  | 'VALUE_DAMAGED'
-  | 'FORMULA_WITHOUT_VALUE'
-  | 'MERGED_CELLS'
-  | 'DUPLICATE_ROW'
-  | 'UNKNOWN_CUSTOMER'
-  | 'CUSTOMER_REJECTED'
-  | 'API_REJECTED';
+/** Row- and file-level codes of contract §6, then ours. Every code has a message in each locale. */
+export const ISSUE_CODES = [
+  'FILE_ENCODING',
+  'FILE_FORMAT',
+  'FILE_LIMIT',
+  'FILE_MALFORMED',
+  'FILE_HEADER',
+  'FILE_EMPTY',
+  'FILE_NOT_REGULAR',
+  'FILE_DUPLICATE',
+  'REQUIRED',
+  'INVALID_EMAIL',
+  'INVALID_COUNTRY',
+  'INVALID_LANGUAGE',
+  'INVALID_TIMEZONE',
+  'INVALID_PHONE',
+  'INVALID_POSTAL_CODE',
+  'INVALID_NUMBER',
+  'INVALID_BOOLEAN',
+  'INVALID_ACTION',
+  'ADDRESS_REQUIRED_FOR_COUNTRY',
+  'ADDRESS_TOO_LONG',
+  'INVALID_NAME_CHAR',
+  'UNKNOWN_PACKAGE',
+  'ONE_PACKAGE_PER_USER',
+  'PACKAGE_NOT_ON_CUSTOMER',
+  'QUOTA_EXCEEDED',
+  'QUOTA_BELOW_ASSIGNED',
+  'ADMIN_PACKAGE_MISMATCH',
+  'ADMIN_DOWNGRADE',
+  'ADDON_NOT_ENABLED',
+  'ADDON_DEPENDENCY',
+  'CALLING_LOCATION_REQUIRED',
+  'LOCATION_NAME_TOO_LONG',
+  'PHONE_OR_EXTENSION_REQUIRED',
+  'VALUE_DAMAGED',
+  'FORMULA_WITHOUT_VALUE',
+  'MERGED_CELLS',
+  'DUPLICATE_ROW',
+  'UNKNOWN_CUSTOMER',
+  'CUSTOMER_REJECTED',
+  'CUSTOMER_DELETED',
+  'API_REJECTED',
+] as const;
+
+/** A code of contract §6 (plus LOCATION_NAME_TOO_LONG and CUSTOMER_DELETED, ours). */
+export type IssueCode = (typeof ISSUE_CODES)[number];
 
 export type IssueParams = Record<string, string | number>;
 
@@ -92,6 +100,7 @@ export interface SubscriberDesired {
   lastName?: string;
   package: string;
   isAdmin: boolean;
+  /** E.164. */
   phoneNumber?: string;
   extension?: string;
   locationId?: string;
@@ -99,8 +108,31 @@ export interface SubscriberDesired {
 
 export type Validated<T> = { value: T; issues: RowIssue[] } | { value: null; issues: RowIssue[] };
 
+/** A value the rules filled in because the row left it empty (R-CALL-1); reports list them. */
+export interface DefaultNote {
+  rule: 'R-CALL-1';
+  column: 'location_name' | 'location_timezone' | 'location_language';
+  value: string;
+  /** Where it came from: the customer's name or language, the country's only time zone, or policy. */
+  from: 'customer_name' | 'customer_language' | 'country' | 'policy';
+}
+
+/** A customer row's verdict: desired state or issues, plus what was defaulted and R-DIAL-1. */
+export type CustomerVerdict = Validated<CustomerDesired> & {
+  /** Empty when the row is refused. */
+  defaults: DefaultNote[];
+  /** R-DIAL-1 for an accepted upsert; null otherwise. */
+  meetings: MeetingsDialIn | null;
+};
+
 export interface RuleContext {
   locale: Locale;
   /** The partner's default onboarding template (contract §2 `provisioningId`). */
   provisioningId?: string | undefined;
+  /** R-PKG-5: the partner may order add-ons (partner config `addons`). Absent means no. */
+  addonsEnabled?: boolean | undefined;
+  /** Subscriber rows: the customer's country (alpha-2), the region of national phone numbers. */
+  customerCountry?: string | undefined;
+  /** Policy tables replacing the shipped defaults (see RulePolicy). */
+  policy?: Partial<RulePolicy> | undefined;
 }

@@ -10,7 +10,6 @@ export {
   recordFile,
   setStoredPath,
   stageFile,
-  knownCustomerIds,
   INSERT_CHUNK,
 } from './staging.ts';
 export type { FileRecord, StagedIssue, StagedRow } from './staging.ts';

@@ -182,23 +182,6 @@ export async function stageFile(db: Tx, file: FileRecord, rows: StagedRow[]): Pr
   return fileId;
 }
 
-/** Which of these customer external ids the ledger knows for a partner (and not as deleted). */
-export async function knownCustomerIds(
-  db: Tx,
-  partner: string,
-  externalIds: string[],
-): Promise<Set<string>> {
-  const known = new Set<string>();
-  for (const chunk of chunks(externalIds, 500)) {
-    const rows = (await db('customers')
-      .where({ partner_id: partner, desired_action: 'upsert' })
-      .whereIn('external_id', chunk)
-      .select('external_id')) as { external_id: string }[];
-    for (const r of rows) known.add(r.external_id);
-  }
-  return known;
-}
-
 function fileRow(file: FileRecord, rows: { total: number; accepted: number; rejected: number }) {
   return {
     partner_id: file.partner,

@@ -43,7 +43,8 @@ describe('cli: configuration errors', () => {
     expect(res.stderr).to.match(/reconcile is not built yet/);
   });
 
-  it('when --help is asked of every contract command, then each answers with its description', async () => {
+  it('when --help is asked of every contract command, then each answers with its description', async function () {
+    this.timeout(90_000);
     for (const cmd of [
       'import',
       'provision',

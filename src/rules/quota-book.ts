@@ -1,0 +1,119 @@
+/** A package that has no room: its limit and how many users already hold it. */
+export interface QuotaRefusal {
+  package: string;
+  limit: number;
+  count: number;
+}
+
+interface Account {
+  /** Package → most users that may hold it; a package without a limit is not counted against. */
+  limits: Map<string, number>;
+  /** Package → users holding it. */
+  counts: Map<string, number>;
+  /** Email (lower case) → package. */
+  users: Map<string, string>;
+}
+
+/**
+ * R-PKG-3 in memory: per customer, each package's limit and who holds it. Seed it from the
+ * ledger, then offer rows in sheet order across all files of a run; an offer that fits is
+ * applied at once, one that does not is refused and changes nothing. Pure: no I/O, no clock.
+ */
+export class QuotaBook {
+  readonly #accounts = new Map<string, Account>();
+
+  /** Ledger state: a customer's limits, taken as they are (merged over earlier seeds). */
+  seedLimits(customer: string, limits: Readonly<Record<string, number>>): void {
+    const account = this.#account(customer);
+    for (const [pkg, limit] of Object.entries(limits)) account.limits.set(pkg, limit);
+  }
+
+  /** Ledger state: a user already holding a package, taken as it is even beyond the limit. */
+  seedAssignment(customer: string, email: string, pkg: string): void {
+    this.#move(this.#account(customer), email.toLowerCase(), pkg);
+  }
+
+  /** The package limits a customer row would set that are below what is assigned now. */
+  checkLimits(customer: string, limits: Readonly<Record<string, number>>): QuotaRefusal[] {
+    const account = this.#accounts.get(customer);
+    if (!account) return [];
+    return Object.entries(limits)
+      .map(([pkg, limit]) => ({ package: pkg, limit, count: account.counts.get(pkg) ?? 0 }))
+      .filter((r) => r.count > r.limit);
+  }
+
+  /**
+   * R-PKG-3: a customer row's limits; refused whole when one is below what is assigned. Limits the
+   * row does not name keep their value (a PUT without them leaves Webex's as they are).
+   */
+  changeLimits(customer: string, limits: Readonly<Record<string, number>>): QuotaRefusal[] {
+    const refusals = this.checkLimits(customer, limits);
+    if (refusals.length === 0) this.seedLimits(customer, limits);
+    return refusals;
+  }
+
+  /** Whether giving the user this package would go beyond its limit; changes nothing. */
+  checkAssign(customer: string, email: string, pkg: string): QuotaRefusal | null {
+    const account = this.#accounts.get(customer);
+    const limit = account?.limits.get(pkg);
+    if (!account || limit === undefined) return null;
+    if (account.users.get(email.toLowerCase()) === pkg) return null; // holds it already
+    const count = account.counts.get(pkg) ?? 0;
+    return count + 1 > limit ? { package: pkg, limit, count } : null;
+  }
+
+  /** R-PKG-3: gives a user a package, freeing the one it held; refused when the package is full. */
+  assign(customer: string, email: string, pkg: string): QuotaRefusal | null {
+    const refusal = this.checkAssign(customer, email, pkg);
+    if (!refusal) this.#move(this.#account(customer), email.toLowerCase(), pkg);
+    return refusal;
+  }
+
+  /** A user deleted: frees its package, which is returned (null when it held none). */
+  release(customer: string, email: string): string | null {
+    const account = this.#accounts.get(customer);
+    const key = email.toLowerCase();
+    const held = account?.users.get(key);
+    if (!account || held === undefined) return null;
+    account.users.delete(key);
+    account.counts.set(held, (account.counts.get(held) ?? 1) - 1);
+    return held;
+  }
+
+  /** A customer deleted: its users and limits are gone. */
+  removeCustomer(customer: string): void {
+    this.#accounts.delete(customer);
+  }
+
+  /** Users holding a package now. */
+  assigned(customer: string, pkg: string): number {
+    return this.#accounts.get(customer)?.counts.get(pkg) ?? 0;
+  }
+
+  /** A package's limit, or undefined when none was stated. */
+  limit(customer: string, pkg: string): number | undefined {
+    return this.#accounts.get(customer)?.limits.get(pkg);
+  }
+
+  /** The package a user holds now, if any. */
+  packageOf(customer: string, email: string): string | undefined {
+    return this.#accounts.get(customer)?.users.get(email.toLowerCase());
+  }
+
+  #account(customer: string): Account {
+    let account = this.#accounts.get(customer);
+    if (!account) {
+      account = { limits: new Map(), counts: new Map(), users: new Map() };
+      this.#accounts.set(customer, account);
+    }
+    return account;
+  }
+
+  #move(account: Account, email: string, pkg: string): void {
+    const held = account.users.get(email);
+    if (held === pkg) return;
+    if (held !== undefined) account.counts.set(held, (account.counts.get(held) ?? 1) - 1);
+    account.users.set(email, pkg);
+    account.counts.set(pkg, (account.counts.get(pkg) ?? 0) + 1);
+  }
+}

@@ -1,0 +1,279 @@
+import { makeIssue } from './issue.ts';
+import { resolvePolicy } from './policy.ts';
+import { QuotaBook } from './quota-book.ts';
+import type {
+  CustomerDesired,
+  CustomerVerdict,
+  RowIssue,
+  RowRecord,
+  RuleContext,
+  SubscriberDesired,
+  Validated,
+} from './types.ts';
+import { validateCustomerRow, validateSubscriberRow } from './validate-row.ts';
+
+/** A customer as the ledger holds it (the store's CustomerRow fits). */
+export interface LedgerCustomer {
+  externalId: string;
+  desiredAction: 'upsert' | 'delete';
+  /** The accepted CustomerDesired document. */
+  desired: unknown;
+  /** R-PKG-4: the package the organisation was created with, when the caller knows it. */
+  creationPackage?: string | null;
+}
+
+/** A subscriber as the ledger holds it (the store's SubscriberRow fits). */
+export interface LedgerSubscriber {
+  customerExternalId: string;
+  email: string;
+  desiredAction: 'upsert' | 'delete';
+  /** The accepted SubscriberDesired document. */
+  desired: unknown;
+}
+
+/** What the partner's ledger holds before the run: rows with `desiredAction: 'delete'` are skipped. */
+export interface LedgerSeed {
+  customers?: Iterable<LedgerCustomer>;
+  subscribers?: Iterable<LedgerSubscriber>;
+}
+
+/** Where a row is: the file (any id unique within the run) and the row number a spreadsheet shows. */
+export interface RowSource {
+  file: string;
+  row: number;
+}
+
+/** A customer row's verdict in the run; `key` is its external id (null when empty). */
+export type CustomerCheck = CustomerVerdict & { key: string | null };
+/** A subscriber row's verdict in the run; `key` is `customer/email` (null when either is empty). */
+export type SubscriberCheck = Validated<SubscriberDesired> & { key: string | null };
+
+/** The rules of one partner's run, carrying what earlier rows decided. */
+export interface RunRules {
+  /** All row rules of a customer row, then R-PKG-3 limits and DUPLICATE_ROW; applies it if accepted. */
+  checkCustomer(row: RowRecord, at: RowSource): CustomerCheck;
+  /**
+   * All row rules of a subscriber row, then its customer (UNKNOWN_CUSTOMER, CUSTOMER_REJECTED,
+   * CUSTOMER_DELETED), R-PKG-2, R-PKG-4, DUPLICATE_ROW and last R-PKG-3; applies it if accepted.
+   */
+  checkSubscriber(row: RowRecord, at: RowSource): SubscriberCheck;
+  /** The run's quota book, for reports and tests. */
+  readonly quotas: QuotaBook;
+}
+
+interface CustomerFacts {
+  packages: readonly string[];
+  country: string;
+  creationPackage: string | null;
+}
+
+interface RunCustomer {
+  status: 'accepted' | 'refused' | 'deleted';
+  row: number;
+}
+
+/**
+ * The cross-row rules of one partner's run. Create one per partner per run, seeded with that
+ * partner's ledger, and offer every row in sheet order (customer sheets before subscriber sheets,
+ * as the import reads them). Rows refused here change nothing; accepted rows are applied to the
+ * run's state at once, so later rows see them.
+ */
+export function createRunRules(ctx: RuleContext, seed: LedgerSeed = {}): RunRules {
+  const policy = resolvePolicy(ctx.policy);
+  const rank = (pkg: string) => policy.adminPackageRank[pkg] ?? 0;
+  const quotas = new QuotaBook();
+  const facts = new Map<string, CustomerFacts>();
+  const users = new Map<string, { package: string; isAdmin: boolean }>();
+  const inRun = new Map<string, RunCustomer>();
+  const firstRows = new Map<string, Map<string, number>>();
+
+  for (const c of seed.customers ?? []) {
+    if (c.desiredAction !== 'upsert') continue;
+    const d = asCustomer(c.desired);
+    facts.set(c.externalId, {
+      packages: d.packages,
+      country: d.country,
+      creationPackage: c.creationPackage ?? null,
+    });
+    quotas.seedLimits(c.externalId, d.limits);
+  }
+  for (const s of seed.subscribers ?? []) {
+    if (s.desiredAction !== 'upsert' || !facts.has(s.customerExternalId)) continue;
+    const d = asSubscriber(s.desired);
+    if (!d.package) continue;
+    quotas.seedAssignment(s.customerExternalId, s.email, d.package);
+    users.set(userKey(s.customerExternalId, s.email), d);
+  }
+
+  /** DUPLICATE_ROW: the same key earlier in the same file. */
+  const duplicate = (key: string | null, at: RowSource): RowIssue | null => {
+    if (key === null) return null;
+    const seen = firstRows.get(at.file) ?? new Map<string, number>();
+    firstRows.set(at.file, seen);
+    const first = seen.get(key);
+    if (first === undefined) {
+      seen.set(key, at.row);
+      return null;
+    }
+    return makeIssue('DUPLICATE_ROW', null, key, { firstRow: first });
+  };
+
+  function checkCustomer(row: RowRecord, at: RowSource): CustomerCheck {
+    const key = row.external_id || null;
+    const verdict = validateCustomerRow(row, ctx);
+    const issues = [...verdict.issues];
+    const desired = verdict.value;
+    if (desired && key && desired.action === 'upsert') {
+      for (const r of quotas.checkLimits(key, desired.limits)) {
+        // limit columns are canonical `limit_<api name>` (ingest maps display names)
+        const column = `limit_${r.package}`;
+        issues.push(makeIssue('QUOTA_BELOW_ASSIGNED', column, String(r.limit), { ...r }));
+      }
+      for (const pkg of facts.get(key)?.packages ?? []) {
+        const count = quotas.assigned(key, pkg);
+        if (!desired.packages.includes(pkg) && count > 0)
+          issues.push(
+            makeIssue('QUOTA_BELOW_ASSIGNED', 'packages', row.packages ?? '', {
+              package: pkg,
+              limit: 0,
+              count,
+            }),
+          );
+      }
+    }
+    const repeat = duplicate(key, at);
+    if (repeat) issues.push(repeat);
+    if (issues.length > 0 || !desired) {
+      if (key && !repeat && !inRun.has(key)) inRun.set(key, { status: 'refused', row: at.row });
+      return { value: null, issues, defaults: [], meetings: null, key };
+    }
+    if (key) applyCustomer(key, desired, at);
+    return { ...verdict, issues, key };
+  }
+
+  function applyCustomer(key: string, desired: CustomerDesired, at: RowSource): void {
+    if (desired.action === 'delete') {
+      quotas.removeCustomer(key);
+      facts.delete(key);
+      for (const k of users.keys()) if (k.startsWith(`${key}/`)) users.delete(k);
+      inRun.set(key, { status: 'deleted', row: at.row });
+      return;
+    }
+    quotas.changeLimits(key, desired.limits);
+    const previous = facts.get(key);
+    facts.set(key, {
+      packages: desired.packages,
+      country: desired.address.country,
+      creationPackage: previous?.creationPackage ?? null,
+    });
+    inRun.set(key, { status: 'accepted', row: at.row });
+  }
+
+  function checkSubscriber(row: RowRecord, at: RowSource): SubscriberCheck {
+    const customer = row.customer_external_id ?? '';
+    const key = customer && row.email ? userKey(customer, row.email) : null;
+    const known = facts.get(customer);
+    const verdict = validateSubscriberRow(row, { ...ctx, customerCountry: known?.country });
+    const issues = [...verdict.issues];
+    const desired = verdict.value;
+    if (desired?.action === 'upsert') {
+      const run = inRun.get(customer);
+      if (run?.status === 'refused') {
+        issues.push(customerIssue('CUSTOMER_REJECTED', customer, { customerRow: run.row }));
+      } else if (run?.status === 'deleted') {
+        issues.push(customerIssue('CUSTOMER_DELETED', customer, { customerRow: run.row }));
+      } else if (!known) {
+        issues.push(customerIssue('UNKNOWN_CUSTOMER', customer, {}));
+      } else {
+        issues.push(...packageRules(customer, desired, known));
+      }
+    }
+    const repeat = duplicate(key, at);
+    if (repeat) issues.push(repeat);
+    if (issues.length === 0 && desired && key) {
+      if (desired.action === 'delete') {
+        quotas.release(customer, desired.email);
+        users.delete(key);
+      } else {
+        const refusal = quotas.assign(customer, desired.email, desired.package);
+        if (refusal)
+          issues.push(
+            makeIssue('QUOTA_EXCEEDED', 'package', row.package ?? desired.package, {
+              ...refusal,
+              customer,
+            }),
+          );
+        else users.set(key, { package: desired.package, isAdmin: desired.isAdmin });
+      }
+    }
+    if (issues.length > 0) return { value: null, issues, key };
+    return { value: desired, issues, key };
+  }
+
+  /** R-PKG-2 and R-PKG-4 for an upsert whose customer is known. */
+  function packageRules(
+    customer: string,
+    desired: SubscriberDesired,
+    known: CustomerFacts,
+  ): RowIssue[] {
+    const pkg = desired.package;
+    const cell = desired.package;
+    if (!known.packages.includes(pkg))
+      return [
+        makeIssue('PACKAGE_NOT_ON_CUSTOMER', 'package', cell, {
+          customer,
+          packages: known.packages.join(', '),
+        }),
+      ];
+    const before = users.get(userKey(customer, desired.email));
+    if ((before?.isAdmin || desired.isAdmin) && before && rank(pkg) < rank(before.package))
+      return [makeIssue('ADMIN_DOWNGRADE', 'package', cell, { from: before.package, to: pkg })];
+    if (!desired.isAdmin) return [];
+    const level = known.creationPackage
+      ? rank(known.creationPackage)
+      : Math.max(0, ...known.packages.map(rank));
+    if (level === 0 || rank(pkg) === level) return [];
+    const expected = known.creationPackage
+      ? [known.creationPackage]
+      : known.packages.filter((p) => rank(p) === level);
+    return [
+      makeIssue('ADMIN_PACKAGE_MISMATCH', 'package', cell, { expected: expected.join(' / ') }),
+    ];
+  }
+
+  return { checkCustomer, checkSubscriber, quotas };
+}
+
+function userKey(customer: string, email: string): string {
+  return `${customer}/${email.toLowerCase()}`;
+}
+
+function customerIssue(
+  code: 'CUSTOMER_REJECTED' | 'CUSTOMER_DELETED' | 'UNKNOWN_CUSTOMER',
+  customer: string,
+  params: Record<string, number>,
+): RowIssue {
+  return makeIssue(code, 'customer_external_id', customer, params);
+}
+
+/** The parts of a ledger CustomerDesired the rules need, read defensively. */
+function asCustomer(doc: unknown): {
+  packages: string[];
+  limits: Record<string, number>;
+  country: string;
+} {
+  const d = (doc ?? {}) as Partial<CustomerDesired>;
+  const limits: Record<string, number> = {};
+  for (const [pkg, n] of Object.entries(d.limits ?? {})) if (typeof n === 'number') limits[pkg] = n;
+  return {
+    packages: Array.isArray(d.packages) ? d.packages.filter((p) => typeof p === 'string') : [],
+    limits,
+    country: typeof d.address?.country === 'string' ? d.address.country : '',
+  };
+}
+
+/** The parts of a ledger SubscriberDesired the rules need, read defensively. */
+function asSubscriber(doc: unknown): { package: string; isAdmin: boolean } {
+  const d = (doc ?? {}) as Partial<SubscriberDesired>;
+  return { package: typeof d.package === 'string' ? d.package : '', isAdmin: d.isAdmin === true };
+}
