@@ -26,7 +26,7 @@ import {
   type StagedRow,
 } from '../store/index.ts';
 import { decodeText, LOCALE_ENCODING, suggestEncoding } from './decode.ts';
-import { columnLabel, type SheetKind } from './headers.ts';
+import { columnLabel } from './headers.ts';
 import {
   claimCandidate,
   endClaim,
@@ -41,6 +41,7 @@ import {
   type PartnerFolder,
 } from './pickup.ts';
 import { writeResultsFiles } from './results.ts';
+import { readWorkbook } from './xlsx/index.ts';
 import { hasRecognisableHeader, readCsv } from './read-csv.ts';
 import type { ParsedSheet, SheetRow } from './sheet.ts';
 
@@ -52,8 +53,12 @@ interface ParsedFile {
   candidate: Candidate;
   sha256: string;
   size: number;
-  encoding: string;
-  sheet: ParsedSheet & { delimiter?: string };
+  encoding: string | null;
+  format: 'csv' | 'xlsx';
+  /** One sheet for a text file; a workbook's customers and subscribers sheets. */
+  sheets: ParsedSheet[];
+  /** Text files: the delimiter, for the results file. */
+  delimiter?: string;
 }
 
 type Rejection = { code: IssueCode; message: string };
@@ -108,8 +113,6 @@ async function importPartner(ctx: RunContext, folder: PartnerFolder): Promise<vo
     const result = await readAndParse(ctx, partner, candidate, legacy);
     if (result) parsed.push(result);
   }
-  // Customers first, so a subscriber row can name a customer staged by this same run.
-  parsed.sort((a, b) => kindOrder(a.sheet.map.kind) - kindOrder(b.sheet.map.kind));
   if (parsed.length === 0) return;
   // One set of run rules per partner: quotas and keys carry across all its files (R-PKG-3).
   const rules = createRunRules(
@@ -123,15 +126,23 @@ async function importPartner(ctx: RunContext, folder: PartnerFolder): Promise<vo
       subscribers: await loadSubscribers(ctx.db, partner),
     },
   );
+  // Every customer sheet before any subscriber sheet, so a user can name a customer of this run.
+  const checked = new Map<ParsedFile, StagedRow[]>(parsed.map((f) => [f, []]));
+  for (const kind of ['customers', 'subscribers'] as const) {
+    for (const file of parsed) {
+      for (const sheet of file.sheets.filter((sh) => sh.map.kind === kind)) {
+        checked.get(file)?.push(...checkSheet(ctx, partner, settings.locale, file, sheet, rules));
+      }
+    }
+  }
   for (const file of parsed) {
     if (ctx.signal.aborted) return;
-    const fileId = await stageSheet(ctx, partner, settings.locale, file, rules);
+    const staged = checked.get(file) ?? [];
+    const fileId = await stageParsedFile(ctx, partner, file, staged);
     if (fileId !== null) await writeResultsFiles(ctx, [fileId]);
-    log.info(`imported ${file.candidate.name}`, { rows: file.sheet.rows.length });
+    log.info(`imported ${file.candidate.name}`, { rows: staged.length });
   }
 }
-
-const kindOrder = (k: SheetKind) => (k === 'customers' ? 0 : 1);
 
 /** Reads one candidate; files that cannot be processed are recorded and moved here and return null. */
 async function readAndParse(
@@ -173,21 +184,37 @@ async function readAndParse(
     return null;
   }
   if (startsWith(bytes, ZIP_MAGIC)) {
-    ctx.tally.files.push(
-      fileSummary(
-        partner,
-        candidate.name,
-        read.sha256,
-        'xlsx',
-        null,
-        'skipped',
-        null,
-        'workbooks are not read by this version yet; the file stays in the inbox',
-      ),
+    const workbook = await readWorkbook(candidate.path);
+    if (!workbook.ok) {
+      await rejectFile(ctx, base, known, workbook);
+      return null;
+    }
+    for (const note of workbook.notes)
+      ctx.tally.notes.push(`${partner}/${candidate.name}: ${note}`);
+    const bad = workbook.sheets.find(
+      (sh) => sh.map.missing.length > 0 || sh.map.duplicated.length > 0,
     );
-    if (candidate.claim) await releaseClaim(candidate.claim);
-    return null;
+    if (bad) {
+      await rejectFile(ctx, base, known, headerProblem(bad));
+      return null;
+    }
+    if (workbook.sheets.every((sh) => sh.rows.length === 0)) {
+      await rejectFile(ctx, base, known, {
+        code: 'FILE_EMPTY',
+        message: 'the workbook has headers but no data rows',
+      });
+      return null;
+    }
+    return {
+      candidate,
+      sha256: read.sha256,
+      size: read.size,
+      encoding: null,
+      format: 'xlsx',
+      sheets: workbook.sheets,
+    };
   }
+
   if (candidate.name.toLowerCase().endsWith('.xlsx')) {
     await rejectFile(ctx, base, known, {
       code: 'FILE_FORMAT',
@@ -222,17 +249,12 @@ async function readAndParse(
     await rejectFile(ctx, base, { ...known, encoding: decoded.encoding }, csv);
     return null;
   }
-  const { map } = csv.sheet;
-  if (map.missing.length > 0 || map.duplicated.length > 0) {
-    const parts = [
-      map.missing.length ? `required column missing: ${map.missing.join(', ')}` : '',
-      map.duplicated.length ? `column given twice: ${map.duplicated.join(', ')}` : '',
-    ].filter(Boolean);
+  if (csv.sheet.map.missing.length > 0 || csv.sheet.map.duplicated.length > 0) {
     await rejectFile(
       ctx,
       base,
       { ...known, encoding: decoded.encoding },
-      { code: 'FILE_HEADER', message: `${parts.join('; ')} (${map.kind} sheet)` },
+      headerProblem({ ...csv.sheet, name: '' }),
     );
     return null;
   }
@@ -250,22 +272,25 @@ async function readAndParse(
     sha256: read.sha256,
     size: read.size,
     encoding: decoded.encoding,
-    sheet: { ...csv.sheet, name: '' },
+    format: 'csv',
+    sheets: [{ ...csv.sheet, name: '' }],
+    delimiter: csv.sheet.delimiter,
   };
 }
 
-async function stageSheet(
+/** Checks every row of one sheet against the run's rules; nothing is written. */
+function checkSheet(
   ctx: RunContext,
   partner: string,
   locale: Locale,
   file: ParsedFile,
+  sheet: ParsedSheet,
   rules: RunRules,
-): Promise<number | null> {
-  const { sheet } = file;
+): StagedRow[] {
   const kind = sheet.map.kind;
   const label = (c: string | null) => (c ? columnLabel(kind, c, locale) : null);
   const at = `${file.candidate.name}\u0000${file.sha256}`;
-  const staged: StagedRow[] = sheet.rows.map((sheetRow) => {
+  return sheet.rows.map((sheetRow): StagedRow => {
     const { row } = sheetRow;
     const { record, cellIssues } = readRow(sheet.map.columns, sheetRow);
     // Cells the workbook itself made untrustworthy speak for their column; the rules see them empty.
@@ -310,7 +335,16 @@ async function stageSheet(
       ...(desired ? { desired } : {}),
     };
   });
+}
 
+/** Records a checked file and its rows in one transaction, archives it, and tallies it. */
+async function stageParsedFile(
+  ctx: RunContext,
+  partner: string,
+  file: ParsedFile,
+  staged: StagedRow[],
+): Promise<number | null> {
+  const kinds = new Map(file.sheets.map((sh) => [sh.name, sh.map.kind]));
   const now = ctx.clock.now().toISOString();
   const record: FileRecord = {
     partner,
@@ -318,14 +352,23 @@ async function stageSheet(
     name: file.candidate.name,
     sha256: file.sha256,
     size: file.size,
-    format: 'csv',
+    format: file.format,
     encoding: file.encoding,
     status: 'processed',
     code: null,
     message: null,
     storedPath: null,
     duplicateOf: null,
-    details: { kind, delimiter: sheet.delimiter, headerRow: sheet.headerRow },
+    details: {
+      delimiter: file.delimiter,
+      headerRow: file.sheets[0]?.headerRow,
+      sheets: file.sheets.map((sh) => ({
+        name: sh.name,
+        kind: sh.map.kind,
+        headerRow: sh.headerRow,
+        rows: sh.rows.length,
+      })),
+    },
     now,
   };
   let fileId: number | null = null;
@@ -348,7 +391,7 @@ async function stageSheet(
       partner,
       file.candidate.name,
       file.sha256,
-      'csv',
+      file.format,
       file.encoding,
       'processed',
       null,
@@ -358,12 +401,13 @@ async function stageSheet(
   });
   const reportLocale = ctx.config.reportLocale;
   for (const r of staged) {
+    const kind = kinds.get(r.sheet) ?? 'customers';
     for (const i of r.issues) {
       const label = i.column ? columnLabel(kind, i.column, reportLocale) : null;
       ctx.tally.issues.push({
         partner,
         file: file.candidate.name,
-        sheet: null,
+        sheet: r.sheet || null,
         row: r.row,
         column: label,
         value: i.value,
@@ -373,6 +417,17 @@ async function stageSheet(
     }
   }
   return fileId;
+}
+
+/** FILE_HEADER naming the required columns missing and the columns given twice. */
+function headerProblem(sheet: ParsedSheet): Rejection {
+  const { map } = sheet;
+  const parts = [
+    map.missing.length ? `required column missing: ${map.missing.join(', ')}` : '',
+    map.duplicated.length ? `column given twice: ${map.duplicated.join(', ')}` : '',
+  ].filter(Boolean);
+  const where = sheet.name ? `sheet ${JSON.stringify(sheet.name)}, ` : '';
+  return { code: 'FILE_HEADER', message: `${where}${parts.join('; ')} (${map.kind} sheet)` };
 }
 
 /** Columns a spreadsheet damages when it stores them as numbers (VALUE_DAMAGED). */
