@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import {
   importJob,
@@ -7,7 +8,8 @@ import {
   rplRecheckJob,
 } from '../../jobs/index.ts';
 import { createClock } from '../clock/index.ts';
-import { loadConfig, PARTNER_ID, type Config } from '../config/index.ts';
+import { loadConfig, LOCALES, PARTNER_ID, type Config, type Locale } from '../config/index.ts';
+import { writeTemplate } from '../ingest/index.ts';
 import type { Summary } from '../reports/index.ts';
 import { emptyChangeCounts, emptyRowCounts, emptyRplCounts } from '../reports/summary.ts';
 import { LockHeldError, makeRunId, type App, type JobOptions } from '../runs/index.ts';
@@ -170,12 +172,21 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   program
     .command('template')
     .description(
-      'write a blank partner workbook with both sheets, localized headers and drop-down lists (not built yet)',
+      'write a blank partner workbook with both sheets, localized headers, drop-down lists and a notes sheet',
     )
     .requiredOption('--locale <locale>', 'en, ja or pt-BR')
     .requiredOption('--out <file>', 'the .xlsx file to write')
-    .action(() => {
-      throw new NotBuiltError('template', 'it arrives with the ingest work');
+    .action(async (opts: { locale: string; out: string }) => {
+      if (!(LOCALES as readonly string[]).includes(opts.locale)) {
+        throw new UsageError(
+          `--locale ${JSON.stringify(opts.locale)}: use one of ${LOCALES.join(', ')}`,
+        );
+      }
+      if (!opts.out.toLowerCase().endsWith('.xlsx'))
+        throw new UsageError(`--out ${opts.out}: the template is a workbook; name it .xlsx`);
+      const out = path.resolve(io.cwd, opts.out);
+      await writeTemplate(out, opts.locale as Locale);
+      io.stdout.write(`${out}\n`);
     });
 
   const rpl = program.command('rpl').description('RPL compliance actions');

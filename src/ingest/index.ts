@@ -13,3 +13,4 @@ export {
   SUBSCRIBER_COLUMNS,
 } from './headers.ts';
 export type { SheetKind } from './headers.ts';
+export { writeTemplate } from './template.ts';

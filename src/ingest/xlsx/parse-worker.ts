@@ -229,7 +229,10 @@ async function readSheets(merges: Map<string, CellRange[]>): Promise<Failure | n
   for (const [position, { name, rId, state }] of sheets.entries()) {
     const rel = relationships.find((r) => r.Id === rId);
     if (!rel || !rel.Type.endsWith('/worksheet')) {
-      await send({ t: 'note', text: `sheet '${name}' is not a worksheet (a chart?) and was not read` });
+      await send({
+        t: 'note',
+        text: `sheet '${name}' is not a worksheet (a chart?) and was not read`,
+      });
       continue;
     }
     if (state === 'hidden' || state === 'veryHidden') {
