@@ -64,17 +64,40 @@ export function openDb(db: DatabaseConfig, opts: DbOptions = {}): Db {
 
 /** Brings the schema up to date; safe when several processes start at once. */
 export async function migrateDb(db: Db): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
+  const started = Date.now();
+  for (;;) {
     try {
+      await prepareMigrationLock(db);
+      const [, pending] = (await db.migrate.list()) as [unknown[], unknown[]];
+      if (pending.length === 0) return; // the usual start: nothing to do, no lock taken
       await db.migrate.latest();
       return;
     } catch (err) {
-      // knex refuses while another process holds its migration lock; that process finishes soon.
-      const locked = /already locked|SQLITE_BUSY|duplicate key value|already exists/i.test(
+      // Another process is migrating (its lock, or a table it is creating): it finishes soon.
+      const busy = /already locked|SQLITE_BUSY|duplicate key value|already exists/i.test(
         String((err as Error).message),
       );
-      if (!locked || attempt >= 40) throw err;
-      await new Promise((r) => setTimeout(r, 250));
+      if (!busy || Date.now() - started > MIGRATION_WAIT_MS) throw err;
+      await new Promise((r) => setTimeout(r, 200));
     }
   }
+}
+
+/** How long a start waits for another process's migration. */
+export const MIGRATION_WAIT_MS = 60_000;
+
+/**
+ * Creates knex's migration lock table with its one row under a fixed key. Left to knex, two
+ * processes starting on a fresh database can each insert a row, and then both fail for ever with
+ * "Migration table is already locked" (its lock update must touch exactly one row).
+ */
+async function prepareMigrationLock(db: Db): Promise<void> {
+  const sqlite = (db.client as { config: Knex.Config }).config.client === 'sqlite3';
+  const key = sqlite
+    ? '"index" integer not null primary key autoincrement'
+    : '"index" serial primary key';
+  await db.raw(`CREATE TABLE IF NOT EXISTS knex_migrations_lock (${key}, "is_locked" integer)`);
+  await db.raw(
+    'INSERT INTO knex_migrations_lock ("index", "is_locked") VALUES (1, 0) ON CONFLICT DO NOTHING',
+  );
 }
