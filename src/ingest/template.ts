@@ -287,6 +287,10 @@ export async function writeTemplate(file: string, locale: Locale): Promise<void>
     head.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFDDEBF7' } };
     columns.forEach((canonical, i) => addValidation(sheet, i + 1, canonical, locale, lists));
   }
+  // Several packages per customer do not fit a drop-down: the header says how to write them.
+  customers.getCell(1, templateColumns('customers').indexOf('packages') + 1).note = (
+    COLUMN_NOTES.packages as Text
+  )[locale];
   writeNotes(notes, locale);
   await wb.xlsx.writeFile(file);
 }

@@ -109,8 +109,12 @@ describe('writeTemplate', () => {
           type: 'whole',
           operator: 'greaterThanOrEqual',
         });
-        // Packages on a customer are a list of several: free text, explained in the notes.
+        // Packages on a customer are a list of several: free text, explained on its header.
         expect(at(customers, letterOf('customers', 'packages'), 2)).to.equal(undefined);
+        const header = (wb.getWorksheet(SHEETS[locale][0]) as ExcelJS.Worksheet).getCell(
+          `${letterOf('customers', 'packages')}1`,
+        );
+        expect(JSON.stringify(header.note)).to.contain('webex_calling, webex_meetings');
         expect(at(customers, letterOf('customers', 'country'), TEMPLATE_ROWS + 2)).to.equal(
           undefined,
         );

@@ -153,6 +153,18 @@ describe('readWorkbook', function () {
       ]);
     });
 
+    it('when workbooks are read at the same time, then each read sees every sheet (exceljs#3064 dropped parts at random)', async () => {
+      // exceljs writes xl/workbook.xml last, which is what made its own read loop lose it.
+      const results = await Promise.all(
+        [1, 2, 3].map(() => readWorkbook(fixture('two-sheets-en.xlsx'))),
+      );
+      for (const res of results)
+        expect(sheets(res).map((s) => [s.name, s.rows.length])).to.deep.equal([
+          ['Customers', 2],
+          ['Subscribers', 3],
+        ]);
+    });
+
     it('when a sheet has values right of its last named column, then they are left out and the notes say where', async () => {
       const file = await writeBook('wide.xlsx', (wb) => {
         const ws = wb.addWorksheet('Users');

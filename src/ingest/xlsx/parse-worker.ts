@@ -15,6 +15,7 @@ import {
   type WorkerInput,
   type WorkerMessage,
 } from './protocol.ts';
+import { installPackedStrings } from './shared-strings.ts';
 import { CELL_SEPARATOR, type WireRow } from './sheet-collector.ts';
 import { DAMAGED, openZipEntry, type LocatedEntry } from './zip-directory.ts';
 
@@ -78,8 +79,9 @@ const EMPTY_CODE = TYPE_CODES.empty;
 const input = workerData as WorkerInput;
 const port = parentPort as NonNullable<typeof parentPort>;
 
-// exceljs copies worksheets to temp files through `tmp`, which asks os.tmpdir(). This worker reads
-// one file, so pointing it at that parse's own directory (removed by readWorkbook) is safe.
+// exceljs's own read loop copies worksheets to temp files through `tmp`, which asks os.tmpdir().
+// Reading part by part never does; should any exceljs path still want a temp file, it lands in
+// this parse's own directory, which readWorkbook removes. One worker reads one file.
 (os as { tmpdir: () => string }).tmpdir = () => input.tempDir;
 
 let credits = MAX_BATCHES_IN_FLIGHT;
@@ -104,8 +106,8 @@ function fail(code: Failure['code'], message: string): Failure {
 
 /**
  * Unpacks every part once before parsing: checks that it unpacks to the size the index declares
- * (the streaming parser trusts local headers and would unpack a lying part without limit), that
- * no XML part declares entities, and collects each worksheet's merged ranges.
+ * (the sizes our limits were checked against: a lying part would otherwise unpack without limit),
+ * that no XML part declares entities, and collects each worksheet's merged ranges.
  */
 async function scanParts(entries: LocatedEntry[]): Promise<Map<string, CellRange[]> | Failure> {
   const merges = new Map<string, CellRange[]>();
@@ -137,6 +139,9 @@ async function scanParts(entries: LocatedEntry[]): Promise<Map<string, CellRange
 
 /** One row's cells as text from column A; null when the row has no value at all. */
 function wireRow(row: StreamRow, sheet: string, date1904: boolean): WireRow | null | Failure {
+  // Rows may omit their number in the XML; exceljs then gives NaN and cannot place the cells.
+  if (!Number.isSafeInteger(row.number) || row.number < 1)
+    return fail('FILE_MALFORMED', `${DAMAGED} [sheet '${sheet}' has a row without a row number]`);
   const cells: string[] = [];
   let types = '';
   let flags: (CellFlag | null)[] | undefined;
@@ -215,7 +220,11 @@ async function readSheets(merges: Map<string, CellRange[]>): Promise<Failure | n
     return rel && partName(rel.Target);
   };
   const sharedStrings = open(target('sharedStrings') ?? 'xl/sharedStrings.xml');
-  if (sharedStrings) for await (const _ of reader._parseSharedStrings(sharedStrings));
+  if (sharedStrings) {
+    const table = installPackedStrings(reader);
+    for await (const _ of reader._parseSharedStrings(sharedStrings));
+    table.finish();
+  }
   const styles = open(target('styles') ?? 'xl/styles.xml');
   if (styles) await reader._parseStyles(styles);
   const date1904 = reader.properties?.model?.date1904 === true;

@@ -12,7 +12,7 @@ export { WORKBOOK_LIMITS, type WorkbookLimits } from './limits.ts';
 
 /** Where the rows of a workbook go as they are read; readWorkbook's sink keeps them all. */
 export interface WorkbookSink {
-  /** A recognised sheet starts; its rows follow until the next sheet. Sheets are numbered from 0. */
+  /** A recognised sheet starts; its rows follow until the next one. `position`: its tab, from 0. */
   sheet(head: SheetHead, position: number): void | Promise<void>;
   /** A batch of data rows of the latest sheet. The parse waits while a batch is being handled. */
   rows(rows: SheetRow[]): void | Promise<void>;
@@ -23,6 +23,7 @@ export type WorkbookOutcome =
 
 type Failure = Extract<WorkbookResult, { ok: false }>;
 
+/** Given only the old-generation limit, V8 shrinks the young one and parsing slows by a quarter. */
 const YOUNG_GENERATION_MB = 32;
 const CFB_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
 const ZIP_MAGIC = Buffer.from('PK\x03\x04', 'latin1');
@@ -195,7 +196,6 @@ function runWorker(input: WorkerInput, sink: WorkbookSink): Promise<WorkbookOutc
     workerData: input,
     resourceLimits: {
       maxOldGenerationSizeMb: limits.workerMemoryMb,
-      // Given only the old-generation limit, V8 shrinks the young one and parsing slows by a quarter.
       maxYoungGenerationSizeMb: YOUNG_GENERATION_MB,
     },
   });

@@ -176,8 +176,9 @@ export function checkZipEntries(
 
 /**
  * Reads and checks a workbook's zip index: limits, then every part's local header, which must
- * match the index and follow the previous part without a gap. A part hidden between listed parts
- * would be unpacked by the streaming reader without ever being counted here.
+ * match the index and follow the previous part without a gap. We read parts through the index
+ * only; bytes it does not account for (a part smuggled between listed ones, two entries over the
+ * same bytes) are what crafted files use against readers that walk the local headers.
  */
 export async function readZipDirectory(
   file: string,
@@ -198,6 +199,8 @@ export async function readZipDirectory(
     if (!Array.isArray(entries)) return entries;
     const refused = checkZipEntries(entries, limits);
     if (refused) return refused;
+    const names = new Set(entries.map((e) => e.name));
+    if (names.size !== entries.length) return damaged('a part is listed twice');
     const located: LocatedEntry[] = [];
     for (const entry of [...entries].sort((a, b) => a.localHeaderOffset - b.localHeaderOffset)) {
       const header = await readAt(handle, entry.localHeaderOffset, 30);

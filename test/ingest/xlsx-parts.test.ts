@@ -1,0 +1,242 @@
+import { expect } from 'chai';
+import {
+  cellText,
+  isDateFormat,
+  isoDateTime,
+  plainNumber,
+} from '../../src/ingest/xlsx/cell-text.ts';
+import { WORKBOOK_LIMITS } from '../../src/ingest/xlsx/limits.ts';
+import {
+  columnLetters,
+  columnNumber,
+  MergeIndex,
+  MergeScanner,
+  parseRange,
+} from '../../src/ingest/xlsx/merge-cells.ts';
+import { PackedStrings } from '../../src/ingest/xlsx/shared-strings.ts';
+import { CELL_SEPARATOR, SheetCollector } from '../../src/ingest/xlsx/sheet-collector.ts';
+import {
+  checkZipEntries,
+  parseCentralDirectory,
+  parseEndRecord,
+  type ZipEntry,
+} from '../../src/ingest/xlsx/zip-directory.ts';
+
+describe('workbook cells as text', () => {
+  it('when a number would print in exponent form, then it is written out in full', () => {
+    expect(plainNumber(5511999999999)).to.equal('5511999999999');
+    expect(plainNumber(1e-7)).to.equal('0.0000001');
+    expect(plainNumber(-1.5e-7)).to.equal('-0.00000015');
+    expect(plainNumber(1.2345e21)).to.equal('1234500000000000000000');
+    expect(plainNumber(0.1)).to.equal('0.1');
+  });
+
+  it('when a date has no time of day, then it reads as YYYY-MM-DD; with one, to the minute or second', () => {
+    expect(isoDateTime(new Date(Date.UTC(2026, 0, 31)))).to.equal('2026-01-31');
+    expect(isoDateTime(new Date(Date.UTC(2026, 0, 31, 13, 5)))).to.equal('2026-01-31T13:05');
+    expect(isoDateTime(new Date(Date.UTC(2026, 0, 31, 13, 5, 7)))).to.equal('2026-01-31T13:05:07');
+    // Serial-day noise: 12:59:59.9996 is 13:00.
+    expect(isoDateTime(new Date(Date.UTC(2026, 0, 31, 13) - 0.4))).to.equal('2026-01-31T13:00');
+  });
+
+  it('when a number format shows a date, then it is recognised; quoted text and colours are not', () => {
+    expect(isDateFormat('yyyy-mm-dd')).to.equal(true);
+    expect(isDateFormat('[$-411]ggge"年"m"月"d"日"')).to.equal(true);
+    expect(isDateFormat('#,##0.00')).to.equal(false);
+    expect(isDateFormat('0" days"')).to.equal(false);
+    expect(isDateFormat('[Red]0.00')).to.equal(false);
+  });
+
+  it('when a formula result is a number under a date format, then it reads as a date', () => {
+    expect(cellText({ formula: 'TODAY()', result: 46053 }, 'yyyy-mm-dd', false)).to.deep.equal({
+      text: '2026-01-31',
+      type: 'formula',
+      flag: null,
+    });
+  });
+
+  it('when a formula result is an error, then the cell is flagged, not read as a value', () => {
+    expect(cellText({ formula: '1/0', result: Number.NaN }, undefined, false)).to.deep.equal({
+      text: '',
+      type: 'formula',
+      flag: 'FORMULA_WITHOUT_VALUE',
+    });
+    expect(cellText({ error: '#N/A' }, undefined, false)).to.include({
+      text: '#N/A',
+      flag: 'FORMULA_WITHOUT_VALUE',
+    });
+  });
+
+  it('when rich text has several runs, then their text is joined', () => {
+    expect(
+      cellText({ richText: [{ text: 'São ' }, { text: 'Paulo' }] }, undefined, false),
+    ).to.deep.equal({ text: 'São Paulo', type: 'text', flag: null });
+  });
+
+  it('when a value is an object no sound workbook holds, then it is unreadable', () => {
+    expect(cellText({ sharedString: 3 }, undefined, false)).to.have.property('unreadable');
+    expect(cellText({ what: 1 }, undefined, false)).to.deep.equal({
+      unreadable: 'a value of an unknown kind (what)',
+    });
+  });
+});
+
+describe('merged cells', () => {
+  it('when references are parsed, then columns and rows come out 1-based and ordered', () => {
+    expect(columnNumber('A')).to.equal(1);
+    expect(columnNumber('AA')).to.equal(27);
+    expect(columnLetters(16384)).to.equal('XFD');
+    expect(parseRange('$D$4:B3')).to.deep.equal({ top: 3, left: 2, bottom: 4, right: 4 });
+    expect(parseRange('A1')).to.equal(null);
+  });
+
+  it('when <mergeCell> tags are split across chunks, then every range is still found', () => {
+    const xml =
+      '<worksheet><sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData>' +
+      '<mergeCells count="3"><mergeCell ref="B3:B4"/><mergeCell ref=\'C5:E5\'/><mergeCell ref="F1:F1"/></mergeCells>' +
+      '<pageMargins left="0.7"/></worksheet>';
+    for (const size of [1, 3, 7, 11, 64]) {
+      const scanner = new MergeScanner();
+      for (let at = 0; at < xml.length; at += size)
+        scanner.feed(Buffer.from(xml.slice(at, at + size), 'latin1'));
+      // F1:F1 is a single cell: no merge at all.
+      expect(scanner.ranges, `chunks of ${size}`).to.deep.equal([
+        { top: 3, left: 2, bottom: 4, right: 2 },
+        { top: 5, left: 3, bottom: 5, right: 5 },
+      ]);
+    }
+  });
+
+  it('when rows are asked in order, then the ranges covering each row come back', () => {
+    const index = new MergeIndex([
+      { top: 5, left: 1, bottom: 5, right: 2 },
+      { top: 2, left: 3, bottom: 4, right: 3 },
+    ]);
+    expect(index.at(1)).to.deep.equal([]);
+    expect(index.at(3).map((r) => r.left)).to.deep.equal([3]);
+    expect(index.at(5).map((r) => r.left)).to.deep.equal([1]);
+    expect(index.at(2).map((r) => r.left)).to.deep.equal([3]);
+  });
+});
+
+describe('zip index', () => {
+  function endRecord(count: number, size: number, offset: number): Buffer {
+    const end = Buffer.alloc(22);
+    end.writeUInt32LE(0x06054b50, 0);
+    end.writeUInt16LE(count, 8);
+    end.writeUInt16LE(count, 10);
+    end.writeUInt32LE(size, 12);
+    end.writeUInt32LE(offset, 16);
+    return end;
+  }
+
+  it('when the end record is followed by a comment, then it is still found', () => {
+    const tail = Buffer.concat([Buffer.alloc(100), endRecord(2, 30, 60)]);
+    tail.writeUInt16LE(5, 100 + 20);
+    const withComment = Buffer.concat([tail, Buffer.from('hello')]);
+    expect(parseEndRecord(withComment, 1000)).to.deep.equal({
+      entryCount: 2,
+      directorySize: 30,
+      directoryOffset: 60,
+      offset: 1100,
+    });
+  });
+
+  it('when the index would lie past the end record, then the file is damaged', () => {
+    expect(parseEndRecord(endRecord(1, 50, 90), 0)).to.include({
+      ok: false,
+      code: 'FILE_MALFORMED',
+    });
+  });
+
+  it('when ZIP64 markers are set, then the file is over our limits', () => {
+    expect(parseEndRecord(endRecord(0xffff, 10, 0), 100)).to.include({
+      ok: false,
+      code: 'FILE_LIMIT',
+    });
+  });
+
+  it('when the directory is cut short, then the entry that is unreadable is named', () => {
+    expect(parseCentralDirectory(Buffer.alloc(10), 1)).to.deep.include({
+      ok: false,
+      code: 'FILE_MALFORMED',
+    });
+  });
+
+  it('when a small part compresses very well, then it is not held to the ratio; a large one is', () => {
+    const entry = (uncompressedSize: number, compressedSize: number): ZipEntry => ({
+      name: 'xl/worksheets/sheet1.xml',
+      flags: 0,
+      method: 8,
+      compressedSize,
+      uncompressedSize,
+      localHeaderOffset: 0,
+    });
+    expect(checkZipEntries([entry(500_000, 100)], WORKBOOK_LIMITS)).to.equal(null);
+    expect(checkZipEntries([entry(50_000_000, 100_000)], WORKBOOK_LIMITS)).to.include({
+      code: 'FILE_LIMIT',
+    });
+    expect(checkZipEntries([{ ...entry(10, 10), flags: 1 }], WORKBOOK_LIMITS)).to.include({
+      code: 'FILE_FORMAT',
+    });
+  });
+});
+
+describe('packed shared strings', () => {
+  it('when more strings than one segment are pushed, then each comes back by index, rich text and empty entries too', () => {
+    const table = new PackedStrings();
+    const rich = { richText: [{ text: 'a' }, { text: 'b' }] };
+    const count = 40_000;
+    for (let i = 0; i < count; i++)
+      table.push(i === 7 ? rich : i === 8 ? null : `s${i}-${'x'.repeat(i % 20)}`);
+    table.finish();
+    expect(table.length).to.equal(count);
+    expect(table.at(0)).to.equal('s0-');
+    expect(table.at(7)).to.equal(rich);
+    expect(table.at(8)).to.equal(null);
+    expect(table.at(20_001)).to.equal(`s20001-${'x'.repeat(1)}`);
+    expect(table.at(count - 1)).to.equal(`s${count - 1}-${'x'.repeat((count - 1) % 20)}`);
+    expect(table.at(count)).to.equal(undefined);
+  });
+});
+
+describe('SheetCollector', () => {
+  const row = (n: number, cells: string[], types = 't'.repeat(cells.length)) => ({
+    row: n,
+    text: cells.join(CELL_SEPARATOR),
+    types,
+  });
+
+  it('when the header sits under title rows, then rows before it are not data and rows are cut to its width', () => {
+    const sheet = new SheetCollector('Users', [], WORKBOOK_LIMITS);
+    sheet.add(row(1, ['Acme users']));
+    sheet.add(row(3, ['Customer external ID', 'Email']));
+    sheet.add(row(4, ['c-1', 'a@x.example', 'extra']));
+    sheet.add(row(9, ['c-2']));
+    expect(sheet.finish()).to.equal(null);
+    expect(sheet.head?.headerRow).to.equal(3);
+    expect(sheet.take()).to.deep.equal([
+      { row: 4, cells: ['c-1', 'a@x.example'], cellTypes: ['text', 'text'] },
+      { row: 9, cells: ['c-2', ''], cellTypes: ['text', 'empty'] },
+    ]);
+    expect(sheet.notes).to.deep.equal([
+      "sheet 'Users': values right of the last named column (B) were not read, the first in row 4",
+    ]);
+  });
+
+  it('when no row of the first six is a header, then the sheet is ignored with a note', () => {
+    const sheet = new SheetCollector('Prices', [], WORKBOOK_LIMITS);
+    for (let n = 1; n <= 8; n++) sheet.add(row(n, ['Item', 'Price']));
+    sheet.finish();
+    expect([sheet.state, sheet.take()]).to.deep.equal(['ignored', []]);
+  });
+
+  it('when many rows share a shape, then they share one cellTypes array', () => {
+    const sheet = new SheetCollector('Users', [], WORKBOOK_LIMITS);
+    sheet.add(row(1, ['Customer external ID', 'Email']));
+    for (let n = 2; n < 12; n++) sheet.add(row(n, ['c', 'e']));
+    sheet.finish();
+    const rows = sheet.take();
+    expect(rows[0]?.cellTypes).to.equal(rows[9]?.cellTypes);
+  });
+});
