@@ -1,43 +1,13 @@
 import { expect } from 'chai';
 import { createClock } from '../../src/clock/index.ts';
 import { applyProvisioning } from '../../src/provision/index.ts';
-import { hashDesired, type CustomerDesired } from '../../src/rules/index.ts';
-import { ensurePartner, stageFile, type StagedRow } from '../../src/store/index.ts';
 import { HttpWebexClient, RateLimiter } from '../../src/webex/index.ts';
 import { startSimulator, type RunningSimulator } from '../../src/webex/simulator/index.ts';
 import { backends, freshDb, type TestDb } from '../support/db.ts';
 import { testConfig, testRunContext } from '../support/run-context.ts';
+import { customerDoc, stageCustomers } from '../support/staging.ts';
 
 const COUNT = 500;
-
-function customerRows(n: number): StagedRow[] {
-  return Array.from({ length: n }, (_, i) => {
-    const doc: CustomerDesired = {
-      externalId: `ext-${i}`,
-      action: 'upsert',
-      provisioningId: 'ZjViMzYxODctYzhkZC00NzI3LThiMmYtZjljNDQ3ZjI5MDQ2',
-      name: `Customer ${i}`,
-      primaryEmail: `admin@c${i}.example`,
-      address: {
-        addressLine1: `${i} Main St`,
-        city: 'Austin',
-        stateOrProvince: 'TX',
-        zipOrPostalCode: '78701',
-        country: 'US',
-      },
-      packages: ['webex_meetings'],
-      limits: {},
-    };
-    return {
-      sheet: '',
-      row: i + 2,
-      kind: 'customer',
-      entityKey: doc.externalId,
-      issues: [],
-      desired: { action: 'upsert', hash: hashDesired(doc), doc },
-    };
-  });
-}
 
 for (const backend of backends()) {
   describe(`provisioning exactly once under faults (${backend})`, () => {
@@ -73,28 +43,9 @@ for (const backend of backends()) {
         stateFile: null,
         port: 0,
       });
-      await ensurePartner(t.db, 'acme', 'en', new Date().toISOString());
       const ctx0 = await testRunContext(t.db, config, { runId: 'stage-run', clock });
-      await stageFile(
-        t.db,
-        {
-          partner: 'acme',
-          runId: ctx0.runId,
-          name: 'customers.csv',
-          sha256: 'c'.repeat(64),
-          size: 1,
-          format: 'csv',
-          encoding: 'utf-8',
-          status: 'processed',
-          code: null,
-          message: null,
-          storedPath: null,
-          duplicateOf: null,
-          details: null,
-          now: new Date().toISOString(),
-        },
-        customerRows(COUNT),
-      );
+      const docs = Array.from({ length: COUNT }, (_, i) => customerDoc(`ext-${i}`));
+      await stageCustomers(t.db, 'acme', ctx0.runId, docs);
       const port = new HttpWebexClient({
         baseUrl: sim.url,
         token: 'test-token',

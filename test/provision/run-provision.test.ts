@@ -1,8 +1,6 @@
 import { expect } from 'chai';
 import { createClock } from '../../src/clock/index.ts';
 import { runProvision } from '../../src/provision/index.ts';
-import { hashDesired, type CustomerDesired } from '../../src/rules/index.ts';
-import { ensurePartner, stageFile } from '../../src/store/index.ts';
 import {
   HttpWebexClient,
   RateLimiter,
@@ -12,26 +10,8 @@ import {
 import { startSimulator, type RunningSimulator } from '../../src/webex/simulator/index.ts';
 import { freshDb, type TestDb } from '../support/db.ts';
 import { testConfig, testRunContext } from '../support/run-context.ts';
+import { customerDoc, stageCustomers } from '../support/staging.ts';
 import { CONFIG } from '../webex/simulator-support.ts';
-
-function desired(externalId: string): CustomerDesired {
-  return {
-    externalId,
-    action: 'upsert',
-    provisioningId: 'ZjViMzYxODctYzhkZC00NzI3LThiMmYtZjljNDQ3ZjI5MDQ2',
-    name: `Customer ${externalId}`,
-    primaryEmail: `admin@${externalId}.example`,
-    address: {
-      addressLine1: '1 Main St',
-      city: 'Austin',
-      stateOrProvince: 'TX',
-      zipOrPostalCode: '78701',
-      country: 'US',
-    },
-    packages: ['webex_meetings'],
-    limits: {},
-  };
-}
 
 describe('provision: a partner whose token is refused stops alone', () => {
   let t: TestDb;
@@ -51,40 +31,9 @@ describe('provision: a partner whose token is refused stops alone', () => {
       port: 0,
     });
     const config = testConfig({ webex: { pollSeconds: 0.1, waitForProvisionedSeconds: 10 } });
-    const now = new Date().toISOString();
     const ctx = await testRunContext(t.db, config, { clock });
     for (const partner of ['alpha', 'beta']) {
-      await ensurePartner(t.db, partner, 'en', now);
-      const doc = desired(`${partner}-1`);
-      await stageFile(
-        t.db,
-        {
-          partner,
-          runId: ctx.runId,
-          name: 'customers.csv',
-          sha256: hashDesired(partner).slice(0, 64),
-          size: 1,
-          format: 'csv',
-          encoding: 'utf-8',
-          status: 'processed',
-          code: null,
-          message: null,
-          storedPath: null,
-          duplicateOf: null,
-          details: null,
-          now,
-        },
-        [
-          {
-            sheet: '',
-            row: 2,
-            kind: 'customer',
-            entityKey: doc.externalId,
-            issues: [],
-            desired: { action: 'upsert', hash: hashDesired(doc), doc },
-          },
-        ],
-      );
+      await stageCustomers(t.db, partner, ctx.runId, [customerDoc(`${partner}-1`)]);
     }
     const good = new HttpWebexClient({
       baseUrl: sim.url,
