@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HttpWebexClient, RateLimiter, type CustomerBody } from '../src/webex/index.ts';
-import type { Benchmark } from './harness.ts';
+import type { Benchmark, Measurement } from './harness.ts';
 
 const SERVER_LIMIT = 50;
 
@@ -78,6 +78,25 @@ function body(i: number): CustomerBody {
   };
 }
 
+/** The achieved rate against the server's limit, with the 429 share beside it. */
+function toMeasurement(
+  r: Awaited<ReturnType<typeof measure>>,
+  extra: Record<string, string> = {},
+): Measurement {
+  return {
+    value: r.achieved,
+    baseline: 'server limit',
+    baselineValue: SERVER_LIMIT,
+    details: {
+      requests: r.requests,
+      answered429: r.answered429,
+      share429: (r.answered429 / r.requests).toFixed(4),
+      seconds: r.seconds.toFixed(1),
+      ...extra,
+    },
+  };
+}
+
 /** `provision`: client configured at the server's limit of 50/s, 50 ms latency. */
 export const provisionBench: Benchmark = {
   name: 'provision',
@@ -90,17 +109,7 @@ export const provisionBench: Benchmark = {
       latencyMs: 50,
       warmupSeconds: 0,
     });
-    return {
-      value: r.achieved,
-      baseline: 'server limit',
-      baselineValue: SERVER_LIMIT,
-      details: {
-        requests: r.requests,
-        answered429: r.answered429,
-        share429: (r.answered429 / r.requests).toFixed(4),
-        seconds: r.seconds.toFixed(1),
-      },
-    };
+    return toMeasurement(r);
   },
 };
 
@@ -111,18 +120,7 @@ export const provisionAdaptiveBench: Benchmark = {
   unit: 'requests/s',
   async run() {
     const r = await measure({ clientRate: 200, requests: 2000, latencyMs: 50, warmupSeconds: 10 });
-    return {
-      value: r.achieved,
-      baseline: 'server limit',
-      baselineValue: SERVER_LIMIT,
-      details: {
-        requests: r.requests,
-        answered429: r.answered429,
-        share429: (r.answered429 / r.requests).toFixed(4),
-        seconds: r.seconds.toFixed(1),
-        finalRate: r.finalRate.toFixed(1),
-      },
-    };
+    return toMeasurement(r, { finalRate: r.finalRate.toFixed(1) });
   },
 };
 

@@ -1,4 +1,5 @@
 import type { Locale } from '../config/index.ts';
+import { CHANGE_KEYS, PLAN_KEYS, RECONCILE_KEYS, RPL_KEYS } from './summary.ts';
 import {
   escapeHtml,
   escapeValue,
@@ -10,13 +11,10 @@ import {
 import { formatCount, labelsFor, type ReportLabels } from './labels.ts';
 import type { PlanLine, ReportInput } from './report-input.ts';
 import type {
-  ChangeCounts,
   FileStatus,
   FileSummary,
   IssueRecord,
   PlanCounts,
-  ReconcileCounts,
-  RplCounts,
   Summary,
 } from './summary.ts';
 
@@ -31,17 +29,6 @@ export const REPORT_FILES = {
   issues: 'issues.csv',
 } as const;
 
-const CHANGE_KEYS: readonly (keyof ChangeCounts)[] = ['created', 'updated', 'unchanged', 'deleted', 'failed', 'pending'];
-const RPL_KEYS: readonly (keyof RplCounts)[] = ['pending', 'cleared', 'overdue', 'nonCompliant', 'deprovisionCandidates'];
-const RECONCILE_KEYS: readonly (keyof ReconcileCounts)[] = [
-  'inSync',
-  'drifted',
-  'missingInWebex',
-  'orphansInWebex',
-  'parked',
-  'partnerOwnOrg',
-];
-const PLAN_KEYS: readonly (keyof PlanCounts)[] = ['create', 'update', 'delete', 'unchanged'];
 const FILE_STATUS_TONE: Readonly<Record<FileStatus, string>> = {
   processed: 'ok',
   duplicate: 'gray',

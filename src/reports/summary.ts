@@ -135,3 +135,9 @@ export function decideOutcome(s: Pick<Summary, 'files' | 'rows' | 'customers' | 
   const problems = rejectedFiles || s.rows.rejected > 0 || s.customers.failed > 0 || s.subscribers.failed > 0;
   return problems ? { status: 'partial', exitCode: 1 } : { status: 'ok', exitCode: 0 };
 }
+
+/** The keys of each count group, in the order reports show them. */
+export const CHANGE_KEYS: readonly (keyof ChangeCounts)[] = ['created', 'updated', 'unchanged', 'deleted', 'failed', 'pending'];
+export const RPL_KEYS: readonly (keyof RplCounts)[] = ['pending', 'cleared', 'overdue', 'nonCompliant', 'deprovisionCandidates'];
+export const RECONCILE_KEYS: readonly (keyof ReconcileCounts)[] = ['inSync', 'drifted', 'missingInWebex', 'orphansInWebex', 'parked', 'partnerOwnOrg'];
+export const PLAN_KEYS: readonly (keyof PlanCounts)[] = ['create', 'update', 'delete', 'unchanged'];

@@ -1,9 +1,10 @@
 import ExcelJS from 'exceljs';
+import { CHANGE_KEYS, PLAN_KEYS, RECONCILE_KEYS, RPL_KEYS } from './summary.ts';
 import { formatDuration } from './html-page.ts';
 import { formatCount, labelsFor, type ReportLabels } from './labels.ts';
 import { issueColumns } from './plan-issues-csv-rows.ts';
 import type { PlanLine, ReportInput } from './report-input.ts';
-import type { ChangeCounts, IssueRecord, PlanCounts, ReconcileCounts, RplCounts, Summary } from './summary.ts';
+import type { IssueRecord, Summary } from './summary.ts';
 import { writeAtomically } from './write-atomically.ts';
 
 /** Excel's limits: rows per sheet (one is the header) and characters per cell. */
@@ -138,17 +139,6 @@ function* planRows(plan: readonly PlanLine[], l: ReportLabels): Generator<Cell[]
   }
 }
 
-const CHANGE_KEYS: readonly (keyof ChangeCounts)[] = ['created', 'updated', 'unchanged', 'deleted', 'failed', 'pending'];
-const RPL_KEYS: readonly (keyof RplCounts)[] = ['pending', 'cleared', 'overdue', 'nonCompliant', 'deprovisionCandidates'];
-const RECONCILE_KEYS: readonly (keyof ReconcileCounts)[] = [
-  'inSync',
-  'drifted',
-  'missingInWebex',
-  'orphansInWebex',
-  'parked',
-  'partnerOwnOrg',
-];
-const PLAN_KEYS: readonly (keyof PlanCounts)[] = ['create', 'update', 'delete', 'unchanged'];
 
 function summaryRows(input: ReportInput, l: ReportLabels): Cell[][] {
   const s: Summary = input.summary;
