@@ -14,10 +14,10 @@ export const LOCALE_ENCODING: Record<Locale, string> = {
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 // UTF-8 read as windows-1252 and saved as UTF-8 again: "SÃ£o", "Ã©", "â€™".
-const DOUBLE_ENCODED =
+export const DOUBLE_ENCODED =
   /[ÃÂ][\u0080-\u00BF\u0152\u0153\u0160\u0161\u0178\u017D\u017E\u0192\u02C6\u02DC\u2013-\u2026\u2030\u2039\u203A\u20AC\u2122]|â€[\u0080-\u00BF\u2018-\u201E\u2122\u0153\u201C\u2020-\u2026]/;
 // C1 controls never appear in real sheet text; after a legacy decode they mean the wrong table.
-const SUSPICIOUS = /[\uFFFD\u0080-\u009F]/;
+export const SUSPICIOUS = /[\uFFFD\u0080-\u009F]/;
 
 /** Decodes a text file: a BOM decides, then strict UTF-8, then the partner's legacy encoding. */
 export function decodeText(bytes: Uint8Array, legacy: string): DecodeResult {

@@ -24,7 +24,8 @@ export type CsvResult =
   | { ok: true; sheet: CsvSheet }
   | { ok: false; code: 'FILE_MALFORMED' | 'FILE_HEADER'; message: string };
 
-const baseOptions = {
+/** csv-parse options every read shares: strict quotes and column counts, any line ending. */
+export const CSV_OPTIONS = {
   record_delimiter: ['\r\n', '\n', '\r'],
   max_record_size: MAX_RECORD_BYTES,
   relax_quotes: false,
@@ -53,7 +54,7 @@ export async function readCsv(text: string): Promise<CsvResult> {
   }
   const rows: SheetRow[] = [];
   const parser = Readable.from([body]).pipe(
-    parse({ ...baseOptions, delimiter: found.delimiter, info: true, relax_column_count: true }),
+    parse({ ...CSV_OPTIONS, delimiter: found.delimiter, info: true, relax_column_count: true }),
   );
   try {
     for await (const { record, info } of parser as AsyncIterable<{
@@ -86,7 +87,7 @@ export async function readCsv(text: string): Promise<CsvResult> {
   };
 }
 
-interface FoundHeader {
+export interface FoundHeader {
   delimiter: string;
   header: string[];
   headerIndex: number;
@@ -98,14 +99,18 @@ export function hasRecognisableHeader(text: string): boolean {
   return findHeader(text.replace(/^sep=.\r?\n/i, ''), DELIMITERS) !== null;
 }
 
-function findHeader(body: string, delimiters: readonly string[]): FoundHeader | null {
+/** The best header row in the first rows of a text, under each delimiter allowed. */
+export function findHeader(
+  body: string,
+  delimiters: readonly string[] = DELIMITERS,
+): FoundHeader | null {
   let best: FoundHeader | null = null;
   for (const delimiter of delimiters) {
     // Records before a syntax error still count: the error is reported once the header is known.
     const records: string[][] = [];
     try {
       parseSync(body, {
-        ...baseOptions,
+        ...CSV_OPTIONS,
         delimiter,
         to_line: MAX_TITLE_ROWS + 1,
         relax_column_count: true,
@@ -126,7 +131,8 @@ function findHeader(body: string, delimiters: readonly string[]): FoundHeader | 
   return best;
 }
 
-function describeCsvError(err: unknown): string {
+/** A csv-parse error in words a partner can act on, with its line. */
+export function describeCsvError(err: unknown): string {
   const e = err as { code?: string; lines?: number; message?: string };
   const where = e.lines ? `line ${e.lines}: ` : '';
   switch (e.code) {

@@ -15,18 +15,20 @@ import {
 } from '../rules/index.ts';
 import type { RunContext } from '../runs/context.ts';
 import {
+  beginFile,
   ensurePartner,
   findProcessedFile,
+  finishFile,
   loadCustomers,
   loadSubscribers,
   recordFile,
-  stageFile,
   setStoredPath,
+  stageRows,
   type FileRecord,
   type StagedRow,
 } from '../store/index.ts';
-import { decodeText, LOCALE_ENCODING, suggestEncoding } from './decode.ts';
-import { columnLabel } from './headers.ts';
+import { LOCALE_ENCODING, SUSPICIOUS, suggestEncoding } from './decode.ts';
+import { columnLabel, type HeaderMap } from './headers.ts';
 import {
   claimCandidate,
   endClaim,
@@ -35,33 +37,63 @@ import {
   releaseClaim,
   listPartnerFolders,
   moveInto,
-  readCandidate,
   storedExtension,
   type Candidate,
   type PartnerFolder,
 } from './pickup.ts';
 import { writeResultsFiles } from './results.ts';
-import { readWorkbook } from './xlsx/index.ts';
-import { hasRecognisableHeader, readCsv } from './read-csv.ts';
-import type { ParsedSheet, SheetRow } from './sheet.ts';
+import { hasRecognisableHeader } from './read-csv.ts';
+import type { SheetRow } from './sheet.ts';
+import {
+  checkUnchanged,
+  chooseEncoding,
+  FileRefusal,
+  headText,
+  openInboxFile,
+  ROW_BATCH,
+  scanFile,
+  streamCsvRows,
+  textHeader,
+  wrongLegacyTable,
+  type OpenedFile,
+  type Scan,
+  type TextEncoding,
+  type TextHeader,
+} from './text-stream.ts';
+import { readWorkbookInBatches } from './xlsx/index.ts';
 
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 const CFB_MAGIC = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
 
-/** A file read and parsed, waiting for its turn (customer sheets go before subscriber sheets). */
-interface ParsedFile {
+/** A file opened, hashed and recognised, waiting for its turn to be read row by row. */
+interface Source {
   candidate: Candidate;
+  opened: OpenedFile;
   sha256: string;
   size: number;
-  encoding: string | null;
   format: 'csv' | 'xlsx';
-  /** One sheet for a text file; a workbook's customers and subscribers sheets. */
-  sheets: ParsedSheet[];
-  /** Text files: the delimiter, for the results file. */
-  delimiter?: string;
+  /** Text files: how the bytes decode, and the header found in the first chunk. */
+  text?: { encoding: TextEncoding; header: TextHeader };
 }
 
-type Rejection = { code: IssueCode; message: string };
+/** A sheet as the rows of a file are read: its name ('' for text), header and canonical columns. */
+interface SheetInfo {
+  name: string;
+  header: string[];
+  headerRow: number;
+  map: HeaderMap;
+  rows: number;
+}
+
+type Rejection = { code: IssueCode | FileRefusal['code']; message: string };
+
+/** The partner's run rules; rebuilt from the ledger when a file is refused after some of its rows. */
+interface PartnerRun {
+  partner: string;
+  locale: Locale;
+  rules: RunRules;
+  rebuild(): Promise<void>;
+}
 
 /** Picks up stable files from every partner inbox, validates them and stages accepted rows. */
 export async function runImport(ctx: RunContext): Promise<void> {
@@ -89,33 +121,58 @@ async function importPartner(ctx: RunContext, folder: PartnerFolder): Promise<vo
   const settings = partnerConfig(ctx.config, partner);
   const legacy = settings.encoding ?? LOCALE_ENCODING[settings.locale];
   const log = ctx.log.child({ partner });
-  if (!ctx.dryRun)
-    await ensurePartner(ctx.db, partner, settings.locale, ctx.clock.now().toISOString());
-
   if (!ctx.dryRun) {
+    await ensurePartner(ctx.db, partner, settings.locale, ctx.clock.now().toISOString());
     const restored = await recoverClaims(folder.dir);
     if (restored > 0) log.warn(`put back ${restored} file(s) an interrupted run had claimed`);
   }
-  const parsed: ParsedFile[] = [];
-  for (const found of await listCandidates(
-    folder.dir,
-    ctx.config.inbox.stableSeconds,
-    Date.now(),
-  )) {
-    if (ctx.signal.aborted) return;
-    // A dry run reads files where they lie; a real run first takes them out of the drop zone.
-    let candidate: Candidate = found;
-    if (!ctx.dryRun) {
-      const claim = await claimCandidate(folder.dir, found, storedName(ctx, found.name));
-      if (!claim) continue;
-      candidate = { ...found, path: claim.path, claim };
+  const sources: Source[] = [];
+  try {
+    for (const found of await listCandidates(
+      folder.dir,
+      ctx.config.inbox.stableSeconds,
+      Date.now(),
+    )) {
+      if (ctx.signal.aborted) break;
+      // A dry run reads files where they lie; a real run first takes them out of the drop zone.
+      let candidate: Candidate = found;
+      if (!ctx.dryRun) {
+        const claim = await claimCandidate(folder.dir, found, storedName(ctx, found.name));
+        if (!claim) continue;
+        candidate = { ...found, path: claim.path, claim };
+      }
+      const source = await probe(ctx, partner, candidate, legacy);
+      if (source) sources.push(source);
     }
-    const result = await readAndParse(ctx, partner, candidate, legacy);
-    if (result) parsed.push(result);
+    if (sources.length === 0 || ctx.signal.aborted) return;
+    // One set of run rules per partner: quotas and keys carry across all its files (R-PKG-3).
+    const run: PartnerRun = {
+      partner,
+      locale: settings.locale,
+      rules: await partnerRules(ctx, partner),
+      async rebuild() {
+        this.rules = await partnerRules(ctx, partner);
+      },
+    };
+    // Customer sheets before subscriber sheets, so a user can name a customer of this run:
+    // customer CSVs, then workbooks (each reads its customers sheet first), then subscriber CSVs.
+    const rank = (s: Source) =>
+      s.format === 'xlsx' ? 1 : s.text?.header.map.kind === 'customers' ? 0 : 2;
+    for (const source of [...sources].sort((a, b) => rank(a) - rank(b))) {
+      if (ctx.signal.aborted) break;
+      const fileId = await importSource(ctx, run, source);
+      if (fileId !== null) await writeResultsFiles(ctx, [fileId]);
+    }
+  } finally {
+    for (const source of sources) await source.opened.handle.close().catch(() => undefined);
   }
-  if (parsed.length === 0) return;
-  // One set of run rules per partner: quotas and keys carry across all its files (R-PKG-3).
-  const rules = createRunRules(
+  // A stop between claim and read leaves claims behind: they go back for the next run.
+  if (!ctx.dryRun && ctx.signal.aborted) await recoverClaims(folder.dir);
+}
+
+async function partnerRules(ctx: RunContext, partner: string): Promise<RunRules> {
+  const settings = partnerConfig(ctx.config, partner);
+  return createRunRules(
     {
       locale: settings.locale,
       provisioningId: settings.provisioningId,
@@ -126,31 +183,18 @@ async function importPartner(ctx: RunContext, folder: PartnerFolder): Promise<vo
       subscribers: await loadSubscribers(ctx.db, partner),
     },
   );
-  // Every customer sheet before any subscriber sheet, so a user can name a customer of this run.
-  const checked = new Map<ParsedFile, StagedRow[]>(parsed.map((f) => [f, []]));
-  for (const kind of ['customers', 'subscribers'] as const) {
-    for (const file of parsed) {
-      for (const sheet of file.sheets.filter((sh) => sh.map.kind === kind)) {
-        checked.get(file)?.push(...checkSheet(ctx, partner, settings.locale, file, sheet, rules));
-      }
-    }
-  }
-  for (const file of parsed) {
-    if (ctx.signal.aborted) return;
-    const staged = checked.get(file) ?? [];
-    const fileId = await stageParsedFile(ctx, partner, file, staged);
-    if (fileId !== null) await writeResultsFiles(ctx, [fileId]);
-    log.info(`imported ${file.candidate.name}`, { rows: staged.length });
-  }
 }
 
-/** Reads one candidate; files that cannot be processed are recorded and moved here and return null. */
-async function readAndParse(
+/**
+ * Opens a candidate and reads it once: hash, duplicate check, format by content, encoding and
+ * header. Files that cannot be processed are recorded and moved here and return null.
+ */
+async function probe(
   ctx: RunContext,
   partner: string,
   candidate: Candidate,
   legacy: string,
-): Promise<ParsedFile | null> {
+): Promise<Source | null> {
   const base = { partner, candidate };
   if (!candidate.regular) {
     await rejectFile(ctx, base, null, {
@@ -159,138 +203,280 @@ async function readAndParse(
     });
     return null;
   }
-  const read = await readCandidate(candidate.path);
-  if (!read.ok && read.code === 'CHANGED') {
-    if (candidate.claim) await releaseClaim(candidate.claim);
-    ctx.tally.notes.push(`inbox/${partner}/${candidate.name}: ${read.message}.`);
+  let opened: OpenedFile;
+  try {
+    opened = await openInboxFile(candidate.path);
+  } catch (err) {
+    if (!(err instanceof FileRefusal)) throw err;
+    await rejectFile(ctx, base, null, err);
     return null;
   }
-  if (!read.ok) {
-    await rejectFile(ctx, base, null, read);
-    return null;
-  }
-  const duplicate = await findProcessedFile(ctx.db, partner, read.sha256);
-  if (duplicate) {
-    await recordDuplicate(ctx, partner, candidate, read.sha256, read.size, duplicate);
-    return null;
-  }
-  const bytes = read.bytes;
-  const known = { sha256: read.sha256, size: read.size };
-  if (startsWith(bytes, CFB_MAGIC)) {
-    await rejectFile(ctx, base, known, {
-      code: 'FILE_FORMAT',
-      message: 'password-protected workbook or legacy .xls: save as .xlsx without a password',
-    });
-    return null;
-  }
-  if (startsWith(bytes, ZIP_MAGIC)) {
-    const workbook = await readWorkbook(candidate.path);
-    if (!workbook.ok) {
-      await rejectFile(ctx, base, known, workbook);
+  let keep = false;
+  try {
+    let scan: Scan;
+    try {
+      scan = await scanFile(opened);
+      await checkUnchanged(opened);
+    } catch (err) {
+      if (err instanceof FileRefusal && err.code === 'CHANGED') {
+        await putBack(ctx, partner, candidate, err.message);
+        return null;
+      }
+      throw err;
+    }
+    const known = { sha256: scan.sha256, size: scan.size };
+    const duplicate = await findProcessedFile(ctx.db, partner, scan.sha256);
+    if (duplicate) {
+      await recordDuplicate(ctx, partner, candidate, scan.sha256, scan.size, duplicate);
       return null;
     }
-    for (const note of workbook.notes)
-      ctx.tally.notes.push(`${partner}/${candidate.name}: ${note}`);
-    const bad = workbook.sheets.find(
-      (sh) => sh.map.missing.length > 0 || sh.map.duplicated.length > 0,
-    );
-    if (bad) {
-      await rejectFile(ctx, base, known, headerProblem(bad));
-      return null;
-    }
-    if (workbook.sheets.every((sh) => sh.rows.length === 0)) {
+    if (scan.size === 0) {
       await rejectFile(ctx, base, known, {
         code: 'FILE_EMPTY',
-        message: 'the workbook has headers but no data rows',
+        message: 'the file is empty (0 bytes)',
       });
       return null;
     }
-    return {
-      candidate,
-      sha256: read.sha256,
-      size: read.size,
-      encoding: null,
-      format: 'xlsx',
-      sheets: workbook.sheets,
-    };
-  }
-
-  if (candidate.name.toLowerCase().endsWith('.xlsx')) {
-    await rejectFile(ctx, base, known, {
-      code: 'FILE_FORMAT',
-      message:
-        'this file is named .xlsx but is not a workbook (it looks like text): name it .csv, or save it from Excel as .xlsx',
-    });
-    return null;
-  }
-  const decoded = decodeText(bytes, legacy);
-  if (!decoded.ok) {
-    await rejectFile(ctx, base, known, decoded);
-    return null;
-  }
-  const csv = await readCsv(decoded.text);
-  if (!csv.ok && csv.code === 'FILE_HEADER' && !decoded.encoding.startsWith('utf')) {
-    // A header that appears under another legacy encoding means the bytes are in that one.
-    const other = suggestEncoding(bytes, decoded.encoding, hasRecognisableHeader);
-    if (other) {
+    if (startsWith(scan.head, CFB_MAGIC)) {
+      await rejectFile(ctx, base, known, {
+        code: 'FILE_FORMAT',
+        message: 'password-protected workbook or legacy .xls: save as .xlsx without a password',
+      });
+      return null;
+    }
+    if (startsWith(scan.head, ZIP_MAGIC)) {
+      keep = true;
+      return { candidate, opened, ...known, format: 'xlsx' };
+    }
+    if (candidate.name.toLowerCase().endsWith('.xlsx')) {
+      await rejectFile(ctx, base, known, {
+        code: 'FILE_FORMAT',
+        message:
+          'this file is named .xlsx but is not a workbook (it looks like text): name it .csv, or save it from Excel as .xlsx',
+      });
+      return null;
+    }
+    let encoding: TextEncoding;
+    try {
+      encoding = chooseEncoding(scan, legacy);
+    } catch (err) {
+      if (!(err instanceof FileRefusal)) throw err;
+      await rejectFile(ctx, base, known, err);
+      return null;
+    }
+    const withEncoding = { ...known, encoding: encoding.name };
+    const head = headText(scan, encoding);
+    if (encoding.legacy && SUSPICIOUS.test(head.text)) {
+      await rejectFile(ctx, base, withEncoding, wrongLegacyTable(encoding.name));
+      return null;
+    }
+    const header = textHeader(scan, encoding);
+    if (!header) {
+      // A header that appears under another legacy encoding means the bytes are in that one.
+      const other = encoding.legacy
+        ? suggestEncoding(scan.head, encoding.name, hasRecognisableHeader)
+        : null;
       await rejectFile(
         ctx,
         base,
-        { ...known, encoding: decoded.encoding },
-        {
-          code: 'FILE_ENCODING',
-          message: `the text reads as ${other}, not ${decoded.encoding} as configured for this partner: save it as "CSV UTF-8", or set partners.${partner}.encoding to ${other} (tried utf-8, ${decoded.encoding})`,
-        },
+        withEncoding,
+        other
+          ? {
+              code: 'FILE_ENCODING',
+              message: `the text reads as ${other}, not ${encoding.name} as configured for this partner: save it as "CSV UTF-8", or set partners.${partner}.encoding to ${other} (tried utf-8, ${encoding.name})`,
+            }
+          : {
+              code: 'FILE_HEADER',
+              message:
+                'no header row we recognise in the first rows: the first row should name the columns (for example External ID, Customer name)',
+            },
       );
       return null;
     }
+    if (header.map.missing.length > 0 || header.map.duplicated.length > 0) {
+      await rejectFile(ctx, base, withEncoding, headerProblem({ name: '', map: header.map }));
+      return null;
+    }
+    keep = true;
+    return { candidate, opened, ...known, format: 'csv', text: { encoding, header } };
+  } finally {
+    if (!keep) await opened.handle.close();
   }
-  if (!csv.ok) {
-    await rejectFile(ctx, base, { ...known, encoding: decoded.encoding }, csv);
-    return null;
-  }
-  if (csv.sheet.map.missing.length > 0 || csv.sheet.map.duplicated.length > 0) {
-    await rejectFile(
-      ctx,
-      base,
-      { ...known, encoding: decoded.encoding },
-      headerProblem({ ...csv.sheet, name: '' }),
-    );
-    return null;
-  }
-  if (csv.sheet.rows.length === 0) {
-    await rejectFile(
-      ctx,
-      base,
-      { ...known, encoding: decoded.encoding },
-      { code: 'FILE_EMPTY', message: 'the sheet has a header but no data rows' },
-    );
-    return null;
-  }
-  return {
-    candidate,
-    sha256: read.sha256,
-    size: read.size,
-    encoding: decoded.encoding,
-    format: 'csv',
-    sheets: [{ ...csv.sheet, name: '' }],
-    delimiter: csv.sheet.delimiter,
-  };
 }
 
-/** Checks every row of one sheet against the run's rules; nothing is written. */
-function checkSheet(
+/**
+ * Reads a source's rows batch by batch, checks each batch against the run's rules and stages it,
+ * all in one transaction: a file refused on the way (a broken line, a wrong decode, a workbook
+ * limit, a change on disk) leaves nothing staged. Returns the file's id, or null.
+ */
+async function importSource(
   ctx: RunContext,
-  partner: string,
-  locale: Locale,
-  file: ParsedFile,
-  sheet: ParsedSheet,
-  rules: RunRules,
+  run: PartnerRun,
+  source: Source,
+): Promise<number | null> {
+  const { partner } = run;
+  const now = ctx.clock.now().toISOString();
+  const record: FileRecord = {
+    partner,
+    runId: ctx.runId,
+    name: source.candidate.name,
+    sha256: source.sha256,
+    size: source.size,
+    format: source.format,
+    encoding: source.text?.encoding.name ?? null,
+    status: 'processed',
+    code: null,
+    message: null,
+    storedPath: null,
+    duplicateOf: null,
+    details: null,
+    now,
+  };
+  const trx = ctx.dryRun ? null : await ctx.db.transaction();
+  const fileId = trx ? await beginFile(trx, record) : null;
+  const sheets: SheetInfo[] = [];
+  const issues: IssueRecord[] = [];
+  const rows = { total: 0, accepted: 0, rejected: 0 };
+  const at = `${source.candidate.name}\u0000${source.sha256}`;
+  const take = async (sheet: SheetInfo, batch: SheetRow[]): Promise<void> => {
+    const staged = checkRows(ctx, run, at, sheet, batch);
+    sheet.rows += staged.length;
+    for (const r of staged) {
+      rows.total += 1;
+      if (r.desired) rows.accepted += 1;
+      else rows.rejected += 1;
+    }
+    collectIssues(ctx, partner, source.candidate.name, sheet, staged, issues);
+    if (trx && fileId !== null) await stageRows(trx, record, fileId, staged);
+  };
+  let notes: string[] = [];
+  try {
+    if (source.text) {
+      const { header } = source.text;
+      const sheet: SheetInfo = {
+        name: '',
+        header: header.header,
+        headerRow: header.headerIndex + 1,
+        map: header.map,
+        rows: 0,
+      };
+      sheets.push(sheet);
+      for await (const batch of streamCsvRows(source.opened, source.text.encoding, header)) {
+        await take(sheet, batch);
+      }
+      if (rows.total === 0)
+        throw new FileRefusal('FILE_EMPTY', 'the sheet has a header but no data rows');
+    } else {
+      notes = await readWorkbookRows(source, sheets, take);
+      if (rows.total === 0)
+        throw new FileRefusal('FILE_EMPTY', 'the workbook has headers but no data rows');
+    }
+    await checkUnchanged(source.opened);
+  } catch (err) {
+    await trx?.rollback();
+    if (!(err instanceof FileRefusal)) throw err;
+    // The refused file's accepted rows were applied to the run's rules: start again from the ledger.
+    if (rows.accepted > 0) await run.rebuild();
+    if (err.code === 'CHANGED') await putBack(ctx, partner, source.candidate, err.message);
+    else
+      await rejectFile(
+        ctx,
+        { partner, candidate: source.candidate },
+        { sha256: source.sha256, size: source.size, encoding: record.encoding ?? undefined },
+        err,
+      );
+    return null;
+  }
+  for (const note of notes) ctx.tally.notes.push(`${partner}/${source.candidate.name}: ${note}`);
+  if (trx && fileId !== null) {
+    await finishFile(trx, fileId, rows, {
+      delimiter: source.text?.header.delimiter,
+      headerRow: sheets[0]?.headerRow,
+      sheets: sheets.map((sh) => ({
+        name: sh.name,
+        kind: sh.map.kind,
+        headerRow: sh.headerRow,
+        rows: sh.rows,
+      })),
+    });
+    await trx.commit();
+    // The ledger has the rows now; a crash before the move makes the next run see a duplicate.
+    const storedPath = await settle(ctx, 'archive', partner, source.candidate);
+    await setStoredPath(ctx.db, fileId, storedPath);
+  }
+  ctx.tally.rows = {
+    total: ctx.tally.rows.total + rows.total,
+    accepted: ctx.tally.rows.accepted + rows.accepted,
+    rejected: ctx.tally.rows.rejected + rows.rejected,
+  };
+  ctx.tally.files.push({
+    ...fileSummary(
+      partner,
+      source.candidate.name,
+      source.sha256,
+      source.format,
+      record.encoding,
+      'processed',
+      null,
+      null,
+    ),
+    rows,
+  });
+  for (const issue of issues) ctx.tally.issues.push(issue);
+  ctx.log.info(`imported ${source.candidate.name}`, { partner, rows: rows.total });
+  return fileId;
+}
+
+/**
+ * A workbook's recognised sheets, batch by batch, customers sheets first: rows of a subscribers
+ * sheet read before any customers sheet wait until the workbook is read. Returns its notes.
+ */
+async function readWorkbookRows(
+  source: Source,
+  sheets: SheetInfo[],
+  take: (sheet: SheetInfo, batch: SheetRow[]) => Promise<void>,
+): Promise<string[]> {
+  let current: SheetInfo | null = null;
+  let customersSeen = false;
+  const waiting: { sheet: SheetInfo; rows: SheetRow[] }[] = [];
+  const outcome = await readWorkbookInBatches(source.candidate.path, {
+    sheet(head) {
+      if (head.map.missing.length > 0 || head.map.duplicated.length > 0) {
+        const problem = headerProblem(head);
+        throw new FileRefusal('FILE_HEADER', problem.message);
+      }
+      current = { ...head, rows: 0 };
+      sheets.push(current);
+      if (head.map.kind === 'customers') customersSeen = true;
+      else if (!customersSeen) waiting.push({ sheet: current, rows: [] });
+    },
+    async rows(batch) {
+      const sheet = current as SheetInfo | null;
+      if (!sheet) return;
+      const held = waiting.find((w) => w.sheet === sheet);
+      if (held) for (const row of batch) held.rows.push(row);
+      else await take(sheet, batch);
+    },
+  });
+  if (!outcome.ok) throw new FileRefusal(outcome.code as FileRefusal['code'], outcome.message);
+  for (const held of waiting)
+    for (let i = 0; i < held.rows.length; i += ROW_BATCH)
+      await take(held.sheet, held.rows.slice(i, i + ROW_BATCH));
+  return outcome.notes;
+}
+
+/** Checks a batch of one sheet's rows against the run's rules; nothing is written. */
+function checkRows(
+  ctx: RunContext,
+  run: PartnerRun,
+  at: string,
+  sheet: SheetInfo,
+  batch: SheetRow[],
 ): StagedRow[] {
   const kind = sheet.map.kind;
+  const { locale, rules, partner } = run;
   const label = (c: string | null) => (c ? columnLabel(kind, c, locale) : null);
-  const at = `${file.candidate.name}\u0000${file.sha256}`;
-  return sheet.rows.map((sheetRow): StagedRow => {
+  return batch.map((sheetRow): StagedRow => {
     const { row } = sheetRow;
     const { record, cellIssues } = readRow(sheet.map.columns, sheetRow);
     // Cells the workbook itself made untrustworthy speak for their column; the rules see them empty.
@@ -306,7 +492,7 @@ function checkSheet(
     if ('defaults' in check) {
       for (const note of check.defaults) {
         ctx.tally.notes.push(
-          `${partner}/${file.candidate.name}: ${renderDefaultNote(note, ctx.config.reportLocale, row, columnLabel(kind, note.column, ctx.config.reportLocale))}`,
+          `${partner}/${at.split('\u0000')[0]}: ${renderDefaultNote(note, ctx.config.reportLocale, row, columnLabel(kind, note.column, ctx.config.reportLocale))}`,
         );
       }
     }
@@ -337,76 +523,23 @@ function checkSheet(
   });
 }
 
-/** Records a checked file and its rows in one transaction, archives it, and tallies it. */
-async function stageParsedFile(
+/** The issues of checked rows for the run's report, in the report's locale. */
+function collectIssues(
   ctx: RunContext,
   partner: string,
-  file: ParsedFile,
+  fileName: string,
+  sheet: SheetInfo,
   staged: StagedRow[],
-): Promise<number | null> {
-  const kinds = new Map(file.sheets.map((sh) => [sh.name, sh.map.kind]));
-  const now = ctx.clock.now().toISOString();
-  const record: FileRecord = {
-    partner,
-    runId: ctx.runId,
-    name: file.candidate.name,
-    sha256: file.sha256,
-    size: file.size,
-    format: file.format,
-    encoding: file.encoding,
-    status: 'processed',
-    code: null,
-    message: null,
-    storedPath: null,
-    duplicateOf: null,
-    details: {
-      delimiter: file.delimiter,
-      headerRow: file.sheets[0]?.headerRow,
-      sheets: file.sheets.map((sh) => ({
-        name: sh.name,
-        kind: sh.map.kind,
-        headerRow: sh.headerRow,
-        rows: sh.rows.length,
-      })),
-    },
-    now,
-  };
-  let fileId: number | null = null;
-  if (!ctx.dryRun) {
-    fileId = await ctx.db.transaction((trx) => stageFile(trx, record, staged));
-    // The ledger has the rows now; a crash before the move makes the next run see a duplicate.
-    const storedPath = await settle(ctx, 'archive', partner, file.candidate);
-    await setStoredPath(ctx.db, fileId, storedPath);
-  }
-
-  const accepted = staged.filter((r) => r.desired).length;
-  const rows = { total: staged.length, accepted, rejected: staged.length - accepted };
-  ctx.tally.rows = {
-    total: ctx.tally.rows.total + rows.total,
-    accepted: ctx.tally.rows.accepted + rows.accepted,
-    rejected: ctx.tally.rows.rejected + rows.rejected,
-  };
-  ctx.tally.files.push({
-    ...fileSummary(
-      partner,
-      file.candidate.name,
-      file.sha256,
-      file.format,
-      file.encoding,
-      'processed',
-      null,
-      null,
-    ),
-    rows,
-  });
+  into: IssueRecord[],
+): void {
   const reportLocale = ctx.config.reportLocale;
+  const kind = sheet.map.kind;
   for (const r of staged) {
-    const kind = kinds.get(r.sheet) ?? 'customers';
     for (const i of r.issues) {
       const label = i.column ? columnLabel(kind, i.column, reportLocale) : null;
-      ctx.tally.issues.push({
+      into.push({
         partner,
-        file: file.candidate.name,
+        file: fileName,
         sheet: r.sheet || null,
         row: r.row,
         column: label,
@@ -416,11 +549,21 @@ async function stageParsedFile(
       });
     }
   }
-  return fileId;
+}
+
+/** A file that changed while it was read goes back to the inbox for a later run. */
+async function putBack(
+  ctx: RunContext,
+  partner: string,
+  candidate: Candidate,
+  why: string,
+): Promise<void> {
+  if (candidate.claim) await releaseClaim(candidate.claim);
+  ctx.tally.notes.push(`inbox/${partner}/${candidate.name}: ${why}.`);
 }
 
 /** FILE_HEADER naming the required columns missing and the columns given twice. */
-function headerProblem(sheet: ParsedSheet): Rejection {
+function headerProblem(sheet: { name: string; map: HeaderMap }): Rejection {
   const { map } = sheet;
   const parts = [
     map.missing.length ? `required column missing: ${map.missing.join(', ')}` : '',

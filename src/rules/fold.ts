@@ -3,14 +3,24 @@
  * digits removed ("U.S.A." → "usa", "Japão" → "japao", "ａｍｅｒｉｃａ" → "america").
  */
 export function foldName(text: string): string {
-  return text
-    .normalize('NFKC')
-    .toLowerCase()
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '') // only Latin combining accents: kana voicing marks stay
-    .normalize('NFC')
-    .replace(/[^\p{L}\p{N}]+/gu, '');
+  let folded = FOLDED.get(text);
+  if (folded === undefined) {
+    folded = text
+      .normalize('NFKC')
+      .toLowerCase()
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '') // only Latin combining accents: kana voicing marks stay
+      .normalize('NFC')
+      .replace(/[^\p{L}\p{N}]+/gu, '');
+    // Sheets repeat the same few names (packages, countries) row after row: remember them.
+    if (FOLDED.size >= FOLDED_MAX) FOLDED.clear();
+    FOLDED.set(text, folded);
+  }
+  return folded;
 }
+
+const FOLDED = new Map<string, string>();
+const FOLDED_MAX = 10_000;
 
 /** Edit distance, stopping early once it is known to exceed `max`. */
 export function editDistance(a: string, b: string, max: number): number {

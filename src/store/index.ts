@@ -10,7 +10,10 @@ export {
   recordFile,
   setStoredPath,
   stageFile,
-  INSERT_CHUNK,
+  STAGE_BATCH,
+  beginFile,
+  stageRows,
+  finishFile,
 } from './staging.ts';
 export type { FileRecord, StagedIssue, StagedRow } from './staging.ts';
 export {

@@ -1,8 +1,5 @@
 import type { Tx } from './db.ts';
 
-/** Rows per multi-row INSERT: knex's SQLite dialect allows at most 500 terms per compound SELECT. */
-export const INSERT_CHUNK = 200;
-
 export interface StagedIssue {
   column: string | null;
   value: string | null;
@@ -88,98 +85,211 @@ export async function setStoredPath(db: Tx, fileId: number, storedPath: string):
  * in the caller's transaction, with multi-row inserts.
  */
 export async function stageFile(db: Tx, file: FileRecord, rows: StagedRow[]): Promise<number> {
+  const fileId = await beginFile(db, file);
+  for (const chunk of chunks(rows)) await stageRows(db, file, fileId, chunk);
   const accepted = rows.filter((r) => r.desired).length;
-  const counts = { total: rows.length, accepted, rejected: rows.length - accepted };
-  const [inserted] = (await db('files').insert(fileRow(file, counts)).returning('id')) as {
-    id: number;
-  }[];
-  const fileId = (inserted as { id: number }).id;
+  await finishFile(db, fileId, { total: rows.length, accepted, rejected: rows.length - accepted });
+  return fileId;
+}
 
-  for (const chunk of chunks(rows)) {
-    await db('row_outcomes').insert(
-      chunk.map((r) => ({
-        file_id: fileId,
-        run_id: file.runId,
-        partner_id: file.partner,
-        sheet: r.sheet,
-        row_number: r.row,
-        kind: r.kind,
-        entity_key: r.entityKey,
-        outcome: r.desired ? 'accepted' : 'rejected',
-        updated_at: file.now,
-      })),
-    );
-  }
+/** Records a processed file whose rows follow in batches (stageRows); its counts come last. */
+export async function beginFile(db: Tx, file: FileRecord): Promise<number> {
+  const [inserted] = (await db('files')
+    .insert(fileRow(file, { total: 0, accepted: 0, rejected: 0 }))
+    .returning('id')) as { id: number }[];
+  return (inserted as { id: number }).id;
+}
+
+/** A processed file's row counts, and its details when they are known only at the end. */
+export async function finishFile(
+  db: Tx,
+  fileId: number,
+  rows: { total: number; accepted: number; rejected: number },
+  details?: unknown,
+): Promise<void> {
+  await db('files')
+    .where({ id: fileId })
+    .update({
+      rows_total: rows.total,
+      rows_accepted: rows.accepted,
+      rows_rejected: rows.rejected,
+      ...(details === undefined ? {} : { details: JSON.stringify(details) }),
+    });
+}
+
+const OUTCOME_COLUMNS = [
+  'file_id',
+  'run_id',
+  'partner_id',
+  'sheet',
+  'row_number',
+  'kind',
+  'entity_key',
+  'outcome',
+  'updated_at',
+];
+const ISSUE_COLUMNS = [
+  'file_id',
+  'row_outcome_id',
+  'run_id',
+  'partner_id',
+  'sheet',
+  'row_number',
+  'column',
+  'value',
+  'code',
+  'params',
+  'message',
+  'created_at',
+];
+const DESIRED_COLUMNS = [
+  'partner_id',
+  'desired',
+  'desired_hash',
+  'desired_action',
+  'source_row_id',
+  'staged_run_id',
+  'staged_at',
+  'created_at',
+  'updated_at',
+];
+/** What a new accepted row replaces in an existing customer or subscriber: its desired state only. */
+const DESIRED_UPDATE = [
+  'desired',
+  'desired_hash',
+  'desired_action',
+  'source_row_id',
+  'staged_run_id',
+  'staged_at',
+  'updated_at',
+];
+
+/**
+ * Stages one batch of a file's rows (at most STAGE_BATCH): outcomes, issues and desired state, one
+ * multi-row statement per table. Statements are written out here rather than through the query
+ * builder, which costs more than the database at this volume (../shared/notes/performance.md).
+ */
+export async function stageRows(
+  db: Tx,
+  file: FileRecord,
+  fileId: number,
+  rows: StagedRow[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const returned = await insertMany(
+    db,
+    'row_outcomes',
+    OUTCOME_COLUMNS,
+    rows.map((r) => [
+      fileId,
+      file.runId,
+      file.partner,
+      r.sheet,
+      r.row,
+      r.kind,
+      r.entityKey,
+      r.desired ? 'accepted' : 'rejected',
+      file.now,
+    ]),
+    'RETURNING id, sheet, row_number',
+  );
   const ids = new Map<string, number>();
-  const outcomeRows = (await db('row_outcomes')
-    .where({ file_id: fileId })
-    .select('id', 'sheet', 'row_number')) as {
-    id: number;
-    sheet: string;
-    row_number: number;
-  }[];
-  for (const o of outcomeRows) ids.set(`${o.sheet}\u0000${o.row_number}`, o.id);
+  for (const o of returned as { id: number | string; sheet: string; row_number: number }[])
+    ids.set(`${o.sheet}\u0000${o.row_number}`, Number(o.id));
   const idOf = (r: StagedRow) => ids.get(`${r.sheet}\u0000${r.row}`) ?? null;
 
-  const issueRows = rows.flatMap((r) =>
-    r.issues.map((i) => ({
-      file_id: fileId,
-      row_outcome_id: idOf(r),
-      run_id: file.runId,
-      partner_id: file.partner,
-      sheet: r.sheet,
-      row_number: r.row,
-      column: i.column,
-      value: i.value,
-      code: i.code,
-      params: JSON.stringify(i.params),
-      message: i.message,
-      created_at: file.now,
-    })),
-  );
-  for (const chunk of chunks(issueRows)) await db('row_issues').insert(chunk);
+  const issues: unknown[][] = [];
+  for (const r of rows)
+    for (const i of r.issues)
+      issues.push([
+        fileId,
+        idOf(r),
+        file.runId,
+        file.partner,
+        r.sheet,
+        r.row,
+        i.column,
+        i.value,
+        i.code,
+        JSON.stringify(i.params),
+        i.message,
+        file.now,
+      ]);
+  for (const chunk of chunks(issues)) await insertMany(db, 'row_issues', ISSUE_COLUMNS, chunk);
 
-  const desiredState = (r: StagedRow) => ({
-    partner_id: file.partner,
-    desired: JSON.stringify(r.desired?.doc),
-    desired_hash: r.desired?.hash,
-    desired_action: r.desired?.action,
-    source_row_id: idOf(r),
-    staged_run_id: file.runId,
-    staged_at: file.now,
-    created_at: file.now,
-    updated_at: file.now,
-  });
-  const merged = [
-    'desired',
-    'desired_hash',
-    'desired_action',
-    'source_row_id',
-    'staged_run_id',
-    'staged_at',
-    'updated_at',
+  const desired = (r: StagedRow) => [
+    file.partner,
+    JSON.stringify(r.desired?.doc),
+    r.desired?.hash,
+    r.desired?.action,
+    idOf(r),
+    file.runId,
+    file.now,
+    file.now,
+    file.now,
   ];
-  const customers = rows.filter((r) => r.desired && r.kind === 'customer');
-  for (const chunk of chunks(customers)) {
-    await db('customers')
-      .insert(chunk.map((r) => ({ ...desiredState(r), external_id: r.entityKey })))
-      .onConflict(['partner_id', 'external_id'])
-      .merge(merged);
-  }
-  const subscribers = rows.filter((r) => r.desired && r.kind === 'subscriber');
-  for (const chunk of chunks(subscribers)) {
-    await db('subscribers')
-      .insert(
-        chunk.map((r) => ({
-          ...desiredState(r),
-          customer_external_id: r.desired?.customerExternalId,
-          email: r.desired?.email,
-        })),
-      )
-      .onConflict(['partner_id', 'customer_external_id', 'email'])
-      .merge(merged);
-  }
-  return fileId;
+  const customers = lastByKey(
+    rows.filter((r) => r.desired && r.kind === 'customer'),
+    (r) => r.entityKey ?? '',
+  );
+  if (customers.length)
+    await insertMany(
+      db,
+      'customers',
+      [...DESIRED_COLUMNS, 'external_id'],
+      customers.map((r) => [...desired(r), r.entityKey]),
+      upsertTail(['partner_id', 'external_id']),
+    );
+  const subscribers = lastByKey(
+    rows.filter((r) => r.desired && r.kind === 'subscriber'),
+    (r) => `${r.desired?.customerExternalId}\u0000${r.desired?.email}`,
+  );
+  if (subscribers.length)
+    await insertMany(
+      db,
+      'subscribers',
+      [...DESIRED_COLUMNS, 'customer_external_id', 'email'],
+      subscribers.map((r) => [...desired(r), r.desired?.customerExternalId, r.desired?.email]),
+      upsertTail(['partner_id', 'customer_external_id', 'email']),
+    );
+}
+
+/** Rows a batch stages per statement: within SQLite's and PostgreSQL's bind-parameter limits. */
+export const STAGE_BATCH = 500;
+
+function upsertTail(key: string[]): string {
+  const set = DESIRED_UPDATE.map((c) => `${quote(c)} = excluded.${quote(c)}`).join(', ');
+  return `ON CONFLICT (${key.map(quote).join(', ')}) DO UPDATE SET ${set}`;
+}
+
+/** One INSERT … VALUES (…), (…) with bound values; the rows a RETURNING tail gives back. */
+async function insertMany(
+  db: Tx,
+  table: string,
+  columns: string[],
+  values: unknown[][],
+  tail = '',
+): Promise<unknown[]> {
+  const tuple = `(${columns.map(() => '?').join(', ')})`;
+  const sql = `INSERT INTO ${quote(table)} (${columns.map(quote).join(', ')}) VALUES ${values
+    .map(() => tuple)
+    .join(', ')} ${tail}`;
+  const result = (await db.raw(sql, values.flat().map((v) => v ?? null) as never[])) as unknown;
+  // sqlite3 answers a raw statement with its rows, pg with a result object holding them.
+  if (Array.isArray(result)) return result as unknown[];
+  return ((result as { rows?: unknown[] } | undefined)?.rows ?? []) as unknown[];
+}
+
+function quote(identifier: string): string {
+  return `"${identifier}"`;
+}
+
+/** One row per key, the last one: a multi-row upsert may not touch the same row twice. */
+function lastByKey<T>(rows: T[], key: (r: T) => string): T[] {
+  if (rows.length < 2) return rows;
+  const byKey = new Map<string, T>();
+  for (const r of rows) byKey.set(key(r), r);
+  return byKey.size === rows.length ? rows : [...byKey.values()];
 }
 
 function fileRow(file: FileRecord, rows: { total: number; accepted: number; rejected: number }) {
@@ -204,6 +314,6 @@ function fileRow(file: FileRecord, rows: { total: number; accepted: number; reje
   };
 }
 
-function* chunks<T>(items: T[], size = INSERT_CHUNK): Generator<T[]> {
+function* chunks<T>(items: T[], size = STAGE_BATCH): Generator<T[]> {
   for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
 }

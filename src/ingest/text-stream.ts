@@ -1,0 +1,347 @@
+import { parse } from 'csv-parse';
+import { createHash } from 'node:crypto';
+import { constants, promises as fs } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
+import iconv from 'iconv-lite';
+import { DOUBLE_ENCODED, SUSPICIOUS } from './decode.ts';
+import { MAX_FILE_BYTES } from './pickup.ts';
+import { CSV_OPTIONS, describeCsvError, findHeader, type FoundHeader } from './read-csv.ts';
+import type { SheetRow } from './sheet.ts';
+
+/** Bytes read per step; the first step's bytes also serve to find the header. */
+const CHUNK_BYTES = 1024 * 1024;
+/** Rows handed on per batch: enough for multi-row inserts, few enough to keep memory flat. */
+export const ROW_BATCH = 1000;
+
+/** A file-level refusal found while reading (code of contract §6, sentence for the partner). */
+export class FileRefusal extends Error {
+  constructor(
+    readonly code:
+      | 'FILE_ENCODING'
+      | 'FILE_FORMAT'
+      | 'FILE_MALFORMED'
+      | 'FILE_HEADER'
+      | 'FILE_EMPTY'
+      | 'FILE_LIMIT'
+      | 'FILE_NOT_REGULAR'
+      | 'CHANGED',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** An inbox file opened without following links, with what fstat said of it when opened. */
+export interface OpenedFile {
+  handle: FileHandle;
+  path: string;
+  size: number;
+  mtimeMs: number;
+  ino: number;
+}
+
+/**
+ * Opens a claimed file without following links (O_NOFOLLOW) and checks the open descriptor: a
+ * regular file with one link, within the size limit. Refusals are thrown as FileRefusal.
+ */
+export async function openInboxFile(file: string): Promise<OpenedFile> {
+  let handle: FileHandle;
+  try {
+    handle = await fs.open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ELOOP')
+      throw new FileRefusal(
+        'FILE_NOT_REGULAR',
+        'this is a link, not a file: upload the file itself',
+      );
+    throw err;
+  }
+  try {
+    const st = await handle.stat();
+    if (!st.isFile())
+      throw new FileRefusal(
+        'FILE_NOT_REGULAR',
+        'this is not a regular file: upload the file itself',
+      );
+    if (st.nlink !== 1)
+      throw new FileRefusal(
+        'FILE_NOT_REGULAR',
+        'this file has other hard links: upload a plain copy',
+      );
+    if (st.size > MAX_FILE_BYTES)
+      throw new FileRefusal(
+        'FILE_LIMIT',
+        `the file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB: split it`,
+      );
+    return { handle, path: file, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino };
+  } catch (err) {
+    await handle.close();
+    throw err;
+  }
+}
+
+/** Throws CHANGED when the file is not what was opened: size, mtime or inode moved under us. */
+export async function checkUnchanged(file: OpenedFile): Promise<void> {
+  const after = await file.handle.stat();
+  const onDisk = await fs.lstat(file.path).catch(() => null);
+  if (after.size !== file.size || after.mtimeMs !== file.mtimeMs || onDisk?.ino !== file.ino)
+    throw new FileRefusal(
+      'CHANGED',
+      'the file changed while it was being read; it will be read once it is stable',
+    );
+}
+
+/** What one pass over the bytes tells: their hash, the first bytes, and whether they are UTF-8. */
+export interface Scan {
+  sha256: string;
+  head: Buffer;
+  /** Every byte was read and the count matches fstat. */
+  size: number;
+  validUtf8: boolean;
+  hasNul: boolean;
+  /** A sample of UTF-8 converted twice ("SÃ£o"), if the text is valid UTF-8 and shows one. */
+  doubleEncoded: string | null;
+}
+
+/**
+ * Reads the whole file once, in chunks, without holding it: sha256, the first chunk, strict UTF-8
+ * validity, NUL bytes, and the signs of text converted to UTF-8 twice.
+ */
+export async function scanFile(file: OpenedFile): Promise<Scan> {
+  const hash = createHash('sha256');
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  let head: Buffer | null = null;
+  let position = 0;
+  let validUtf8 = true;
+  let hasNul = false;
+  let doubleEncoded: string | null = null;
+  for (;;) {
+    const { bytesRead } = await file.handle.read(buffer, 0, CHUNK_BYTES, position);
+    if (bytesRead === 0) break;
+    const chunk = buffer.subarray(0, bytesRead);
+    hash.update(chunk);
+    if (!head) head = Buffer.from(chunk);
+    if (!hasNul && chunk.includes(0)) hasNul = true;
+    if (validUtf8) {
+      try {
+        const text = utf8.decode(chunk, { stream: true });
+        if (!doubleEncoded) doubleEncoded = DOUBLE_ENCODED.exec(text)?.[0] ?? null;
+      } catch {
+        validUtf8 = false;
+      }
+    }
+    position += bytesRead;
+  }
+  if (validUtf8) {
+    try {
+      utf8.decode();
+    } catch {
+      validUtf8 = false;
+    }
+  }
+  if (position !== file.size)
+    throw new FileRefusal(
+      'CHANGED',
+      'the file changed while it was being read; it will be read once it is stable',
+    );
+  return {
+    sha256: hash.digest('hex'),
+    head: head ?? Buffer.alloc(0),
+    size: position,
+    validUtf8,
+    hasNul,
+    doubleEncoded: validUtf8 ? doubleEncoded : null,
+  };
+}
+
+/** How a text file's bytes are decoded: the encoding's summary name, iconv's name, BOM length. */
+export interface TextEncoding {
+  name: string;
+  iconv: string;
+  bomBytes: number;
+  /** Legacy decodes are watched for U+FFFD and C1 controls, which mean the wrong table. */
+  legacy: boolean;
+}
+
+/** A BOM decides, then strict UTF-8, then the partner's legacy encoding (contract §2). */
+export function chooseEncoding(scan: Scan, legacy: string): TextEncoding {
+  const { head } = scan;
+  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) {
+    if (!scan.validUtf8)
+      throw new FileRefusal(
+        'FILE_ENCODING',
+        'the file starts with a UTF-8 mark but is not valid UTF-8',
+      );
+    return { name: 'utf-8-bom', iconv: 'utf-8', bomBytes: 3, legacy: false };
+  }
+  if (head[0] === 0xff && head[1] === 0xfe)
+    return { name: 'utf-16le', iconv: 'utf-16le', bomBytes: 2, legacy: false };
+  if (head[0] === 0xfe && head[1] === 0xff)
+    return { name: 'utf-16be', iconv: 'utf-16be', bomBytes: 2, legacy: false };
+  if (scan.hasNul)
+    throw new FileRefusal(
+      'FILE_FORMAT',
+      'this is a binary file, not a CSV or text export: save the sheet as CSV (UTF-8) or as .xlsx',
+    );
+  if (scan.validUtf8) {
+    if (scan.doubleEncoded)
+      throw new FileRefusal(
+        'FILE_ENCODING',
+        `the text was converted to UTF-8 twice (it shows "${scan.doubleEncoded}" where an accented letter belongs): save it again as "CSV UTF-8" from the original (tried utf-8)`,
+      );
+    return { name: 'utf-8', iconv: 'utf-8', bomBytes: 0, legacy: false };
+  }
+  return { name: legacy, iconv: legacy, bomBytes: 0, legacy: true };
+}
+
+/** The refusal of a legacy decode that produced characters no sheet holds. */
+export function wrongLegacyTable(encoding: string): FileRefusal {
+  return new FileRefusal(
+    'FILE_ENCODING',
+    `the text is neither UTF-8 nor ${encoding}: save it as "CSV UTF-8" (tried utf-8, ${encoding})`,
+  );
+}
+
+/** Text of the first chunk, cut after its last complete line, without a `sep=` line. */
+export function headText(scan: Scan, encoding: TextEncoding): { text: string; sep: string | null } {
+  let bytes = scan.head.subarray(encoding.bomBytes);
+  if (scan.size > scan.head.length) {
+    // Cut at the last line feed so no character or record is split (UTF-16: the LF's code unit).
+    const lf = lastLineFeed(bytes, encoding.iconv);
+    if (lf > 0) bytes = bytes.subarray(0, lf);
+  }
+  const text = iconv.decode(bytes, encoding.iconv, { stripBOM: false });
+  const sep = /^sep=(.)\r?\n/i.exec(text);
+  return sep ? { text: text.slice(sep[0].length), sep: sep[1] as string } : { text, sep: null };
+}
+
+function lastLineFeed(bytes: Buffer, encoding: string): number {
+  if (encoding === 'utf-16le') {
+    for (let i = bytes.length - 2; i >= 0; i -= 1)
+      if (bytes[i] === 0x0a && bytes[i + 1] === 0 && i % 2 === 0) return i + 2;
+    return -1;
+  }
+  if (encoding === 'utf-16be') {
+    for (let i = bytes.length - 2; i >= 0; i -= 1)
+      if (bytes[i] === 0 && bytes[i + 1] === 0x0a && i % 2 === 0) return i + 2;
+    return -1;
+  }
+  return bytes.lastIndexOf(0x0a) + 1;
+}
+
+/** The header of a text file, found in its first chunk; `sepLine` when a `sep=X` line precedes it. */
+export interface TextHeader extends FoundHeader {
+  sepLine: boolean;
+}
+
+export function textHeader(scan: Scan, encoding: TextEncoding): TextHeader | null {
+  const { text, sep } = headText(scan, encoding);
+  const found = findHeader(text, sep ? [sep] : undefined);
+  return found ? { ...found, sepLine: sep !== null } : null;
+}
+
+/**
+ * Streams a text file's data rows in batches: decode (watching legacy decodes for U+FFFD and C1
+ * controls), skip a `sep=` line, csv-parse with strict quotes and column counts. A problem found
+ * on the way is thrown as FileRefusal with its line, after the rows before it were yielded: the
+ * caller stages in a transaction it rolls back.
+ */
+export async function* streamCsvRows(
+  file: OpenedFile,
+  encoding: TextEncoding,
+  header: TextHeader,
+): AsyncGenerator<SheetRow[]> {
+  const source = Readable.from(readChunks(file, encoding.bomBytes), { objectMode: false });
+  const parser = parse({
+    ...CSV_OPTIONS,
+    delimiter: header.delimiter,
+    info: true,
+    relax_column_count: true,
+  });
+  // UTF-8 goes to csv-parse as bytes, as csv-parse alone reads it; other encodings are decoded first.
+  if (encoding.iconv === 'utf-8') {
+    source.on('error', (err) => parser.destroy(err));
+    source.pipe(parser);
+  } else {
+    const decoder = new DecodeText(encoding);
+    source.on('error', (err) => decoder.destroy(err));
+    decoder.on('error', (err) => parser.destroy(err));
+    source.pipe(decoder).pipe(parser);
+  }
+  const records = parser as AsyncIterable<{
+    record: string[];
+    info: { records: number; lines: number };
+  }>;
+  const width = header.header.length;
+  // A `sep=X` line is a record of its own; row numbers count from the line after it, as Excel shows.
+  const offset = header.sepLine ? 1 : 0;
+  const skip = header.headerIndex + 1 + offset;
+  let batch: SheetRow[] = [];
+  try {
+    for await (const { record, info } of records) {
+      if (info.records <= skip) continue;
+      if (isBlank(record)) continue;
+      if (record.length !== width)
+        throw new FileRefusal(
+          'FILE_MALFORMED',
+          `line ${info.lines} has ${record.length} fields where the header has ${width}: check for a stray delimiter or quote`,
+        );
+      batch.push({ row: info.records - offset, cells: record });
+      if (batch.length >= ROW_BATCH) {
+        yield batch;
+        batch = [];
+      }
+    }
+  } catch (err) {
+    if (err instanceof FileRefusal) throw err;
+    throw new FileRefusal('FILE_MALFORMED', describeCsvError(err));
+  } finally {
+    source.destroy();
+  }
+  if (batch.length) yield batch;
+}
+
+/** The file's bytes from `start`, chunk by chunk, through the descriptor opened at claim time. */
+async function* readChunks(file: OpenedFile, start: number): AsyncGenerator<Buffer> {
+  let position = start;
+  for (;;) {
+    const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+    const { bytesRead } = await file.handle.read(buffer, 0, CHUNK_BYTES, position);
+    if (bytesRead === 0) return;
+    position += bytesRead;
+    yield buffer.subarray(0, bytesRead);
+  }
+}
+
+function isBlank(record: string[]): boolean {
+  for (const cell of record) if (cell.trim() !== '') return false;
+  return true;
+}
+
+/** Legacy or UTF-16 bytes → UTF-8 bytes for csv-parse; refuses a legacy decode gone wrong. */
+class DecodeText extends Transform {
+  private readonly decoder: ReturnType<typeof iconv.getDecoder>;
+
+  constructor(private readonly encoding: TextEncoding) {
+    super();
+    this.decoder = iconv.getDecoder(encoding.iconv, { stripBOM: false });
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    this.emitText(this.decoder.write(chunk), done);
+  }
+
+  override _flush(done: TransformCallback): void {
+    this.emitText(this.decoder.end() ?? '', done);
+  }
+
+  private emitText(text: string, done: TransformCallback): void {
+    if (this.encoding.legacy && SUSPICIOUS.test(text)) {
+      done(wrongLegacyTable(this.encoding.name));
+      return;
+    }
+    done(null, Buffer.from(text, 'utf8'));
+  }
+}
