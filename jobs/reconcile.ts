@@ -1,8 +1,20 @@
-import { NotBuiltError } from '../src/cli/errors.ts';
+import { runReconcile } from '../src/reconcile/index.ts';
 import type { Summary } from '../src/reports/index.ts';
-import type { App, JobOptions } from '../src/runs/index.ts';
+import { runJob, type App, type JobOptions } from '../src/runs/index.ts';
+import { openWebexTargets } from '../src/webex/index.ts';
 
-/** `rtm-batch reconcile`: compare sheets, ledger and Webex (reconciliation work). */
-export function reconcileJob(_app: App, _opts: Omit<JobOptions, 'job'>): Promise<Summary> {
-  return Promise.reject(new NotBuiltError('reconcile', 'it arrives with the reconciliation work'));
+/** `rtm-batch reconcile`: compare sheets, ledger and Webex; write the reconciliation report. */
+export async function reconcileJob(
+  app: App,
+  opts: Omit<JobOptions, 'job'>,
+  env: NodeJS.ProcessEnv,
+): Promise<Summary> {
+  return runJob(app, { ...opts, job: 'reconcile' }, async (ctx) => {
+    const targets = await openWebexTargets(app.config, app.clock, env);
+    try {
+      await runReconcile(ctx, targets);
+    } finally {
+      await targets.close();
+    }
+  });
 }

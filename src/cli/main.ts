@@ -124,8 +124,8 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   );
   pipeline(
     'reconcile',
-    'compare sheets, ledger and Webex; write the reconciliation report (not built yet)',
-    (app, o) => reconcileJob(app, o),
+    'compare sheets, ledger and Webex; write the reconciliation report',
+    (app, o, env) => reconcileJob(app, o, env),
   );
   pipeline(
     'nightly',

@@ -1,13 +1,31 @@
 export * from './summary.ts';
-export type { PlanLine, ReportInput, RunListEntry } from './report-input.ts';
-export { labelsFor, formatCount } from './labels.ts';
+export type {
+  FieldDiff,
+  PlanLine,
+  ReconcileCategory,
+  ReconcileLine,
+  ReconcileReason,
+  ReportInput,
+  RunListEntry,
+} from './report-input.ts';
+export { labelsFor, formatCount, describeReconcileLine } from './labels.ts';
 export type { ReportLabels } from './labels.ts';
-export { renderReportHtml, HTML_ROW_LIMIT, REPORT_FILES } from './render-report-html.ts';
+export {
+  renderReportHtml,
+  HTML_ROW_LIMIT,
+  REPORT_FILES,
+  RECONCILE_FILES,
+} from './render-report-html.ts';
 export { renderReportsIndexHtml, sortRunsNewestFirst } from './render-reports-index.ts';
 export { planIssuesCsvRows, issueColumns, issueCsvRow } from './plan-issues-csv-rows.ts';
 export { validateSummary, SUMMARY_SCHEMA_PATHS } from './validate-summary.ts';
 export { escapeHtml, REPORT_CSP } from './html-page.ts';
 export { REPORT_CSV_OPTIONS, writeIssuesCsv } from './write-issues-csv.ts';
+export {
+  reconciliationColumns,
+  reconciliationCsvRow,
+  writeReconciliationCsv,
+} from './write-reconciliation-csv.ts';
 export { writeReportXlsx, XLSX_SHEETS, cellText } from './write-report-xlsx.ts';
 export { writeAtomically, writeFileAtomically } from './write-atomically.ts';
 export { writeRunReports, writeReportsIndex } from './write-run-reports.ts';

@@ -1,4 +1,5 @@
 import type { Locale } from '../config/index.ts';
+import type { ReconcileLine, ReconcileReason } from './report-input.ts';
 import type { ChangeCounts, FileStatus, ReconcileCounts, RplCounts, RunStatus } from './summary.ts';
 
 /** Every word the reports show: one dictionary for report.html, index.html, report.xlsx and issues.csv. */
@@ -67,6 +68,19 @@ export interface ReportLabels {
   section: string;
   item: string;
   issuesTruncatedInXlsx: (shown: string, total: string) => string;
+  /** reconciliation.csv and the report's reconciliation section. */
+  reconcileKey: string;
+  webexId: string;
+  category: string;
+  detail: string;
+  reconcileLines: string;
+  noDiscrepancies: string;
+  reconcileReason: Record<ReconcileReason, string>;
+  webexStatus: (status: string) => string;
+  fieldDiff: (field: string, webex: string, expected: string) => string;
+  pendingChange: string;
+  changedOutside: string;
+  moreReconcileLines: (more: string) => string;
 }
 
 const en: ReportLabels = {
@@ -161,6 +175,32 @@ const en: ReportLabels = {
   item: 'Item',
   issuesTruncatedInXlsx: (shown, total) =>
     `This workbook lists the first ${shown} of ${total} issues; issues.csv lists them all.`,
+  reconcileKey: 'External ID / email',
+  webexId: 'Webex ID',
+  category: 'Category',
+  detail: 'Detail',
+  reconcileLines: 'Reconciliation: drifted, missing and only in Webex',
+  noDiscrepancies: 'Webex, the ledger and the sheets agree.',
+  reconcileReason: {
+    same: 'Webex matches the sheet',
+    deleted: 'deleted as the sheet asked',
+    deleting: 'being deleted as the sheet asked',
+    differs: 'Webex differs from the sheet',
+    status: 'Webex reports a failed, partial or deleting status',
+    notDeleted: 'the sheet asked for a delete, but Webex still has it',
+    neverCreated: 'not created in Webex yet',
+    goneFromWebex: 'was in Webex, no longer listed there',
+    customerMissing: 'its customer is missing in Webex',
+    inProgress: 'Webex is still working on it',
+    customerInProgress: 'waiting for its customer to be provisioned',
+    notInSheets: 'in Webex only: in no sheet and not in the ledger',
+    ownOrg: "the partner's own organization (R-SELF-1), not a customer of the sheets",
+  },
+  webexStatus: (status) => `Webex status ${status}`,
+  fieldDiff: (field, webex, expected) => `${field}: Webex "${webex}", expected "${expected}"`,
+  pendingChange: 'the change from the sheet has not been sent yet',
+  changedOutside: 'changed outside rtm-batch',
+  moreReconcileLines: (more) => `${more} more lines are not shown here; reconciliation.csv lists them all.`,
 };
 
 const ja: ReportLabels = {
@@ -255,6 +295,32 @@ const ja: ReportLabels = {
   item: '項目',
   issuesTruncatedInXlsx: (shown, total) =>
     `このブックには${total}件中、最初の${shown}件の問題を記載しています。すべての問題はissues.csvにあります。`,
+  reconcileKey: '外部ID / メールアドレス',
+  webexId: 'Webex ID',
+  category: '区分',
+  detail: '詳細',
+  reconcileLines: '照合: 差異あり・Webexに存在しない・Webexにのみ存在',
+  noDiscrepancies: 'Webex、台帳、シートは一致しています。',
+  reconcileReason: {
+    same: 'Webexはシートと一致しています',
+    deleted: 'シートの指示どおり削除済みです',
+    deleting: 'シートの指示どおり削除中です',
+    differs: 'Webexとシートに差異があります',
+    status: 'Webexが失敗・一部失敗・削除中のステータスを返しています',
+    notDeleted: 'シートは削除を指示していますが、Webexにまだ存在します',
+    neverCreated: 'Webexにまだ作成されていません',
+    goneFromWebex: 'Webexに存在していましたが、現在は一覧にありません',
+    customerMissing: '顧客がWebexに存在しません',
+    inProgress: 'Webexで処理中です',
+    customerInProgress: '顧客のプロビジョニング完了を待っています',
+    notInSheets: 'Webexにのみ存在します（どのシートにも台帳にもありません）',
+    ownOrg: 'パートナー自身の組織です（R-SELF-1）。シートの顧客ではありません',
+  },
+  webexStatus: (status) => `Webexのステータス ${status}`,
+  fieldDiff: (field, webex, expected) => `${field}: Webex「${webex}」、期待値「${expected}」`,
+  pendingChange: 'シートの変更はまだ送信されていません',
+  changedOutside: 'rtm-batch以外で変更されました',
+  moreReconcileLines: (more) => `ここに表示していない行が他に${more}件あります。すべての行はreconciliation.csvにあります。`,
 };
 
 const ptBR: ReportLabels = {
@@ -350,9 +416,48 @@ const ptBR: ReportLabels = {
   item: 'Item',
   issuesTruncatedInXlsx: (shown, total) =>
     `Esta pasta de trabalho lista os primeiros ${shown} de ${total} problemas; o arquivo issues.csv lista todos.`,
+  reconcileKey: 'ID externo / e-mail',
+  webexId: 'ID no Webex',
+  category: 'Categoria',
+  detail: 'Detalhe',
+  reconcileLines: 'Reconciliação: divergentes, ausentes e somente no Webex',
+  noDiscrepancies: 'O Webex, o registro e as planilhas estão de acordo.',
+  reconcileReason: {
+    same: 'o Webex corresponde à planilha',
+    deleted: 'excluído como a planilha pediu',
+    deleting: 'sendo excluído como a planilha pediu',
+    differs: 'o Webex difere da planilha',
+    status: 'o Webex informa um status de falha, parcial ou de exclusão',
+    notDeleted: 'a planilha pediu a exclusão, mas o Webex ainda o tem',
+    neverCreated: 'ainda não foi criado no Webex',
+    goneFromWebex: 'estava no Webex e não aparece mais lá',
+    customerMissing: 'o cliente dele está ausente no Webex',
+    inProgress: 'o Webex ainda está trabalhando nele',
+    customerInProgress: 'aguardando o provisionamento do cliente',
+    notInSheets: 'somente no Webex: em nenhuma planilha e fora do registro',
+    ownOrg: 'a organização do próprio parceiro (R-SELF-1), não é um cliente das planilhas',
+  },
+  webexStatus: (status) => `status no Webex ${status}`,
+  fieldDiff: (field, webex, expected) => `${field}: Webex "${webex}", esperado "${expected}"`,
+  pendingChange: 'a alteração da planilha ainda não foi enviada',
+  changedOutside: 'alterado fora do rtm-batch',
+  moreReconcileLines: (more) =>
+    `Outras ${more} linhas não são mostradas aqui; o arquivo reconciliation.csv lista todas.`,
 };
 
 const LABELS: Readonly<Record<Locale, ReportLabels>> = { en, ja, 'pt-BR': ptBR };
+
+/** A reconciliation line's detail in the report locale: why, the Webex status, the differing fields. */
+export function describeReconcileLine(line: ReconcileLine, l: ReportLabels): string {
+  const parts = [l.reconcileReason[line.reason]];
+  if (line.status !== null && line.reason !== 'same') parts.push(l.webexStatus(line.status));
+  for (const d of line.diffs) parts.push(l.fieldDiff(d.field, d.webex, d.expected));
+  if (line.category === 'drifted' || line.category === 'missingInWebex') {
+    if (line.pendingChange) parts.push(l.pendingChange);
+    else if (line.reason === 'differs') parts.push(l.changedOutside);
+  }
+  return parts.join('; ');
+}
 
 /** The labels of a report locale. */
 export function labelsFor(locale: Locale): ReportLabels {

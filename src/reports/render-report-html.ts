@@ -8,8 +8,8 @@ import {
   renderPage,
   runStatusTone,
 } from './html-page.ts';
-import { formatCount, labelsFor, type ReportLabels } from './labels.ts';
-import type { PlanLine, ReportInput } from './report-input.ts';
+import { describeReconcileLine, formatCount, labelsFor, type ReportLabels } from './labels.ts';
+import type { PlanLine, ReconcileCategory, ReconcileLine, ReportInput } from './report-input.ts';
 import type {
   FileStatus,
   FileSummary,
@@ -28,6 +28,27 @@ export const REPORT_FILES = {
   xlsx: 'report.xlsx',
   issues: 'issues.csv',
 } as const;
+
+/** Files a run adds to its report folder when it reconciled (contract §6). */
+export const RECONCILE_FILES = {
+  reconciliation: 'reconciliation.csv',
+  deprovisionCandidates: 'deprovision-candidates.csv',
+} as const;
+
+/** Categories whose lines report.html lists; in-sync, parked and own-org lines are only counted. */
+const LISTED_CATEGORIES: ReadonlySet<ReconcileCategory> = new Set([
+  'drifted',
+  'missingInWebex',
+  'orphansInWebex',
+]);
+const CATEGORY_TONE: Readonly<Record<ReconcileCategory, string>> = {
+  inSync: 'ok',
+  drifted: 'bad',
+  missingInWebex: 'bad',
+  orphansInWebex: 'warn',
+  parked: 'info',
+  partnerOwnOrg: 'gray',
+};
 
 const FILE_STATUS_TONE: Readonly<Record<FileStatus, string>> = {
   processed: 'ok',
@@ -52,7 +73,7 @@ interface Ctx {
 
 /** The run's report.html: self-contained, every partner value escaped. */
 export function renderReportHtml(input: ReportInput): string {
-  const { summary, issues, locale, plan } = input;
+  const { summary, issues, locale, plan, reconciliation } = input;
   const l = labelsFor(locale);
   const ctx: Ctx = { l, locale, n: (value) => formatCount(locale, value) };
   const body = [
@@ -64,6 +85,7 @@ export function renderReportHtml(input: ReportInput): string {
     renderFiles(summary.files, ctx),
     renderIssueCounts(summary.issueCounts, ctx),
     renderIssues(issues, ctx),
+    summary.reconcile !== null ? renderReconciliation(reconciliation ?? [], ctx) : '',
     plan !== undefined || (summary.plan !== undefined && summary.plan !== null)
       ? renderPlan(summary.plan ?? null, plan ?? [], ctx)
       : '',
@@ -85,8 +107,10 @@ function renderHeader(s: Summary, { l }: Ctx): string {
     [l.duration, escapeHtml(formatDuration(s.startedAt, s.finishedAt))],
     [l.dryRun, s.dryRun ? `<span class="badge info">${escapeHtml(l.yes)}</span>` : escapeHtml(l.no)],
   ];
-  const links = Object.values(REPORT_FILES)
-    .filter((f) => f !== REPORT_FILES.html)
+  const links = [
+    ...Object.values(REPORT_FILES).filter((f) => f !== REPORT_FILES.html),
+    ...(s.reconcile !== null ? [RECONCILE_FILES.reconciliation] : []),
+  ]
     .map((f) => `<a href="${f}">${f}</a>`)
     .join('');
   return `<header class="run">
@@ -273,4 +297,29 @@ ${shown
   .join('\n')}
 </tbody></table></div>${more > 0 ? `<p class="more">${escapeHtml(l.morePlanLines(n(more)))}</p>` : ''}`;
   return `<section id="plan"><h2>${escapeHtml(l.plan)}${lines.length > 0 ? ` <span class="muted">(${n(lines.length)})</span>` : ''}</h2>${countsHtml}${table}</section>`;
+}
+
+function renderReconciliation(lines: readonly ReconcileLine[], { l, n }: Ctx): string {
+  const listed = lines.filter((line) => LISTED_CATEGORIES.has(line.category));
+  const title = `<h2>${escapeHtml(l.reconcileLines)}${listed.length > 0 ? ` <span class="muted">(${n(listed.length)})</span>` : ''}</h2>`;
+  if (listed.length === 0) {
+    return `<section id="reconciliation">${title}<p class="muted">${escapeHtml(l.noDiscrepancies)}</p></section>`;
+  }
+  const shown = listed.slice(0, HTML_ROW_LIMIT);
+  const more = listed.length - shown.length;
+  const rows = shown.map(
+    (line) => `<tr>
+<td class="nowrap">${escapeValue(line.partner)}</td>
+<td>${escapeHtml(l.entityName[line.entity] ?? line.entity)}</td>
+<td class="val">${escapeValue(line.key)}</td>
+<td class="val">${escapeValue(line.webexId)}</td>
+<td><span class="badge ${CATEGORY_TONE[line.category] ?? 'gray'}">${escapeHtml(l.reconcileCount[line.category] ?? line.category)}</span></td>
+<td class="msg">${escapeValue(describeReconcileLine(line, l), 2000)}</td>
+</tr>`,
+  );
+  return `<section id="reconciliation">${title}<div class="scroll"><table>
+<thead><tr><th>${escapeHtml(l.partner)}</th><th>${escapeHtml(l.entity)}</th><th>${escapeHtml(l.reconcileKey)}</th><th>${escapeHtml(l.webexId)}</th><th>${escapeHtml(l.category)}</th><th>${escapeHtml(l.detail)}</th></tr></thead>
+<tbody>
+${rows.join('\n')}
+</tbody></table></div>${more > 0 ? `\n<p class="more" id="more-reconciliation">${escapeHtml(l.moreReconcileLines(n(more)))}</p>` : ''}</section>`;
 }

@@ -1,5 +1,5 @@
 import type { Locale } from '../config/index.ts';
-import type { IssueRecord, RunStatus, Summary } from './summary.ts';
+import type { IssueRecord, ReconcileCounts, RunStatus, Summary } from './summary.ts';
 
 /** One line of a dry run's provisioning plan, as the report lists it. */
 export interface PlanLine {
@@ -17,6 +17,52 @@ export interface ReportInput {
   locale: Locale;
   /** The provisioning plan of a dry run, when there is one. */
   plan?: PlanLine[];
+  /** Every line of the reconciliation, when the run reconciled (summary.reconcile not null). */
+  reconciliation?: ReconcileLine[];
+}
+
+/** A reconciliation category: one key of summary.reconcile. */
+export type ReconcileCategory = keyof ReconcileCounts;
+
+/** Why a line has its category; reports turn it into localized text. */
+export type ReconcileReason =
+  | 'same' // in sync: Webex matches the sheet
+  | 'deleted' // in sync: the sheet asked for a delete and Webex no longer has it
+  | 'deleting' // in sync: the sheet asked for a delete and Webex is deleting it
+  | 'differs' // drifted: fields differ (see diffs)
+  | 'status' // drifted: Webex reports a failed or partial status, or is deleting it
+  | 'notDeleted' // drifted: the sheet asked for a delete and Webex still has it
+  | 'neverCreated' // missing: the ledger never got a Webex id for it
+  | 'goneFromWebex' // missing: the ledger had a Webex id, Webex no longer lists it
+  | 'customerMissing' // missing: a subscriber whose customer is missing in Webex
+  | 'inProgress' // parked: Webex is still working on it (see status)
+  | 'customerInProgress' // parked: a subscriber waiting for its customer
+  | 'notInSheets' // orphan: in Webex, in no sheet and not in the ledger
+  | 'ownOrg'; // partnerOwnOrg: R-SELF-1
+
+/** One field that differs between Webex and what the sheet (or, for `id`, the ledger) expects. */
+export interface FieldDiff {
+  /** `packages`, `address.city`, `externalId`, `id`… */
+  field: string;
+  webex: string;
+  expected: string;
+}
+
+/** One customer or subscriber as reconciliation.csv lists it. */
+export interface ReconcileLine {
+  /** The partner, or the partners sharing one Webex view (an orphan of a shared view). */
+  partner: string;
+  entity: 'customer' | 'subscriber';
+  /** A customer's external id; a subscriber's `<customer external id>/<email>`. */
+  key: string;
+  webexId: string | null;
+  category: ReconcileCategory;
+  reason: ReconcileReason;
+  /** The Webex status, when Webex lists it. */
+  status: string | null;
+  diffs: FieldDiff[];
+  /** Drifted while a change of the sheet is still waiting to be sent (false: changed outside rtm-batch). */
+  pendingChange: boolean;
 }
 
 /** One run as reports/index.html lists it. */

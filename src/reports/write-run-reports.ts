@@ -1,20 +1,31 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Locale } from '../config/index.ts';
-import { REPORT_FILES, renderReportHtml } from './render-report-html.ts';
+import { RECONCILE_FILES, REPORT_FILES, renderReportHtml } from './render-report-html.ts';
 import { renderReportsIndexHtml } from './render-reports-index.ts';
 import type { ReportInput, RunListEntry } from './report-input.ts';
 import { writeFileAtomically } from './write-atomically.ts';
 import { writeIssuesCsv } from './write-issues-csv.ts';
+import { writeReconciliationCsv } from './write-reconciliation-csv.ts';
 import { writeReportXlsx } from './write-report-xlsx.ts';
 
 /**
- * Writes a run's report folder: issues.csv, report.xlsx, report.html, then summary.json last, so a
- * folder with a summary.json holds a complete report. Each file is renamed into place when whole.
+ * Writes a run's report folder: issues.csv, reconciliation.csv when the run reconciled, report.xlsx,
+ * report.html, then summary.json last, so a folder with a summary.json holds a complete report. Each file is renamed into place when whole.
  */
 export async function writeRunReports(reportDir: string, input: ReportInput): Promise<void> {
   await mkdir(reportDir, { recursive: true });
   await writeIssuesCsv(path.join(reportDir, REPORT_FILES.issues), input.issues, input.locale);
+  if (input.summary.reconcile !== null) {
+    await writeReconciliationCsv(
+      path.join(reportDir, RECONCILE_FILES.reconciliation),
+      input.reconciliation ?? [],
+      input.locale,
+    );
+    // TODO(lead, RPL work): write RECONCILE_FILES.deprovisionCandidates here too (contract §6:
+    // "when the run reconciled, reconciliation.csv and deprovision-candidates.csv"), from the
+    // candidate list the RPL module provides (pass it in ReportInput beside `reconciliation`).
+  }
   await writeReportXlsx(path.join(reportDir, REPORT_FILES.xlsx), input);
   await writeFileAtomically(path.join(reportDir, REPORT_FILES.html), renderReportHtml(input));
   await writeFileAtomically(

@@ -11,6 +11,7 @@ import type {
   RowCounts,
   RplCounts,
 } from '../reports/summary.ts';
+import type { ReconcileLine } from '../reports/report-input.ts';
 import { emptyChangeCounts, emptyRowCounts, emptyRplCounts } from '../reports/summary.ts';
 import type { Db } from '../store/index.ts';
 
@@ -37,6 +38,8 @@ export interface RunTally {
   subscribers: ChangeCounts;
   rpl: RplCounts;
   reconcile: ReconcileCounts | null;
+  /** Every line of the reconciliation (reconciliation.csv), when the run reconciled. */
+  reconciliation: ReconcileLine[];
   issues: IssueRecord[];
   notes: string[];
   plan: PlanCounts | null;
@@ -51,6 +54,7 @@ export function newTally(): RunTally {
     subscribers: emptyChangeCounts(),
     rpl: emptyRplCounts(),
     reconcile: null,
+    reconciliation: [],
     issues: [],
     notes: [],
     plan: null,

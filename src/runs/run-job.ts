@@ -138,6 +138,7 @@ export async function runJob(
       summary,
       issues: ctx.tally.issues,
       locale: config.reportLocale,
+      reconciliation: ctx.tally.reconciliation,
     });
     await finishRun(db, runId, {
       status: summary.status,

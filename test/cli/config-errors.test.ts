@@ -38,9 +38,9 @@ describe('cli: configuration errors', () => {
 
   it('when a command is not built yet, then it says so and exits 2', async () => {
     const home = tempHome();
-    const res = await runCli(['reconcile'], { home });
+    const res = await runCli(['rpl-recheck'], { home });
     expect(res.code).to.equal(2);
-    expect(res.stderr).to.match(/reconcile is not built yet/);
+    expect(res.stderr).to.match(/rpl-recheck is not built yet/);
   });
 
   it('when --help is asked of every contract command, then each answers with its description', async function () {
