@@ -61,7 +61,14 @@ export {
   resolvePackage,
   splitPackageList,
 } from './packages.ts';
-export { checkCountry, isCountryCode, suggestCountry, type CountryCheck } from './country.ts';
+export {
+  checkCountry,
+  countryName,
+  isCountryCode,
+  suggestCountry,
+  type CountryCheck,
+} from './country.ts';
+export { COUNTRY_CODES } from './data/countries.ts';
 export { checkLanguage, type LanguageCheck } from './language.ts';
 export { checkTimeZone, certainTimeZone, type TimeZoneCheck } from './time-zone.ts';
 export { checkPhone, isExtension, type PhoneCheck } from './phone.ts';
