@@ -77,7 +77,29 @@ export { meetingsDialIn, type MeetingsDialIn } from './dial-in.ts';
 export { DEFAULT_POLICY, resolvePolicy, type RulePolicy } from './policy.ts';
 export type { AddressPolicy, FieldRequirement } from './data/address-policy.ts';
 export type { WebexLocation } from './data/webex-locations.ts';
-export { describeIssue, renderRowMessage, renderDefaultNote, DESCRIBED_CODES } from './messages.ts';
-export { ISSUE_CODES } from './types.ts';
+export {
+  describeIssue,
+  renderRowMessage,
+  renderDefaultNote,
+  renderDefaultsNote,
+  renderPrecheckNote,
+  DESCRIBED_CODES,
+  type PrecheckStop,
+} from './messages.ts';
+export { defaultIssue, makeIssue } from './issue.ts';
+export {
+  sendPrechecks,
+  precheckNote,
+  precheckCustomerBody,
+  precheckSubscriberBody,
+  planPrecheckIssues,
+  PRECHECK_BATCH,
+  PRECHECK_PASSED_CODE,
+  type PrecheckEntry,
+  type PrecheckLookup,
+  type PrecheckOptions,
+  type PrecheckReport,
+} from './precheck.ts';
+export { ISSUE_CODES, INFO_CODES, issueSeverity, refuses } from './types.ts';
 export type * from './types.ts';
 export { hashDesired } from './desired-hash.ts';
