@@ -9,6 +9,7 @@ import {
   runStatusTone,
 } from './html-page.ts';
 import { formatCount, labelsFor, type ReportLabels } from './labels.ts';
+import { renderDialInSection } from './render-dial-in-section.ts';
 import type { PlanLine, ReportInput } from './report-input.ts';
 import type {
   FileStatus,
@@ -64,6 +65,7 @@ export function renderReportHtml(input: ReportInput): string {
     renderFiles(summary.files, ctx),
     renderIssueCounts(summary.issueCounts, ctx),
     renderIssues(issues, ctx),
+    input.dialIns === undefined ? '' : renderDialInSection(input.dialIns, locale),
     plan !== undefined || (summary.plan !== undefined && summary.plan !== null)
       ? renderPlan(summary.plan ?? null, plan ?? [], ctx)
       : '',

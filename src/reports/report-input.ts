@@ -1,4 +1,5 @@
 import type { Locale } from '../config/index.ts';
+import type { DialInLine } from './render-dial-in-section.ts';
 import type { IssueRecord, RunStatus, Summary } from './summary.ts';
 
 /** One line of a dry run's provisioning plan, as the report lists it. */
@@ -17,6 +18,8 @@ export interface ReportInput {
   locale: Locale;
   /** The provisioning plan of a dry run, when there is one. */
   plan?: PlanLine[];
+  /** R-DIAL-1: the customers accepted in this run with location and dial-in (when imported). */
+  dialIns?: DialInLine[];
 }
 
 /** One run as reports/index.html lists it. */
