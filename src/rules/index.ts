@@ -27,8 +27,12 @@
  * - `value` is null exactly when `issues` is not empty; an accepted row is applied to the run's
  *   state at once (quota seats, limits, customers), a refused one changes nothing. `key` is the
  *   entity key (`externalId`, or `customer/email` in lower case).
- * - Render issues with `renderRowMessage(code, params, locale, row, columnLabel)` and defaulted
- *   values with `renderDefaultNote(note, locale, row, columnLabel)`.
+ * - Render issues with `renderRowMessage(code, params, locale, row, columnLabel)`. A row is
+ *   refused when `issues.some(refuses)`: LOCATION_DEFAULTED and PRECHECK_INFO only inform.
+ * - R-CALL-1 defaults: add `check.defaults.map(defaultIssue)` to an accepted row's issues, and one
+ *   `renderDefaultsNote({ partner, file, rows }, reportLocale)` per file to the summary notes.
+ * - Remote precheck (partner `precheck: true`): `sendPrechecks(port, entries, lookup)` once per
+ *   partner after its rows are checked and before staging; see src/rules/precheck.ts.
  *
  * `createRunRules` replaces the import's own DUPLICATE_ROW, UNKNOWN_CUSTOMER and
  * CUSTOMER_REJECTED checks and its ledger look-up of known customers. `validateCustomerRow` and
