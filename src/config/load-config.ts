@@ -90,6 +90,7 @@ export function partnerConfig(config: Config, partnerId: string): PartnerConfig 
     config.partners[partnerId] ?? {
       locale: 'en' as Locale,
       addons: false,
+      precheck: false,
       webex: {},
     }
   );

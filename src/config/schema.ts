@@ -38,6 +38,8 @@ const partnerSchema = z
     encoding: z.string().min(1).optional(),
     provisioningId: z.string().min(1).optional(),
     addons: z.boolean().default(false),
+    /** Send accepted rows to Webex's /validate before staging (issue 5, remote precheck). */
+    precheck: z.boolean().default(false),
     orgId: z.string().min(1).optional(),
     webex: webexPartnerSchema.default({}),
   })

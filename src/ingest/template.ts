@@ -1,6 +1,11 @@
 import ExcelJS from 'exceljs';
 import type { Locale } from '../config/index.ts';
-import { CUSTOMER_PACKAGES, SUBSCRIBER_PACKAGES } from '../rules/index.ts';
+import {
+  COUNTRY_CODES,
+  countryName,
+  CUSTOMER_PACKAGES,
+  SUBSCRIBER_PACKAGES,
+} from '../rules/index.ts';
 import { columnLabel, CUSTOMER_COLUMNS, SUBSCRIBER_COLUMNS, type SheetKind } from './headers.ts';
 
 // `rtm-batch template`: the blank workbook partners fill in (contract §4). Its headers are the
@@ -22,17 +27,6 @@ const TEXT_COLUMNS = new Set([
   'phone_number',
   'extension',
 ]);
-
-// ISO 3166-1 alpha-2: all 249 officially assigned codes (the same list as src/rules/data).
-const COUNTRY_CODES =
-  `AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO
-BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC
-EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN
-HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR
-LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI
-NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH
-SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US
-UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW`.split(/\s+/);
 
 type Text = Record<Locale, string>;
 
@@ -308,7 +302,6 @@ interface ListRanges {
 function writeLists(wb: ExcelJS.Workbook, locale: Locale): ListRanges {
   const name = SHEET_NAMES.lists[locale];
   const sheet = wb.addWorksheet(name, { state: 'hidden' });
-  const regions = new Intl.DisplayNames([locale], { type: 'region' });
   sheet.getRow(1).values = [
     UI.countryCodes[locale],
     UI.countryNames[locale],
@@ -316,7 +309,7 @@ function writeLists(wb: ExcelJS.Workbook, locale: Locale): ListRanges {
   ];
   COUNTRY_CODES.forEach((code, i) => {
     sheet.getCell(i + 2, 1).value = code;
-    sheet.getCell(i + 2, 2).value = regions.of(code) ?? code;
+    sheet.getCell(i + 2, 2).value = countryName(code, locale);
   });
   SUBSCRIBER_PACKAGES.forEach((pkg, i) => (sheet.getCell(i + 2, 3).value = pkg));
   const quoted = `'${name.replace(/'/g, "''")}'`;

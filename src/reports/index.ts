@@ -29,3 +29,13 @@ export {
 export { writeReportXlsx, XLSX_SHEETS, cellText } from './write-report-xlsx.ts';
 export { writeAtomically, writeFileAtomically } from './write-atomically.ts';
 export { writeRunReports, writeReportsIndex } from './write-run-reports.ts';
+export {
+  renderDialInSection,
+  dialInColumns,
+  dialInCells,
+  DIAL_IN_SHEET,
+  DIAL_IN_HTML_LIMIT,
+  planDialInLines,
+  type DialInLine,
+  type StagedCustomerLike,
+} from './render-dial-in-section.ts';

@@ -10,6 +10,7 @@ import {
 } from './html-page.ts';
 import { describeReconcileLine, formatCount, labelsFor, type ReportLabels } from './labels.ts';
 import type { PlanLine, ReconcileCategory, ReconcileLine, ReportInput } from './report-input.ts';
+import { renderDialInSection } from './render-dial-in-section.ts';
 import type {
   FileStatus,
   FileSummary,
@@ -86,6 +87,7 @@ export function renderReportHtml(input: ReportInput): string {
     renderIssueCounts(summary.issueCounts, ctx),
     renderIssues(issues, ctx),
     summary.reconcile !== null ? renderReconciliation(reconciliation ?? [], ctx) : '',
+    input.dialIns === undefined ? '' : renderDialInSection(input.dialIns, locale),
     plan !== undefined || (summary.plan !== undefined && summary.plan !== null)
       ? renderPlan(summary.plan ?? null, plan ?? [], ctx)
       : '',

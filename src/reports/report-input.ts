@@ -1,5 +1,6 @@
 import type { Locale } from '../config/index.ts';
 import type { IssueRecord, ReconcileCounts, RunStatus, Summary } from './summary.ts';
+import type { DialInLine } from './render-dial-in-section.ts';
 
 /** One line of a dry run's provisioning plan, as the report lists it. */
 export interface PlanLine {
@@ -19,6 +20,8 @@ export interface ReportInput {
   plan?: PlanLine[];
   /** Every line of the reconciliation, when the run reconciled (summary.reconcile not null). */
   reconciliation?: ReconcileLine[];
+  /** R-DIAL-1: the customers accepted in this run with location and dial-in (when imported). */
+  dialIns?: DialInLine[];
 }
 
 /** A reconciliation category: one key of summary.reconcile. */

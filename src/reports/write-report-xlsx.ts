@@ -3,6 +3,7 @@ import { CHANGE_KEYS, PLAN_KEYS, RECONCILE_KEYS, RPL_KEYS } from './summary.ts';
 import { formatDuration } from './html-page.ts';
 import { formatCount, labelsFor, type ReportLabels } from './labels.ts';
 import { issueColumns } from './plan-issues-csv-rows.ts';
+import { DIAL_IN_SHEET, dialInCells, dialInColumns } from './render-dial-in-section.ts';
 import type { PlanLine, ReportInput } from './report-input.ts';
 import type { IssueRecord, Summary } from './summary.ts';
 import { writeAtomically } from './write-atomically.ts';
@@ -12,7 +13,13 @@ export const XLSX_MAX_DATA_ROWS = 1_048_575;
 export const XLSX_MAX_CELL_CHARS = 32_767;
 
 /** The sheet names, fixed in every locale so that tools can find them. */
-export const XLSX_SHEETS = { summary: 'Summary', files: 'Files', issues: 'Issues', plan: 'Plan' } as const;
+export const XLSX_SHEETS = {
+  summary: 'Summary',
+  files: 'Files',
+  issues: 'Issues',
+  plan: 'Plan',
+  dialIn: DIAL_IN_SHEET,
+} as const;
 
 type Cell = string | number | null;
 
@@ -84,6 +91,18 @@ export async function writeReportXlsx(target: string, input: ReportInput): Promi
         [l.partner, l.entity, l.key, l.action],
         [16, 14, 40, 14],
         planRows(input.plan, l),
+      );
+    }
+    const dialIns = input.dialIns;
+    if (dialIns !== undefined && dialIns.length > 0) {
+      await addTableSheet(
+        workbook,
+        XLSX_SHEETS.dialIn,
+        dialInColumns(input.locale),
+        [16, 30, 8, 24, 36, 28, 10, 18, 28],
+        dialIns
+          .slice(0, XLSX_MAX_DATA_ROWS)
+          .map((d) => dialInCells(d, input.locale).map((c) => (typeof c === 'string' ? cellText(c) : c))),
       );
     }
     await workbook.commit();

@@ -1,3 +1,4 @@
+import type { Locale } from '../config/index.ts';
 import { COUNTRIES, COUNTRY_ALIASES } from './data/countries.ts';
 import { foldName, nearest } from './fold.ts';
 
@@ -33,4 +34,9 @@ export function suggestCountry(value: string): string | null {
 
 function* latinNames(): Iterable<[string, string]> {
   for (const [name, code] of BY_NAME) if (/^[a-z]+$/.test(name)) yield [name, code];
+}
+
+/** A country's name in a report locale (CLDR, from the data table); the code itself if unknown. */
+export function countryName(code: string, locale: Locale): string {
+  return COUNTRIES[code]?.[locale] ?? code;
 }

@@ -393,7 +393,71 @@ const TEMPLATES: Templates = {
     'pt-BR': (p) =>
       `o Webex recusou a alteração: ${v(p, 'description')} (erro ${v(p, 'errorCode')}, tracking id ${v(p, 'trackingId')}). Corrija a linha ou informe o tracking id ao suporte.`,
   },
+  PRECHECK_REJECTED: {
+    en: (p) =>
+      `Webex's precheck refused this ${p.entity === 'subscriber' ? 'user' : 'customer'}: ${webexSaid(p, 'en')}. ${precheckHint(p, 'en')}`,
+    ja: (p) =>
+      `Webex の事前チェックでこの${p.entity === 'subscriber' ? 'ユーザー' : '顧客'}は拒否されました: ${webexSaid(p, 'ja')}。${precheckHint(p, 'ja')}`,
+    'pt-BR': (p) =>
+      `a pré-verificação do Webex recusou este ${p.entity === 'subscriber' ? 'usuário' : 'cliente'}: ${webexSaid(p, 'pt-BR')}. ${precheckHint(p, 'pt-BR')}`,
+  },
+  PRECHECK_INFO: {
+    en: (p) =>
+      `Webex's precheck notes: ${webexSaid(p, 'en')}. The row goes ahead; check it if this is unexpected.`,
+    ja: (p) =>
+      `Webex の事前チェックからのお知らせ: ${webexSaid(p, 'ja')}。この行はそのまま処理されます。想定外の場合は確認してください。`,
+    'pt-BR': (p) =>
+      `a pré-verificação do Webex informa: ${webexSaid(p, 'pt-BR')}. A linha segue adiante; confira-a se isso for inesperado.`,
+  },
+  LOCATION_DEFAULTED: {
+    en: (p) =>
+      `empty, so "${v(p)}" was used (${defaultFrom(p, 'en')}); the row goes ahead. Fill it in to choose another value.`,
+    ja: (p) =>
+      `未入力のため「${v(p)}」を使用しました（${defaultFrom(p, 'ja')}）。この行はそのまま処理されます。別の値にする場合は入力してください。`,
+    'pt-BR': (p) =>
+      `vazio, então foi usado "${v(p)}" (${defaultFrom(p, 'pt-BR')}); a linha segue adiante. Preencha para escolher outro valor.`,
+  },
 };
+
+/** What Webex said, quoted, with its code and tracking id when there are some. */
+function webexSaid(p: IssueParams, locale: Locale): string {
+  const code = has(p, 'errorCode') ? v(p, 'errorCode') : has(p, 'infoCode') ? v(p, 'infoCode') : '';
+  const parts = [
+    code ? { en: `code ${code}`, ja: `コード ${code}`, 'pt-BR': `código ${code}` }[locale] : '',
+    has(p, 'trackingId')
+      ? { en: 'tracking id', ja: 'トラッキングID', 'pt-BR': 'tracking id' }[locale] +
+        ` ${v(p, 'trackingId')}`
+      : '',
+  ].filter(Boolean);
+  const said = has(p, 'description')
+    ? locale === 'ja'
+      ? `「${v(p, 'description')}」`
+      : `"${v(p, 'description')}"`
+    : { en: 'no description', ja: '説明なし', 'pt-BR': 'sem descrição' }[locale];
+  if (parts.length === 0) return said;
+  return locale === 'ja' ? `${said}（${parts.join('、')}）` : `${said} (${parts.join(', ')})`;
+}
+
+/** Webex's precheck error codes we can say more about (domain.md §3). */
+const PRECHECK_HINTS: Record<string, Record<Locale, string>> = {
+  '10022': {
+    en: 'The email already belongs to a Webex user: use another email, or have that user removed first.',
+    ja: 'このメールアドレスは既存の Webex ユーザーが使用しています。別のメールアドレスにするか、先にそのユーザーを削除してください。',
+    'pt-BR':
+      'O e-mail já pertence a um usuário Webex: use outro e-mail ou remova esse usuário antes.',
+  },
+};
+const precheckHint = (p: IssueParams, locale: Locale) =>
+  PRECHECK_HINTS[v(p, 'errorCode')]?.[locale] ??
+  {
+    en: 'Correct the row as Webex says and send it again, or give the tracking id to support.',
+    ja: 'Webex の指摘どおりに行を修正して再送するか、トラッキングIDをサポートに伝えてください。',
+    'pt-BR':
+      'Corrija a linha conforme o Webex indica e envie de novo, ou informe o tracking id ao suporte.',
+  }[locale];
+
+const defaultFrom = (p: IssueParams, locale: Locale) =>
+  FROM[v(p, 'from') as DefaultNote['from']]?.[locale] ?? FROM.policy[locale];
 
 const ROW_PREFIX: Record<Locale, (row: number, column: string | null) => string> = {
   en: (row, column) => `row ${row}${column ? `, column ${column}` : ''}: `,
@@ -454,4 +518,50 @@ export function renderDefaultNote(
     'pt-BR': `vazio, então foi usado "${note.value}" (${from}); preencha para escolher outro valor.`,
   }[locale];
   return row === null ? text : ROW_PREFIX[locale](row, columnLabel) + text;
+}
+
+/** R-CALL-1 in the summary: one note per file, however many rows had a default filled in. */
+export function renderDefaultsNote(
+  where: { partner: string; file: string; rows: number },
+  locale: Locale,
+): string {
+  const at = `${where.partner}/${where.file}: `;
+  const n = where.rows;
+  return (
+    at +
+    {
+      en: `${n} row${n === 1 ? '' : 's'} left calling-location values empty and got defaults (R-CALL-1); issues.csv lists each one as LOCATION_DEFAULTED.`,
+      ja: `${n}行で通話ロケーションの値が未入力のため既定値を使用しました（R-CALL-1）。各行は issues.csv に LOCATION_DEFAULTED として記載されています。`,
+      'pt-BR': `${n} linha${n === 1 ? '' : 's'} deixou valores do local de chamadas vazios e recebeu valores padrão (R-CALL-1); o issues.csv lista cada uma como LOCATION_DEFAULTED.`,
+    }[locale]
+  );
+}
+
+/** Why a partner's remote precheck stopped: Webex could not be reached, or refused the token. */
+export interface PrecheckStop {
+  reason: 'unreachable' | 'auth';
+  /** Rows that went on without a remote check. */
+  unchecked: number;
+  /** What the client said (HTTP status, Webex's description). */
+  detail: string;
+  trackingId: string | null;
+}
+
+/** The summary note of a precheck that stopped; the rows it did not check go on unchecked. */
+export function renderPrecheckNote(partner: string, stop: PrecheckStop, locale: Locale): string {
+  const n = stop.unchecked;
+  const track = stop.trackingId ? ` [${stop.trackingId}]` : '';
+  const text = {
+    unreachable: {
+      en: `partner ${partner}: Webex's precheck (/validate) could not be reached (${stop.detail})${track}; ${n} row${n === 1 ? '' : 's'} went on without a remote check. Nothing was refused for it; provisioning will report what Webex says.`,
+      ja: `パートナー ${partner}: Webex の事前チェック（/validate）に接続できませんでした（${stop.detail}）${track}。${n}行はリモートチェックなしで処理を続けました。これによる拒否はありません。結果はプロビジョニングで報告されます。`,
+      'pt-BR': `parceiro ${partner}: a pré-verificação do Webex (/validate) não pôde ser alcançada (${stop.detail})${track}; ${n} linha${n === 1 ? '' : 's'} seguiu sem verificação remota. Nada foi recusado por isso; o provisionamento informará o que o Webex disser.`,
+    },
+    auth: {
+      en: `partner ${partner}: Webex refused the token for the precheck (${stop.detail})${track}; the precheck stopped for this partner and ${n} row${n === 1 ? '' : 's'} went on without it. Fix the token (partners.${partner}.webex.tokenEnv).`,
+      ja: `パートナー ${partner}: 事前チェックで Webex がトークンを拒否しました（${stop.detail}）${track}。このパートナーの事前チェックは停止し、${n}行は事前チェックなしで処理を続けました。トークン（partners.${partner}.webex.tokenEnv）を修正してください。`,
+      'pt-BR': `parceiro ${partner}: o Webex recusou o token na pré-verificação (${stop.detail})${track}; a pré-verificação parou para este parceiro e ${n} linha${n === 1 ? '' : 's'} seguiu sem ela. Corrija o token (partners.${partner}.webex.tokenEnv).`,
+    },
+  };
+  return text[stop.reason][locale];
 }

@@ -174,9 +174,24 @@ export function createRunRules(ctx: RuleContext, seed: LedgerSeed = {}): RunRule
     const key = customer && row.email ? userKey(customer, row.email) : null;
     const known = facts.get(customer);
     const verdict = validateSubscriberRow(row, { ...ctx, customerCountry: known?.country });
-    const issues = [...verdict.issues];
     const desired = verdict.value;
-    if (desired?.action === 'upsert') {
+    // Without its customer a national phone number has no region to be read in: the customer
+    // is the problem to report, not the number.
+    const issues = known
+      ? [...verdict.issues]
+      : verdict.issues.filter(
+          (i) =>
+            !(
+              i.code === 'INVALID_PHONE' &&
+              i.column === 'phone_number' &&
+              !i.value?.startsWith('+')
+            ),
+        );
+    // The customer is judged even when other cells are wrong, so each row says all it needs.
+    const upsert = desired
+      ? desired.action === 'upsert'
+      : !/^delete$/i.test((row.action ?? '').trim());
+    if (upsert && customer) {
       const run = inRun.get(customer);
       if (run?.status === 'refused') {
         issues.push(customerIssue('CUSTOMER_REJECTED', customer, { customerRow: run.row }));
@@ -184,7 +199,7 @@ export function createRunRules(ctx: RuleContext, seed: LedgerSeed = {}): RunRule
         issues.push(customerIssue('CUSTOMER_DELETED', customer, { customerRow: run.row }));
       } else if (!known) {
         issues.push(customerIssue('UNKNOWN_CUSTOMER', customer, {}));
-      } else {
+      } else if (desired) {
         issues.push(...packageRules(customer, desired, known));
       }
     }

@@ -45,10 +45,38 @@ export const ISSUE_CODES = [
   'CUSTOMER_REJECTED',
   'CUSTOMER_DELETED',
   'API_REJECTED',
+  'PRECHECK_REJECTED',
+  'PRECHECK_INFO',
+  'LOCATION_DEFAULTED',
 ] as const;
 
-/** A code of contract §6 (plus LOCATION_NAME_TOO_LONG and CUSTOMER_DELETED, ours). */
+/**
+ * A code of contract §6, plus ours: LOCATION_NAME_TOO_LONG, CUSTOMER_DELETED, PRECHECK_REJECTED
+ * (Webex's /validate refused the row), PRECHECK_INFO and LOCATION_DEFAULTED (informational).
+ */
 export type IssueCode = (typeof ISSUE_CODES)[number];
+
+/**
+ * Codes that inform without refusing the row: it is staged all the same, and the issue shows in
+ * issues.csv and the results file. Every other code refuses its row.
+ */
+export const INFO_CODES: ReadonlySet<IssueCode> = new Set<IssueCode>([
+  'PRECHECK_INFO',
+  'LOCATION_DEFAULTED',
+]);
+
+/** `error` refuses the row; `info` is said and the row goes on. */
+export type IssueSeverity = 'error' | 'info';
+
+/** The severity of a code (a property of the code, so stored issues keep it without a column). */
+export function issueSeverity(code: string): IssueSeverity {
+  return INFO_CODES.has(code as IssueCode) ? 'info' : 'error';
+}
+
+/** Whether an issue refuses its row. */
+export function refuses(issue: { code: string }): boolean {
+  return issueSeverity(issue.code) === 'error';
+}
 
 export type IssueParams = Record<string, string | number>;
 

@@ -48,5 +48,10 @@ export type {
   ChangeStatus,
   NewChange,
 } from './outbox.ts';
-export { filesWithResultsSince, readResultsSource, readRowResults } from './results.ts';
-export type { ResultsSource, RowResult } from './results.ts';
+export {
+  filesWithResultsSince,
+  readCustomersStagedByRun,
+  readResultsSource,
+  readRowResults,
+} from './results.ts';
+export type { ResultsSource, RowResult, StagedCustomer } from './results.ts';

@@ -107,3 +107,47 @@ export async function readRowResults(db: Tx, fileId: number): Promise<Map<string
   }
   return out;
 }
+
+/** A customer this run staged as an upsert, with where its row came from (R-DIAL-1 report). */
+export interface StagedCustomer {
+  partner: string;
+  externalId: string;
+  file: string | null;
+  row: number | null;
+  /** The accepted CustomerDesired document, with `meetingsDialIn` when the rules gave one. */
+  desired: unknown;
+}
+
+/** The customers a run staged (upserts), by partner, file and row. */
+export async function readCustomersStagedByRun(db: Tx, runId: string): Promise<StagedCustomer[]> {
+  const rows = (await db('customers as c')
+    .leftJoin('row_outcomes as o', 'o.id', 'c.source_row_id')
+    .leftJoin('files as f', 'f.id', 'o.file_id')
+    .where({ 'c.staged_run_id': runId, 'c.desired_action': 'upsert' })
+    .orderBy([
+      { column: 'c.partner_id' },
+      { column: 'f.id' },
+      { column: 'o.row_number' },
+      { column: 'c.id' },
+    ])
+    .select(
+      'c.partner_id',
+      'c.external_id',
+      'c.desired',
+      'f.name as file_name',
+      'o.row_number',
+    )) as {
+    partner_id: string;
+    external_id: string;
+    desired: string;
+    file_name: string | null;
+    row_number: number | null;
+  }[];
+  return rows.map((r) => ({
+    partner: r.partner_id,
+    externalId: r.external_id,
+    file: r.file_name ?? null,
+    row: r.row_number ?? null,
+    desired: JSON.parse(r.desired) as unknown,
+  }));
+}

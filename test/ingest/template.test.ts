@@ -7,7 +7,7 @@ import type { Locale } from '../../src/config/index.ts';
 import { columnLabel } from '../../src/ingest/headers.ts';
 import { templateColumns, TEMPLATE_ROWS, writeTemplate } from '../../src/ingest/template.ts';
 import { readWorkbook } from '../../src/ingest/xlsx/index.ts';
-import { SUBSCRIBER_PACKAGES } from '../../src/rules/index.ts';
+import { COUNTRY_CODES, countryName, SUBSCRIBER_PACKAGES } from '../../src/rules/index.ts';
 
 const SHEETS: Record<Locale, [string, string, string]> = {
   en: ['Customers', 'Subscribers', 'Notes'],
@@ -131,6 +131,17 @@ describe('writeTemplate', () => {
         const known = new Intl.DisplayNames(['en'], { type: 'region' });
         expect(codes.filter((c) => known.of(c) === c)).to.deep.equal([]);
         expect(column(3, SUBSCRIBER_PACKAGES.length)).to.deep.equal([...SUBSCRIBER_PACKAGES]);
+      });
+
+      it('when opened, then the country list and its names are the rules’ own table, in the locale', () => {
+        const lists = wb.worksheets.find((s) => s.state === 'hidden') as ExcelJS.Worksheet;
+        const codes = COUNTRY_CODES.map((_, i) => lists.getCell(i + 2, 1).value);
+        expect(codes).to.deep.equal([...COUNTRY_CODES]);
+        const row = COUNTRY_CODES.indexOf('JP') + 2;
+        expect(lists.getCell(row, 2).value).to.equal(countryName('JP', locale));
+        expect(countryName('JP', locale)).to.equal(
+          { en: 'Japan', ja: '日本', 'pt-BR': 'Japão' }[locale],
+        );
       });
 
       it('when opened, then phone, extension, postal-code and ID columns are formatted as Text', () => {

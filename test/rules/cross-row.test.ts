@@ -158,13 +158,22 @@ describe('rules across rows: duplicates and the subscriber’s customer', () => 
       expect(del.issues).to.deep.equal([]);
     });
 
-    it('when a subscriber row is itself invalid, then only its own issues are given', () => {
+    it('when a subscriber row is itself invalid and its customer unknown, then both are said (contract §6: the condition always gets its code)', () => {
       const rules = createRunRules(aContext());
       const v = rules.checkSubscriber(
         aSubscriberRow({ customer_external_id: 'nobody', email: 'bad' }),
         subscribers(2),
       );
-      expect(codes(v.issues)).to.deep.equal(['INVALID_EMAIL']);
+      expect(codes(v.issues)).to.deep.equal(['INVALID_EMAIL', 'UNKNOWN_CUSTOMER']);
+    });
+
+    it('when the customer is unknown, then a national phone number is not called invalid (it has no region yet)', () => {
+      const rules = createRunRules(aContext());
+      const v = rules.checkSubscriber(
+        aSubscriberRow({ customer_external_id: 'nobody', phone_number: '(11) 98765-4321' }),
+        subscribers(2),
+      );
+      expect(codes(v.issues)).to.deep.equal(['UNKNOWN_CUSTOMER']);
     });
   });
 

@@ -513,3 +513,6 @@ export const COUNTRY_ALIASES: Readonly<Record<string, string>> = {
   // Codes of other standards partners mix up with ISO 3166 alpha-2
   EL: 'GR',
 };
+
+/** Every ISO 3166-1 alpha-2 code in alphabetical order (the template's drop-down list). */
+export const COUNTRY_CODES: readonly string[] = Object.keys(COUNTRIES).sort();
