@@ -4,9 +4,15 @@ import { partnerConfig, type Locale } from '../config/index.ts';
 import type { FileSummary, IssueRecord } from '../reports/summary.ts';
 import {
   createRunRules,
+  defaultIssue,
   hashDesired,
-  renderDefaultNote,
+  precheckNote,
+  refuses,
+  renderDefaultsNote,
   renderRowMessage,
+  sendPrechecks,
+  type CustomerDesired,
+  type PrecheckEntry,
   type IssueCode,
   type RowIssue,
   type RowRecord,
@@ -61,6 +67,7 @@ import {
   type TextHeader,
 } from './text-stream.ts';
 import { readWorkbookInBatches } from './xlsx/index.ts';
+import type { WebexPort, WebexTargets } from '../webex/index.ts';
 
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 const CFB_MAGIC = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
@@ -93,10 +100,25 @@ interface PartnerRun {
   locale: Locale;
   rules: RunRules;
   rebuild(): Promise<void>;
+  /** Partner `precheck: true`: where accepted rows are sent to Webex's /validate before staging. */
+  precheck: Precheck | null;
 }
 
+/** The remote precheck of one partner's run (issue 5), batch by batch as rows are checked. */
+interface Precheck {
+  port: WebexPort;
+  webexCustomerIds: Map<string, string>;
+  /** The ledger's customers and this run's accepted ones, by external id. */
+  customers: Map<string, CustomerDesired>;
+  /** Set once Webex was unreachable or refused the token: the rest go on unchecked. */
+  stopped: boolean;
+}
+
+/** The Webex targets an import needs only for the remote precheck; opened on first use. */
+export type OpenTargets = () => Promise<WebexTargets>;
+
 /** Picks up stable files from every partner inbox, validates them and stages accepted rows. */
-export async function runImport(ctx: RunContext): Promise<void> {
+export async function runImport(ctx: RunContext, openTargets?: OpenTargets): Promise<void> {
   const { folders, ignored } = await listPartnerFolders(ctx.config.home);
   for (const name of ignored)
     ctx.tally.notes.push(
@@ -112,11 +134,15 @@ export async function runImport(ctx: RunContext): Promise<void> {
       continue;
     }
     if (ctx.signal.aborted) break;
-    await importPartner(ctx, folder);
+    await importPartner(ctx, folder, openTargets);
   }
 }
 
-async function importPartner(ctx: RunContext, folder: PartnerFolder): Promise<void> {
+async function importPartner(
+  ctx: RunContext,
+  folder: PartnerFolder,
+  openTargets: OpenTargets | undefined,
+): Promise<void> {
   const { partner } = folder;
   const settings = partnerConfig(ctx.config, partner);
   const legacy = settings.encoding ?? LOCALE_ENCODING[settings.locale];
@@ -153,6 +179,7 @@ async function importPartner(ctx: RunContext, folder: PartnerFolder): Promise<vo
       async rebuild() {
         this.rules = await partnerRules(ctx, partner);
       },
+      precheck: settings.precheck ? await openPrecheck(ctx, partner, openTargets) : null,
     };
     // Customer sheets before subscriber sheets, so a user can name a customer of this run:
     // customer CSVs, then workbooks (each reads its customers sheet first), then subscriber CSVs.
@@ -168,6 +195,70 @@ async function importPartner(ctx: RunContext, folder: PartnerFolder): Promise<vo
   }
   // A stop between claim and read leaves claims behind: they go back for the next run.
   if (!ctx.dryRun && ctx.signal.aborted) await recoverClaims(folder.dir);
+}
+
+/** The partner's port and ledger look-ups for the remote precheck, or null with a note. */
+async function openPrecheck(
+  ctx: RunContext,
+  partner: string,
+  openTargets: OpenTargets | undefined,
+): Promise<Precheck | null> {
+  if (!openTargets) return null;
+  const got = (await openTargets()).portFor(partner);
+  if ('error' in got && got.error) {
+    ctx.tally.notes.push(`partner ${partner}: precheck skipped: ${got.error}`);
+    return null;
+  }
+  const webexCustomerIds = new Map<string, string>();
+  const customers = new Map<string, CustomerDesired>();
+  for (const c of await loadCustomers(ctx.db, partner)) {
+    if (c.webexId) webexCustomerIds.set(c.externalId, c.webexId);
+    customers.set(c.externalId, c.desired as CustomerDesired);
+  }
+  return { port: got.port as WebexPort, webexCustomerIds, customers, stopped: false };
+}
+
+/**
+ * Sends a batch's accepted upserts to Webex's /validate: its errors refuse a row
+ * (PRECHECK_REJECTED), its info codes inform. Webex unreachable or the token refused: one note,
+ * and the rest of the partner's rows go on without a remote check.
+ */
+async function precheckBatch(ctx: RunContext, run: PartnerRun, staged: StagedRow[]): Promise<void> {
+  const check = run.precheck;
+  if (!check || check.stopped) return;
+  const rows = staged.filter((r) => r.desired?.action === 'upsert');
+  if (rows.length === 0) return;
+  const entries = rows.map(
+    (r) => ({ kind: r.kind, row: r.row, desired: r.desired?.doc }) as PrecheckEntry,
+  );
+  const report = await sendPrechecks(check.port, entries, {
+    signal: ctx.signal,
+    webexCustomerIds: check.webexCustomerIds,
+    customers: check.customers,
+  });
+  rows.forEach((r, i) => {
+    const found = report.issues[i] ?? [];
+    if (found.length === 0) return;
+    const kind = r.kind === 'customer' ? 'customers' : 'subscribers';
+    r.issues.push(
+      ...found.map((x) => ({
+        ...x,
+        message: renderRowMessage(
+          x.code,
+          x.params,
+          run.locale,
+          r.row,
+          x.column ? columnLabel(kind, x.column, run.locale) : null,
+        ),
+      })),
+    );
+    if (found.some(refuses)) delete r.desired;
+  });
+  if (report.stopped) {
+    check.stopped = true;
+    const note = precheckNote(run.partner, report, ctx.config.reportLocale);
+    if (note) ctx.tally.notes.push(note);
+  }
 }
 
 async function partnerRules(ctx: RunContext, partner: string): Promise<RunRules> {
@@ -338,8 +429,15 @@ async function importSource(
   const issues: IssueRecord[] = [];
   const rows = { total: 0, accepted: 0, rejected: 0 };
   const at = `${source.candidate.name}\u0000${source.sha256}`;
+  let defaulted = 0;
   const take = async (sheet: SheetInfo, batch: SheetRow[]): Promise<void> => {
     const staged = checkRows(ctx, run, at, sheet, batch);
+    await precheckBatch(ctx, run, staged);
+    for (const r of staged) {
+      if (r.issues.some((i) => i.code === 'LOCATION_DEFAULTED')) defaulted += 1;
+      if (run.precheck && r.desired && r.kind === 'customer' && r.entityKey)
+        run.precheck.customers.set(r.entityKey, r.desired.doc as CustomerDesired);
+    }
     sheet.rows += staged.length;
     for (const r of staged) {
       rows.total += 1;
@@ -388,6 +486,13 @@ async function importSource(
     return null;
   }
   for (const note of notes) ctx.tally.notes.push(`${partner}/${source.candidate.name}: ${note}`);
+  if (defaulted > 0)
+    ctx.tally.notes.push(
+      renderDefaultsNote(
+        { partner, file: source.candidate.name, rows: defaulted },
+        ctx.config.reportLocale,
+      ),
+    );
   if (trx && fileId !== null) {
     await finishFile(trx, fileId, rows, {
       delimiter: source.text?.header.delimiter,
@@ -489,15 +594,11 @@ function checkRows(
       ...cellIssues,
       ...check.issues.filter((i) => !i.column || !flagged.has(i.column)),
     ];
-    if ('defaults' in check) {
-      for (const note of check.defaults) {
-        ctx.tally.notes.push(
-          `${partner}/${at.split('\u0000')[0]}: ${renderDefaultNote(note, ctx.config.reportLocale, row, columnLabel(kind, note.column, ctx.config.reportLocale))}`,
-        );
-      }
-    }
+    // LOCATION_DEFAULTED and PRECHECK_INFO inform; every other code refuses the row.
+    const accepted = check.value !== null && !issues.some(refuses);
+    if (accepted && 'defaults' in check) issues.push(...check.defaults.map(defaultIssue));
     let desired: StagedRow['desired'];
-    if (issues.length === 0 && check.value) {
+    if (accepted && check.value) {
       const doc =
         'meetings' in check && check.meetings
           ? { ...check.value, meetingsDialIn: check.meetings }
