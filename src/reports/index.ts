@@ -1,5 +1,13 @@
 export * from './summary.ts';
-export type { PlanLine, ReportInput, RunListEntry } from './report-input.ts';
+export type {
+  PlanLine,
+  ReportInput,
+  RunListEntry,
+  RplClosedLine,
+  RplDeprovisionLine,
+  RplOpenLine,
+  RplReport,
+} from './report-input.ts';
 export { labelsFor, formatCount } from './labels.ts';
 export type { ReportLabels } from './labels.ts';
 export { renderReportHtml, HTML_ROW_LIMIT, REPORT_FILES } from './render-report-html.ts';

@@ -3,6 +3,7 @@ import { CHANGE_KEYS, PLAN_KEYS, RECONCILE_KEYS, RPL_KEYS } from './summary.ts';
 import { formatDuration } from './html-page.ts';
 import { formatCount, labelsFor, type ReportLabels } from './labels.ts';
 import { issueColumns } from './plan-issues-csv-rows.ts';
+import { rplLabelsFor } from './rpl-labels.ts';
 import type { PlanLine, ReportInput } from './report-input.ts';
 import type { IssueRecord, Summary } from './summary.ts';
 import { writeAtomically } from './write-atomically.ts';
@@ -13,6 +14,9 @@ export const XLSX_MAX_CELL_CHARS = 32_767;
 
 /** The sheet names, fixed in every locale so that tools can find them. */
 export const XLSX_SHEETS = { summary: 'Summary', files: 'Files', issues: 'Issues', plan: 'Plan' } as const;
+
+/** The sheet of open RPL checks, written when there is one (fixed name in every locale). */
+export const XLSX_RPL_SHEET = 'RPL';
 
 type Cell = string | number | null;
 
@@ -77,6 +81,28 @@ export async function writeReportXlsx(target: string, input: ReportInput): Promi
       [16, 30, 16, 8, 20, 30, 24, 70],
       issueRows(input.issues),
     );
+    if (input.rpl !== undefined && input.rpl.open.length > 0) {
+      const r = rplLabelsFor(input.locale);
+      await addTableSheet(
+        workbook,
+        XLSX_RPL_SHEET,
+        [r.partner, r.customer, r.customerName, r.trigger, r.openedAt, r.ageMinutes, r.lastStatus, r.attempts, r.unreachable, r.overdue, r.candidate],
+        [16, 24, 30, 22, 22, 12, 20, 12, 12, 10, 40],
+        input.rpl.open.map((c) => [
+          cellText(c.partner),
+          cellText(c.externalId),
+          cellText(c.customerName),
+          r.triggerName[c.trigger] ?? c.trigger,
+          c.openedAt,
+          c.ageMinutes,
+          c.lastStatus,
+          c.attempts,
+          c.unreachableAttempts,
+          c.overdue ? l.yes : l.no,
+          c.reasons.map((x) => r.reasonName[x] ?? x).join('; '),
+        ]),
+      );
+    }
     if (input.plan !== undefined && input.plan.length > 0) {
       await addTableSheet(
         workbook,

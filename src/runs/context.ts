@@ -11,6 +11,7 @@ import type {
   RowCounts,
   RplCounts,
 } from '../reports/summary.ts';
+import type { RplDeprovisionLine } from '../reports/report-input.ts';
 import { emptyChangeCounts, emptyRowCounts, emptyRplCounts } from '../reports/summary.ts';
 import type { Db } from '../store/index.ts';
 
@@ -40,6 +41,8 @@ export interface RunTally {
   issues: IssueRecord[];
   notes: string[];
   plan: PlanCounts | null;
+  /** What a `deprovision --apply` did to each customer, for the RPL section of the reports. */
+  rplDeprovisions: RplDeprovisionLine[];
 }
 
 /** An empty tally. */
@@ -54,5 +57,6 @@ export function newTally(): RunTally {
     issues: [],
     notes: [],
     plan: null,
+    rplDeprovisions: [],
   };
 }

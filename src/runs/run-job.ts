@@ -6,7 +6,8 @@ import type { Config } from '../config/index.ts';
 import type { Logger } from '../log/index.ts';
 import { writeReportsIndex, writeRunReports } from '../reports/index.ts';
 import { decideOutcome, type JobName, type Summary } from '../reports/summary.ts';
-import { readRplCounts } from '../rpl/index.ts';
+import { readRplReport } from '../rpl/index.ts';
+import type { RplReport } from '../reports/index.ts';
 import {
   acquireLease,
   finishRun,
@@ -111,6 +112,7 @@ export async function runJob(
     tally: newTally(),
   };
   let error: string | null = null;
+  let rpl: RplReport | undefined;
   try {
     await insertRun(db, {
       id: runId,
@@ -127,7 +129,14 @@ export async function runJob(
       ctx.tally.notes.push(
         'the run was interrupted before it finished; the next run continues where it stopped.',
       );
-    ctx.tally.rpl = await readRplCounts(db, opts.partner, clock.now(), startedAt.toISOString());
+    const read = await readRplReport(db, config.rpl, {
+      partner: opts.partner,
+      now: clock.now(),
+      runId,
+      runStartedAt: startedAt.toISOString(),
+    });
+    ctx.tally.rpl = read.counts;
+    rpl = { ...read.report, deprovisions: ctx.tally.rplDeprovisions };
   } catch (err) {
     error = (err as Error).message || String(err);
     log.error(`run failed: ${error}`, { error: err });
@@ -138,6 +147,7 @@ export async function runJob(
       summary,
       issues: ctx.tally.issues,
       locale: config.reportLocale,
+      ...(rpl ? { rpl } : {}),
     });
     await finishRun(db, runId, {
       status: summary.status,
