@@ -137,6 +137,7 @@ export async function runDeprovisionPlan(
   const jsonPath = out ?? path.join(reportDir, 'deprovision-plan.json');
   const csvPath = jsonPath.replace(/(\.json)?$/i, '.csv');
   await mkdir(path.dirname(jsonPath), { recursive: true });
+  await mkdir(reportDir, { recursive: true });
   const text = `${JSON.stringify(doc, null, 2)}\n`;
   await writeFile(jsonPath, text, { flag: 'w' });
   await writeDeprovisionCandidatesCsv(
