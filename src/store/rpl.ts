@@ -142,15 +142,15 @@ export async function loadClosedRplChecks(
   }));
 }
 
-/** When the run before `runId` finished (or started, if it never finished); null for the first run. */
+/** When the last finished run before `runId` ended; null when there is none. */
 export async function readPreviousRunEnd(db: Tx, runId: string): Promise<string | null> {
   const r = (await db('runs')
     .whereNot({ id: runId })
     .where({ dry_run: false })
-    .orderBy('started_at', 'desc')
-    .first('started_at', 'finished_at')) as
-    { started_at: string; finished_at: string | null } | undefined;
-  return r ? (r.finished_at ?? r.started_at) : null;
+    .whereNotNull('finished_at')
+    .orderBy('finished_at', 'desc')
+    .first('finished_at')) as { finished_at: string } | undefined;
+  return r ? r.finished_at : null;
 }
 
 /** Sets when an open check is polled next. */
