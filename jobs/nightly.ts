@@ -3,10 +3,14 @@ import { runImport } from '../src/ingest/index.ts';
 import { runProvision } from '../src/provision/index.ts';
 import { runReconcile } from '../src/reconcile/index.ts';
 import type { Summary } from '../src/reports/index.ts';
+import { runRplRecheck } from '../src/rpl/index.ts';
 import { runJob, type App, type JobOptions } from '../src/runs/index.ts';
-import { openWebexTargets } from '../src/webex/index.ts';
+import { openWebexTargets, type WebexTargets } from '../src/webex/index.ts';
 
-/** `rtm-batch nightly`: import, provision, then reconcile, as one run under one lock; `demo` first drops the sample sheets. */
+/**
+ * `rtm-batch nightly`: import, provision, rpl-recheck and reconcile, in that order, as one run
+ * under one lock (contract §4); `demo` first drops the sample sheets. It never deprovisions.
+ */
 export async function nightlyJob(
   app: App,
   opts: Omit<JobOptions, 'job'> & { demo?: boolean },
@@ -17,18 +21,17 @@ export async function nightlyJob(
       const dropped = await seedDemoInbox(app.config.home, app.config.inbox.stableSeconds);
       ctx.log.info(`demo: dropped ${dropped.length} sample sheet(s) into ${app.config.home}/inbox`);
     }
-    await runImport(ctx);
-    if (ctx.signal.aborted) return;
-    const targets = await openWebexTargets(app.config, app.clock, env);
+    let opened: WebexTargets | null = null;
+    const targets = async () => (opened ??= await openWebexTargets(app.config, app.clock, env));
     try {
-      await runProvision(ctx, targets);
-      // rpl-recheck goes here, between provision and reconcile (contract §4).
-      if (!ctx.signal.aborted) await runReconcile(ctx, targets);
+      await runImport(ctx, targets);
+      if (ctx.signal.aborted) return;
+      await runProvision(ctx, await targets());
+      // R-RPL-2: the RPL follow-up comes after provisioning and never holds it up.
+      if (!ctx.signal.aborted) await runRplRecheck(ctx, await targets());
+      if (!ctx.signal.aborted) await runReconcile(ctx, await targets());
     } finally {
-      await targets.close();
+      await (opened as WebexTargets | null)?.close();
     }
-    ctx.tally.notes.push(
-      'rpl-recheck is not built yet: this nightly run imported, provisioned and reconciled.',
-    );
   });
 }

@@ -1,10 +1,20 @@
-import { NotBuiltError } from '../src/cli/errors.ts';
 import type { Summary } from '../src/reports/index.ts';
-import type { App, JobOptions } from '../src/runs/index.ts';
+import { runRplRecheck } from '../src/rpl/index.ts';
+import { runJob, type App, type JobOptions } from '../src/runs/index.ts';
+import { openWebexTargets } from '../src/webex/index.ts';
 
-/** `rtm-batch rpl-recheck`: re-poll open RPL checks and age them (RPL compliance issue). */
-export function rplRecheckJob(_app: App, _opts: Omit<JobOptions, 'job'>): Promise<Summary> {
-  return Promise.reject(
-    new NotBuiltError('rpl-recheck', 'it arrives with the RPL compliance work'),
-  );
+/** `rtm-batch rpl-recheck`: re-poll open RPL checks, age them, list deprovisioning candidates. */
+export async function rplRecheckJob(
+  app: App,
+  opts: Omit<JobOptions, 'job'>,
+  env: NodeJS.ProcessEnv,
+): Promise<Summary> {
+  return runJob(app, { ...opts, job: 'rpl-recheck' }, async (ctx) => {
+    const targets = await openWebexTargets(app.config, app.clock, env);
+    try {
+      await runRplRecheck(ctx, targets);
+    } finally {
+      await targets.close();
+    }
+  });
 }

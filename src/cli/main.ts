@@ -1,12 +1,15 @@
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import {
+  deprovisionJob,
   importJob,
   nightlyJob,
   provisionJob,
   reconcileJob,
   rplRecheckJob,
 } from '../../jobs/index.ts';
+import type { DeprovisionRequest } from '../../jobs/index.ts';
+import { RplContactError, recordRplContact, toOpenLine, type AgedRplCheck } from '../rpl/index.ts';
 import { createClock } from '../clock/index.ts';
 import { loadConfig, LOCALES, PARTNER_ID, type Config, type Locale } from '../config/index.ts';
 import { writeTemplate } from '../ingest/index.ts';
@@ -16,7 +19,7 @@ import { LockHeldError, makeRunId, type App, type JobOptions } from '../runs/ind
 import { startSimulator } from '../webex/simulator/index.ts';
 import { simulatorStateFile } from '../webex/index.ts';
 import { closeApp, openApp } from './app.ts';
-import { NotBuiltError, UsageError } from './errors.ts';
+import { UsageError } from './errors.ts';
 import { readStatus, renderStatus } from './status.ts';
 import { runScheduler } from '../schedule/index.ts';
 
@@ -110,7 +113,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   pipeline(
     'import',
     'pick up stable files, parse, validate and stage them; write per-file results',
-    (app, o) => importJob(app, o),
+    (app, o, env) => importJob(app, o, env),
   );
   pipeline(
     'provision',
@@ -119,8 +122,8 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   );
   pipeline(
     'rpl-recheck',
-    're-poll pending RPL checks, age them, list deprovisioning candidates (not built yet)',
-    (app, o) => rplRecheckJob(app, o),
+    're-poll pending RPL checks, age them, list deprovisioning candidates',
+    (app, o, env) => rplRecheckJob(app, o, env),
   );
   pipeline(
     'reconcile',
@@ -192,24 +195,61 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   const rpl = program.command('rpl').description('RPL compliance actions');
   rpl
     .command('contact')
-    .description('record an attempt to contact the partner about an open RPL match (not built yet)')
+    .description('record an attempt to contact the partner about an open RPL match (R-RPL-4)')
     .requiredOption('--customer <externalId>', 'the customer external id')
     .requiredOption('--outcome <outcome>', 'reached or unreachable')
     .option('--note <text>', 'what was said or tried')
-    .action(() => {
-      throw new NotBuiltError('rpl contact', 'it arrives with the RPL compliance work');
-    });
+    .action(
+      async (opts: { customer: string; outcome: string; note?: string }, command: Command) => {
+        const { config, globals } = loadOrThrow(io, command);
+        if (!globals.partner) throw new UsageError('rpl contact needs --partner P');
+        if (opts.outcome !== 'reached' && opts.outcome !== 'unreachable')
+          throw new UsageError(
+            `--outcome ${JSON.stringify(opts.outcome)}: use reached or unreachable`,
+          );
+        const app = await openApp(config, { quiet: true });
+        try {
+          const check = await recordRplContact(app.db, config, {
+            partner: globals.partner,
+            externalId: opts.customer,
+            outcome: opts.outcome,
+            note: opts.note ?? null,
+            now: app.clock.now(),
+            dryRun: Boolean(globals.dryRun),
+          }).catch((err: unknown) => {
+            throw err instanceof RplContactError ? new UsageError(err.message) : err;
+          });
+          io.stdout.write(
+            globals.json
+              ? JSON.stringify(toOpenLine(check), null, 2) + '\n'
+              : renderContact(check, Boolean(globals.dryRun)),
+          );
+        } finally {
+          await closeApp(app);
+        }
+      },
+    );
 
   program
     .command('deprovision')
     .description(
-      'write the plan of customers to deprovision, or apply exactly that plan (not built yet)',
+      'write the plan of customers to deprovision (R-RPL-5), or apply exactly that plan once reviewed',
     )
-    .option('--plan', 'write the plan of candidates')
-    .option('--out <file>', 'where to write the plan')
+    .option('--plan', 'write the plan of candidates (JSON, and CSV beside it)')
+    .option('--out <file>', 'where to write the plan (default: the run report folder)')
     .option('--apply <file>', 'apply a reviewed plan')
-    .action(() => {
-      throw new NotBuiltError('deprovision', 'it arrives with the RPL compliance work');
+    .action(async (opts: { plan?: boolean; out?: string; apply?: string }, command: Command) => {
+      if (Boolean(opts.plan) === (opts.apply !== undefined))
+        throw new UsageError('deprovision: give either --plan [--out FILE] or --apply FILE');
+      if (opts.apply !== undefined && opts.out !== undefined)
+        throw new UsageError('deprovision: --out goes with --plan, not with --apply');
+      const request: DeprovisionRequest =
+        opts.apply !== undefined
+          ? { apply: path.resolve(io.cwd, opts.apply) }
+          : { plan: true, out: opts.out === undefined ? null : path.resolve(io.cwd, opts.out) };
+      setExit(
+        await runPipeline(io, command, (app, o, env) => deprovisionJob(app, o, env, request)),
+      );
     });
 
   program
@@ -344,6 +384,17 @@ function renderShortSummary(s: Summary): string {
     ...s.notes.map((n) => `  note: ${n}`),
     ...(s.error ? [`  error: ${s.error}`] : []),
     `  report:      ${s.reportDir}/report.html`,
+  ];
+  return lines.join('\n') + '\n';
+}
+
+function renderContact(c: AgedRplCheck, dryRun: boolean): string {
+  const lines = [
+    `${dryRun ? '[dry run, not recorded] ' : ''}contact attempt on the RPL check of ${c.partner}/${c.externalId} (opened ${c.openedAt})`,
+    `  attempts: ${c.attempts}, unreachable: ${c.unreachableAttempts}${c.overdue ? ', overdue' : ''}`,
+    c.reasons.length > 0
+      ? `  deprovisioning candidate (${c.reasons.join(', ')}): review it with rtm-batch deprovision --plan`
+      : '  not a deprovisioning candidate',
   ];
   return lines.join('\n') + '\n';
 }

@@ -96,6 +96,25 @@ const scheduleSchema = z
   })
   .strict();
 
+/** RPL follow-up (domain §6): how often to re-poll, when a review is overdue, who becomes a candidate. */
+const rplSchema = z
+  .object({
+    /** Re-poll an open check this often while it is young. */
+    recheckMinutes: z.number().positive().default(15),
+    /** ...and this often once it is older than `slowAfterHours`. */
+    slowRecheckMinutes: z.number().positive().default(60),
+    slowAfterHours: z.number().positive().default(24),
+    /** R-RPL-3: a review open longer than this is overdue; the customer is non-compliant from then on. */
+    overdueMinutes: z.number().positive().default(60),
+    /** R-RPL-5: a check open this many days makes the customer a deprovisioning candidate. */
+    nonCompliantDays: z.number().positive().default(30),
+    /** R-RPL-5: this many unreachable contact attempts make the customer a candidate. */
+    unreachableAttempts: z.number().int().min(1).default(3),
+    /** At most this many customers removed by one `deprovision --apply`. */
+    deprovisionCap: z.number().int().min(1).default(10),
+  })
+  .strict();
+
 const lockSchema = z
   .object({
     leaseSeconds: z.number().int().min(5).default(120),
@@ -121,10 +140,12 @@ export const configSchema = z
     logging: loggingSchema.default(loggingSchema.parse({})),
     schedule: scheduleSchema.default(scheduleSchema.parse({})),
     lock: lockSchema.default(lockSchema.parse({})),
+    rpl: rplSchema.default(rplSchema.parse({})),
   })
   .strict();
 
 export type ConfigFile = z.infer<typeof configSchema>;
 export type PartnerConfig = z.infer<typeof partnerSchema>;
 export type WebexConfig = z.infer<typeof webexSchema>;
+export type RplConfig = z.infer<typeof rplSchema>;
 export type SimulatorConfig = z.infer<typeof simulatorSchema>;

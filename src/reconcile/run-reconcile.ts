@@ -1,4 +1,6 @@
+import path from 'node:path';
 import type { ReconcileLine } from '../reports/index.ts';
+import { readDeprovisionCandidates, writeDeprovisionCandidatesCsv } from '../rpl/index.ts';
 import type { RunContext } from '../runs/context.ts';
 import { loadCustomers, loadSubscribers } from '../store/index.ts';
 import { AuthError, type WebexTargets } from '../webex/index.ts';
@@ -67,4 +69,10 @@ export async function runReconcile(ctx: RunContext, targets: WebexTargets): Prom
   }
   ctx.tally.reconcile = countReconciliation(lines);
   ctx.tally.reconciliation = lines;
+  // Contract §6: a run that reconciled also lists today's deprovisioning candidates (R-RPL-5).
+  await writeDeprovisionCandidatesCsv(
+    path.join(ctx.config.home, 'reports', ctx.runId),
+    await readDeprovisionCandidates(ctx.db, ctx.config, ctx.partnerFilter, ctx.clock.now()),
+    ctx.config.reportLocale,
+  );
 }

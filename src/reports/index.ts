@@ -7,6 +7,10 @@ export type {
   ReconcileReason,
   ReportInput,
   RunListEntry,
+  RplClosedLine,
+  RplDeprovisionLine,
+  RplOpenLine,
+  RplReport,
 } from './report-input.ts';
 export { labelsFor, formatCount, describeReconcileLine } from './labels.ts';
 export type { ReportLabels } from './labels.ts';

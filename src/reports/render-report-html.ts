@@ -9,8 +9,15 @@ import {
   runStatusTone,
 } from './html-page.ts';
 import { describeReconcileLine, formatCount, labelsFor, type ReportLabels } from './labels.ts';
-import type { PlanLine, ReconcileCategory, ReconcileLine, ReportInput } from './report-input.ts';
+import type {
+  PlanLine,
+  ReconcileCategory,
+  ReconcileLine,
+  ReportInput,
+  RplReport,
+} from './report-input.ts';
 import { renderDialInSection } from './render-dial-in-section.ts';
+import { rplLabelsFor } from './rpl-labels.ts';
 import type {
   FileStatus,
   FileSummary,
@@ -91,6 +98,7 @@ export function renderReportHtml(input: ReportInput): string {
     plan !== undefined || (summary.plan !== undefined && summary.plan !== null)
       ? renderPlan(summary.plan ?? null, plan ?? [], ctx)
       : '',
+    input.rpl ? renderRplSection(input.rpl, ctx) : '',
     `<footer>${escapeHtml(l.reportTitle)} · <span class="code">${escapeHtml(summary.runId)}</span></footer>`,
   ];
   return renderPage({
@@ -324,4 +332,67 @@ function renderReconciliation(lines: readonly ReconcileLine[], { l, n }: Ctx): s
 <tbody>
 ${rows.join('\n')}
 </tbody></table></div>${more > 0 ? `\n<p class="more" id="more-reconciliation">${escapeHtml(l.moreReconcileLines(n(more)))}</p>` : ''}</section>`;
+}
+
+/** Open RPL checks with age and attempts, the ones closed since the last run, deprovisioning outcomes. */
+function renderRplSection(rpl: RplReport, ctx: Ctx): string {
+  const { n } = ctx;
+  const r = rplLabelsFor(ctx.locale);
+  const th = (label: string, num = false) => `<th${num ? ' class="num"' : ''}>${escapeHtml(label)}</th>`;
+  const shownOpen = rpl.open.slice(0, HTML_ROW_LIMIT);
+  const open =
+    rpl.open.length === 0
+      ? `<p class="muted">${escapeHtml(r.noOpen)}</p>`
+      : `<div class="scroll"><table id="rpl-open">
+<thead><tr>${th(r.partner)}${th(r.customer)}${th(r.customerName)}${th(r.trigger)}${th(r.openedAt)}${th(r.ageMinutes, true)}${th(r.lastStatus)}${th(r.attempts, true)}${th(r.unreachable, true)}${th(r.overdue)}${th(r.candidate)}</tr></thead>
+<tbody>
+${shownOpen
+  .map(
+    (c) => `<tr>
+<td class="nowrap">${escapeValue(c.partner)}</td>
+<td class="val">${escapeValue(c.externalId)}</td>
+<td class="name">${escapeValue(c.customerName)}</td>
+<td>${escapeHtml(r.triggerName[c.trigger] ?? c.trigger)}</td>
+<td class="nowrap">${escapeHtml(formatTimestamp(c.openedAt))}</td>
+<td class="num">${n(c.ageMinutes)}</td>
+<td>${c.lastStatus === null ? '' : `<code>${escapeHtml(c.lastStatus)}</code>`}</td>
+<td class="num">${n(c.attempts)}</td>
+${countCell('failed', c.unreachableAttempts, ctx)}
+<td>${c.overdue ? `<span class="badge warn">${escapeHtml(r.overdue)}</span>` : ''}</td>
+<td>${c.reasons.map((x) => `<span class="badge bad">${escapeHtml(r.reasonName[x] ?? x)}</span>`).join(' ')}</td>
+</tr>`,
+  )
+  .join('\n')}
+</tbody></table></div>`;
+  const closed =
+    rpl.closedSinceLastRun.length === 0
+      ? `<p class="muted">${escapeHtml(r.noClosed)}</p>`
+      : `<div class="scroll"><table id="rpl-closed">
+<thead><tr>${th(r.partner)}${th(r.customer)}${th(r.trigger)}${th(r.openedAt)}${th(r.closedAt)}${th(r.reason)}</tr></thead>
+<tbody>
+${rpl.closedSinceLastRun
+  .slice(0, HTML_ROW_LIMIT)
+  .map(
+    (c) =>
+      `<tr><td class="nowrap">${escapeValue(c.partner)}</td><td class="val">${escapeValue(c.externalId)}</td><td>${escapeHtml(r.triggerName[c.trigger] ?? c.trigger)}</td><td class="nowrap">${escapeHtml(formatTimestamp(c.openedAt))}</td><td class="nowrap">${escapeHtml(formatTimestamp(c.closedAt))}</td><td>${escapeHtml(c.reason === null ? '' : (r.closeReasonName[c.reason] ?? c.reason))}</td></tr>`,
+  )
+  .join('\n')}
+</tbody></table></div>`;
+  const deprovisions =
+    rpl.deprovisions.length === 0
+      ? ''
+      : `<h3>${escapeHtml(r.deprovisions)}</h3><div class="scroll"><table id="rpl-deprovisions">
+<thead><tr>${th(r.partner)}${th(r.customer)}${th(r.outcome)}${th(r.subscribersDeleted, true)}${th(r.message)}</tr></thead>
+<tbody>
+${rpl.deprovisions
+  .map(
+    (d) =>
+      `<tr><td class="nowrap">${escapeValue(d.partner)}</td><td class="val">${escapeValue(d.externalId)}</td><td><span class="badge ${d.outcome === 'deleted' ? 'ok' : d.outcome === 'failed' ? 'bad' : 'gray'}">${escapeHtml(r.outcomeName[d.outcome] ?? d.outcome)}</span></td><td class="num">${n(d.subscribersDeleted)}</td><td class="msg">${d.message === null ? '' : escapeValue(d.message, 2000)}</td></tr>`,
+  )
+  .join('\n')}
+</tbody></table></div>`;
+  return `<section id="rpl"><h2>${escapeHtml(r.section)}</h2>
+<h3>${escapeHtml(r.open)} <span class="muted">(${n(rpl.open.length)})</span></h3>${open}
+<h3>${escapeHtml(r.closedSinceLastRun)} <span class="muted">(${n(rpl.closedSinceLastRun.length)})</span></h3>${closed}
+${deprovisions}</section>`;
 }

@@ -22,6 +22,8 @@ export interface ReportInput {
   reconciliation?: ReconcileLine[];
   /** R-DIAL-1: the customers accepted in this run with location and dial-in (when imported). */
   dialIns?: DialInLine[];
+  /** Open and recently closed RPL checks, and deprovisioning outcomes. */
+  rpl?: RplReport;
 }
 
 /** A reconciliation category: one key of summary.reconcile. */
@@ -78,4 +80,46 @@ export interface RunListEntry {
   status: RunStatus | 'running';
   exitCode: number | null;
   dryRun: boolean;
+}
+
+/** One open RPL check as the report lists it (R-RPL-3..5). */
+export interface RplOpenLine {
+  partner: string;
+  externalId: string;
+  customerName: string | null;
+  trigger: string;
+  openedAt: string;
+  ageMinutes: number;
+  lastStatus: string | null;
+  attempts: number;
+  unreachableAttempts: number;
+  overdue: boolean;
+  /** Why it is a deprovisioning candidate; empty when it is not one. */
+  reasons: string[];
+}
+
+/** One RPL check that closed since the last run. */
+export interface RplClosedLine {
+  partner: string;
+  externalId: string;
+  trigger: string;
+  openedAt: string;
+  closedAt: string;
+  reason: string | null;
+}
+
+/** What a `deprovision --apply` did to one customer. */
+export interface RplDeprovisionLine {
+  partner: string;
+  externalId: string;
+  outcome: string;
+  subscribersDeleted: number;
+  message: string | null;
+}
+
+/** The RPL section of a run's reports. */
+export interface RplReport {
+  open: RplOpenLine[];
+  closedSinceLastRun: RplClosedLine[];
+  deprovisions: RplDeprovisionLine[];
 }

@@ -4,6 +4,7 @@ import { formatDuration } from './html-page.ts';
 import { formatCount, labelsFor, type ReportLabels } from './labels.ts';
 import { issueColumns } from './plan-issues-csv-rows.ts';
 import { DIAL_IN_SHEET, dialInCells, dialInColumns } from './render-dial-in-section.ts';
+import { rplLabelsFor } from './rpl-labels.ts';
 import type { PlanLine, ReportInput } from './report-input.ts';
 import type { IssueRecord, Summary } from './summary.ts';
 import { writeAtomically } from './write-atomically.ts';
@@ -20,6 +21,9 @@ export const XLSX_SHEETS = {
   plan: 'Plan',
   dialIn: DIAL_IN_SHEET,
 } as const;
+
+/** The sheet of open RPL checks, written when there is one (fixed name in every locale). */
+export const XLSX_RPL_SHEET = 'RPL';
 
 type Cell = string | number | null;
 
@@ -84,6 +88,28 @@ export async function writeReportXlsx(target: string, input: ReportInput): Promi
       [16, 30, 16, 8, 20, 30, 24, 70],
       issueRows(input.issues),
     );
+    if (input.rpl !== undefined && input.rpl.open.length > 0) {
+      const r = rplLabelsFor(input.locale);
+      await addTableSheet(
+        workbook,
+        XLSX_RPL_SHEET,
+        [r.partner, r.customer, r.customerName, r.trigger, r.openedAt, r.ageMinutes, r.lastStatus, r.attempts, r.unreachable, r.overdue, r.candidate],
+        [16, 24, 30, 22, 22, 12, 20, 12, 12, 10, 40],
+        input.rpl.open.map((c) => [
+          cellText(c.partner),
+          cellText(c.externalId),
+          cellText(c.customerName),
+          r.triggerName[c.trigger] ?? c.trigger,
+          c.openedAt,
+          c.ageMinutes,
+          c.lastStatus,
+          c.attempts,
+          c.unreachableAttempts,
+          c.overdue ? l.yes : l.no,
+          c.reasons.map((x) => r.reasonName[x] ?? x).join('; '),
+        ]),
+      );
+    }
     if (input.plan !== undefined && input.plan.length > 0) {
       await addTableSheet(
         workbook,

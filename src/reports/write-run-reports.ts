@@ -22,9 +22,7 @@ export async function writeRunReports(reportDir: string, input: ReportInput): Pr
       input.reconciliation ?? [],
       input.locale,
     );
-    // TODO(lead, RPL work): write RECONCILE_FILES.deprovisionCandidates here too (contract §6:
-    // "when the run reconciled, reconciliation.csv and deprovision-candidates.csv"), from the
-    // candidate list the RPL module provides (pass it in ReportInput beside `reconciliation`).
+    // deprovision-candidates.csv is written by the run itself (src/rpl, from rpl-recheck and reconcile).
   }
   await writeReportXlsx(path.join(reportDir, REPORT_FILES.xlsx), input);
   await writeFileAtomically(path.join(reportDir, REPORT_FILES.html), renderReportHtml(input));

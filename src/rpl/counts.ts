@@ -1,38 +1,53 @@
+import type { RplConfig } from '../config/index.ts';
+import type { RplOpenLine, RplReport } from '../reports/report-input.ts';
 import type { RplCounts } from '../reports/summary.ts';
 import {
   countClearedRplChecks,
-  countOpenRplChecks,
-  countRplCandidates,
+  loadClosedRplChecks,
+  loadOpenRplChecks,
+  readPreviousRunEnd,
   type Tx,
 } from '../store/index.ts';
+import { ageMinutes, ageRplChecks, countRpl, rplPolicy, type AgedRplCheck } from './age-checks.ts';
 
-/** R-RPL-3: a review open longer than this is overdue, and the customer non-compliant from then on. */
-export const RPL_OVERDUE_MS = 60 * 60_000;
-/** R-RPL-5: non-compliant this long makes a deprovisioning candidate. */
-export const RPL_CANDIDATE_MS = 30 * 24 * 60 * 60_000;
-/** R-RPL-5: this many unreachable contact attempts make a deprovisioning candidate. */
-export const RPL_CANDIDATE_ATTEMPTS = 3;
-
-/** The RPL section of a summary, from the ledger's checks. */
-export async function readRplCounts(
+/** The RPL counts of a summary and the RPL section of the reports, from the ledger's checks. */
+export async function readRplReport(
   db: Tx,
-  partner: string | null,
-  now: Date,
-  runStartedAt: string,
-): Promise<RplCounts> {
-  const overdueBefore = new Date(now.getTime() - RPL_OVERDUE_MS).toISOString();
-  const open = await countOpenRplChecks(db, partner, overdueBefore);
-  const candidateBefore = new Date(now.getTime() - RPL_CANDIDATE_MS).toISOString();
+  config: RplConfig,
+  opts: { partner: string | null; now: Date; runId: string; runStartedAt: string },
+): Promise<{ counts: RplCounts; report: Omit<RplReport, 'deprovisions'> }> {
+  const aged = ageRplChecks(await loadOpenRplChecks(db, opts.partner), opts.now, rplPolicy(config));
+  const since = (await readPreviousRunEnd(db, opts.runId)) ?? '';
+  const closed = await loadClosedRplChecks(db, opts.partner, since);
   return {
-    pending: open.pending,
-    cleared: await countClearedRplChecks(db, runStartedAt),
-    overdue: open.overdue,
-    nonCompliant: open.overdue,
-    deprovisionCandidates: await countRplCandidates(
-      db,
-      partner,
-      candidateBefore,
-      RPL_CANDIDATE_ATTEMPTS,
-    ),
+    counts: countRpl(aged, await countClearedRplChecks(db, opts.runStartedAt, opts.partner)),
+    report: {
+      open: aged.map(toOpenLine),
+      closedSinceLastRun: closed.map((c) => ({
+        partner: c.partner,
+        externalId: c.externalId,
+        trigger: c.trigger,
+        openedAt: c.openedAt,
+        closedAt: c.closedAt,
+        reason: c.closeReason,
+      })),
+    },
+  };
+}
+
+/** An aged check as a report line. */
+export function toOpenLine(c: AgedRplCheck): RplOpenLine {
+  return {
+    partner: c.partner,
+    externalId: c.externalId,
+    customerName: c.customerName,
+    trigger: c.trigger,
+    openedAt: c.openedAt,
+    ageMinutes: ageMinutes(c.ageMs),
+    lastStatus: c.lastStatus,
+    attempts: c.attempts,
+    unreachableAttempts: c.unreachableAttempts,
+    overdue: c.overdue,
+    reasons: c.reasons,
   };
 }

@@ -12,6 +12,7 @@ import type {
   RplCounts,
 } from '../reports/summary.ts';
 import type { ReconcileLine } from '../reports/report-input.ts';
+import type { RplDeprovisionLine } from '../reports/report-input.ts';
 import { emptyChangeCounts, emptyRowCounts, emptyRplCounts } from '../reports/summary.ts';
 import type { Db } from '../store/index.ts';
 
@@ -43,6 +44,8 @@ export interface RunTally {
   issues: IssueRecord[];
   notes: string[];
   plan: PlanCounts | null;
+  /** What a `deprovision --apply` did to each customer, for the RPL section of the reports. */
+  rplDeprovisions: RplDeprovisionLine[];
 }
 
 /** An empty tally. */
@@ -58,5 +61,6 @@ export function newTally(): RunTally {
     issues: [],
     notes: [],
     plan: null,
+    rplDeprovisions: [],
   };
 }

@@ -4,14 +4,21 @@ import path from 'node:path';
 import type { Clock } from '../clock/index.ts';
 import type { Config } from '../config/index.ts';
 import type { Logger } from '../log/index.ts';
-import { writeReportsIndex, writeRunReports } from '../reports/index.ts';
+import {
+  planDialInLines,
+  writeReportsIndex,
+  writeRunReports,
+  type DialInLine,
+} from '../reports/index.ts';
 import { decideOutcome, type JobName, type Summary } from '../reports/summary.ts';
-import { readRplCounts } from '../rpl/index.ts';
+import { readRplReport } from '../rpl/index.ts';
+import type { RplReport } from '../reports/index.ts';
 import {
   acquireLease,
   finishRun,
   insertRun,
   listRuns,
+  readCustomersStagedByRun,
   releaseLease,
   renewLease,
   type Db,
@@ -111,6 +118,8 @@ export async function runJob(
     tally: newTally(),
   };
   let error: string | null = null;
+  let rpl: RplReport | undefined;
+  let dialIns: DialInLine[] | undefined;
   try {
     await insertRun(db, {
       id: runId,
@@ -127,7 +136,17 @@ export async function runJob(
       ctx.tally.notes.push(
         'the run was interrupted before it finished; the next run continues where it stopped.',
       );
-    ctx.tally.rpl = await readRplCounts(db, opts.partner, clock.now(), startedAt.toISOString());
+    const read = await readRplReport(db, config.rpl, {
+      partner: opts.partner,
+      now: clock.now(),
+      runId,
+      runStartedAt: startedAt.toISOString(),
+    });
+    ctx.tally.rpl = read.counts;
+    rpl = { ...read.report, deprovisions: ctx.tally.rplDeprovisions };
+    // R-DIAL-1: the location and Meetings dial-in of every customer this run staged.
+    if (opts.job === 'import' || opts.job === 'nightly')
+      dialIns = planDialInLines(await readCustomersStagedByRun(db, runId));
   } catch (err) {
     error = (err as Error).message || String(err);
     log.error(`run failed: ${error}`, { error: err });
@@ -139,6 +158,8 @@ export async function runJob(
       issues: ctx.tally.issues,
       locale: config.reportLocale,
       reconciliation: ctx.tally.reconciliation,
+      ...(rpl ? { rpl } : {}),
+      ...(dialIns ? { dialIns } : {}),
     });
     await finishRun(db, runId, {
       status: summary.status,

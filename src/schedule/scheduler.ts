@@ -10,7 +10,7 @@ export async function runScheduler(app: App, env: NodeJS.ProcessEnv): Promise<nu
     nightly: (signal: AbortSignal) =>
       nightlyJob(app, { dryRun: false, partner: null, signal }, env),
     'rpl-recheck': (signal: AbortSignal) =>
-      rplRecheckJob(app, { dryRun: false, partner: null, signal }),
+      rplRecheckJob(app, { dryRun: false, partner: null, signal }, env),
   };
   const tasks: ScheduledTask[] = [];
   let running: Promise<unknown> = Promise.resolve();

@@ -27,7 +27,29 @@ export {
   countOpenRplChecks,
   countClearedRplChecks,
   countRplCandidates,
+  RPL_IN_PROGRESS,
 } from './ledger.ts';
+export {
+  loadOpenRplChecks,
+  loadClosedRplChecks,
+  readPreviousRunEnd,
+  setRplNextPoll,
+  closeRplCheck,
+  findCustomerRplCheck,
+  recordRplContactAttempt,
+  saveDeprovisionPlan,
+  loadDeprovisionPlan,
+  deprovisionedCustomers,
+  recordDeprovision,
+  readDeprovisions,
+} from './rpl.ts';
+export type {
+  OpenRplCheck,
+  ClosedRplCheck,
+  StoredDeprovisionPlan,
+  DeprovisionOutcome,
+  DeprovisionRecord,
+} from './rpl.ts';
 export type { CustomerRow, SubscriberRow, WebexStatePatch } from './ledger.ts';
 export {
   enqueueChanges,

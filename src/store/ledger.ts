@@ -175,6 +175,14 @@ export async function openRplCheck(
   });
 }
 
+/** Customer statuses under which an RPL check is not over yet. */
+export const RPL_IN_PROGRESS: ReadonlySet<string> = new Set([
+  'pending_rpl_review',
+  'provisioning',
+  'updating',
+  'deleting',
+]);
+
 /** Records a customer's status as the open RPL check saw it; closes the check once review is over. */
 export async function observeRplStatus(
   db: Tx,
@@ -199,7 +207,8 @@ export async function observeRplStatus(
     });
     result = 'changed';
   }
-  if (status !== 'pending_rpl_review' && status !== 'provisioning') {
+  // Still in progress (R-RPL-2: the review follows provisioning or an update): the check stays open.
+  if (!RPL_IN_PROGRESS.has(status)) {
     update.closed_at = at;
     update.close_reason = status === 'error' ? 'error' : 'cleared';
     result = 'closed';
@@ -225,12 +234,15 @@ export async function countOpenRplChecks(
   return { pending: Number(pending?.n ?? 0), overdue: Number(overdue?.n ?? 0) };
 }
 
-/** Checks closed as cleared by a run. */
-export async function countClearedRplChecks(db: Tx, since: string): Promise<number> {
-  const [row] = (await db('rpl_checks')
-    .where('closed_at', '>=', since)
-    .where({ close_reason: 'cleared' })
-    .count({ n: '*' })) as { n: number | string }[];
+/** Checks closed as cleared by a run (of one partner when given). */
+export async function countClearedRplChecks(
+  db: Tx,
+  since: string,
+  partner: string | null = null,
+): Promise<number> {
+  const q = db('rpl_checks').where('closed_at', '>=', since).where({ close_reason: 'cleared' });
+  if (partner) void q.where({ partner_id: partner });
+  const [row] = (await q.count({ n: '*' })) as { n: number | string }[];
   return Number(row?.n ?? 0);
 }
 

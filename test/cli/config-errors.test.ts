@@ -36,13 +36,6 @@ describe('cli: configuration errors', () => {
     expect(res.stderr).to.match(/unknown command/);
   });
 
-  it('when a command is not built yet, then it says so and exits 2', async () => {
-    const home = tempHome();
-    const res = await runCli(['rpl-recheck'], { home });
-    expect(res.code).to.equal(2);
-    expect(res.stderr).to.match(/rpl-recheck is not built yet/);
-  });
-
   it('when --help is asked of every contract command, then each answers with its description', async function () {
     this.timeout(90_000);
     for (const cmd of [

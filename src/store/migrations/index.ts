@@ -1,9 +1,11 @@
 import type { Knex } from 'knex';
 import * as ledger from './001-ledger.ts';
+import * as rplDeprovision from './002-rpl-deprovision.ts';
 
 // Listed here rather than read from a folder, so the same list serves tsx, the knex CLI and tests.
 const MIGRATIONS: Record<string, Knex.Migration> = {
   '001-ledger': ledger,
+  '002-rpl-deprovision': rplDeprovision,
 };
 
 /** knex migration source over the migrations bundled with the program. */
