@@ -138,6 +138,7 @@ export async function runJob(
       summary,
       issues: ctx.tally.issues,
       locale: config.reportLocale,
+      ...(ctx.dryRun && ctx.tally.plan ? { plan: ctx.tally.planLines } : {}),
     });
     await finishRun(db, runId, {
       status: summary.status,

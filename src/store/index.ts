@@ -30,6 +30,12 @@ export {
   enqueueChanges,
   openChangeEntities,
   claimChanges,
+  releaseClaim,
+  countInFlight,
+  nextAttemptAt,
+  retryGenerations,
+  completedOutcomes,
+  failedChanges,
   listAwaiting,
   recordChange,
   finishAwaiting,
@@ -43,6 +49,7 @@ export type {
   ChangeOutcome,
   ChangePatch,
   ChangeStatus,
+  ClaimRequest,
   NewChange,
 } from './outbox.ts';
 export { filesWithResultsSince, readResultsSource, readRowResults } from './results.ts';
