@@ -212,7 +212,7 @@ export async function drain(
     await sleep(Math.max(50, Math.min(500, dueIn ?? 500)), eng.signal);
   }
   await Promise.allSettled(active);
-  if (failure) throw failure;
+  if (failure) throw failure instanceof Error ? failure : new Error(String(failure));
   return sent;
 }
 
