@@ -174,9 +174,9 @@ export async function drain(
   const gate = new Gate(eng.config.webex.concurrency);
   let sent = 0;
   let lastShort = 0;
-  let failure: unknown = null;
+  const failed: { error: Error | null } = { error: null };
   for (;;) {
-    if (failure) break;
+    if (failed.error) break;
     const room = CLAIM_BATCH - active.size;
     const recentlyShort = active.size > 0 && Date.now() - lastShort < 500;
     if (!eng.signal.aborted && room >= CLAIM_BATCH / 2 && !recentlyShort) {
@@ -190,7 +190,7 @@ export async function drain(
             else await sendChange(eng, partner, port, change);
           })
           .catch((err: unknown) => {
-            failure ??= err;
+            failed.error ??= err instanceof Error ? err : new Error(String(err));
           })
           .finally(() => active.delete(task));
         active.add(task);
@@ -212,7 +212,7 @@ export async function drain(
     await sleep(Math.max(50, Math.min(500, dueIn ?? 500)), eng.signal);
   }
   await Promise.allSettled(active);
-  if (failure) throw failure instanceof Error ? failure : new Error(String(failure));
+  if (failed.error) throw failed.error;
   return sent;
 }
 
