@@ -1,6 +1,12 @@
 import type { Benchmark } from './harness.ts';
 import { ingestCsv } from './ingest-csv.bench.ts';
 import { provisionAdaptiveBench, provisionBench } from './provision.bench.ts';
+import { provisionE2eBench } from './provision-e2e.bench.ts';
 
 /** Every benchmark `npm run bench` knows, by name. */
-export const BENCHMARKS: Benchmark[] = [ingestCsv, provisionBench, provisionAdaptiveBench];
+export const BENCHMARKS: Benchmark[] = [
+  ingestCsv,
+  provisionBench,
+  provisionAdaptiveBench,
+  provisionE2eBench,
+];

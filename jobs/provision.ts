@@ -1,20 +1,72 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { runProvision } from '../src/provision/index.ts';
 import type { Summary } from '../src/reports/index.ts';
 import { runJob, type App, type JobOptions } from '../src/runs/index.ts';
 import { openWebexTargets } from '../src/webex/index.ts';
 
-/** `rtm-batch provision`: send staged changes to Webex and follow their outcomes. */
+const BIN = fileURLToPath(new URL('../bin/rtm-batch.js', import.meta.url));
+
+/**
+ * `rtm-batch provision`: send staged changes to Webex and follow their outcomes. With `workers` > 1
+ * the run starts workers - 1 `provision-worker` processes for its own run id; they and the run
+ * share the outbox and split the request rate, and stop when the run ends.
+ */
 export async function provisionJob(
   app: App,
-  opts: Omit<JobOptions, 'job'>,
+  opts: Omit<JobOptions, 'job'> & { workers?: number },
   env: NodeJS.ProcessEnv,
 ): Promise<Summary> {
+  const workers = opts.workers ?? 1;
   return runJob(app, { ...opts, job: 'provision' }, async (ctx) => {
-    const targets = await openWebexTargets(app.config, app.clock, env);
+    const config =
+      workers > 1
+        ? {
+            ...app.config,
+            webex: {
+              ...app.config.webex,
+              requestsPerSecond: app.config.webex.requestsPerSecond / workers,
+            },
+          }
+        : app.config;
+    const children = workers > 1 && !ctx.dryRun ? startWorkers(app, ctx.runId, workers, env) : [];
+    const targets = await openWebexTargets(config, app.clock, env);
     try {
-      await runProvision(ctx, targets);
+      await runProvision({ ...ctx, config }, targets);
     } finally {
       await targets.close();
+      await stopWorkers(children);
     }
   });
+}
+
+function startWorkers(app: App, runId: string, workers: number, env: NodeJS.ProcessEnv) {
+  const args = [
+    BIN,
+    '--home',
+    app.config.home,
+    ...(app.config.configFile ? ['--config', app.config.configFile] : []),
+    'provision-worker',
+    '--run',
+    runId,
+    '--rate-share',
+    String(workers),
+  ];
+  return Array.from({ length: workers - 1 }, () =>
+    spawn(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'inherit'] }),
+  );
+}
+
+/** Workers stop by themselves once the run's lock is released; SIGTERM makes them finish now. */
+async function stopWorkers(children: ChildProcess[]): Promise<void> {
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          child.once('exit', () => resolve());
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
 }

@@ -22,6 +22,7 @@ import { closeApp, openApp } from './app.ts';
 import { UsageError } from './errors.ts';
 import { readStatus, renderStatus } from './status.ts';
 import { runScheduler } from '../schedule/index.ts';
+import { runWorker } from '../provision/index.ts';
 
 /** Exit codes of contract §4. */
 export const EXIT = { ok: 0, partial: 1, usage: 2, failed: 3, locked: 75 } as const;
@@ -43,7 +44,7 @@ interface GlobalOptions {
 
 type JobFn = (
   app: App,
-  opts: Omit<JobOptions, 'job'> & { demo: boolean },
+  opts: Omit<JobOptions, 'job'> & { demo: boolean; workers: number },
   env: NodeJS.ProcessEnv,
 ) => Promise<Summary>;
 
@@ -119,7 +120,44 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     'provision',
     'send staged changes to Webex in rate-limited batches and follow their outcomes',
     (app, o, env) => provisionJob(app, o, env),
+    (cmd) =>
+      cmd.addOption(
+        new Option(
+          '--workers <n>',
+          'processes sending changes (PostgreSQL only): the run and n-1 provision-worker processes share the rate',
+        ).default('1'),
+      ),
   );
+
+  program
+    .command('provision-worker', { hidden: true })
+    .description(
+      'send outbox changes for the run holding the lock (PostgreSQL; start more on other machines)',
+    )
+    .option('--run <runId>', 'work for this run only and stop when it ends')
+    .option('--rate-share <n>', 'use 1/n of webex.requestsPerSecond', '1')
+    .action(async (opts: { run?: string; rateShare: string }, command: Command) => {
+      const { config } = loadOrThrow(io, command);
+      requireSharedOutbox(config);
+      const app = await openApp(config, { quiet: false });
+      const controller = new AbortController();
+      const stop = () => controller.abort(new Error('signal'));
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+      try {
+        await runWorker(app, {
+          runId: opts.run ?? null,
+          signal: controller.signal,
+          env: io.env,
+          rateShare: Number(opts.rateShare) || 1,
+        });
+        setExit(EXIT.ok);
+      } finally {
+        process.removeListener('SIGTERM', stop);
+        process.removeListener('SIGINT', stop);
+        await closeApp(app);
+      }
+    });
   pipeline(
     'rpl-recheck',
     're-poll pending RPL checks, age them, list deprovisioning candidates',
@@ -279,6 +317,20 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   return program;
 }
 
+/** Several sending processes share one outbox on PostgreSQL, against a Webex they all reach. */
+function requireSharedOutbox(config: Config): void {
+  if (config.database.client !== 'pg')
+    throw new UsageError(
+      'several workers need PostgreSQL (DATABASE_URL or "database"); SQLite has one writer',
+    );
+  const embedded =
+    !config.webex.baseUrl || Object.values(config.partners).some((p) => p.webex.baseUrl === null);
+  if (embedded)
+    throw new UsageError(
+      'several workers need a Webex they all reach: set webex.baseUrl (for tests, the URL of `rtm-batch simulator`)',
+    );
+}
+
 function loadOrThrow(io: CliIo, command: Command): { config: Config; globals: GlobalOptions } {
   const globals = command.optsWithGlobals<GlobalOptions>();
   const loaded = loadConfig({
@@ -303,7 +355,12 @@ function loadOrThrow(io: CliIo, command: Command): { config: Config; globals: Gl
 
 async function runPipeline(io: CliIo, command: Command, fn: JobFn): Promise<number> {
   const { config, globals } = loadOrThrow(io, command);
-  const demo = Boolean((command.opts() as { demo?: boolean }).demo);
+  const own = command.opts() as { demo?: boolean; workers?: string };
+  const demo = Boolean(own.demo);
+  const workers = Number(own.workers ?? '1');
+  if (!Number.isInteger(workers) || workers < 1 || workers > 64)
+    throw new UsageError(`--workers ${own.workers}: a whole number from 1 to 64`);
+  if (workers > 1) requireSharedOutbox(config);
   const app = await openApp(config, { quiet: Boolean(globals.json) });
   const controller = new AbortController();
   const stop = (signal: NodeJS.Signals) => {
@@ -320,6 +377,7 @@ async function runPipeline(io: CliIo, command: Command, fn: JobFn): Promise<numb
         partner: globals.partner ?? null,
         signal: controller.signal,
         demo,
+        workers,
       },
       io.env,
     );

@@ -429,6 +429,11 @@ async function importSource(
   const issues: IssueRecord[] = [];
   const rows = { total: 0, accepted: 0, rejected: 0 };
   const at = `${source.candidate.name}\u0000${source.sha256}`;
+  // A dry run's rows of a file refused half-way are dropped again.
+  const kept = {
+    customers: ctx.dryRunDesired?.customers.length ?? 0,
+    subscribers: ctx.dryRunDesired?.subscribers.length ?? 0,
+  };
   let defaulted = 0;
   const take = async (sheet: SheetInfo, batch: SheetRow[]): Promise<void> => {
     const staged = checkRows(ctx, run, at, sheet, batch);
@@ -446,6 +451,7 @@ async function importSource(
     }
     collectIssues(ctx, partner, source.candidate.name, sheet, staged, issues);
     if (trx && fileId !== null) await stageRows(trx, record, fileId, staged);
+    else keepForDryRun(ctx, partner, staged);
   };
   let notes: string[] = [];
   try {
@@ -472,6 +478,10 @@ async function importSource(
     await checkUnchanged(source.opened);
   } catch (err) {
     await trx?.rollback();
+    if (ctx.dryRunDesired) {
+      ctx.dryRunDesired.customers.length = kept.customers;
+      ctx.dryRunDesired.subscribers.length = kept.subscribers;
+    }
     if (!(err instanceof FileRefusal)) throw err;
     // The refused file's accepted rows were applied to the run's rules: start again from the ledger.
     if (rows.accepted > 0) await run.rebuild();
@@ -579,7 +589,7 @@ function checkRows(
   batch: SheetRow[],
 ): StagedRow[] {
   const kind = sheet.map.kind;
-  const { locale, rules, partner } = run;
+  const { locale, rules } = run;
   const label = (c: string | null) => (c ? columnLabel(kind, c, locale) : null);
   return batch.map((sheetRow): StagedRow => {
     const { row } = sheetRow;
@@ -649,6 +659,35 @@ function collectIssues(
         message: renderRowMessage(i.code as IssueCode, i.params, reportLocale, r.row, label),
       });
     }
+  }
+}
+
+/**
+ * A dry run stages nothing: the rows it accepted are kept on the run so the provisioning plan
+ * sees them as staging would have written them (the ledger overlaid with this run's sheets).
+ */
+function keepForDryRun(ctx: RunContext, partner: string, staged: StagedRow[]): void {
+  const into = (ctx.dryRunDesired ??= { customers: [], subscribers: [] });
+  for (const r of staged) {
+    const d = r.desired;
+    if (!d) continue;
+    if (r.kind === 'customer' && r.entityKey)
+      into.customers.push({
+        partnerId: partner,
+        externalId: r.entityKey,
+        desired: d.doc,
+        desiredHash: d.hash,
+        desiredAction: d.action,
+      });
+    else if (r.kind === 'subscriber' && d.customerExternalId && d.email)
+      into.subscribers.push({
+        partnerId: partner,
+        customerExternalId: d.customerExternalId,
+        email: d.email,
+        desired: d.doc,
+        desiredHash: d.hash,
+        desiredAction: d.action,
+      });
   }
 }
 

@@ -1,24 +1,32 @@
+import type { Clock } from '../clock/index.ts';
+import type { Config } from '../config/index.ts';
+import type { Logger } from '../log/index.ts';
 import { hashDesired, renderRowMessage } from '../rules/index.ts';
 import type { RunContext } from '../runs/context.ts';
-import type { ChangeCounts } from '../reports/summary.ts';
 import {
   claimChanges,
+  countInFlight,
   enqueueChanges,
   finishAwaiting,
   listAwaiting,
   loadCustomers,
   loadSubscribers,
+  nextAttemptAt,
   observeRplStatus,
   openChangeEntities,
   openRplCheck,
   readRowSource,
   recordChange,
+  releaseClaim,
+  retryGenerations,
   setRowResult,
   updateWebexState,
   type Change,
   type ChangeEntity,
-  type ChangeOutcome,
   type ChangePatch,
+  type Db,
+  type NewChange,
+  type Tx,
 } from '../store/index.ts';
 import {
   AuthError,
@@ -27,250 +35,405 @@ import {
   PermanentError,
   WebexCallError,
   type CustomerBody,
+  type CustomerUpdateBody,
   type SubscriberBody,
   type WebexCustomer,
   type WebexPort,
 } from '../webex/index.ts';
-import { planProvisioning, type ProvisioningPlan } from './plan.ts';
+import { crashAfterSending, crashPoint } from './crash-points.ts';
+import { planLines, planCounts, planProvisioning, type ProvisioningPlan } from './plan.ts';
+import { overlayDesired } from './dry-run.ts';
 
-/** How many changes one claim takes; the client's limiter, not this, sets the pace. */
+/** How many changes one process holds claimed at most; the client's limiter, not this, sets the pace. */
 export const CLAIM_BATCH = 100;
-/** Lookups and resends of a change whose outcome is unknown, within one run. */
+/** Sends of one change within a run after which a run stops waiting for it (later runs go on). */
 export const MAX_UNKNOWN_ATTEMPTS = 5;
-/** How long a claim is ours before another worker may take it over. */
+/** How long a claim is ours at most; a holder whose lease in `leases` is gone loses it sooner. */
 export const CLAIM_LEASE_MS = 5 * 60_000;
+/** How often a customer under RPL review is looked at: minutes, not seconds (R-RPL-3). */
+export const RPL_POLL_MS = 5 * 60_000;
+/** Webex's code for "Calling under maintenance, retry later" (domain §3). */
+export const RETRY_LATER_CODE = 2560;
+/** A run waits this long at most for a change's next attempt before leaving it to a later run. */
+const MAX_IDLE_WAIT_MS = 10_000;
 
-interface PartnerRun {
-  ctx: RunContext;
-  partner: string;
-  port: WebexPort;
-  counts: Record<ChangeEntity, ChangeCounts>;
+/** What sending changes needs: a run, or a worker working for a run. */
+export interface Engine {
+  db: Db;
+  config: Config;
+  clock: Clock;
+  log: Logger;
+  signal: AbortSignal;
+  /** Who claims: the run id, or a worker's id (each holds a live lease while it works). */
+  owner: string;
+  /** The run the outcomes belong to (completed_run_id). */
+  runId: string;
 }
 
-/** Plans, then sends one partner's changes: customers, their final states, then subscribers. */
+/** The engine of a run: the run claims under its own id. */
+export function runEngine(ctx: RunContext): Engine {
+  return {
+    db: ctx.db,
+    config: ctx.config,
+    clock: ctx.clock,
+    log: ctx.log,
+    signal: ctx.signal,
+    owner: ctx.runId,
+    runId: ctx.runId,
+  };
+}
+
+/**
+ * Plans, then sends one partner's changes: subscriber deletes, customers (followed to a final
+ * state), then subscribers of provisioned customers. Returns the plans whose `unchanged` counts.
+ */
 export async function applyProvisioning(
   ctx: RunContext,
   partner: string,
   port: WebexPort,
-): Promise<ProvisioningPlan> {
-  const run: PartnerRun = { ctx, partner, port, counts: { customer: zero(), subscriber: zero() } };
-  const first = await planFor(ctx, partner);
+): Promise<{ customers: ProvisioningPlan; subscribers: ProvisioningPlan }> {
   if (ctx.dryRun) {
-    addPlanToTally(ctx, first);
-    return first;
+    const plan = await planFor(ctx, partner);
+    const counts = planCounts(plan);
+    const prev = ctx.tally.plan ?? { create: 0, update: 0, delete: 0, unchanged: 0 };
+    ctx.tally.plan = {
+      create: prev.create + counts.create,
+      update: prev.update + counts.update,
+      delete: prev.delete + counts.delete,
+      unchanged: prev.unchanged + counts.unchanged,
+    };
+    ctx.tally.planLines.push(...planLines(partner, plan));
+    return { customers: plan, subscribers: plan };
   }
+  const eng = runEngine(ctx);
   const now = () => ctx.clock.now().toISOString();
-  await enqueueChanges(ctx.db, first.customers.changes, now());
-  await drain(run, 'customer');
-  await followCustomers(run);
+
+  // Subscribers leave before their customer does.
+  const first = await planFor(ctx, partner);
+  await enqueue(
+    eng,
+    first.subscribers.changes.filter((c) => c.action === 'delete'),
+    now(),
+  );
+  await drain(eng, partner, port, 'subscriber', { untilSettled: true });
+  await followSubscribers(eng, partner, port);
+
+  const customers = await planFor(ctx, partner);
+  await enqueue(eng, customers.customers.changes, now());
+  await drain(eng, partner, port, 'customer', { untilSettled: true });
+  await followCustomers(eng, partner, port);
 
   // Subscribers are planned after customers moved: only provisioned customers take them.
-  const second = await planFor(ctx, partner);
-  await enqueueChanges(ctx.db, second.subscribers.changes, now());
-  await drain(run, 'subscriber');
-  await followSubscribers(run);
+  const subscribers = await planFor(ctx, partner);
+  await enqueue(eng, subscribers.subscribers.changes, now());
+  await drain(eng, partner, port, 'subscriber', { untilSettled: true });
+  await followSubscribers(eng, partner, port);
+  return { customers, subscribers };
+}
 
-  const open = {
-    customer: (await openChangeEntities(ctx.db, partner, 'customer')).size,
-    subscriber: (await openChangeEntities(ctx.db, partner, 'subscriber')).size,
-  };
-  const c = run.counts.customer;
-  const s = run.counts.subscriber;
-  c.unchanged += first.customers.unchanged;
-  c.pending += open.customer;
-  s.unchanged += second.subscribers.unchanged;
-  s.pending += open.subscriber + second.subscribers.waiting;
-  ctx.tally.customers = add(ctx.tally.customers, c);
-  ctx.tally.subscribers = add(ctx.tally.subscribers, s);
-  return first;
+async function enqueue(eng: Engine, changes: NewChange[], now: string): Promise<void> {
+  await enqueueChanges(eng.db, changes, now);
 }
 
 async function planFor(ctx: RunContext, partner: string): Promise<ProvisioningPlan> {
-  const [customers, subscribers, openCustomers, openSubscribers] = await Promise.all([
+  const [customers, subscribers, openCustomers, openSubscribers, retries] = await Promise.all([
     loadCustomers(ctx.db, partner),
     loadSubscribers(ctx.db, partner),
     openChangeEntities(ctx.db, partner, 'customer'),
     openChangeEntities(ctx.db, partner, 'subscriber'),
+    retryGenerations(ctx.db, partner, 'customer'),
   ]);
+  const desired =
+    ctx.dryRun && ctx.dryRunDesired
+      ? overlayDesired(partner, customers, subscribers, ctx.dryRunDesired)
+      : { customers, subscribers };
   return planProvisioning({
     partner,
     runId: ctx.runId,
-    customers,
-    subscribers,
+    customers: desired.customers,
+    subscribers: desired.subscribers,
     openCustomers,
     openSubscribers,
+    retries,
   });
 }
 
-function addPlanToTally(ctx: RunContext, plan: ProvisioningPlan): void {
-  const all = [...plan.customers.changes, ...plan.subscribers.changes];
-  const prev = ctx.tally.plan ?? { create: 0, update: 0, delete: 0, unchanged: 0 };
-  ctx.tally.plan = {
-    create: prev.create + all.filter((c) => c.action === 'create').length,
-    update: prev.update + all.filter((c) => c.action === 'update').length,
-    delete: prev.delete + all.filter((c) => c.action === 'delete').length,
-    unchanged: prev.unchanged + plan.customers.unchanged + plan.subscribers.unchanged,
-  };
-}
-
-/** Claims and sends changes until none is ready; unknown outcomes are looked up and retried a few times. */
-async function drain(run: PartnerRun, entity: ChangeEntity): Promise<void> {
-  const { ctx } = run;
-  for (let idle = 0; idle < MAX_UNKNOWN_ATTEMPTS && !ctx.signal.aborted;) {
-    const now = ctx.clock.now();
-    const claimed = await claimChanges(ctx.db, {
-      partner: run.partner,
-      entity,
-      owner: ctx.runId,
-      now: now.toISOString(),
-      leaseUntil: new Date(now.getTime() + CLAIM_LEASE_MS).toISOString(),
-      limit: CLAIM_BATCH,
-      // This run holds the run lock: a change left in flight by anyone else is a crashed run's.
-      exclusive: true,
-    });
-    if (claimed.length === 0) {
-      const waiting = await retryableUnknown(run, entity);
-      if (!waiting) return;
-      idle += 1;
-      await sleep(1000 * idle, ctx.signal);
+/**
+ * Claims and sends changes until none is ready. Claims are topped up while earlier ones are still
+ * being sent, so the limiter never idles between batches. With `untilSettled`, it also waits for
+ * changes other workers hold and for retries due soon; without, it returns when nothing is ready.
+ */
+export async function drain(
+  eng: Engine,
+  partner: string,
+  port: WebexPort,
+  entity: ChangeEntity,
+  opts: { untilSettled: boolean },
+): Promise<number> {
+  const active = new Set<Promise<void>>();
+  const gate = new Gate(eng.config.webex.concurrency);
+  let sent = 0;
+  let lastShort = 0;
+  const failed: { error: Error | null } = { error: null };
+  for (;;) {
+    if (failed.error) break;
+    const room = CLAIM_BATCH - active.size;
+    const recentlyShort = active.size > 0 && Date.now() - lastShort < 500;
+    if (!eng.signal.aborted && room >= CLAIM_BATCH / 2 && !recentlyShort) {
+      const claimed = await claim(eng, partner, entity, room);
+      if (claimed.length < room) lastShort = Date.now();
+      for (const change of claimed) {
+        const task = gate
+          .run(async () => {
+            // Stopping: a change not sent yet goes back as it was; calls already made finish.
+            if (eng.signal.aborted) await releaseClaim(eng.db, change, isoNow(eng));
+            else await sendChange(eng, partner, port, change);
+          })
+          .catch((err: unknown) => {
+            failed.error ??= err instanceof Error ? err : new Error(String(err));
+          })
+          .finally(() => active.delete(task));
+        active.add(task);
+        sent += 1;
+      }
+    }
+    if (active.size > 0) {
+      await Promise.race(active);
       continue;
     }
-    await Promise.all(claimed.map((change) => sendChange(run, change)));
+    if (eng.signal.aborted || !opts.untilSettled) break;
+    // Nothing of ours in flight and nothing ready: wait for other workers and for retries due soon.
+    const [others, next] = await Promise.all([
+      countInFlight(eng.db, partner, entity),
+      nextAttemptAt(eng.db, partner, entity),
+    ]);
+    const dueIn = next === null ? null : Date.parse(next) - eng.clock.nowMs();
+    if (others === 0 && (dueIn === null || dueIn > MAX_IDLE_WAIT_MS)) break;
+    await sleep(Math.max(50, Math.min(500, dueIn ?? 500)), eng.signal);
+  }
+  await Promise.allSettled(active);
+  if (failed.error) throw failed.error;
+  return sent;
+}
+
+async function claim(
+  eng: Engine,
+  partner: string,
+  entity: ChangeEntity,
+  limit: number,
+): Promise<Change[]> {
+  const wall = new Date();
+  return claimChanges(eng.db, {
+    partner,
+    entity,
+    owner: eng.owner,
+    now: isoNow(eng),
+    wallNow: wall.toISOString(),
+    leaseUntil: new Date(wall.getTime() + CLAIM_LEASE_MS).toISOString(),
+    limit,
+  });
+}
+
+/** Sends one claimed change and records what Webex answered; fenced by the claim's attempt. */
+export async function sendChange(
+  eng: Engine,
+  partner: string,
+  port: WebexPort,
+  change: Change,
+): Promise<void> {
+  crashPoint('claimed');
+  try {
+    if (change.entity === 'customer') await sendCustomerChange(eng, partner, port, change);
+    else await sendSubscriberChange(eng, port, change);
+  } catch (err) {
+    await recordFailure(eng, change, err);
   }
 }
 
-async function retryableUnknown(run: PartnerRun, entity: ChangeEntity): Promise<boolean> {
-  const rows = (await run.ctx
-    .db('changes')
-    .where({ partner_id: run.partner, entity, status: 'unknown' })
-    .where('attempt', '<', MAX_UNKNOWN_ATTEMPTS)
-    .count({ n: '*' })) as { n: number | string }[];
-  return Number(rows[0]?.n ?? 0) > 0;
+/** Makes a call that changes Webex, with the crash points around it. */
+async function send<T>(call: () => Promise<T>): Promise<T> {
+  const pending = call();
+  crashAfterSending();
+  const answer = await pending;
+  crashPoint('answer-received');
+  return answer;
 }
 
-async function sendChange(run: PartnerRun, change: Change): Promise<void> {
-  const { ctx, port } = run;
-  const now = () => ctx.clock.now().toISOString();
-  try {
-    if (change.entity === 'customer') {
-      if (change.action === 'create') {
-        // After an unknown outcome the customer may exist: look it up before any resend (domain §3).
-        const existing =
-          change.status === 'unknown'
-            ? (await port.listCustomers({ externalId: change.entityKey }))[0]
-            : undefined;
-        const accepted = existing
-          ? { id: existing.id, trackingId: null }
-          : await port.createCustomer(change.payload as CustomerBody);
-        await recordChange(
-          ctx.db,
-          change,
-          { status: 'awaiting', webexId: accepted.id, trackingId: accepted.trackingId },
-          now(),
-        );
-        await updateWebexState(ctx.db, 'customer', change.entityId, {
+async function sendCustomerChange(
+  eng: Engine,
+  partner: string,
+  port: WebexPort,
+  change: Change,
+): Promise<void> {
+  const now = isoNow(eng);
+  const nextPoll = inMs(eng, eng.config.webex.pollSeconds * 1000);
+  if (change.action === 'create') {
+    // After an unknown outcome the customer may exist: look it up before any resend (domain §3).
+    const existing =
+      change.status === 'unknown'
+        ? (await port.listCustomers({ externalId: change.entityKey }))[0]
+        : undefined;
+    const accepted = existing
+      ? { id: existing.id, trackingId: null }
+      : await send(() => port.createCustomer(change.payload as CustomerBody));
+    const status = existing?.status ?? 'provisioning';
+    await record(
+      eng,
+      change,
+      {
+        status: 'awaiting',
+        webexId: accepted.id,
+        trackingId: accepted.trackingId,
+        nextAttemptAt: nextPoll,
+      },
+      async (trx) => {
+        await updateWebexState(trx, 'customer', change.entityId, {
           webexId: accepted.id,
-          webexStatus: existing?.status ?? 'provisioning',
-          seenAt: now(),
+          webexStatus: status,
+          seenAt: now,
         });
-        const desired = (change.payload as CustomerBody).address;
         // R-RPL-1: every customer create opens an RPL check; it never blocks provisioning (R-RPL-2).
-        await openRplCheck(ctx.db, {
-          partner: run.partner,
+        await openRplCheck(trx, {
+          partner,
           customerId: change.entityId,
           trigger: 'create',
-          addressHash: hashDesired(desired),
-          status: existing?.status ?? 'provisioning',
-          at: now(),
-          runId: ctx.runId,
+          addressHash: hashDesired((change.payload as CustomerBody).address),
+          status,
+          at: now,
+          runId: eng.runId,
         });
-      } else {
-        const webexId = await customerWebexId(run, change.entityId);
-        const accepted =
-          change.action === 'update'
-            ? await port.updateCustomer(
-                webexId,
-                change.payload as Parameters<WebexPort['updateCustomer']>[1],
-              )
-            : await port.deleteCustomer(webexId);
-        await recordChange(
-          ctx.db,
-          change,
-          { status: 'awaiting', webexId, trackingId: accepted.trackingId },
-          now(),
-        );
-      }
-      return;
-    }
-    const body = change.payload as SubscriberBody;
-    if (change.action === 'create') {
-      const existing =
-        change.status === 'unknown'
-          ? (await port.listSubscribers({ customerId: body.customerId, email: body.email }))[0]
-          : undefined;
-      const answer = existing
-        ? { ...existing, trackingId: null }
-        : await port.createSubscriber(body);
-      await updateWebexState(ctx.db, 'subscriber', change.entityId, {
-        webexId: answer.id,
-        webexCustomerId: body.customerId,
-        webexStatus: answer.status,
-        webexPersonId: answer.personId ?? null,
-        state: answer,
-        seenAt: now(),
-      });
-      if (answer.status === 'provisioned') {
-        await complete(run, change, {
-          status: 'done',
-          outcome: 'created',
-          webexId: answer.id,
-          trackingId: answer.trackingId,
+      },
+    );
+    return;
+  }
+  const known = await customerState(eng.db, change.entityId);
+  if (!known.webexId) throw new Error(`customer ${change.entityKey} has no Webex id to change`);
+  const webexId = known.webexId;
+  if (change.action === 'update') {
+    const body = change.payload as CustomerUpdateBody;
+    const accepted = await send(() => port.updateCustomer(webexId, body));
+    // R-RPL-1: a new billing address is checked again.
+    const moved =
+      body.address !== undefined &&
+      known.address !== null &&
+      hashDesired(pickAddress(known.address)) !== hashDesired(pickAddress(body.address));
+    await record(
+      eng,
+      change,
+      { status: 'awaiting', webexId, trackingId: accepted.trackingId, nextAttemptAt: nextPoll },
+      async (trx) => {
+        if (!moved) return;
+        await openRplCheck(trx, {
+          partner,
+          customerId: change.entityId,
+          trigger: 'address_change',
+          addressHash: hashDesired(body.address),
+          status: 'updating',
+          at: now,
+          runId: eng.runId,
         });
-        await updateWebexState(ctx.db, 'subscriber', change.entityId, {
-          appliedHash: change.desiredHash,
-          seenAt: now(),
-        });
-      } else {
-        // pending_user_migration: the user has to consent; followed on later runs.
-        await recordChange(
-          ctx.db,
-          change,
-          { status: 'awaiting', webexId: answer.id, trackingId: answer.trackingId },
-          now(),
-        );
-      }
-      return;
-    }
-    const webexId = await subscriberWebexId(run, change.entityId);
-    const accepted =
-      change.action === 'update'
-        ? await port.updateSubscriber(webexId, change.payload as { packages: string[] })
-        : await port.deleteSubscriber(webexId);
-    await complete(run, change, {
-      status: 'done',
-      outcome: change.action === 'update' ? 'updated' : 'deleted',
+      },
+    );
+    return;
+  }
+  try {
+    const accepted = await send(() => port.deleteCustomer(webexId));
+    await record(eng, change, {
+      status: 'awaiting',
       webexId,
       trackingId: accepted.trackingId,
+      nextAttemptAt: nextPoll,
     });
-    await updateWebexState(
-      ctx.db,
-      'subscriber',
-      change.entityId,
-      change.action === 'update'
-        ? { appliedHash: change.desiredHash, seenAt: now() }
-        : { webexId: null, webexStatus: 'deleted', appliedHash: null, seenAt: now() },
-    );
   } catch (err) {
-    await recordFailure(run, change, err);
+    // Gone already (an earlier send whose answer was lost did it): the delete is done.
+    if (!(err instanceof PermanentError && err.info.status === 404)) throw err;
+    await complete(eng, change, { status: 'done', outcome: 'deleted', webexId }, (trx) =>
+      markCustomerGone(trx, change.entityId, now),
+    );
   }
 }
 
-async function recordFailure(run: PartnerRun, change: Change, err: unknown): Promise<void> {
-  const { ctx } = run;
-  const now = ctx.clock.now();
+async function sendSubscriberChange(eng: Engine, port: WebexPort, change: Change): Promise<void> {
+  const now = isoNow(eng);
+  if (change.action === 'create') {
+    const body = change.payload as SubscriberBody;
+    const existing =
+      change.status === 'unknown'
+        ? (await port.listSubscribers({ customerId: body.customerId, email: body.email }))[0]
+        : undefined;
+    const answer = existing
+      ? { ...existing, trackingId: null }
+      : await send(() => port.createSubscriber(body));
+    const seen = {
+      webexId: answer.id,
+      webexCustomerId: body.customerId,
+      webexStatus: answer.status,
+      webexPersonId: answer.personId ?? null,
+      state: answer,
+      seenAt: now,
+    };
+    if (answer.status === 'provisioned') {
+      await complete(
+        eng,
+        change,
+        { status: 'done', outcome: 'created', webexId: answer.id, trackingId: answer.trackingId },
+        (trx) =>
+          updateWebexState(trx, 'subscriber', change.entityId, {
+            ...seen,
+            appliedHash: change.desiredHash,
+          }),
+      );
+      return;
+    }
+    // 202 pending_user_migration: the user has to consent; followed by this and later runs.
+    await record(
+      eng,
+      change,
+      { status: 'awaiting', webexId: answer.id, trackingId: answer.trackingId },
+      (trx) => updateWebexState(trx, 'subscriber', change.entityId, seen),
+    );
+    return;
+  }
+  const webexId = (await subscriberWebexId(eng.db, change.entityId)) ?? change.webexId;
+  if (!webexId) throw new Error(`subscriber ${change.entityKey} has no Webex id to change`);
+  if (change.action === 'update') {
+    const accepted = await send(() =>
+      port.updateSubscriber(webexId, change.payload as { packages: string[] }),
+    );
+    await complete(
+      eng,
+      change,
+      { status: 'done', outcome: 'updated', webexId, trackingId: accepted.trackingId },
+      (trx) =>
+        updateWebexState(trx, 'subscriber', change.entityId, {
+          appliedHash: change.desiredHash,
+          seenAt: now,
+        }),
+    );
+    return;
+  }
+  let trackingId: string | null = null;
+  try {
+    trackingId = (await send(() => port.deleteSubscriber(webexId))).trackingId;
+  } catch (err) {
+    // Gone already: an earlier send whose answer was lost deleted it, or its customer went.
+    if (!(err instanceof PermanentError && err.info.status === 404)) throw err;
+  }
+  await complete(eng, change, { status: 'done', outcome: 'deleted', webexId, trackingId }, (trx) =>
+    updateWebexState(trx, 'subscriber', change.entityId, {
+      webexId: null,
+      webexStatus: 'deleted',
+      appliedHash: null,
+      seenAt: now,
+    }),
+  );
+}
+
+async function recordFailure(eng: Engine, change: Change, err: unknown): Promise<void> {
+  const now = eng.clock.now();
   if (err instanceof AuthError) {
     await recordChange(
-      ctx.db,
+      eng.db,
       change,
       { status: 'pending', errorMessage: err.message },
       now.toISOString(),
@@ -278,7 +441,7 @@ async function recordFailure(run: PartnerRun, change: Change, err: unknown): Pro
     throw err;
   }
   if (err instanceof PermanentError) {
-    await complete(run, change, {
+    await complete(eng, change, {
       status: 'failed',
       outcome: 'failed',
       trackingId: err.info.trackingId,
@@ -293,12 +456,12 @@ async function recordFailure(run: PartnerRun, change: Change, err: unknown): Pro
     const status =
       err instanceof OutcomeUnknownError || change.status === 'unknown' ? 'unknown' : 'pending';
     const next = new Date(now.getTime() + 1000 * change.attempt).toISOString();
-    ctx.log.warn(`${change.entity} ${change.action} ${change.entityKey}: ${err.message}`, {
-      partner: run.partner,
+    eng.log.warn(`${change.entity} ${change.action} ${change.entityKey}: ${err.message}`, {
+      partner: change.partner,
       trackingId: err.info.trackingId,
     });
     await recordChange(
-      ctx.db,
+      eng.db,
       change,
       { status, trackingId: err.info.trackingId, errorMessage: err.message, nextAttemptAt: next },
       now.toISOString(),
@@ -308,217 +471,370 @@ async function recordFailure(run: PartnerRun, change: Change, err: unknown): Pro
   throw err;
 }
 
-/** Polls accepted customer changes until Webex reaches a final state or the run's wait is over. */
-async function followCustomers(run: PartnerRun): Promise<void> {
-  const { ctx, port } = run;
-  const waitMs = ctx.config.webex.waitForProvisionedSeconds * 1000;
-  const deadline = Date.now() + waitMs;
-  const parked = new Set<number>();
-  while (!ctx.signal.aborted) {
-    const awaiting = (await listAwaiting(ctx.db, run.partner, 'customer')).filter(
-      (c) => !parked.has(c.id),
-    );
-    if (awaiting.length === 0) return;
+/**
+ * Polls accepted customer changes on their schedule (seconds while Webex works, minutes while an
+ * RPL review runs) until each is final or its next look falls after the run's wait; what is left
+ * stays awaiting and a later run looks again. Nothing is given up on for taking long.
+ */
+export async function followCustomers(
+  eng: Engine,
+  partner: string,
+  port: WebexPort,
+): Promise<void> {
+  const deadline = Date.now() + eng.config.webex.waitForProvisionedSeconds * 1000;
+  const gate = new Gate(eng.config.webex.concurrency);
+  while (!eng.signal.aborted) {
+    const now = isoNow(eng);
+    const awaiting = await listAwaiting(eng.db, partner, 'customer');
+    const due = awaiting.filter((c) => c.nextAttemptAt === null || c.nextAttemptAt <= now);
     await Promise.all(
-      awaiting.map(async (change) => {
-        try {
-          const customer = await port.getCustomer(change.webexId as string);
-          const state = await observeCustomer(run, change, customer);
-          if (state === 'parked') parked.add(change.id);
-        } catch (err) {
-          if (err instanceof AuthError) throw err;
-          ctx.log.warn(`following customer ${change.entityKey}: ${(err as Error).message}`, {
-            partner: run.partner,
-          });
-        }
-      }),
+      due.map((change) =>
+        gate.run(async () => {
+          if (eng.signal.aborted) return;
+          try {
+            const customer = await port.getCustomer(change.webexId as string);
+            await observeCustomer(eng, change, customer);
+          } catch (err) {
+            if (err instanceof AuthError) throw err;
+            eng.log.warn(`following customer ${change.entityKey}: ${(err as Error).message}`, {
+              partner,
+            });
+          }
+        }),
+      ),
     );
-    if (Date.now() >= deadline) return;
-    await sleep(ctx.config.webex.pollSeconds * 1000, ctx.signal);
+    const left = await listAwaiting(eng.db, partner, 'customer');
+    if (left.length === 0) return;
+    const next = Math.min(...left.map((c) => Date.parse(c.nextAttemptAt ?? now)));
+    const waitMs = Math.max(0, next - eng.clock.nowMs());
+    if (Date.now() + waitMs > deadline) return; // parked: a later run looks again
+    await sleep(Math.max(20, waitMs), eng.signal);
   }
 }
 
-/** Records one observed customer state; 'parked' when it waits on something slower than this run. */
+/** Records one observed customer state and decides the change when Webex is done with it. */
 async function observeCustomer(
-  run: PartnerRun,
+  eng: Engine,
   change: Change,
   customer: WebexCustomer | null,
-): Promise<'final' | 'waiting' | 'parked'> {
-  const { ctx } = run;
-  const now = ctx.clock.now().toISOString();
+): Promise<void> {
+  const now = isoNow(eng);
   if (!customer) {
     if (change.action === 'delete') {
-      await finish(run, change, { status: 'done', outcome: 'deleted' });
-      await updateWebexState(ctx.db, 'customer', change.entityId, {
-        webexId: null,
-        webexStatus: 'deleted',
-        webexOrgId: null,
-        appliedHash: null,
-        seenAt: now,
-      });
-      return 'final';
+      await finish(eng, change, { status: 'done', outcome: 'deleted' }, (trx) =>
+        markCustomerGone(trx, change.entityId, now),
+      );
+      return;
     }
-    await finish(run, change, {
+    await finish(eng, change, {
       status: 'failed',
       outcome: 'failed',
       errorCode: '404',
       errorMessage: 'the customer Webex accepted is no longer there',
     });
-    return 'final';
+    return;
   }
-  await updateWebexState(ctx.db, 'customer', change.entityId, {
+  await updateWebexState(eng.db, 'customer', change.entityId, {
+    webexId: customer.id,
     webexStatus: customer.status,
     webexOrgId: customer.orgId ?? null,
     state: customer,
     seenAt: now,
   });
-  await observeRplStatus(ctx.db, change.entityId, customer.status, now, ctx.runId);
+  await observeRplStatus(eng.db, change.entityId, customer.status, now, eng.runId);
   if (customer.status === 'error') {
     const e = customer.errors?.[0];
-    await finish(run, change, {
+    await finish(eng, change, {
       status: 'failed',
       outcome: 'failed',
       errorCode: e?.errorCode !== undefined ? String(e.errorCode) : 'error',
       errorMessage: e?.description ?? 'Webex could not provision the customer',
     });
-    return 'final';
+    return;
+  }
+  if (customer.status === 'provisioned_with_errors') {
+    await finishWithPackageErrors(eng, change, customer);
+    return;
   }
   if (FINAL_CUSTOMER_STATUSES.has(customer.status)) {
-    await finish(run, change, {
-      status: 'done',
-      outcome: change.action === 'create' ? 'created' : 'updated',
-    });
-    await updateWebexState(ctx.db, 'customer', change.entityId, {
-      appliedHash: change.desiredHash,
-      seenAt: now,
-    });
-    return 'final';
+    await finish(
+      eng,
+      change,
+      { status: 'done', outcome: change.action === 'create' ? 'created' : 'updated' },
+      (trx) =>
+        updateWebexState(trx, 'customer', change.entityId, {
+          appliedHash: change.desiredHash,
+          seenAt: now,
+        }),
+    );
+    return;
   }
-  // An RPL review takes minutes to days (R-RPL-3): the run moves on; rpl-recheck follows it.
-  return customer.status === 'pending_rpl_review' ? 'parked' : 'waiting';
+  // Still working: seconds while provisioning/updating/deleting, minutes under RPL review (R-RPL-3).
+  const wait =
+    customer.status === 'pending_rpl_review' ? RPL_POLL_MS : eng.config.webex.pollSeconds * 1000;
+  await eng
+    .db('changes')
+    .where({ id: change.id, status: 'awaiting' })
+    .update({ next_attempt_at: inMs(eng, wait), updated_at: now });
 }
 
-/** One look at subscribers waiting for the user's consent (pending_user_migration). */
-async function followSubscribers(run: PartnerRun): Promise<void> {
-  for (const change of await listAwaiting(run.ctx.db, run.partner, 'subscriber')) {
-    const sub = await run.port.getSubscriber(change.webexId as string);
-    if (sub?.status === 'provisioned') {
-      await finish(run, change, { status: 'done', outcome: 'created' });
-      await updateWebexState(run.ctx.db, 'subscriber', change.entityId, {
-        webexStatus: sub.status,
-        webexPersonId: sub.personId ?? null,
+/**
+ * provisioned_with_errors: the failed packages decide. Only 2560 (Calling under maintenance) →
+ * pending, and a later run sends the full package list again; any other package error → failed.
+ */
+async function finishWithPackageErrors(
+  eng: Engine,
+  change: Change,
+  customer: WebexCustomer,
+): Promise<void> {
+  const now = isoNow(eng);
+  const problems = (customer.resourceDetails?.packages ?? [])
+    .filter((p) => p.status === 'error' || (p.errors?.length ?? 0) > 0)
+    .map((p) => ({ name: p.name, items: [...(p.errors ?? []), ...(p.warnings ?? [])] }));
+  const retryable =
+    problems.length > 0 &&
+    problems.every((p) => p.items.some((i) => i.errorCode === RETRY_LATER_CODE));
+  const message = problems
+    .map((p) => `${p.name}: ${p.items.map((i) => i.description ?? i.errorCode).join('; ')}`)
+    .join(' | ');
+  if (retryable) {
+    await finish(
+      eng,
+      change,
+      {
+        status: 'done',
+        outcome: 'pending',
+        errorCode: String(RETRY_LATER_CODE),
+        errorMessage: `${message} (a later run sends the packages again)`,
+      },
+      // Not applied: the next plan sends an update with the whole package list.
+      (trx) =>
+        updateWebexState(trx, 'customer', change.entityId, { appliedHash: null, seenAt: now }),
+    );
+    return;
+  }
+  const first = problems.flatMap((p) => p.items)[0];
+  await finish(
+    eng,
+    change,
+    {
+      status: 'failed',
+      outcome: 'failed',
+      errorCode: first?.errorCode !== undefined ? String(first.errorCode) : 'package_error',
+      errorMessage: message || 'Webex provisioned the customer with errors',
+    },
+    // Kept as applied: the same desired state would fail again; a new sheet row retries it.
+    (trx) =>
+      updateWebexState(trx, 'customer', change.entityId, {
         appliedHash: change.desiredHash,
-        seenAt: run.ctx.clock.now().toISOString(),
-      });
+        seenAt: now,
+      }),
+  );
+}
+
+/** Looks at subscribers waiting for the user's consent (pending_user_migration), once per run. */
+export async function followSubscribers(
+  eng: Engine,
+  partner: string,
+  port: WebexPort,
+): Promise<void> {
+  const gate = new Gate(eng.config.webex.concurrency);
+  const awaiting = await listAwaiting(eng.db, partner, 'subscriber');
+  await Promise.all(
+    awaiting.map((change) =>
+      gate.run(async () => {
+        if (eng.signal.aborted) return;
+        const sub = await port.getSubscriber(change.webexId as string);
+        const now = isoNow(eng);
+        if (sub === null) {
+          await finish(eng, change, {
+            status: 'failed',
+            outcome: 'failed',
+            errorCode: '404',
+            errorMessage: 'the subscriber Webex accepted is no longer there',
+          });
+        } else if (sub.status === 'provisioned') {
+          await finish(eng, change, { status: 'done', outcome: 'created' }, (trx) =>
+            updateWebexState(trx, 'subscriber', change.entityId, {
+              webexStatus: sub.status,
+              webexPersonId: sub.personId ?? null,
+              state: sub,
+              appliedHash: change.desiredHash,
+              seenAt: now,
+            }),
+          );
+        }
+      }),
+    ),
+  );
+}
+
+/** Records a claimed change's new state (and the row's result), fenced; `extra` runs only if we still held it. */
+async function record(
+  eng: Engine,
+  change: Change,
+  patch: ChangePatch,
+  extra?: (trx: Tx) => Promise<void>,
+): Promise<boolean> {
+  return eng.db.transaction(async (trx) => {
+    const ok = await recordChange(trx, change, patch, isoNow(eng));
+    if (!ok) {
+      eng.log.warn(
+        `${change.entity} ${change.entityKey}: our claim was taken over; result dropped`,
+      );
+      return false;
+    }
+    await extra?.(trx);
+    await writeRowResult(eng, trx, change, patch);
+    return true;
+  });
+}
+
+/** Completes a claimed change. */
+function complete(
+  eng: Engine,
+  change: Change,
+  patch: ChangePatch,
+  extra?: (trx: Tx) => Promise<void>,
+): Promise<boolean> {
+  return record(eng, change, { ...patch, completedRunId: eng.runId }, extra);
+}
+
+/** Completes an awaited change (no claim is held while awaiting). */
+async function finish(
+  eng: Engine,
+  change: Change,
+  patch: ChangePatch,
+  extra?: (trx: Tx) => Promise<void>,
+): Promise<void> {
+  await eng.db.transaction(async (trx) => {
+    const full = { ...patch, completedRunId: eng.runId };
+    if (!(await finishAwaiting(trx, change.id, full, isoNow(eng)))) return;
+    await extra?.(trx);
+    await writeRowResult(eng, trx, change, full);
+  });
+}
+
+/** The row's result for its results file: outcome, Webex id, tracking id, code and message. */
+async function writeRowResult(
+  eng: Engine,
+  trx: Tx,
+  change: Change,
+  patch: ChangePatch,
+): Promise<void> {
+  if (change.sourceRowId === null) return;
+  const result = patch.outcome ?? (patch.status === 'awaiting' ? 'pending' : null);
+  if (result === null) return;
+  const trackingId = patch.trackingId ?? change.trackingId;
+  let code: string | null = null;
+  let message: string | null = null;
+  if (result === 'failed' || patch.errorCode) {
+    code = result === 'failed' ? 'API_REJECTED' : `WEBEX_${patch.errorCode}`;
+    const source = await readRowSource(trx, change.sourceRowId);
+    message = renderRowMessage(
+      'API_REJECTED',
+      {
+        description: patch.errorMessage ?? '',
+        errorCode: patch.errorCode ?? '',
+        trackingId: trackingId ?? '',
+      },
+      eng.config.reportLocale,
+      source?.row ?? null,
+      null,
+    );
+  }
+  await setRowResult(trx, change.sourceRowId, {
+    result,
+    webexId: patch.webexId ?? change.webexId,
+    trackingId,
+    code,
+    message,
+    at: isoNow(eng),
+  });
+}
+
+async function markCustomerGone(trx: Tx, customerId: number, now: string): Promise<void> {
+  await updateWebexState(trx, 'customer', customerId, {
+    webexId: null,
+    webexStatus: 'deleted',
+    webexOrgId: null,
+    appliedHash: null,
+    seenAt: now,
+  });
+}
+
+async function customerState(
+  db: Db,
+  customerId: number,
+): Promise<{ webexId: string | null; address: Record<string, unknown> | null }> {
+  const row = (await db('customers').where({ id: customerId }).first('webex_id', 'webex_state')) as
+    { webex_id: string | null; webex_state: string | null } | undefined;
+  const state = row?.webex_state
+    ? (JSON.parse(row.webex_state) as { address?: Record<string, unknown> })
+    : null;
+  return { webexId: row?.webex_id ?? null, address: state?.address ?? null };
+}
+
+async function subscriberWebexId(db: Db, subscriberId: number): Promise<string | null> {
+  const row = (await db('subscribers').where({ id: subscriberId }).first('webex_id')) as
+    { webex_id: string | null } | undefined;
+  return row?.webex_id ?? null;
+}
+
+const ADDRESS_KEYS = [
+  'addressLine1',
+  'addressLine2',
+  'city',
+  'stateOrProvince',
+  'zipOrPostalCode',
+  'country',
+];
+
+/** The billing address fields Webex keeps, in a fixed order, to compare two addresses. */
+function pickAddress(a: object): Record<string, string> {
+  const src = a as Record<string, unknown>;
+  const out: Record<string, string> = {};
+  for (const k of ADDRESS_KEYS) if (typeof src[k] === 'string' && src[k] !== '') out[k] = src[k];
+  return out;
+}
+
+function isoNow(eng: Engine): string {
+  return eng.clock.now().toISOString();
+}
+
+function inMs(eng: Engine, ms: number): string {
+  return new Date(eng.clock.nowMs() + ms).toISOString();
+}
+
+/** At most `size` tasks at once; the rest wait their turn (and can see a stop before they start). */
+export class Gate {
+  private running = 0;
+  private readonly queue: (() => void)[] = [];
+  constructor(private readonly size: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.running >= this.size) await new Promise<void>((r) => this.queue.push(r));
+    this.running += 1;
+    try {
+      return await task();
+    } finally {
+      this.running -= 1;
+      this.queue.shift()?.();
     }
   }
 }
 
-/** Completes a claimed change and writes the row's result. */
-async function complete(run: PartnerRun, change: Change, patch: ChangePatch): Promise<void> {
-  const ok = await recordChange(
-    run.ctx.db,
-    change,
-    { ...patch, completedRunId: run.ctx.runId },
-    run.ctx.clock.now().toISOString(),
-  );
-  if (ok) await afterFinish(run, change, patch);
-}
-
-/** Completes an awaited change and writes the row's result. */
-async function finish(run: PartnerRun, change: Change, patch: ChangePatch): Promise<void> {
-  const ok = await finishAwaiting(
-    run.ctx.db,
-    change.id,
-    { ...patch, completedRunId: run.ctx.runId },
-    run.ctx.clock.now().toISOString(),
-  );
-  if (ok) await afterFinish(run, change, patch);
-}
-
-async function afterFinish(run: PartnerRun, change: Change, patch: ChangePatch): Promise<void> {
-  const { ctx } = run;
-  const outcome = patch.outcome as ChangeOutcome;
-  run.counts[change.entity][outcome] += 1;
-  if (change.sourceRowId === null) return;
-  const trackingId = patch.trackingId ?? change.trackingId;
-  let message: string | null = null;
-  if (outcome === 'failed') {
-    const params = {
-      description: patch.errorMessage ?? '',
-      errorCode: patch.errorCode ?? '',
-      trackingId: trackingId ?? '',
-    };
-    const source = await readRowSource(ctx.db, change.sourceRowId);
-    message = renderRowMessage(
-      'API_REJECTED',
-      params,
-      ctx.config.reportLocale,
-      source?.row ?? null,
-      null,
-    );
-    ctx.tally.issues.push({
-      partner: run.partner,
-      file: source?.file ?? null,
-      sheet: source?.sheet || null,
-      row: source?.row ?? null,
-      column: null,
-      value: change.entityKey,
-      code: 'API_REJECTED',
-      message,
-    });
-  }
-  await setRowResult(ctx.db, change.sourceRowId, {
-    result: outcome,
-    webexId: patch.webexId ?? change.webexId,
-    trackingId,
-    code: outcome === 'failed' ? 'API_REJECTED' : null,
-    message,
-    at: ctx.clock.now().toISOString(),
-  });
-}
-
-async function customerWebexId(run: PartnerRun, customerId: number): Promise<string> {
-  const row = (await run.ctx.db('customers').where({ id: customerId }).first('webex_id')) as
-    { webex_id: string | null } | undefined;
-  if (!row?.webex_id) throw new Error(`customer ${customerId} has no Webex id to change`);
-  return row.webex_id;
-}
-
-async function subscriberWebexId(run: PartnerRun, subscriberId: number): Promise<string> {
-  const row = (await run.ctx.db('subscribers').where({ id: subscriberId }).first('webex_id')) as
-    { webex_id: string | null } | undefined;
-  if (!row?.webex_id) throw new Error(`subscriber ${subscriberId} has no Webex id to change`);
-  return row.webex_id;
-}
-
-const zero = (): ChangeCounts => ({
-  created: 0,
-  updated: 0,
-  unchanged: 0,
-  deleted: 0,
-  failed: 0,
-  pending: 0,
-});
-const add = (a: ChangeCounts, b: ChangeCounts): ChangeCounts => ({
-  created: a.created + b.created,
-  updated: a.updated + b.updated,
-  unchanged: a.unchanged + b.unchanged,
-  deleted: a.deleted + b.deleted,
-  failed: a.failed + b.failed,
-  pending: a.pending + b.pending,
-});
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(t);
-        resolve();
-      },
-      { once: true },
-    );
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(t);
+      resolve();
+    };
+    const t = setTimeout(() => {
+      signal.removeEventListener('abort', done);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', done, { once: true });
   });
 }

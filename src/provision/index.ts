@@ -1,11 +1,26 @@
 export { runProvision } from './run-provision.ts';
-export { applyProvisioning, CLAIM_BATCH, MAX_UNKNOWN_ATTEMPTS } from './apply.ts';
+export {
+  applyProvisioning,
+  drain,
+  followCustomers,
+  followSubscribers,
+  sendChange,
+  CLAIM_BATCH,
+  MAX_UNKNOWN_ATTEMPTS,
+  RETRY_LATER_CODE,
+  RPL_POLL_MS,
+} from './apply.ts';
+export type { Engine } from './apply.ts';
+export { overlayDesired } from './dry-run.ts';
+export { runWorker } from './worker.ts';
 export {
   planProvisioning,
   customerCreateBody,
   customerUpdateBody,
   subscriberCreateBody,
   idempotencyKey,
+  planCounts,
+  planLines,
   READY_FOR_SUBSCRIBERS,
 } from './plan.ts';
 export type { PlanInput, ProvisioningPlan, EntityPlan } from './plan.ts';

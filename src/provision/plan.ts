@@ -6,6 +6,8 @@ import type {
   NewChange,
   SubscriberRow,
 } from '../store/index.ts';
+import type { PlanCounts } from '../reports/summary.ts';
+import type { PlanLine } from '../reports/report-input.ts';
 import type { CustomerBody, CustomerUpdateBody, SubscriberBody } from '../webex/index.ts';
 
 /** Customer statuses under which Webex accepts subscribers (domain §3). */
@@ -22,6 +24,8 @@ export interface PlanInput {
   /** Entities with a change still open in the outbox: they are followed, not planned again. */
   openCustomers: ReadonlySet<number>;
   openSubscribers: ReadonlySet<number>;
+  /** Per customer id: how many of its changes ended "retry later" (2560); each retry gets a new key. */
+  retries?: ReadonlyMap<number, number>;
 }
 
 export interface EntityPlan {
@@ -29,8 +33,10 @@ export interface EntityPlan {
   unchanged: number;
   /** Already in the outbox from an earlier run. */
   inFlight: number;
-  /** Subscribers whose customer is not provisioned yet. */
+  /** Subscribers whose customer is not provisioned yet, and customers whose subscribers go first. */
   waiting: number;
+  /** Keys of the waiting creates: a dry run lists them as creates (they follow their customer). */
+  waitingCreates: string[];
 }
 
 export interface ProvisioningPlan {
@@ -38,10 +44,57 @@ export interface ProvisioningPlan {
   subscribers: EntityPlan;
 }
 
-/** Desired state against what the ledger knows of Webex → the changes to make. Pure. */
+const emptyPlan = (): EntityPlan => ({
+  changes: [],
+  unchanged: 0,
+  inFlight: 0,
+  waiting: 0,
+  waitingCreates: [],
+});
+
+/**
+ * Desired state against what the ledger knows of Webex → the changes to make. Pure. Deletes go
+ * subscribers first: a customer marked for deletion takes its known subscribers with it, and is
+ * deleted once none of them is left in Webex.
+ */
 export function planProvisioning(input: PlanInput): ProvisioningPlan {
-  const customers: EntityPlan = { changes: [], unchanged: 0, inFlight: 0, waiting: 0 };
   const byExternalId = new Map(input.customers.map((c) => [c.externalId, c]));
+  const subscribers = emptyPlan();
+  /** Customers that still have a subscriber in Webex (or one on its way there or out). */
+  const occupied = new Set<string>();
+  for (const s of input.subscribers) {
+    const customer = byExternalId.get(s.customerExternalId);
+    const customerGoes = customer?.desiredAction === 'delete';
+    if (s.webexId || input.openSubscribers.has(s.id)) occupied.add(s.customerExternalId);
+    if (input.openSubscribers.has(s.id)) {
+      subscribers.inFlight += 1;
+      continue;
+    }
+    const action = customerGoes ? (s.webexId ? 'delete' : null) : neededAction(s);
+    if (!action) {
+      subscribers.unchanged += 1;
+      continue;
+    }
+    const desired = s.desired as SubscriberDesired;
+    const key = `${s.customerExternalId}/${s.email}`;
+    let payload: unknown = {};
+    if (action === 'create') {
+      if (!customer?.webexId || !READY_FOR_SUBSCRIBERS.has(customer.webexStatus ?? '')) {
+        subscribers.waiting += 1; // Webex refuses subscribers of a customer that is not provisioned
+        subscribers.waitingCreates.push(key);
+        continue;
+      }
+      payload = subscriberCreateBody(desired, customer.webexId);
+    } else if (action === 'update') {
+      payload = { packages: [desired.package] };
+    }
+    // A delete for a customer's sake carries the subscriber's own hash: one delete per state.
+    subscribers.changes.push(
+      change(input, 'subscriber', s.id, key, action, s.desiredHash, payload, s.sourceRowId),
+    );
+  }
+
+  const customers = emptyPlan();
   for (const c of input.customers) {
     if (input.openCustomers.has(c.id)) {
       customers.inFlight += 1;
@@ -52,6 +105,10 @@ export function planProvisioning(input: PlanInput): ProvisioningPlan {
       customers.unchanged += 1;
       continue;
     }
+    if (action === 'delete' && occupied.has(c.externalId)) {
+      customers.waiting += 1; // its subscribers are deleted first
+      continue;
+    }
     const desired = c.desired as CustomerDesired;
     const payload =
       action === 'create'
@@ -59,37 +116,20 @@ export function planProvisioning(input: PlanInput): ProvisioningPlan {
         : action === 'update'
           ? customerUpdateBody(desired)
           : {};
+    // A retry after "retry later" (2560) is a new change of the same state: a new key.
+    const retry = input.retries?.get(c.id) ?? 0;
     customers.changes.push(
-      change(input, 'customer', c.id, c.externalId, action, c.desiredHash, payload, c.sourceRowId),
-    );
-  }
-
-  const subscribers: EntityPlan = { changes: [], unchanged: 0, inFlight: 0, waiting: 0 };
-  for (const s of input.subscribers) {
-    if (input.openSubscribers.has(s.id)) {
-      subscribers.inFlight += 1;
-      continue;
-    }
-    const action = neededAction(s);
-    if (!action) {
-      subscribers.unchanged += 1;
-      continue;
-    }
-    const customer = byExternalId.get(s.customerExternalId);
-    const desired = s.desired as SubscriberDesired;
-    let payload: unknown = {};
-    if (action === 'create') {
-      if (!customer?.webexId || !READY_FOR_SUBSCRIBERS.has(customer.webexStatus ?? '')) {
-        subscribers.waiting += 1; // Webex refuses subscribers of a customer that is not provisioned
-        continue;
-      }
-      payload = subscriberCreateBody(desired, customer.webexId);
-    } else if (action === 'update') {
-      payload = { packages: [desired.package] };
-    }
-    const key = `${s.customerExternalId}/${s.email}`;
-    subscribers.changes.push(
-      change(input, 'subscriber', s.id, key, action, s.desiredHash, payload, s.sourceRowId),
+      change(
+        input,
+        'customer',
+        c.id,
+        c.externalId,
+        action,
+        c.desiredHash,
+        payload,
+        c.sourceRowId,
+        retry,
+      ),
     );
   }
   return { customers, subscribers };
@@ -104,6 +144,29 @@ function neededAction(
   return e.appliedHash === e.desiredHash ? null : 'update';
 }
 
+/** Plan totals as the summary shows them; subscribers waiting for a planned customer count as creates. */
+export function planCounts(plan: ProvisioningPlan): PlanCounts {
+  const all = [...plan.customers.changes, ...plan.subscribers.changes];
+  const count = (a: ChangeAction) => all.filter((c) => c.action === a).length;
+  return {
+    create: count('create') + plan.subscribers.waitingCreates.length,
+    update: count('update'),
+    delete: count('delete') + plan.customers.waiting,
+    unchanged: plan.customers.unchanged + plan.subscribers.unchanged,
+  };
+}
+
+/** The plan as report lines, customers first. */
+export function planLines(partner: string, plan: ProvisioningPlan): PlanLine[] {
+  const lines: PlanLine[] = [];
+  for (const entity of ['customer', 'subscriber'] as const) {
+    const p = entity === 'customer' ? plan.customers : plan.subscribers;
+    for (const c of p.changes) lines.push({ partner, entity, key: c.entityKey, action: c.action });
+    for (const key of p.waitingCreates) lines.push({ partner, entity, key, action: 'create' });
+  }
+  return lines;
+}
+
 /** The idempotency key: one per partner, entity, key, action and desired state. */
 export function idempotencyKey(
   partner: string,
@@ -111,8 +174,10 @@ export function idempotencyKey(
   key: string,
   action: ChangeAction,
   desiredHash: string,
+  retry = 0,
 ): string {
-  return `${partner}:${entity}:${hashDesired(key).slice(0, 24)}:${action}:${desiredHash.slice(0, 32)}`;
+  const base = `${partner}:${entity}:${hashDesired(key).slice(0, 24)}:${action}:${desiredHash.slice(0, 32)}`;
+  return retry > 0 ? `${base}:r${retry}` : base;
 }
 
 function change(
@@ -124,6 +189,7 @@ function change(
   desiredHash: string,
   payload: unknown,
   sourceRowId: number | null,
+  retry = 0,
 ): NewChange {
   return {
     partner: input.partner,
@@ -131,7 +197,7 @@ function change(
     entityId,
     entityKey: key,
     action,
-    idempotencyKey: idempotencyKey(input.partner, entity, key, action, desiredHash),
+    idempotencyKey: idempotencyKey(input.partner, entity, key, action, desiredHash, retry),
     desiredHash,
     payload,
     sourceRowId,

@@ -14,6 +14,7 @@ import type {
 import type { ReconcileLine } from '../reports/report-input.ts';
 import type { RplDeprovisionLine } from '../reports/report-input.ts';
 import { emptyChangeCounts, emptyRowCounts, emptyRplCounts } from '../reports/summary.ts';
+import type { PlanLine } from '../reports/report-input.ts';
 import type { Db } from '../store/index.ts';
 
 /** What a use-case needs from the run it is part of. */
@@ -29,6 +30,34 @@ export interface RunContext {
   /** Aborted on SIGTERM/SIGINT or when the run's lease is lost: stop claiming new work. */
   signal: AbortSignal;
   tally: RunTally;
+  /**
+   * A dry run's desired state accepted by this run's import but not staged (a dry run writes
+   * nothing): rows in the shape staging writes to `customers` / `subscribers`. The planner lays
+   * them over the ledger.
+   */
+  dryRunDesired?: DryRunDesired;
+}
+
+/** Desired documents of one run, as staging would write them (doc = the `desired` JSON). */
+export interface DryRunDesired {
+  customers: {
+    partnerId: string;
+    externalId: string;
+    desired: unknown;
+    desiredHash: string;
+    desiredAction: 'upsert' | 'delete';
+    sourceRowId?: number | null;
+  }[];
+  subscribers: {
+    partnerId: string;
+    customerExternalId: string;
+    /** Lower case, as staged. */
+    email: string;
+    desired: unknown;
+    desiredHash: string;
+    desiredAction: 'upsert' | 'delete';
+    sourceRowId?: number | null;
+  }[];
 }
 
 /** What a run found and did, gathered for its summary and reports. */
@@ -46,6 +75,8 @@ export interface RunTally {
   plan: PlanCounts | null;
   /** What a `deprovision --apply` did to each customer, for the RPL section of the reports. */
   rplDeprovisions: RplDeprovisionLine[];
+  /** A dry run's plan, line by line, for the report. */
+  planLines: PlanLine[];
 }
 
 /** An empty tally. */
@@ -62,5 +93,6 @@ export function newTally(): RunTally {
     notes: [],
     plan: null,
     rplDeprovisions: [],
+    planLines: [],
   };
 }

@@ -160,6 +160,7 @@ export async function runJob(
       reconciliation: ctx.tally.reconciliation,
       ...(rpl ? { rpl } : {}),
       ...(dialIns ? { dialIns } : {}),
+      ...(ctx.dryRun && ctx.tally.plan ? { plan: ctx.tally.planLines } : {}),
     });
     await finishRun(db, runId, {
       status: summary.status,

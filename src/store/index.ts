@@ -55,6 +55,12 @@ export {
   enqueueChanges,
   openChangeEntities,
   claimChanges,
+  releaseClaim,
+  countInFlight,
+  nextAttemptAt,
+  retryGenerations,
+  completedOutcomes,
+  failedChanges,
   listAwaiting,
   recordChange,
   finishAwaiting,
@@ -68,6 +74,7 @@ export type {
   ChangeOutcome,
   ChangePatch,
   ChangeStatus,
+  ClaimRequest,
   NewChange,
 } from './outbox.ts';
 export {

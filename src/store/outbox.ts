@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { Tx } from './db.ts';
 
 export type ChangeEntity = 'customer' | 'subscriber';
@@ -35,6 +36,8 @@ export interface Change {
   trackingId: string | null;
   sourceRowId: number | null;
   outcome: ChangeOutcome | null;
+  /** For a pending change: not before; for an awaiting one: the next look at Webex. */
+  nextAttemptAt: string | null;
 }
 
 /** Statuses of a change still being worked on. */
@@ -85,59 +88,184 @@ export async function openChangeEntities(
   return new Set(rows.map((r) => r.entity_id));
 }
 
+/** What a claim asks for. */
+export interface ClaimRequest {
+  partner: string;
+  entity: ChangeEntity;
+  /** The claimer: a run id or a worker id, holding a live row in `leases` while it works. */
+  owner: string;
+  /** The program's clock (RTM_NOW), for `next_attempt_at`. */
+  now: string;
+  /** Wall-clock now and claim expiry: leases never follow RTM_NOW. */
+  wallNow: string;
+  leaseUntil: string;
+  limit: number;
+  statuses?: ChangeStatus[];
+}
+
 /**
- * Claims up to `limit` changes ready to send: pending, unknown, or in flight under an expired lease
- * (a crashed worker; its outcome is unknown). Each claim bumps the attempt: the fencing token.
+ * Claims up to `limit` changes ready to send: pending, unknown, or in flight under a claim whose
+ * holder is gone (its lease in `leases` expired or was released, or the claim itself expired; the
+ * outcome of such a change is unknown). Each claim bumps the attempt: the fencing token. On
+ * PostgreSQL one statement picks rows with FOR UPDATE SKIP LOCKED, so workers on several machines
+ * take disjoint batches; SQLite has one writer and compares-and-sets row by row.
  */
-export async function claimChanges(
-  db: Tx,
-  opts: {
-    partner: string;
-    entity: ChangeEntity;
-    owner: string;
-    now: string;
-    leaseUntil: string;
-    limit: number;
-    statuses?: ChangeStatus[];
-    exclusive?: boolean;
-  },
-): Promise<Change[]> {
-  const ready = (await db('changes')
-    .where({ partner_id: opts.partner, entity: opts.entity })
-    .where((q) => {
-      void q
-        .where((p) => {
-          void p.whereIn('status', opts.statuses ?? ['pending', 'unknown']).where((n) => {
-            void n.whereNull('next_attempt_at').orWhere('next_attempt_at', '<=', opts.now);
+export async function claimChanges(db: Tx, opts: ClaimRequest): Promise<Change[]> {
+  const ready = (q: Knex.QueryBuilder) =>
+    q
+      .where({ partner_id: opts.partner, entity: opts.entity })
+      .where((w) => {
+        void w
+          .where((p) => {
+            void p.whereIn('status', opts.statuses ?? ['pending', 'unknown']).where((n) => {
+              void n.whereNull('next_attempt_at').orWhere('next_attempt_at', '<=', opts.now);
+            });
+          })
+          .orWhere((p) => {
+            void p.where('status', 'in_flight').where((l) => {
+              void l.where('lease_expires_at', '<', opts.wallNow).orWhereNotExists((live) => {
+                void live
+                  .select(db.raw('1'))
+                  .from('leases')
+                  .whereRaw('leases.owner = changes.lease_owner')
+                  .where('leases.expires_at', '>', opts.wallNow);
+              });
+            });
           });
-        })
-        .orWhere((p) => {
-          void p.where('status', 'in_flight').where((l) => {
-            void l.where('lease_expires_at', '<', opts.now);
-            // With the run lock held, nobody else works: any other owner's claim is a crashed run's.
-            if (opts.exclusive) void l.orWhereNot('lease_owner', opts.owner);
-          });
-        });
-    })
-    .orderBy('id')
-    .limit(opts.limit)) as ChangeRowDb[];
+      })
+      .orderBy('id')
+      .limit(opts.limit);
+  if (isPostgres(db)) return claimSkipLocked(db, opts, ready);
+  const rows = (await ready(db('changes'))) as ChangeRowDb[];
   const claimed: Change[] = [];
-  for (const row of ready) {
-    // An in-flight change whose lease expired may have been sent: it comes back as unknown.
-    const status: ChangeStatus = row.status === 'in_flight' ? 'unknown' : row.status;
+  for (const row of rows) {
     const updated = await db('changes')
       .where({ id: row.id, attempt: row.attempt, status: row.status })
-      .update({
-        status: 'in_flight',
-        attempt: row.attempt + 1,
-        lease_owner: opts.owner,
-        lease_expires_at: opts.leaseUntil,
-        updated_at: opts.now,
-      });
-    if (updated === 1)
-      claimed.push({ ...toChange(row), status, attempt: row.attempt + 1, leaseOwner: opts.owner });
+      .update(claimColumns(opts, row.attempt + 1));
+    if (updated === 1) claimed.push(asClaimed(row, row.status, opts.owner));
   }
   return claimed;
+}
+
+async function claimSkipLocked(
+  db: Tx,
+  opts: ClaimRequest,
+  ready: (q: Knex.QueryBuilder) => Knex.QueryBuilder,
+): Promise<Change[]> {
+  return db.transaction(async (trx) => {
+    // Rows another worker has locked are skipped, not waited for: each claim gets its own batch.
+    const rows = (await ready(trx('changes')).forUpdate().skipLocked()) as ChangeRowDb[];
+    if (rows.length === 0) return [];
+    await trx('changes')
+      .whereIn(
+        'id',
+        rows.map((r) => r.id),
+      )
+      .update({ ...claimColumns(opts, 0), attempt: trx.raw('attempt + 1') });
+    return rows.map((r) => asClaimed(r, r.status, opts.owner));
+  });
+}
+
+function claimColumns(opts: ClaimRequest, attempt: number) {
+  return {
+    status: 'in_flight',
+    attempt,
+    lease_owner: opts.owner,
+    lease_expires_at: opts.leaseUntil,
+    updated_at: opts.now,
+  };
+}
+
+/** A claimed row as the sender sees it: a change left in flight by someone gone comes back unknown. */
+function asClaimed(row: ChangeRowDb, previous: ChangeStatus, owner: string): Change {
+  const status: ChangeStatus = previous === 'in_flight' ? 'unknown' : previous;
+  return { ...toChange(row), status, attempt: row.attempt + 1, leaseOwner: owner };
+}
+
+function isPostgres(db: Tx): boolean {
+  return (db.client as { config: Knex.Config }).config.client === 'pg';
+}
+
+/** Gives back a claimed change that was not sent (the run is stopping), as it was before the claim. */
+export async function releaseClaim(db: Tx, change: Change, now: string): Promise<boolean> {
+  return recordChange(db, change, { status: change.status }, now);
+}
+
+/** Changes of a partner and entity still being sent by someone (in flight under a live claim). */
+export async function countInFlight(
+  db: Tx,
+  partner: string,
+  entity: ChangeEntity,
+): Promise<number> {
+  const [row] = (await db('changes')
+    .where({ partner_id: partner, entity, status: 'in_flight' })
+    .count({ n: '*' })) as { n: number | string }[];
+  return Number(row?.n ?? 0);
+}
+
+/** When the next pending or unknown change of a partner and entity may be sent; null when none waits. */
+export async function nextAttemptAt(
+  db: Tx,
+  partner: string,
+  entity: ChangeEntity,
+): Promise<string | null> {
+  const row = (await db('changes')
+    .where({ partner_id: partner, entity })
+    .whereIn('status', ['pending', 'unknown'])
+    .min({ at: 'next_attempt_at' })
+    .first()) as { at: string | null } | undefined;
+  return row?.at ?? null;
+}
+
+/** Per entity id, how many of its changes ended "retry later" (Webex 2560): each retry gets a new key. */
+export async function retryGenerations(
+  db: Tx,
+  partner: string,
+  entity: ChangeEntity,
+): Promise<Map<number, number>> {
+  const rows = (await db('changes')
+    .where({ partner_id: partner, entity, status: 'done', outcome: 'pending' })
+    .select('entity_id')
+    .count({ n: '*' })
+    .groupBy('entity_id')) as { entity_id: number; n: number | string }[];
+  return new Map(rows.map((r) => [Number(r.entity_id), Number(r.n)]));
+}
+
+/** Outcomes a run completed, per entity and outcome, with the failed ones' details. */
+export async function completedOutcomes(
+  db: Tx,
+  partner: string,
+  runId: string,
+): Promise<{ entity: ChangeEntity; outcome: ChangeOutcome; n: number }[]> {
+  const rows = (await db('changes')
+    .where({ partner_id: partner, completed_run_id: runId })
+    .select('entity', 'outcome')
+    .count({ n: '*' })
+    .groupBy('entity', 'outcome')) as {
+    entity: ChangeEntity;
+    outcome: ChangeOutcome;
+    n: number | string;
+  }[];
+  return rows.map((r) => ({ entity: r.entity, outcome: r.outcome, n: Number(r.n) }));
+}
+
+/** The failed changes a run completed, for issues.csv. */
+export async function failedChanges(
+  db: Tx,
+  partner: string,
+  runId: string,
+): Promise<(Change & { errorCode: string | null; errorMessage: string | null })[]> {
+  const rows = (await db('changes')
+    .where({ partner_id: partner, completed_run_id: runId, outcome: 'failed' })
+    .orderBy('id')) as (ChangeRowDb & {
+    error_code: string | null;
+    error_message: string | null;
+  })[];
+  return rows.map((r) => ({
+    ...toChange(r),
+    errorCode: r.error_code,
+    errorMessage: r.error_message,
+  }));
 }
 
 /** Changes accepted by Webex whose final state is still to be seen. */
@@ -203,6 +331,7 @@ export async function finishAwaiting(
   if (patch.errorCode !== undefined) row.error_code = patch.errorCode;
   if (patch.errorMessage !== undefined) row.error_message = patch.errorMessage;
   if (patch.completedRunId !== undefined) row.completed_run_id = patch.completedRunId;
+  if (patch.nextAttemptAt !== undefined) row.next_attempt_at = patch.nextAttemptAt;
   const updated = await db('changes').where({ id, status: 'awaiting' }).update(row);
   return updated === 1;
 }
@@ -233,6 +362,7 @@ interface ChangeRowDb {
   tracking_id: string | null;
   source_row_id: number | null;
   outcome: ChangeOutcome | null;
+  next_attempt_at: string | null;
 }
 
 function toChange(r: ChangeRowDb): Change {
@@ -253,5 +383,6 @@ function toChange(r: ChangeRowDb): Change {
     trackingId: r.tracking_id,
     sourceRowId: r.source_row_id,
     outcome: r.outcome,
+    nextAttemptAt: r.next_attempt_at,
   };
 }

@@ -94,7 +94,12 @@ export const createCustomer: Handler = (ctx, req) => {
     provisioningParameters: body.provisioningParameters,
     subPartnerAdminEmail: body.subPartnerAdminEmail,
     createdMs: ctx.nowMs,
-    operation: { kind: 'create', startedMs: ctx.nowMs },
+    // The maintenance in force now decides this operation's end (2560 until a later PUT retries it).
+    operation: {
+      kind: 'create',
+      startedMs: ctx.nowMs,
+      callingMaintenance: ctx.policy.callingMaintenance,
+    },
     rplCheckMs: ctx.nowMs,
   };
   ctx.state.customers.set(record.id, record);
@@ -123,7 +128,11 @@ export const updateCustomer: Handler = (ctx, req, _query, id) => {
   if (body.provisioningParameters !== undefined)
     c.provisioningParameters = body.provisioningParameters;
   if (body.subPartnerAdminEmail !== undefined) c.subPartnerAdminEmail = body.subPartnerAdminEmail;
-  c.operation = { kind: 'update', startedMs: ctx.nowMs };
+  c.operation = {
+    kind: 'update',
+    startedMs: ctx.nowMs,
+    callingMaintenance: ctx.policy.callingMaintenance,
+  };
   const url = customerUrl(ctx, c.id);
   return ok(202, { url }, { Location: url }, { changed: true });
 };

@@ -77,15 +77,20 @@ export function customerStatusAt(
       break;
   }
   if (rplPendingAt(c, nowMs, policy)) return 'pending_rpl_review';
-  return finalStatus(c.packages, policy);
+  return finalStatus(c.packages, maintenanceHit(c, policy));
+}
+
+/** Whether Calling maintenance (2560) hit the customer's last operation; records made before the flag follow the policy. */
+export function maintenanceHit(c: CustomerRecord, policy: LifecyclePolicy): boolean {
+  return c.operation.callingMaintenance ?? policy.callingMaintenance;
 }
 
 /** The status a finished provisioning ends in. */
 export function finalStatus(
   packages: readonly string[],
-  policy: LifecyclePolicy,
+  callingMaintenance: boolean,
 ): 'provisioned' | 'provisioned_with_errors' {
-  return policy.callingMaintenance && packages.some((p) => CALLING_PACKAGES.has(p))
+  return callingMaintenance && packages.some((p) => CALLING_PACKAGES.has(p))
     ? 'provisioned_with_errors'
     : 'provisioned';
 }

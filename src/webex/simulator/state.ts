@@ -38,7 +38,12 @@ const customerSchema = z.object({
   subPartnerAdminEmail: z.string().optional(),
   createdMs: z.number(),
   /** The last change asked for; it is in progress for `provisioningSeconds` after `startedMs`. */
-  operation: z.object({ kind: z.enum(['create', 'update', 'delete']), startedMs: z.number() }),
+  operation: z.object({
+    kind: z.enum(['create', 'update', 'delete']),
+    startedMs: z.number(),
+    /** Calling was under maintenance when this operation ran: its calling packages end in error (2560) until a later PUT. */
+    callingMaintenance: z.boolean().optional(),
+  }),
   /** When the last RPL check was triggered: creation, or a change of billing address (R-RPL-1). */
   rplCheckMs: z.number(),
 });

@@ -1,0 +1,37 @@
+// Fault injection for the crash tests: the process kills itself (SIGKILL, like `kill -9`) at a named
+// point of sending a change. Read only when RTM_TEST_HOOKS=1, so a production run never crashes here.
+
+/** Where a change can be cut off: claimed (intent recorded), request sent, answer received but not recorded. */
+export type CrashPoint = 'claimed' | 'request-sent' | 'answer-received';
+
+const hits = new Map<string, number>();
+
+function armed(point: CrashPoint): { delayMs: number } | null {
+  if (process.env.RTM_TEST_HOOKS !== '1') return null;
+  const spec = process.env.RTM_CRASH_AT;
+  if (!spec) return null;
+  // `point` or `point:N` (the N-th time the point is reached).
+  const [name, nth] = spec.split(':');
+  if (name !== point) return null;
+  const n = (hits.get(point) ?? 0) + 1;
+  hits.set(point, n);
+  if (n !== Number(nth ?? '1')) return null;
+  return { delayMs: Number(process.env.RTM_CRASH_DELAY_MS ?? '50') };
+}
+
+function die(): never {
+  process.kill(process.pid, 'SIGKILL');
+  // SIGKILL cannot be caught; this line is never reached.
+  throw new Error('unreachable');
+}
+
+/** Dies at once when the point is armed. */
+export function crashPoint(point: Exclude<CrashPoint, 'request-sent'>): void {
+  if (armed(point)) die();
+}
+
+/** Dies shortly after a request left, before its answer can arrive (the simulator's latency is longer). */
+export function crashAfterSending(): void {
+  const arm = armed('request-sent');
+  if (arm) setTimeout(die, arm.delayMs);
+}
