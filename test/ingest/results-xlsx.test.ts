@@ -220,4 +220,28 @@ describe('results workbook', function () {
       expect(fillOf((ws?.getRow(3) as ExcelJS.Row).getCell(7))).to.equal(undefined);
     });
   }
+  it("when provisioning has run (nightly), then the results workbook is rewritten with each row's result and Webex id, and nothing temporary is left", async () => {
+    const home = tempHome();
+    writeConfig(home, { inbox: { stableSeconds: 0 } });
+    const dir = path.join(home, 'inbox', 'acme');
+    mkdirSync(dir, { recursive: true });
+    const bad = good('c-2');
+    bad[6] = 'Brasil';
+    const file = path.join(dir, 'customers.xlsx');
+    await writeWorkbook(file, CUSTOMER_HEADER, [good('c-1'), bad]);
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(file, old, old);
+
+    const res = await runCli(['nightly', '--json'], { home });
+    expect(res.code, res.stderr).to.equal(1);
+    const s = JSON.parse(res.stdout) as Summary;
+    expect(s.customers.created).to.equal(1);
+    const outbox = path.join(home, 'outbox', 'acme');
+    expect(readdirSync(outbox)).to.deep.equal(['customers.xlsx.results.xlsx']);
+    const ws = (await readBack(path.join(outbox, 'customers.xlsx.results.xlsx'))).worksheets[0];
+    const created = ws?.getRow(3) as ExcelJS.Row;
+    expect(created.getCell(11).value).to.equal('created');
+    expect(created.getCell(14).value).to.be.a('string').and.not.equal('');
+    expect((ws?.getRow(4) as ExcelJS.Row).getCell(11).value).to.equal('rejected');
+  });
 });
