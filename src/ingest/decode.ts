@@ -21,19 +21,16 @@ export const SUSPICIOUS = /[\uFFFD\u0080-\u009F]/;
 
 /** Decodes a text file: a BOM decides, then strict UTF-8, then the partner's legacy encoding. */
 export function decodeText(bytes: Uint8Array, legacy: string): DecodeResult {
-  if (startsWith(bytes, [0xef, 0xbb, 0xbf])) return strictUtf8(bytes.subarray(3), 'utf-8-bom');
-  if (startsWith(bytes, [0xff, 0xfe]))
-    return {
-      ok: true,
-      text: iconv.decode(Buffer.from(bytes.subarray(2)), 'utf-16le'),
-      encoding: 'utf-16le',
-    };
-  if (startsWith(bytes, [0xfe, 0xff]))
-    return {
-      ok: true,
-      text: iconv.decode(Buffer.from(bytes.subarray(2)), 'utf-16be'),
-      encoding: 'utf-16be',
-    };
+  if (startsWith(bytes, [0xef, 0xbb, 0xbf]))
+    return undamaged(
+      strictUtf8(bytes.subarray(3), 'utf-8-bom'),
+      'utf-8 (from its byte-order mark)',
+    );
+  if (startsWith(bytes, [0xff, 0xfe]) || startsWith(bytes, [0xfe, 0xff])) {
+    const encoding = bytes[0] === 0xff ? 'utf-16le' : 'utf-16be';
+    const text = iconv.decode(Buffer.from(bytes.subarray(2)), encoding);
+    return undamaged({ ok: true, text, encoding }, `${encoding} (from its byte-order mark)`);
+  }
   if (bytes.includes(0)) {
     return {
       ok: false,
@@ -45,7 +42,7 @@ export function decodeText(bytes: Uint8Array, legacy: string): DecodeResult {
   const utf8 = strictUtf8(bytes, 'utf-8');
   if (utf8.ok) {
     const sample = DOUBLE_ENCODED.exec(utf8.text);
-    if (!sample) return utf8;
+    if (!sample) return undamaged(utf8, 'utf-8');
     return {
       ok: false,
       code: 'FILE_ENCODING',
@@ -58,6 +55,26 @@ export function decodeText(bytes: Uint8Array, legacy: string): DecodeResult {
     ok: false,
     code: 'FILE_ENCODING',
     message: `the text is neither UTF-8 nor ${legacy}: save it as "CSV UTF-8" (tried utf-8, ${legacy})`,
+  };
+}
+
+/**
+ * A cleanly decoded text that still holds U+FFFD or C1 controls was damaged before it reached us
+ * (a lossy conversion, or windows-1252 read as Latin-1): refused rather than read with holes.
+ */
+function undamaged(decoded: DecodeResult, tried: string): DecodeResult {
+  if (!decoded.ok) return decoded;
+  const found = SUSPICIOUS.exec(decoded.text);
+  if (!found) return decoded;
+  const line = decoded.text.slice(0, found.index).split(/\r\n|\r|\n/).length;
+  const what =
+    found[0] === '\uFFFD'
+      ? 'a replacement character (U+FFFD) where a letter was lost'
+      : `a control character (U+${found[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}) where a letter belongs`;
+  return {
+    ok: false,
+    code: 'FILE_ENCODING',
+    message: `line ${line} holds ${what}: the text was damaged by a conversion before it was sent; save it again as "CSV UTF-8" from the original (tried ${tried})`,
   };
 }
 

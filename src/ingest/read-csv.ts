@@ -53,8 +53,20 @@ export async function readCsv(text: string): Promise<CsvResult> {
     };
   }
   const rows: SheetRow[] = [];
+  // Where the last whole record ended: a quote left open starts the record after it.
+  let lastLine = 0;
   const parser = Readable.from([body]).pipe(
-    parse({ ...CSV_OPTIONS, delimiter: found.delimiter, info: true, relax_column_count: true }),
+    parse({
+      ...CSV_OPTIONS,
+      delimiter: found.delimiter,
+      info: true,
+      relax_column_count: true,
+      // Seen as each record is parsed, before the stream hands it on or fails.
+      on_record: (record: string[], context: { lines: number }) => {
+        lastLine = context.lines;
+        return record;
+      },
+    }),
   );
   try {
     for await (const { record, info } of parser as AsyncIterable<{
@@ -73,7 +85,7 @@ export async function readCsv(text: string): Promise<CsvResult> {
       rows.push({ row: info.records, cells: record });
     }
   } catch (err) {
-    return { ok: false, code: 'FILE_MALFORMED', message: describeCsvError(err) };
+    return { ok: false, code: 'FILE_MALFORMED', message: describeCsvError(err, lastLine + 1) };
   }
   return {
     ok: true,
@@ -131,13 +143,14 @@ export function findHeader(
   return best;
 }
 
-/** A csv-parse error in words a partner can act on, with its line. */
-export function describeCsvError(err: unknown): string {
+/** A parse error as a sentence a partner can act on; `recordLine`: where the failing record began. */
+export function describeCsvError(err: unknown, recordLine: number): string {
   const e = err as { code?: string; lines?: number; message?: string };
   const where = e.lines ? `line ${e.lines}: ` : '';
   switch (e.code) {
     case 'CSV_QUOTE_NOT_CLOSED':
-      return `${where}a quoted field is never closed: the file may be cut short or have a stray "`;
+      // csv-parse names the last line of the file; the partner needs the line where the quote opened.
+      return `line ${recordLine}: a quoted field is never closed (its quote opens on this line): the file may be cut short or have a stray "`;
     case 'CSV_INVALID_CLOSING_QUOTE':
     case 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE':
       return `${where}characters follow a closing quote: a " inside a field must be doubled ("")`;

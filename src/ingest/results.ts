@@ -12,6 +12,7 @@ import {
   type RowResult,
 } from '../store/index.ts';
 import { decodeText } from './decode.ts';
+import { writeXlsxResults } from './results-xlsx.ts';
 
 /** The columns a results file adds, in each locale. */
 export const RESULT_COLUMNS: Record<Locale, [string, string, string, string]> = {
@@ -61,33 +62,57 @@ const SAFE_NAME = /^[\p{L}\p{M}\p{N} ._()[\]+,&'@#=-]{1,180}$/u;
  * spaces and common punctuation; no separators, controls, bidi marks or device names). Anything
  * else gets the stored copy's name, which the run made.
  */
-export function resultsFileName(original: string, storedPath: string | null): string {
+export function resultsFileName(
+  original: string,
+  storedPath: string | null,
+  format: 'csv' | 'xlsx',
+): string {
   const safe =
     SAFE_NAME.test(original) && !original.startsWith('.') && !WINDOWS_RESERVED.test(original);
   const base = safe ? original : path.basename(storedPath ?? 'file');
-  return `${base}.results.${original.toLowerCase().endsWith('.xlsx') ? 'xlsx' : 'csv'}`;
+  return `${base}.results.${format}`;
 }
 
-/** Writes (or rewrites) the results file of each processed file into outbox/<partner>/. */
+/**
+ * Writes (or rewrites) the results file of each processed file into outbox/<partner>/: a workbook
+ * for a workbook, a text file like the input for a text file (the format read from the content,
+ * as the files table records it). Written under a temporary name, then renamed.
+ */
 export async function writeResultsFiles(ctx: RunContext, fileIds: Iterable<number>): Promise<void> {
   for (const id of fileIds) {
     const source = await readResultsSource(ctx.db, id);
-    if (!source?.storedPath || source.format !== 'csv') continue; // workbooks: results come with the workbook reader
+    if (!source?.storedPath || !source.format) continue;
     const locale = partnerConfig(ctx.config, source.partner).locale;
     const rows = await readRowResults(ctx.db, id);
-    const bytes = await renderCsvResults(
-      path.join(ctx.config.home, source.storedPath),
-      source,
-      rows,
-      locale,
-    );
+    const archived = path.join(ctx.config.home, source.storedPath);
     const dir = path.join(ctx.config.home, 'outbox', source.partner);
     await fs.mkdir(dir, { recursive: true });
-    const target = path.join(dir, resultsFileName(source.name, source.storedPath));
+    const target = path.join(dir, resultsFileName(source.name, source.storedPath, source.format));
     const tmp = `${target}.${process.pid}.tmp`;
-    await fs.writeFile(tmp, bytes);
-    await fs.rename(tmp, target);
+    try {
+      if (source.format === 'xlsx') {
+        const cells = (r: RowResult | undefined) => renderResultCells(r, locale);
+        await writeXlsxResults(archived, tmp, rows, RESULT_COLUMNS[locale], cells);
+      } else {
+        await fs.writeFile(tmp, await renderCsvResults(archived, source, rows, locale));
+      }
+      await fs.rename(tmp, target);
+    } finally {
+      await fs.rm(tmp, { force: true });
+    }
   }
+}
+
+/** The four cells a results file adds to a row: result, codes, messages, Webex id. */
+export function renderResultCells(
+  r: RowResult | undefined,
+  locale: Locale,
+): [string, string, string, string] {
+  if (!r) return ['', '', '', ''];
+  const words = RESULT_WORDS[locale];
+  const word =
+    r.outcome === 'rejected' ? words.rejected : (words[r.result ?? 'accepted'] ?? r.result ?? '');
+  return [word ?? '', [...new Set(r.codes)].join('; '), r.messages.join(' / '), r.webexId ?? ''];
 }
 
 /** The partner's own file with four columns added, in its own encoding and delimiter. */
@@ -110,22 +135,11 @@ export async function renderCsvResults(
     record_delimiter: ['\r\n', '\n', '\r'],
     relax_column_count: true,
   }) as string[][];
-  const words = RESULT_WORDS[locale];
   const out = records.map((cells, index) => {
     const rowNumber = index + 1;
     if (rowNumber < headerRow) return cells;
     if (rowNumber === headerRow) return [...cells, ...RESULT_COLUMNS[locale]];
-    const r = rows.get(`\u0000${rowNumber}`);
-    if (!r) return [...cells, '', '', '', ''];
-    const word =
-      r.outcome === 'rejected' ? words.rejected : (words[r.result ?? 'accepted'] ?? r.result ?? '');
-    return [
-      ...cells,
-      word ?? '',
-      [...new Set(r.codes)].join('; '),
-      r.messages.join(' / '),
-      r.webexId ?? '',
-    ];
+    return [...cells, ...renderResultCells(rows.get(`\u0000${rowNumber}`), locale)];
   });
   // Cells starting = + - @ would run as formulas in a spreadsheet: they are neutralised, ours and theirs.
   const csv =

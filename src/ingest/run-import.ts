@@ -185,10 +185,23 @@ async function importPartner(
     // customer CSVs, then workbooks (each reads its customers sheet first), then subscriber CSVs.
     const rank = (s: Source) =>
       s.format === 'xlsx' ? 1 : s.text?.header.map.kind === 'customers' ? 0 : 2;
+    // The same bytes twice in one run: the second is a duplicate of the first once it is read.
+    const imported = new Map<string, { id: number; name: string; createdAt: string }>();
     for (const source of [...sources].sort((a, b) => rank(a) - rank(b))) {
       if (ctx.signal.aborted) break;
-      const fileId = await importSource(ctx, run, source);
-      if (fileId !== null) await writeResultsFiles(ctx, [fileId]);
+      const first = imported.get(source.sha256);
+      if (first) {
+        await recordDuplicate(ctx, partner, source.candidate, source.sha256, source.size, first);
+        continue;
+      }
+      const done = await importSource(ctx, run, source);
+      if (!done) continue;
+      imported.set(source.sha256, {
+        id: done.fileId ?? 0,
+        name: source.candidate.name,
+        createdAt: ctx.clock.now().toISOString(),
+      });
+      if (done.fileId !== null) await writeResultsFiles(ctx, [done.fileId]);
     }
   } finally {
     for (const source of sources) await source.opened.handle.close().catch(() => undefined);
@@ -398,13 +411,14 @@ async function probe(
 /**
  * Reads a source's rows batch by batch, checks each batch against the run's rules and stages it,
  * all in one transaction: a file refused on the way (a broken line, a wrong decode, a workbook
- * limit, a change on disk) leaves nothing staged. Returns the file's id, or null.
+ * limit, a change on disk) leaves nothing staged. Returns the file's id (null in a dry run), or
+ * null when the file was refused.
  */
 async function importSource(
   ctx: RunContext,
   run: PartnerRun,
   source: Source,
-): Promise<number | null> {
+): Promise<{ fileId: number | null } | null> {
   const { partner } = run;
   const now = ctx.clock.now().toISOString();
   const record: FileRecord = {
@@ -539,7 +553,7 @@ async function importSource(
   });
   for (const issue of issues) ctx.tally.issues.push(issue);
   ctx.log.info(`imported ${source.candidate.name}`, { partner, rows: rows.total });
-  return fileId;
+  return { fileId };
 }
 
 /**

@@ -102,6 +102,8 @@ export interface Scan {
   hasNul: boolean;
   /** A sample of UTF-8 converted twice ("SÃ£o"), if the text is valid UTF-8 and shows one. */
   doubleEncoded: string | null;
+  /** Valid UTF-8 that still holds U+FFFD or a C1 control: the first one and its line. */
+  damaged: { line: number; char: string } | null;
 }
 
 /**
@@ -117,6 +119,8 @@ export async function scanFile(file: OpenedFile): Promise<Scan> {
   let validUtf8 = true;
   let hasNul = false;
   let doubleEncoded: string | null = null;
+  let damaged: Scan['damaged'] = null;
+  let linesBefore = 0;
   for (;;) {
     const { bytesRead } = await file.handle.read(buffer, 0, CHUNK_BYTES, position);
     if (bytesRead === 0) break;
@@ -128,6 +132,11 @@ export async function scanFile(file: OpenedFile): Promise<Scan> {
       try {
         const text = utf8.decode(chunk, { stream: true });
         if (!doubleEncoded) doubleEncoded = DOUBLE_ENCODED.exec(text)?.[0] ?? null;
+        if (!damaged) {
+          const found = SUSPICIOUS.exec(text);
+          if (found) damaged = { line: linesBefore + lineOf(text, found.index), char: found[0] };
+          else linesBefore += countLineFeeds(chunk);
+        }
       } catch {
         validUtf8 = false;
       }
@@ -153,7 +162,34 @@ export async function scanFile(file: OpenedFile): Promise<Scan> {
     validUtf8,
     hasNul,
     doubleEncoded: validUtf8 ? doubleEncoded : null,
+    damaged: validUtf8 ? damaged : null,
   };
+}
+
+function countLineFeeds(chunk: Buffer): number {
+  let n = 0;
+  for (let i = chunk.indexOf(0x0a); i !== -1; i = chunk.indexOf(0x0a, i + 1)) n += 1;
+  return n;
+}
+
+/** The 1-based line of a position in a text (line breaks \r\n, \n or \r). */
+function lineOf(text: string, index: number): number {
+  return text.slice(0, index).split(/\r\n|\r|\n/).length;
+}
+
+/**
+ * A text that decoded cleanly but holds U+FFFD or a C1 control was damaged before it reached us
+ * (a lossy conversion, or windows-1252 read as Latin-1): refused rather than read with holes.
+ */
+function damagedText(line: number, char: string, tried: string): FileRefusal {
+  const what =
+    char === '\uFFFD'
+      ? 'a replacement character (U+FFFD) where a letter was lost'
+      : `a control character (U+${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}) where a letter belongs`;
+  return new FileRefusal(
+    'FILE_ENCODING',
+    `line ${line} holds ${what}: the text was damaged by a conversion before it was sent; save it again as "CSV UTF-8" from the original (tried ${tried})`,
+  );
 }
 
 /** How a text file's bytes are decoded: the encoding's summary name, iconv's name, BOM length. */
@@ -174,6 +210,8 @@ export function chooseEncoding(scan: Scan, legacy: string): TextEncoding {
         'FILE_ENCODING',
         'the file starts with a UTF-8 mark but is not valid UTF-8',
       );
+    if (scan.damaged)
+      throw damagedText(scan.damaged.line, scan.damaged.char, 'utf-8 (from its byte-order mark)');
     return { name: 'utf-8-bom', iconv: 'utf-8', bomBytes: 3, legacy: false };
   }
   if (head[0] === 0xff && head[1] === 0xfe)
@@ -191,6 +229,7 @@ export function chooseEncoding(scan: Scan, legacy: string): TextEncoding {
         'FILE_ENCODING',
         `the text was converted to UTF-8 twice (it shows "${scan.doubleEncoded}" where an accented letter belongs): save it again as "CSV UTF-8" from the original (tried utf-8)`,
       );
+    if (scan.damaged) throw damagedText(scan.damaged.line, scan.damaged.char, 'utf-8');
     return { name: 'utf-8', iconv: 'utf-8', bomBytes: 0, legacy: false };
   }
   return { name: legacy, iconv: legacy, bomBytes: 0, legacy: true };
@@ -254,11 +293,17 @@ export async function* streamCsvRows(
   header: TextHeader,
 ): AsyncGenerator<SheetRow[]> {
   const source = Readable.from(readChunks(file, encoding.bomBytes), { objectMode: false });
+  // Where the last whole record ended: a quote left open starts the record after it.
+  let lastLine = 0;
   const parser = parse({
     ...CSV_OPTIONS,
     delimiter: header.delimiter,
     info: true,
     relax_column_count: true,
+    on_record: (record: string[], context: { lines: number }) => {
+      lastLine = context.lines;
+      return record;
+    },
   });
   // UTF-8 goes to csv-parse as bytes, as csv-parse alone reads it; other encodings are decoded first.
   if (encoding.iconv === 'utf-8') {
@@ -296,7 +341,7 @@ export async function* streamCsvRows(
     }
   } catch (err) {
     if (err instanceof FileRefusal) throw err;
-    throw new FileRefusal('FILE_MALFORMED', describeCsvError(err));
+    throw new FileRefusal('FILE_MALFORMED', describeCsvError(err, lastLine + 1));
   } finally {
     source.destroy();
   }
@@ -320,9 +365,10 @@ function isBlank(record: string[]): boolean {
   return true;
 }
 
-/** Legacy or UTF-16 bytes → UTF-8 bytes for csv-parse; refuses a legacy decode gone wrong. */
+/** Legacy or UTF-16 bytes → UTF-8 bytes for csv-parse; refuses text with U+FFFD or C1 controls. */
 class DecodeText extends Transform {
   private readonly decoder: ReturnType<typeof iconv.getDecoder>;
+  private lines = 0;
 
   constructor(private readonly encoding: TextEncoding) {
     super();
@@ -338,10 +384,22 @@ class DecodeText extends Transform {
   }
 
   private emitText(text: string, done: TransformCallback): void {
-    if (this.encoding.legacy && SUSPICIOUS.test(text)) {
-      done(wrongLegacyTable(this.encoding.name));
+    const found = SUSPICIOUS.exec(text);
+    if (found) {
+      // After a legacy decode they mean the wrong table; after UTF-16, a damaged text.
+      done(
+        this.encoding.legacy
+          ? wrongLegacyTable(this.encoding.name)
+          : damagedText(
+              this.lines + lineOf(text, found.index),
+              found[0],
+              `${this.encoding.name} (from its byte-order mark)`,
+            ),
+      );
       return;
     }
-    done(null, Buffer.from(text, 'utf8'));
+    const bytes = Buffer.from(text, 'utf8');
+    this.lines += countLineFeeds(bytes);
+    done(null, bytes);
   }
 }

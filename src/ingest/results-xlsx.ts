@@ -1,0 +1,136 @@
+import ExcelJS from 'exceljs';
+import type { RowResult } from '../store/index.ts';
+import type { SheetRow } from './sheet.ts';
+import { readWorkbookInBatches, type SheetHead } from './xlsx/index.ts';
+
+/** What a results workbook cell holds: the partner's value as read, or one of our words. */
+export type ResultsCell = string | number | boolean | null;
+
+/** One row of a results workbook: its cells, and the refused cells to mark with their messages. */
+export interface ResultsRowPlan {
+  row: number;
+  cells: ResultsCell[];
+  /** 0-based columns of the partner's cells an issue names, with the messages for that cell. */
+  marks: { col: number; note: string }[];
+}
+
+/** Columns a spreadsheet damages when it treats them as numbers: written back formatted as Text. */
+export const TEXT_COLUMNS: ReadonlySet<string> = new Set(['phone_number', 'zip_or_postal_code']);
+
+/** The fill of a refused cell (Excel's "light red fill"). */
+export const REFUSED_FILL: ExcelJS.Fill = {
+  type: 'pattern',
+  pattern: 'solid',
+  fgColor: { argb: 'FFFFC7CE' },
+};
+
+// XML 1.0 cannot hold these; a reader turns _x0001_ escapes into them.
+const NOT_XML =
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Text as a string cell value: never a formula, never a character XML cannot carry. */
+export function textCell(text: string): string {
+  return text.replace(NOT_XML, '\uFFFD');
+}
+
+/**
+ * A data row of a results workbook (pure): the partner's cells as the reader gave them (numbers and
+ * booleans as such, everything else as text, Text columns always as text), then `resultCells`.
+ */
+export function planResultsRow(
+  head: SheetHead,
+  sheetRow: SheetRow,
+  result: RowResult | undefined,
+  resultCells: (r: RowResult | undefined) => string[],
+): ResultsRowPlan {
+  const { columns } = head.map;
+  const cells: ResultsCell[] = head.header.map((_, i) => {
+    const text = sheetRow.cells[i] ?? '';
+    if (text === '') return null;
+    const type = sheetRow.cellTypes?.[i];
+    const canonical = columns[i] ?? null;
+    if (type === 'number' && !(canonical && TEXT_COLUMNS.has(canonical))) {
+      const n = Number(text);
+      if (Number.isFinite(n)) return n;
+    }
+    if (type === 'boolean' && (text === 'true' || text === 'false')) return text === 'true';
+    return textCell(text);
+  });
+  cells.push(...resultCells(result).map((t) => (t === '' ? null : textCell(t))));
+  const notes = new Map<number, string[]>();
+  if (result) {
+    // Issue columns pair with the first messages; a provisioning message, if any, comes after them.
+    result.columns.forEach((column, i) => {
+      const col = column === null ? -1 : columns.indexOf(column);
+      if (col < 0) return;
+      const list = notes.get(col) ?? [];
+      list.push(result.messages[i] ?? '');
+      notes.set(col, list);
+    });
+  }
+  const marks = [...notes].map(([col, list]) => ({ col, note: textCell(list.join('\n')) }));
+  return { row: sheetRow.row, cells, marks };
+}
+
+/**
+ * Writes a results workbook for a partner's workbook: each sheet that was read, its header and data
+ * rows where they were (so "row 14" in a message is row 14 here), the result columns added, refused
+ * cells filled and noted. Streams both ways; `target` should be a temporary name the caller renames.
+ */
+export async function writeXlsxResults(
+  archived: string,
+  target: string,
+  rows: Map<string, RowResult>,
+  resultHeaders: readonly string[],
+  resultCells: (r: RowResult | undefined) => string[],
+): Promise<void> {
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
+    filename: target,
+    useStyles: true,
+    useSharedStrings: true,
+  });
+  let sheet: ExcelJS.Worksheet | null = null;
+  let head: SheetHead | null = null;
+  const outcome = await readWorkbookInBatches(archived, {
+    sheet(next) {
+      sheet?.commit();
+      const ws = wb.addWorksheet(next.name);
+      next.map.columns.forEach((canonical, i) => {
+        if (canonical && TEXT_COLUMNS.has(canonical)) ws.getColumn(i + 1).numFmt = '@';
+      });
+      const header = ws.getRow(next.headerRow);
+      header.values = [...next.header.map(textCell), ...resultHeaders];
+      header.font = { bold: true };
+      header.commit();
+      sheet = ws;
+      head = next;
+    },
+    rows(batch) {
+      const into = sheet as ExcelJS.Worksheet;
+      const at = head as SheetHead;
+      for (const sheetRow of batch) {
+        const plan = planResultsRow(
+          at,
+          sheetRow,
+          rows.get(`${at.name}\u0000${sheetRow.row}`),
+          resultCells,
+        );
+        const row = into.getRow(plan.row);
+        plan.cells.forEach((value, i) => {
+          if (value !== null) row.getCell(i + 1).value = value;
+        });
+        for (const mark of plan.marks) {
+          const cell = row.getCell(mark.col + 1);
+          cell.fill = REFUSED_FILL;
+          cell.note = mark.note;
+        }
+        row.commit();
+      }
+    },
+  });
+  if (!outcome.ok)
+    throw new Error(`cannot read back ${archived}: ${outcome.code} ${outcome.message}`);
+  (sheet as ExcelJS.Worksheet | null)?.commit();
+  await wb.commit();
+}
