@@ -1,17 +1,20 @@
-import { parse } from 'csv-parse/sync';
-import { stringify } from 'csv-stringify/sync';
+import { parse } from 'csv-parse';
+import { stringify } from 'csv-stringify';
 import iconv from 'iconv-lite';
-import { promises as fs } from 'node:fs';
+import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
+import { PassThrough, Readable, Transform } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
 import { partnerConfig, type Locale } from '../config/index.ts';
 import type { RunContext } from '../runs/context.ts';
 import {
   readResultsSource,
   readRowResults,
+  streamRowResults,
   type ResultsSource,
   type RowResult,
 } from '../store/index.ts';
-import { decodeText } from './decode.ts';
 import { writeXlsxResults } from './results-xlsx.ts';
 
 /** The columns a results file adds, in each locale. */
@@ -83,18 +86,19 @@ export async function writeResultsFiles(ctx: RunContext, fileIds: Iterable<numbe
     const source = await readResultsSource(ctx.db, id);
     if (!source?.storedPath || !source.format) continue;
     const locale = partnerConfig(ctx.config, source.partner).locale;
-    const rows = await readRowResults(ctx.db, id);
     const archived = path.join(ctx.config.home, source.storedPath);
     const dir = path.join(ctx.config.home, 'outbox', source.partner);
     await fs.mkdir(dir, { recursive: true });
     const target = path.join(dir, resultsFileName(source.name, source.storedPath, source.format));
     const tmp = `${target}.${process.pid}.tmp`;
+    await fs.rm(tmp, { force: true }); // a crash's leftover (rm removes a link, never its target)
     try {
       if (source.format === 'xlsx') {
         const cells = (r: RowResult | undefined) => renderResultCells(r, locale);
+        const rows = await readRowResults(ctx.db, id);
         await writeXlsxResults(archived, tmp, rows, RESULT_COLUMNS[locale], cells);
       } else {
-        await fs.writeFile(tmp, await renderCsvResults(archived, source, rows, locale));
+        await writeCsvResults(archived, tmp, source, streamRowResults(ctx.db, id, ''), locale);
       }
       await fs.rename(tmp, target);
     } finally {
@@ -115,50 +119,107 @@ export function renderResultCells(
   return [word ?? '', [...new Set(r.codes)].join('; '), r.messages.join(' / '), r.webexId ?? ''];
 }
 
-/** The partner's own file with four columns added, in its own encoding and delimiter. */
-export async function renderCsvResults(
+/**
+ * The partner's own file with four columns added, in its own encoding and delimiter, streamed:
+ * the archived copy is read again record by record beside its row results in row order.
+ */
+export async function writeCsvResults(
   archived: string,
+  target: string,
   source: ResultsSource,
-  rows: Map<string, RowResult>,
+  results: AsyncIterable<RowResult>,
   locale: Locale,
-): Promise<Buffer> {
+): Promise<void> {
   const encoding = source.encoding ?? 'utf-8';
-  const decoded = decodeText(await fs.readFile(archived), encoding.replace(/-bom$/, ''));
-  if (!decoded.ok) throw new Error(`cannot read back ${archived}: ${decoded.message}`);
-  let text = decoded.text;
-  const sep = /^sep=(.)\r?\n/i.exec(text);
-  if (sep) text = text.slice(sep[0].length);
   const delimiter = source.details?.delimiter ?? ',';
   const headerRow = source.details?.headerRow ?? 1;
-  const records = parse(text, {
-    delimiter,
-    record_delimiter: ['\r\n', '\n', '\r'],
-    relax_column_count: true,
-  }) as string[][];
-  const out = records.map((cells, index) => {
-    const rowNumber = index + 1;
-    if (rowNumber < headerRow) return cells;
-    if (rowNumber === headerRow) return [...cells, ...RESULT_COLUMNS[locale]];
-    return [...cells, ...renderResultCells(rows.get(`\u0000${rowNumber}`), locale)];
-  });
-  // Cells starting = + - @ would run as formulas in a spreadsheet: they are neutralised, ours and theirs.
-  const csv =
-    (sep ? sep[0] : '') +
-    stringify(out, { delimiter, record_delimiter: '\r\n', escape_formulas: true });
-  return encodeLike(csv, encoding);
+  const bom = BOMS[encoding];
+  const reader = createReadStream(archived, { start: bom?.length ?? 0 });
+  const decoded =
+    encoding === 'utf-8' || encoding === 'utf-8-bom'
+      ? reader
+      : reader.pipe(iconv.decodeStream(encoding, { stripBOM: false }));
+  const parser = decoded.pipe(
+    parse({ delimiter, record_delimiter: ['\r\n', '\n', '\r'], relax_column_count: true }),
+  );
+  reader.on('error', (err) => parser.destroy(err));
+  const cursor = results[Symbol.asyncIterator]();
+  let pending: RowResult | null = null;
+  let exhausted = false;
+  const resultFor = async (row: number): Promise<RowResult | undefined> => {
+    while (!exhausted && (!pending || pending.row < row)) {
+      const next = await cursor.next();
+      if (next.done) exhausted = true;
+      else pending = next.value;
+    }
+    return pending?.row === row ? pending : undefined;
+  };
+  const sep = await sepLine(archived, bom?.length ?? 0, encoding);
+  async function* lines(): AsyncGenerator<string[]> {
+    let index = 0;
+    for await (const cells of parser as AsyncIterable<string[]>) {
+      if (sep && index === 0 && !sep.skipped) {
+        sep.skipped = true; // Excel's `sep=X` hint is not a row; it is written back as it was
+        continue;
+      }
+      index += 1;
+      if (index < headerRow) yield cells;
+      else if (index === headerRow) yield [...cells, ...RESULT_COLUMNS[locale]];
+      else yield [...cells, ...renderResultCells(await resultFor(index), locale)];
+    }
+  }
+  const out = createWriteStream(target, { flags: 'wx' });
+  if (bom) out.write(bom);
+  if (sep) out.write(encodeText(sep.line, encoding));
+  const utf8 = encoding === 'utf-8' || encoding === 'utf-8-bom';
+  await pipeline(
+    Readable.from(lines()),
+    // Cells starting = + - @ would run as formulas in a spreadsheet: neutralised, ours and theirs.
+    stringify({ delimiter, record_delimiter: '\r\n', escape_formulas: true }),
+    utf8 ? new PassThrough() : encodeStream(encoding),
+    out,
+  );
 }
 
-function encodeLike(text: string, encoding: string): Buffer {
-  switch (encoding) {
-    case 'utf-8':
-      return Buffer.from(text, 'utf8');
-    case 'utf-8-bom':
-      return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]);
-    case 'utf-16le':
-      return Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode(text, 'utf-16le')]);
-    case 'utf-16be':
-      return Buffer.concat([Buffer.from([0xfe, 0xff]), iconv.encode(text, 'utf-16be')]);
-    default:
-      return iconv.encode(text, encoding);
+/** A first `sep=X` line of a text file, as its bytes decode. */
+async function sepLine(
+  file: string,
+  skip: number,
+  encoding: string,
+): Promise<{ line: string; skipped: boolean } | null> {
+  const handle = await fs.open(file, 'r');
+  try {
+    const buffer = Buffer.alloc(32);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, skip);
+    const name = encoding === 'utf-8-bom' ? 'utf-8' : encoding;
+    const text = iconv.decode(buffer.subarray(0, bytesRead), name, { stripBOM: false });
+    const found = /^sep=.\r?\n/i.exec(text);
+    return found ? { line: found[0], skipped: false } : null;
+  } finally {
+    await handle.close();
   }
 }
+
+/** UTF-8 bytes in, the partner's encoding out (a character split across chunks is kept whole). */
+function encodeStream(encoding: string): Transform {
+  const decoder = new StringDecoder('utf8');
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      done(null, iconv.encode(decoder.write(chunk), encoding));
+    },
+    flush(done) {
+      done(null, iconv.encode(decoder.end(), encoding));
+    },
+  });
+}
+
+function encodeText(text: string, encoding: string): Buffer {
+  if (encoding === 'utf-8' || encoding === 'utf-8-bom') return Buffer.from(text, 'utf8');
+  return iconv.encode(text, encoding);
+}
+
+const BOMS: Record<string, Buffer> = {
+  'utf-8-bom': Buffer.from([0xef, 0xbb, 0xbf]),
+  'utf-16le': Buffer.from([0xff, 0xfe]),
+  'utf-16be': Buffer.from([0xfe, 0xff]),
+};

@@ -449,6 +449,7 @@ async function importSource(
     subscribers: ctx.dryRunDesired?.subscribers.length ?? 0,
   };
   let defaulted = 0;
+  let staging: Promise<void> = Promise.resolve();
   const take = async (sheet: SheetInfo, batch: SheetRow[]): Promise<void> => {
     const staged = checkRows(ctx, run, at, sheet, batch);
     await precheckBatch(ctx, run, staged);
@@ -464,8 +465,12 @@ async function importSource(
       else rows.rejected += 1;
     }
     collectIssues(ctx, partner, source.candidate.name, sheet, staged, issues);
-    if (trx && fileId !== null) await stageRows(trx, record, fileId, staged);
-    else keepForDryRun(ctx, partner, staged);
+    if (trx && fileId !== null) {
+      // One batch in the database while the next is checked: SQLite works on its own thread.
+      await staging;
+      staging = stageRows(trx, record, fileId, staged);
+      staging.catch(() => undefined); // awaited before the next batch and at the end
+    } else keepForDryRun(ctx, partner, staged);
   };
   let notes: string[] = [];
   try {
@@ -489,8 +494,10 @@ async function importSource(
       if (rows.total === 0)
         throw new FileRefusal('FILE_EMPTY', 'the workbook has headers but no data rows');
     }
+    await staging;
     await checkUnchanged(source.opened);
   } catch (err) {
+    await staging.catch(() => undefined);
     await trx?.rollback();
     if (ctx.dryRunDesired) {
       ctx.dryRunDesired.customers.length = kept.customers;

@@ -298,12 +298,12 @@ export async function* streamCsvRows(
   const parser = parse({
     ...CSV_OPTIONS,
     delimiter: header.delimiter,
-    info: true,
     relax_column_count: true,
-    on_record: (record: string[], context: { lines: number }) => {
+    // The record's number and end line, read from csv-parse's live context (cheaper than `info`).
+    on_record: ((record: string[], context: { records: number; lines: number }): ParsedRecord => {
       lastLine = context.lines;
-      return record;
-    },
+      return { cells: record, records: context.records, lines: context.lines };
+    }) as never,
   });
   // UTF-8 goes to csv-parse as bytes, as csv-parse alone reads it; other encodings are decoded first.
   if (encoding.iconv === 'utf-8') {
@@ -315,37 +315,75 @@ export async function* streamCsvRows(
     decoder.on('error', (err) => parser.destroy(err));
     source.pipe(decoder).pipe(parser);
   }
-  const records = parser as AsyncIterable<{
-    record: string[];
-    info: { records: number; lines: number };
-  }>;
   const width = header.header.length;
   // A `sep=X` line is a record of its own; row numbers count from the line after it, as Excel shows.
   const offset = header.sepLine ? 1 : 0;
   const skip = header.headerIndex + 1 + offset;
-  let batch: SheetRow[] = [];
   try {
-    for await (const { record, info } of records) {
-      if (info.records <= skip) continue;
-      if (isBlank(record)) continue;
-      if (record.length !== width)
-        throw new FileRefusal(
-          'FILE_MALFORMED',
-          `line ${info.lines} has ${record.length} fields where the header has ${width}: check for a stray delimiter or quote`,
-        );
-      batch.push({ row: info.records - offset, cells: record });
-      if (batch.length >= ROW_BATCH) {
-        yield batch;
-        batch = [];
+    for await (const records of readBatches<ParsedRecord>(parser)) {
+      const batch: SheetRow[] = [];
+      for (const { cells, records: n, lines } of records) {
+        if (n <= skip) continue;
+        if (isBlank(cells)) continue;
+        if (cells.length !== width)
+          throw new FileRefusal(
+            'FILE_MALFORMED',
+            `line ${lines} has ${cells.length} fields where the header has ${width}: check for a stray delimiter or quote`,
+          );
+        batch.push({ row: n - offset, cells });
       }
+      if (batch.length) yield batch;
     }
   } catch (err) {
     if (err instanceof FileRefusal) throw err;
     throw new FileRefusal('FILE_MALFORMED', describeCsvError(err, lastLine + 1));
   } finally {
     source.destroy();
+    parser.destroy();
   }
-  if (batch.length) yield batch;
+}
+
+interface ParsedRecord {
+  cells: string[];
+  records: number;
+  lines: number;
+}
+
+/**
+ * A readable's objects in batches of up to ROW_BATCH, taken with read() as they are buffered:
+ * one await per batch rather than per record.
+ */
+async function* readBatches<T>(stream: NodeJS.ReadableStream & Readable): AsyncGenerator<T[]> {
+  for (;;) {
+    const batch: T[] = [];
+    let item: T | null;
+    while (batch.length < ROW_BATCH && (item = stream.read() as T | null) !== null)
+      batch.push(item);
+    if (batch.length > 0) {
+      yield batch;
+      continue;
+    }
+    if (stream.errored) throw stream.errored;
+    if (stream.readableEnded) return;
+    await new Promise<void>((resolve, reject) => {
+      const done = () => {
+        cleanup();
+        resolve();
+      };
+      const fail = (err: Error) => {
+        cleanup();
+        reject(err);
+      };
+      const cleanup = () => {
+        stream.off('readable', done);
+        stream.off('end', done);
+        stream.off('error', fail);
+      };
+      stream.on('readable', done);
+      stream.on('end', done);
+      stream.on('error', fail);
+    });
+  }
 }
 
 /** The file's bytes from `start`, chunk by chunk, through the descriptor opened at claim time. */

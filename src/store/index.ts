@@ -82,5 +82,6 @@ export {
   readCustomersStagedByRun,
   readResultsSource,
   readRowResults,
+  streamRowResults,
 } from './results.ts';
 export type { ResultsSource, RowResult, StagedCustomer } from './results.ts';

@@ -50,18 +50,52 @@ export async function readResultsSource(db: Tx, fileId: number): Promise<Results
 
 /** Every row outcome of a file with its issues, keyed by sheet and row number. */
 export async function readRowResults(db: Tx, fileId: number): Promise<Map<string, RowResult>> {
-  const outcomes = (await db('row_outcomes')
-    .where({ file_id: fileId })
-    .select(
-      'id',
-      'sheet',
-      'row_number',
-      'outcome',
-      'result',
-      'webex_id',
-      'result_code',
-      'result_message',
-    )) as {
+  const out = new Map<string, RowResult>();
+  for (const r of await readRowResultsPage(db, fileId)) out.set(`${r.sheet}\u0000${r.row}`, r);
+  return out;
+}
+
+/**
+ * The results of one sheet's rows in row order, a page at a time: a results file is written
+ * while its source is read again, without holding a million rows.
+ */
+export async function* streamRowResults(
+  db: Tx,
+  fileId: number,
+  sheet: string,
+  pageSize = 5000,
+): AsyncGenerator<RowResult> {
+  let after = -1;
+  for (;;) {
+    const page = await readRowResultsPage(db, fileId, { sheet, afterRow: after, limit: pageSize });
+    for (const r of page) yield r;
+    if (page.length < pageSize) return;
+    after = (page[page.length - 1] as RowResult).row;
+  }
+}
+
+async function readRowResultsPage(
+  db: Tx,
+  fileId: number,
+  page?: { sheet: string; afterRow: number; limit: number },
+): Promise<RowResult[]> {
+  let query = db('row_outcomes').where({ file_id: fileId });
+  if (page)
+    query = query
+      .andWhere({ sheet: page.sheet })
+      .andWhere('row_number', '>', page.afterRow)
+      .orderBy('row_number')
+      .limit(page.limit);
+  const outcomes = (await query.select(
+    'id',
+    'sheet',
+    'row_number',
+    'outcome',
+    'result',
+    'webex_id',
+    'result_code',
+    'result_message',
+  )) as {
     id: number;
     sheet: string;
     row_number: number;
@@ -71,8 +105,16 @@ export async function readRowResults(db: Tx, fileId: number): Promise<Map<string
     result_code: string | null;
     result_message: string | null;
   }[];
-  const issues = (await db('row_issues')
-    .where({ file_id: fileId })
+  if (outcomes.length === 0) return [];
+  const first = outcomes[0] as { row_number: number };
+  const last = outcomes[outcomes.length - 1] as { row_number: number };
+  let issueQuery = db('row_issues').where({ file_id: fileId });
+  if (page)
+    issueQuery = issueQuery
+      .andWhere({ sheet: page.sheet })
+      .andWhere('row_number', '>=', first.row_number)
+      .andWhere('row_number', '<=', last.row_number);
+  const issues = (await issueQuery
     .orderBy('id')
     .select('row_outcome_id', 'code', 'message', 'column')) as {
     row_outcome_id: number | null;
@@ -87,14 +129,14 @@ export async function readRowResults(db: Tx, fileId: number): Promise<Map<string
     list.push(i);
     byOutcome.set(i.row_outcome_id, list);
   }
-  const out = new Map<string, RowResult>();
+  const out: RowResult[] = [];
   for (const o of outcomes) {
     const own = byOutcome.get(o.id) ?? [];
     const codes = own.map((i) => i.code);
     const messages = own.map((i) => i.message);
     if (o.result_code) codes.push(o.result_code);
     if (o.result_message) messages.push(o.result_message);
-    out.set(`${o.sheet}\u0000${o.row_number}`, {
+    out.push({
       sheet: o.sheet,
       row: o.row_number,
       outcome: o.outcome,
