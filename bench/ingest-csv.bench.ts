@@ -14,9 +14,9 @@ import { importJob } from '../jobs/index.ts';
 import { openApp, closeApp } from '../src/cli/app.ts';
 import { loadConfig } from '../src/config/index.ts';
 import { seconds, type Benchmark } from './harness.ts';
+import { customersCsv, subscriberCells, SUBSCRIBER_HEADER } from './ingest-data.ts';
 
-const ROWS = Number(process.env.BENCH_ROWS ?? 200_000);
-const CUSTOMERS = 1000;
+const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 
 /** `import` of one subscribers CSV end to end (decode, parse, map, validate, stage) against csv-parse alone on the same file. */
 export const ingestCsv: Benchmark = {
@@ -79,25 +79,13 @@ export const ingestCsv: Benchmark = {
   },
 };
 
-function customersCsv(): string {
-  const lines = [
-    'External ID,Customer name,Primary email,Address line 1,City,Country,Packages,Limit webex_meetings,Provisioning ID',
-  ];
-  for (let i = 0; i < CUSTOMERS; i++)
-    lines.push(
-      `cust-${i},Customer ${i},admin${i}@c${i}.example,${i} Main St,Austin,US,webex_meetings,100000,P1`,
-    );
-  return lines.join('\n') + '\n';
-}
-
 async function writeSubscribersCsv(file: string): Promise<void> {
   const out = createWriteStream(file);
-  out.write(
-    'Customer external ID,Email,First name,Last name,Package,Admin,Phone number,Extension\n',
-  );
+  out.write(SUBSCRIBER_HEADER.join(',') + '\n');
   for (let i = 0; i < ROWS; i++) {
-    const line = `cust-${i % CUSTOMERS},user${i}@c${i % CUSTOMERS}.example,"Name ${i}",São Paulo-${i},webex_meetings,${i % 50 === 0 ? 'yes' : 'no'},+1512555${String(i % 10000).padStart(4, '0')},${1000 + (i % 9000)}\n`;
-    if (!out.write(line)) await once(out, 'drain');
+    const cells = subscriberCells(i);
+    cells[2] = `"${cells[2]}"`; // a quoted field on every line, as spreadsheets write names
+    if (!out.write(cells.join(',') + '\n')) await once(out, 'drain');
   }
   out.end();
   await once(out, 'finish');

@@ -1,11 +1,13 @@
 import type { Benchmark } from './harness.ts';
 import { ingestCsv } from './ingest-csv.bench.ts';
+import { ingestXlsx } from './ingest-xlsx.bench.ts';
 import { provisionAdaptiveBench, provisionBench } from './provision.bench.ts';
 import { provisionE2eBench } from './provision-e2e.bench.ts';
 
 /** Every benchmark `npm run bench` knows, by name. */
 export const BENCHMARKS: Benchmark[] = [
   ingestCsv,
+  ingestXlsx,
   provisionBench,
   provisionAdaptiveBench,
   provisionE2eBench,

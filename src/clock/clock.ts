@@ -24,3 +24,18 @@ export function fixedClock(at: Date | string): Clock & { advance(ms: number): vo
     },
   };
 }
+
+/**
+ * A clock that runs in real time from `at` and can be moved forward: for tests of code that waits
+ * on the clock (polling) and of ageing across days in the same test.
+ */
+export function runningClock(at: Date | string): Clock & { advance(ms: number): void } {
+  let offset = (typeof at === 'string' ? Date.parse(at) : at.getTime()) - Date.now();
+  return {
+    nowMs: () => Date.now() + offset,
+    now: () => new Date(Date.now() + offset),
+    advance: (by: number) => {
+      offset += by;
+    },
+  };
+}
