@@ -28,6 +28,7 @@ import {
   loadCustomers,
   loadSubscribers,
   recordFile,
+  releaseStatements,
   setStoredPath,
   stageRows,
   type FileRecord,
@@ -498,6 +499,7 @@ async function importSource(
     await checkUnchanged(source.opened);
   } catch (err) {
     await staging.catch(() => undefined);
+    if (trx) await releaseStatements(trx);
     await trx?.rollback();
     if (ctx.dryRunDesired) {
       ctx.dryRunDesired.customers.length = kept.customers;
@@ -535,6 +537,7 @@ async function importSource(
         rows: sh.rows,
       })),
     });
+    await releaseStatements(trx);
     await trx.commit();
     // The ledger has the rows now; a crash before the move makes the next run see a duplicate.
     const storedPath = await settle(ctx, 'archive', partner, source.candidate);

@@ -34,7 +34,7 @@ export function knexSettings(db: DatabaseConfig, opts: DbOptions = {}): Knex.Con
         afterCreate: (conn: SqliteConn, done: (err: Error | null, conn: SqliteConn) => void) => {
           conn.configure('busyTimeout', SQLITE_BUSY_TIMEOUT_MS);
           conn.exec(
-            'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;',
+            'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;',
             (err) => done(err, conn),
           );
         },

@@ -14,6 +14,7 @@ export {
   beginFile,
   stageRows,
   finishFile,
+  releaseStatements,
 } from './staging.ts';
 export type { FileRecord, StagedIssue, StagedRow } from './staging.ts';
 export {

@@ -274,10 +274,69 @@ async function insertMany(
   const sql = `INSERT INTO ${quote(table)} (${columns.map(quote).join(', ')}) VALUES ${values
     .map(() => tuple)
     .join(', ')} ${tail}`;
-  const result = (await db.raw(sql, values.flat().map((v) => v ?? null) as never[])) as unknown;
-  // sqlite3 answers a raw statement with its rows, pg with a result object holding them.
-  if (Array.isArray(result)) return result as unknown[];
-  return ((result as { rows?: unknown[] } | undefined)?.rows ?? []) as unknown[];
+  const bindings: unknown[] = [];
+  for (const row of values) for (const v of row) bindings.push(v ?? null);
+  const sqlite = await sqliteConnection(db);
+  if (sqlite) return sqliteAll(sqlite, sql, bindings);
+  const result = (await db.raw(sql, bindings as never[])) as { rows?: unknown[] } | undefined;
+  return result?.rows ?? [];
+}
+
+/** The parts of node-sqlite3 used for prepared statements. */
+interface SqliteStatement {
+  all(params: unknown[], callback: (err: Error | null, rows: unknown[]) => void): void;
+  finalize(callback?: () => void): void;
+}
+interface SqliteDatabase {
+  prepare(sql: string, callback: (err: Error | null) => void): SqliteStatement;
+}
+
+/**
+ * The SQLite connection a transaction holds, or null on PostgreSQL. knex prepares, binds and
+ * finalizes a statement per call, which at 500 rows and 4,500 parameters costs more than the
+ * insert itself; staging keeps one prepared statement per shape for the transaction instead.
+ */
+async function sqliteConnection(db: Tx): Promise<SqliteDatabase | null> {
+  const client = (
+    db as unknown as { client: { dialect: string; acquireConnection(): Promise<unknown> } }
+  ).client;
+  if (client.dialect !== 'sqlite3' || !(db as { isTransaction?: boolean }).isTransaction)
+    return null;
+  return (await client.acquireConnection()) as SqliteDatabase;
+}
+
+const statements = new WeakMap<SqliteDatabase, Map<string, SqliteStatement>>();
+
+function sqliteAll(conn: SqliteDatabase, sql: string, params: unknown[]): Promise<unknown[]> {
+  let cache = statements.get(conn);
+  if (!cache) statements.set(conn, (cache = new Map<string, SqliteStatement>()));
+  return new Promise((resolve, reject) => {
+    let stmt = cache.get(sql);
+    const run = (s: SqliteStatement) =>
+      s.all(params, (err, rows) => (err ? reject(err) : resolve(rows)));
+    if (stmt) return run(stmt);
+    stmt = conn.prepare(sql, (err) => {
+      if (err) reject(err);
+    });
+    // A few shapes per file (a full batch per table, and the last, shorter one).
+    if (cache.size > 16) {
+      for (const old of cache.values()) old.finalize();
+      cache.clear();
+    }
+    cache.set(sql, stmt);
+    run(stmt);
+  });
+}
+
+/** Finalizes the statements staging prepared on a transaction's connection (end of a file). */
+export async function releaseStatements(db: Tx): Promise<void> {
+  const conn = await sqliteConnection(db);
+  const cache = conn && statements.get(conn);
+  if (!cache) return;
+  await Promise.all(
+    [...cache.values()].map((s) => new Promise<void>((r) => s.finalize(() => r()))),
+  );
+  cache.clear();
 }
 
 function quote(identifier: string): string {
