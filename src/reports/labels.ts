@@ -200,7 +200,8 @@ const en: ReportLabels = {
   fieldDiff: (field, webex, expected) => `${field}: Webex "${webex}", expected "${expected}"`,
   pendingChange: 'the change from the sheet has not been sent yet',
   changedOutside: 'changed outside rtm-batch',
-  moreReconcileLines: (more) => `${more} more lines are not shown here; reconciliation.csv lists them all.`,
+  moreReconcileLines: (more) =>
+    `${more} more lines are not shown here; reconciliation.csv lists them all.`,
 };
 
 const ja: ReportLabels = {
@@ -219,8 +220,7 @@ const ja: ReportLabels = {
   notFinished: '未終了',
   downloads: 'このレポートのファイル',
   runFailure: '実行が失敗しました',
-  dryRunBanner:
-    '変更は計画のみです。Webexへの送信、ファイルの移動、台帳の更新は行っていません。',
+  dryRunBanner: '変更は計画のみです。Webexへの送信、ファイルの移動、台帳の更新は行っていません。',
   totals: '集計',
   files: 'ファイル',
   rows: '行',
@@ -280,7 +280,8 @@ const ja: ReportLabels = {
   issueCounts: 'コード別の問題件数',
   issues: '問題',
   noIssues: '問題はありません。',
-  moreIssues: (more) => `ここに表示していない問題が他に${more}件あります。すべての問題はissues.csvにあります。`,
+  moreIssues: (more) =>
+    `ここに表示していない問題が他に${more}件あります。すべての問題はissues.csvにあります。`,
   plan: 'プロビジョニング計画',
   planCounts: '計画された変更',
   entity: '対象',
@@ -320,7 +321,8 @@ const ja: ReportLabels = {
   fieldDiff: (field, webex, expected) => `${field}: Webex「${webex}」、期待値「${expected}」`,
   pendingChange: 'シートの変更はまだ送信されていません',
   changedOutside: 'rtm-batch以外で変更されました',
-  moreReconcileLines: (more) => `ここに表示していない行が他に${more}件あります。すべての行はreconciliation.csvにあります。`,
+  moreReconcileLines: (more) =>
+    `ここに表示していない行が他に${more}件あります。すべての行はreconciliation.csvにあります。`,
 };
 
 const ptBR: ReportLabels = {
@@ -408,7 +410,12 @@ const ptBR: ReportLabels = {
   key: 'Chave',
   action: 'Ação',
   entityName: { customer: 'Cliente', subscriber: 'Assinante' },
-  planAction: { create: 'Criar', update: 'Atualizar', delete: 'Excluir', unchanged: 'Sem alteração' },
+  planAction: {
+    create: 'Criar',
+    update: 'Atualizar',
+    delete: 'Excluir',
+    unchanged: 'Sem alteração',
+  },
   morePlanLines: (more) => `Outras ${more} linhas do plano não são mostradas.`,
   noRuns: 'Nenhuma execução ainda.',
   report: 'Relatório',

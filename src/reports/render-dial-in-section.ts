@@ -161,7 +161,8 @@ export function renderDialInSection(lines: readonly DialInLine[], locale: Locale
 </tr>`,
   );
   const more = lines.length - shown.length;
-  const th = (label: string, cls = '') => `<th${cls ? ` class="${cls}"` : ''}>${escapeHtml(label)}</th>`;
+  const th = (label: string, cls = '') =>
+    `<th${cls ? ` class="${cls}"` : ''}>${escapeHtml(label)}</th>`;
   return `${head}<div class="scroll"><table>
 <thead><tr>${th(l.partner)}${th(l.file)}${th(l.row, 'num')}${th(l.externalId)}${th(l.name)}${th(l.country)}${th(l.location)}${th(l.dialIn)}${th(l.source)}</tr></thead>
 <tbody>

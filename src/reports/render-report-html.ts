@@ -18,13 +18,7 @@ import type {
 } from './report-input.ts';
 import { renderDialInSection } from './render-dial-in-section.ts';
 import { rplLabelsFor } from './rpl-labels.ts';
-import type {
-  FileStatus,
-  FileSummary,
-  IssueRecord,
-  PlanCounts,
-  Summary,
-} from './summary.ts';
+import type { FileStatus, FileSummary, IssueRecord, PlanCounts, Summary } from './summary.ts';
 
 /** Issues and plan lines listed in report.html; the rest are counted and left to issues.csv. */
 export const HTML_ROW_LIMIT = 1000;
@@ -71,7 +65,14 @@ const PLAN_TONE: Readonly<Record<PlanLine['action'], string>> = {
   unchanged: 'gray',
 };
 /** Counts that are bad news when not zero, drawn in red. */
-const ALARMING = new Set(['rejected', 'failed', 'overdue', 'nonCompliant', 'drifted', 'missingInWebex']);
+const ALARMING = new Set([
+  'rejected',
+  'failed',
+  'overdue',
+  'nonCompliant',
+  'drifted',
+  'missingInWebex',
+]);
 
 interface Ctx {
   l: ReportLabels;
@@ -115,7 +116,10 @@ function renderHeader(s: Summary, { l }: Ctx): string {
     [l.startedAt, `<span class="nowrap">${escapeHtml(formatTimestamp(s.startedAt))}</span>`],
     [l.finishedAt, `<span class="nowrap">${escapeHtml(formatTimestamp(s.finishedAt))}</span>`],
     [l.duration, escapeHtml(formatDuration(s.startedAt, s.finishedAt))],
-    [l.dryRun, s.dryRun ? `<span class="badge info">${escapeHtml(l.yes)}</span>` : escapeHtml(l.no)],
+    [
+      l.dryRun,
+      s.dryRun ? `<span class="badge info">${escapeHtml(l.yes)}</span>` : escapeHtml(l.no),
+    ],
   ];
   const links = [
     ...Object.values(REPORT_FILES).filter((f) => f !== REPORT_FILES.html),
@@ -147,7 +151,10 @@ function renderTotals(s: Summary, ctx: Ctx): string {
   const byStatus = (['processed', 'duplicate', 'quarantined', 'skipped'] as const)
     .map((st) => ({ st, count: s.files.filter((f) => f.status === st).length }))
     .filter((x) => x.count > 0)
-    .map(({ st, count }) => `${escapeHtml(l.fileStatus[st])} <b${st === 'quarantined' ? ' class="neg"' : ''}>${n(count)}</b>`)
+    .map(
+      ({ st, count }) =>
+        `${escapeHtml(l.fileStatus[st])} <b${st === 'quarantined' ? ' class="neg"' : ''}>${n(count)}</b>`,
+    )
     .join(' · ');
   const cards = `<div class="cards">
 <div class="card"><div class="label">${escapeHtml(l.files)}</div><div class="big">${n(s.files.length)}</div><div class="sub">${byStatus || '&nbsp;'}</div></div>
@@ -204,7 +211,11 @@ function countTable<K extends string>(
     .join('\n')}</tbody></table></div>`;
 }
 
-function keyValueTable(title: string, rows: { key: string; label: string; value: number }[], ctx: Ctx): string {
+function keyValueTable(
+  title: string,
+  rows: { key: string; label: string; value: number }[],
+  ctx: Ctx,
+): string {
   return `<div><h3>${escapeHtml(title)}</h3><table><tbody>
 ${rows.map((r) => `<tr><td>${escapeHtml(r.label)}</td>${countCell(r.key, r.value, ctx)}</tr>`).join('\n')}
 </tbody></table></div>`;
@@ -338,7 +349,8 @@ ${rows.join('\n')}
 function renderRplSection(rpl: RplReport, ctx: Ctx): string {
   const { n } = ctx;
   const r = rplLabelsFor(ctx.locale);
-  const th = (label: string, num = false) => `<th${num ? ' class="num"' : ''}>${escapeHtml(label)}</th>`;
+  const th = (label: string, num = false) =>
+    `<th${num ? ' class="num"' : ''}>${escapeHtml(label)}</th>`;
   const shownOpen = rpl.open.slice(0, HTML_ROW_LIMIT);
   const open =
     rpl.open.length === 0

@@ -1,5 +1,12 @@
 import type { Locale } from '../config/index.ts';
-import { escapeHtml, escapeValue, formatDuration, formatTimestamp, renderPage, runStatusTone } from './html-page.ts';
+import {
+  escapeHtml,
+  escapeValue,
+  formatDuration,
+  formatTimestamp,
+  renderPage,
+  runStatusTone,
+} from './html-page.ts';
 import { formatCount, labelsFor } from './labels.ts';
 import type { RunListEntry } from './report-input.ts';
 

@@ -1,5 +1,6 @@
 /** The run summary of contract §6; its machine form is ../shared/spec/summary.schema.json. */
-export type JobName = 'import' | 'provision' | 'rpl-recheck' | 'reconcile' | 'nightly' | 'deprovision';
+export type JobName =
+  'import' | 'provision' | 'rpl-recheck' | 'reconcile' | 'nightly' | 'deprovision';
 export type RunStatus = 'ok' | 'partial' | 'failed';
 export type ExitCode = 0 | 1 | 2 | 3 | 75;
 export type FileStatus = 'processed' | 'duplicate' | 'quarantined' | 'skipped';
@@ -110,7 +111,11 @@ export const emptyRplCounts = (): RplCounts => ({
 
 /** Adds row counts. */
 export function addRows(a: RowCounts, b: RowCounts): RowCounts {
-  return { total: a.total + b.total, accepted: a.accepted + b.accepted, rejected: a.rejected + b.rejected };
+  return {
+    total: a.total + b.total,
+    accepted: a.accepted + b.accepted,
+    rejected: a.rejected + b.rejected,
+  };
 }
 
 /** Adds change counts. */
@@ -126,18 +131,42 @@ export function addChanges(a: ChangeCounts, b: ChangeCounts): ChangeCounts {
 }
 
 /** Exit code and status of a finished run: rejected rows or files, or failed changes, make it partial. */
-export function decideOutcome(s: Pick<Summary, 'files' | 'rows' | 'customers' | 'subscribers'>, failed: boolean): {
+export function decideOutcome(
+  s: Pick<Summary, 'files' | 'rows' | 'customers' | 'subscribers'>,
+  failed: boolean,
+): {
   status: RunStatus;
   exitCode: ExitCode;
 } {
   if (failed) return { status: 'failed', exitCode: 3 };
   const rejectedFiles = s.files.some((f) => f.status === 'quarantined');
-  const problems = rejectedFiles || s.rows.rejected > 0 || s.customers.failed > 0 || s.subscribers.failed > 0;
+  const problems =
+    rejectedFiles || s.rows.rejected > 0 || s.customers.failed > 0 || s.subscribers.failed > 0;
   return problems ? { status: 'partial', exitCode: 1 } : { status: 'ok', exitCode: 0 };
 }
 
 /** The keys of each count group, in the order reports show them. */
-export const CHANGE_KEYS: readonly (keyof ChangeCounts)[] = ['created', 'updated', 'unchanged', 'deleted', 'failed', 'pending'];
-export const RPL_KEYS: readonly (keyof RplCounts)[] = ['pending', 'cleared', 'overdue', 'nonCompliant', 'deprovisionCandidates'];
-export const RECONCILE_KEYS: readonly (keyof ReconcileCounts)[] = ['inSync', 'drifted', 'missingInWebex', 'orphansInWebex', 'parked', 'partnerOwnOrg'];
+export const CHANGE_KEYS: readonly (keyof ChangeCounts)[] = [
+  'created',
+  'updated',
+  'unchanged',
+  'deleted',
+  'failed',
+  'pending',
+];
+export const RPL_KEYS: readonly (keyof RplCounts)[] = [
+  'pending',
+  'cleared',
+  'overdue',
+  'nonCompliant',
+  'deprovisionCandidates',
+];
+export const RECONCILE_KEYS: readonly (keyof ReconcileCounts)[] = [
+  'inSync',
+  'drifted',
+  'missingInWebex',
+  'orphansInWebex',
+  'parked',
+  'partnerOwnOrg',
+];
 export const PLAN_KEYS: readonly (keyof PlanCounts)[] = ['create', 'update', 'delete', 'unchanged'];

@@ -7,7 +7,10 @@ import path from 'node:path';
  * leaves either the old file or the new one, never half of one. The temporary file is in the same
  * folder because rename fails across file systems (EXDEV).
  */
-export async function writeAtomically(target: string, produce: (tmpPath: string) => Promise<void>): Promise<void> {
+export async function writeAtomically(
+  target: string,
+  produce: (tmpPath: string) => Promise<void>,
+): Promise<void> {
   const tmp = path.join(
     path.dirname(target),
     `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`,

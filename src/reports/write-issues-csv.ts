@@ -15,12 +15,20 @@ export const REPORT_CSV_OPTIONS = {
 } as const;
 
 /** Writes issues.csv, streamed: a run may have a million rejected rows. */
-export async function writeIssuesCsv(target: string, issues: readonly IssueRecord[], locale: Locale): Promise<void> {
+export async function writeIssuesCsv(
+  target: string,
+  issues: readonly IssueRecord[],
+  locale: Locale,
+): Promise<void> {
   function* records(): Generator<string[]> {
     yield issueColumns(locale);
     for (const issue of issues) yield issueCsvRow(issue);
   }
   await writeAtomically(target, (tmp) =>
-    pipeline(Readable.from(records()), stringify(REPORT_CSV_OPTIONS), createWriteStream(tmp, { flags: 'wx' })),
+    pipeline(
+      Readable.from(records()),
+      stringify(REPORT_CSV_OPTIONS),
+      createWriteStream(tmp, { flags: 'wx' }),
+    ),
   );
 }

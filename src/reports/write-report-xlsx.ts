@@ -61,11 +61,29 @@ export async function writeReportXlsx(target: string, input: ReportInput): Promi
       workbook.modified = finished;
     }
     const l = labelsFor(input.locale);
-    await addTableSheet(workbook, XLSX_SHEETS.summary, [l.section, l.item, l.value], [22, 36, 60], summaryRows(input, l));
+    await addTableSheet(
+      workbook,
+      XLSX_SHEETS.summary,
+      [l.section, l.item, l.value],
+      [22, 36, 60],
+      summaryRows(input, l),
+    );
     await addTableSheet(
       workbook,
       XLSX_SHEETS.files,
-      [l.partner, l.fileName, l.format, l.encoding, l.status, l.code, l.message, l.rows, l.accepted, l.rejected, 'sha256'],
+      [
+        l.partner,
+        l.fileName,
+        l.format,
+        l.encoding,
+        l.status,
+        l.code,
+        l.message,
+        l.rows,
+        l.accepted,
+        l.rejected,
+        'sha256',
+      ],
       [16, 36, 8, 14, 14, 18, 60, 10, 10, 10, 66],
       input.summary.files.map((f) => [
         cellText(f.partner),
@@ -93,7 +111,19 @@ export async function writeReportXlsx(target: string, input: ReportInput): Promi
       await addTableSheet(
         workbook,
         XLSX_RPL_SHEET,
-        [r.partner, r.customer, r.customerName, r.trigger, r.openedAt, r.ageMinutes, r.lastStatus, r.attempts, r.unreachable, r.overdue, r.candidate],
+        [
+          r.partner,
+          r.customer,
+          r.customerName,
+          r.trigger,
+          r.openedAt,
+          r.ageMinutes,
+          r.lastStatus,
+          r.attempts,
+          r.unreachable,
+          r.overdue,
+          r.candidate,
+        ],
         [16, 24, 30, 22, 22, 12, 20, 12, 12, 10, 40],
         input.rpl.open.map((c) => [
           cellText(c.partner),
@@ -128,7 +158,9 @@ export async function writeReportXlsx(target: string, input: ReportInput): Promi
         [16, 30, 8, 24, 36, 28, 10, 18, 28],
         dialIns
           .slice(0, XLSX_MAX_DATA_ROWS)
-          .map((d) => dialInCells(d, input.locale).map((c) => (typeof c === 'string' ? cellText(c) : c))),
+          .map((d) =>
+            dialInCells(d, input.locale).map((c) => (typeof c === 'string' ? cellText(c) : c)),
+          ),
       );
     }
     await workbook.commit();
@@ -180,10 +212,14 @@ function* planRows(plan: readonly PlanLine[], l: ReportLabels): Generator<Cell[]
   const shown = Math.min(plan.length, XLSX_MAX_DATA_ROWS);
   for (let i = 0; i < shown; i += 1) {
     const p = plan[i] as PlanLine;
-    yield [cellText(p.partner), l.entityName[p.entity] ?? p.entity, cellText(p.key), l.planAction[p.action] ?? p.action];
+    yield [
+      cellText(p.partner),
+      l.entityName[p.entity] ?? p.entity,
+      cellText(p.key),
+      l.planAction[p.action] ?? p.action,
+    ];
   }
 }
-
 
 function summaryRows(input: ReportInput, l: ReportLabels): Cell[][] {
   const s: Summary = input.summary;
@@ -203,7 +239,11 @@ function summaryRows(input: ReportInput, l: ReportLabels): Cell[][] {
   for (const st of ['processed', 'duplicate', 'quarantined', 'skipped'] as const) {
     rows.push([l.files, l.fileStatus[st], s.files.filter((f) => f.status === st).length]);
   }
-  rows.push([l.rows, l.rowsTotal, s.rows.total], [l.rows, l.accepted, s.rows.accepted], [l.rows, l.rejected, s.rows.rejected]);
+  rows.push(
+    [l.rows, l.rowsTotal, s.rows.total],
+    [l.rows, l.accepted, s.rows.accepted],
+    [l.rows, l.rejected, s.rows.rejected],
+  );
   for (const k of CHANGE_KEYS) rows.push([l.customers, l.change[k], s.customers[k]]);
   for (const k of CHANGE_KEYS) rows.push([l.subscribers, l.change[k], s.subscribers[k]]);
   for (const k of RPL_KEYS) rows.push([l.rpl, l.rplCount[k], s.rpl[k]]);
@@ -214,11 +254,17 @@ function summaryRows(input: ReportInput, l: ReportLabels): Cell[][] {
   if (plan !== undefined && plan !== null) {
     for (const k of PLAN_KEYS) rows.push([l.planCounts, l.planAction[k], plan[k]]);
   }
-  const codes = Object.entries(s.issueCounts).sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0));
+  const codes = Object.entries(s.issueCounts).sort(
+    ([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0),
+  );
   for (const [code, count] of codes) rows.push([l.issueCounts, cellText(code), count]);
   if (input.issues.length > XLSX_MAX_DATA_ROWS) {
     const n = (v: number): string => formatCount(input.locale, v);
-    rows.push([l.issues, l.issues, l.issuesTruncatedInXlsx(n(XLSX_MAX_DATA_ROWS), n(input.issues.length))]);
+    rows.push([
+      l.issues,
+      l.issues,
+      l.issuesTruncatedInXlsx(n(XLSX_MAX_DATA_ROWS), n(input.issues.length)),
+    ]);
   }
   for (const note of s.notes) rows.push([l.notes, '', cellText(note)]);
   return rows;

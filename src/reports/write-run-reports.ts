@@ -39,5 +39,8 @@ export async function writeReportsIndex(
   locale: Locale,
 ): Promise<void> {
   await mkdir(reportsRoot, { recursive: true });
-  await writeFileAtomically(path.join(reportsRoot, 'index.html'), renderReportsIndexHtml(runs, locale));
+  await writeFileAtomically(
+    path.join(reportsRoot, 'index.html'),
+    renderReportsIndexHtml(runs, locale),
+  );
 }
