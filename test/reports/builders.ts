@@ -73,5 +73,7 @@ export function anIssue(overrides: Partial<IssueRecord> = {}): IssueRecord {
 
 /** `count` issues numbered by row, for caps and large files. */
 export function manyIssues(count: number): IssueRecord[] {
-  return Array.from({ length: count }, (_, i) => anIssue({ row: i + 2, value: `user${i}@@example` }));
+  return Array.from({ length: count }, (_, i) =>
+    anIssue({ row: i + 2, value: `user${i}@@example` }),
+  );
 }

@@ -111,12 +111,13 @@ for (const backend of backends()) {
         }),
       ]);
       const lines = planDialInLines(await readCustomersStagedByRun(t.db, 'run-1'));
-      expect(lines.map((l) => [l.externalId, l.row, l.country, l.location, l.dialIn, l.source]))
-        .to.deep.equal([
-          ['us-1', 2, 'US', 'AMER', '+1', 'telephony-domain'],
-          ['jp-1', 3, 'JP', 'APAC', '+65', 'location-default'],
-          ['br-2', 5, 'BR', 'AMER', '+1', 'location-default'],
-        ]);
+      expect(
+        lines.map((l) => [l.externalId, l.row, l.country, l.location, l.dialIn, l.source]),
+      ).to.deep.equal([
+        ['us-1', 2, 'US', 'AMER', '+1', 'telephony-domain'],
+        ['jp-1', 3, 'JP', 'APAC', '+65', 'location-default'],
+        ['br-2', 5, 'BR', 'AMER', '+1', 'location-default'],
+      ]);
       expect(lines[0]).to.include({ partner: 'acme', file: 'customers.csv', name: 'Good Co' });
     });
   });
@@ -182,7 +183,17 @@ describe('R-DIAL-1 in report.html and report.xlsx', function () {
     await page.goto(pathToFileURL(path.join(dir, 'report.html')).href);
     const rows = await page.locator('#dial-in tbody tr').allInnerTexts();
     expect(rows.map((r) => r.split('\t').map((c) => c.trim()))).to.deep.equal([
-      ['acme', 'customers.csv', '2', 'us-1', XSS, 'US（アメリカ合衆国）', 'AMER', '+1', 'テレフォニードメインの一覧'],
+      [
+        'acme',
+        'customers.csv',
+        '2',
+        'us-1',
+        XSS,
+        'US（アメリカ合衆国）',
+        'AMER',
+        '+1',
+        'テレフォニードメインの一覧',
+      ],
       [
         'sakura',
         '顧客.csv',

@@ -5,7 +5,16 @@ import { anIssue } from './builders.ts';
 describe('planIssuesCsvRows', () => {
   it('when the locale is en, then the header lists the contract columns in order', () => {
     const [header] = planIssuesCsvRows([], 'en');
-    expect(header).to.deep.equal(['Partner', 'File', 'Sheet', 'Row', 'Column', 'Value', 'Code', 'Message']);
+    expect(header).to.deep.equal([
+      'Partner',
+      'File',
+      'Sheet',
+      'Row',
+      'Column',
+      'Value',
+      'Code',
+      'Message',
+    ]);
   });
 
   it('when the locale is ja or pt-BR, then the header is in that language', () => {
@@ -33,14 +42,30 @@ describe('planIssuesCsvRows', () => {
 
   it('when an issue is file-level, then its absent sheet, row, column and value are empty cells', () => {
     const rows = planIssuesCsvRows(
-      [anIssue({ file: 'x.xlsx', sheet: null, row: null, column: null, value: null, code: 'FILE_FORMAT', message: 'encrypted' })],
+      [
+        anIssue({
+          file: 'x.xlsx',
+          sheet: null,
+          row: null,
+          column: null,
+          value: null,
+          code: 'FILE_FORMAT',
+          message: 'encrypted',
+        }),
+      ],
       'en',
     );
-    expect(rows).to.deep.equal([rows[0], ['acme-br', 'x.xlsx', '', '', '', '', 'FILE_FORMAT', 'encrypted']]);
+    expect(rows).to.deep.equal([
+      rows[0],
+      ['acme-br', 'x.xlsx', '', '', '', '', 'FILE_FORMAT', 'encrypted'],
+    ]);
   });
 
   it('when issues are given, then there is one record per issue after the header, in order', () => {
-    const rows = planIssuesCsvRows([anIssue({ row: 3 }), anIssue({ row: 9, sheet: 'Subscribers' })], 'en');
+    const rows = planIssuesCsvRows(
+      [anIssue({ row: 3 }), anIssue({ row: 9, sheet: 'Subscribers' })],
+      'en',
+    );
     expect(rows.map((r) => r[3])).to.deep.equal(['Row', '3', '9']);
     expect(rows[2]?.[2]).to.equal('Subscribers');
   });

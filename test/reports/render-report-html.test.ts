@@ -16,7 +16,9 @@ describe('renderReportHtml', () => {
     expect(html).not.to.include('<img');
     expect(html).not.to.include('<b>note');
     expect(html).not.to.include('\u202E');
-    expect(html).to.include('invoice<span class="cc">U+202E</span>xcl.csv&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).to.include(
+      'invoice<span class="cc">U+202E</span>xcl.csv&lt;script&gt;alert(1)&lt;/script&gt;',
+    );
     expect(html).to.include('&quot;&gt;&lt;img src=x onerror=alert(1)&gt;');
     expect(html).to.include('it&#39;s &lt;i&gt;bad&lt;/i&gt;');
     expect(html).to.include('p&quot;1');
@@ -42,7 +44,14 @@ describe('renderReportHtml', () => {
   it('when the locale is ja, then labels and the lang attribute are Japanese', () => {
     const html = renderReportHtml({ summary: aSummary(), issues: [anIssue()], locale: 'ja' });
     expect(html).to.include('<html lang="ja">');
-    for (const label of ['実行レポート', '集計', 'パートナー', 'コード別の問題件数', '一部失敗', 'この実行では照合を行っていません。']) {
+    for (const label of [
+      '実行レポート',
+      '集計',
+      'パートナー',
+      'コード別の問題件数',
+      '一部失敗',
+      'この実行では照合を行っていません。',
+    ]) {
       expect(html).to.include(label);
     }
     expect(html).not.to.include('Run report');
@@ -58,7 +67,14 @@ describe('renderReportHtml', () => {
   it('when the run reconciled, then its counts replace the "not reconciled" line', () => {
     const html = renderReportHtml({
       summary: aSummary({
-        reconcile: { inSync: 7, drifted: 2, missingInWebex: 1, orphansInWebex: 0, parked: 0, partnerOwnOrg: 1 },
+        reconcile: {
+          inSync: 7,
+          drifted: 2,
+          missingInWebex: 1,
+          orphansInWebex: 0,
+          parked: 0,
+          partnerOwnOrg: 1,
+        },
       }),
       issues: [],
       locale: 'en',
@@ -85,7 +101,11 @@ describe('renderReportHtml', () => {
 
   it('when the run failed, then its error is shown first', () => {
     const html = renderReportHtml({
-      summary: aSummary({ status: 'failed', exitCode: 3, error: 'SQLITE_BUSY: database is locked' }),
+      summary: aSummary({
+        status: 'failed',
+        exitCode: 3,
+        error: 'SQLITE_BUSY: database is locked',
+      }),
       issues: [],
       locale: 'en',
     });
@@ -98,8 +118,24 @@ describe('renderReportsIndexHtml', () => {
   it('when runs are given out of order, then they are listed newest first with links to their reports', () => {
     const html = renderReportsIndexHtml(
       [
-        { runId: 'r-old', job: 'import', startedAt: '2025-03-01T02:00:00Z', finishedAt: '2025-03-01T02:01:00Z', status: 'ok', exitCode: 0, dryRun: false },
-        { runId: 'r-new', job: 'nightly', startedAt: '2025-03-02T02:00:00Z', finishedAt: null, status: 'running', exitCode: null, dryRun: true },
+        {
+          runId: 'r-old',
+          job: 'import',
+          startedAt: '2025-03-01T02:00:00Z',
+          finishedAt: '2025-03-01T02:01:00Z',
+          status: 'ok',
+          exitCode: 0,
+          dryRun: false,
+        },
+        {
+          runId: 'r-new',
+          job: 'nightly',
+          startedAt: '2025-03-02T02:00:00Z',
+          finishedAt: null,
+          status: 'running',
+          exitCode: null,
+          dryRun: true,
+        },
       ],
       'en',
     );
@@ -111,7 +147,17 @@ describe('renderReportsIndexHtml', () => {
 
   it('when a run id is not a plain folder name, then it is shown escaped and not linked', () => {
     const html = renderReportsIndexHtml(
-      [{ runId: '../<x>', job: 'import', startedAt: '2025-03-01T02:00:00Z', finishedAt: null, status: 'failed', exitCode: 3, dryRun: false }],
+      [
+        {
+          runId: '../<x>',
+          job: 'import',
+          startedAt: '2025-03-01T02:00:00Z',
+          finishedAt: null,
+          status: 'failed',
+          exitCode: 3,
+          dryRun: false,
+        },
+      ],
       'ja',
     );
     expect(html).to.include('../&lt;x&gt;');

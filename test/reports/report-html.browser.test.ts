@@ -59,13 +59,22 @@ describe('report.html in a headless browser', function () {
       summary: aSummary({
         files: [
           aFile({ partner: 'acme-br', name: `<script>fetch('${beacon}')</script>.csv` }),
-          aFile({ name: `invoice\u202Excl.csv`, status: 'quarantined', code: 'FILE_FORMAT', message: `<img src="${beacon}">` }),
+          aFile({
+            name: `invoice\u202Excl.csv`,
+            status: 'quarantined',
+            code: 'FILE_FORMAT',
+            message: `<img src="${beacon}">`,
+          }),
         ],
         notes: [`<link rel="stylesheet" href="${beacon}">`],
       }),
       issues: [
         anIssue({ value: XSS }),
-        anIssue({ row: 15, column: '"><svg onload=alert(2)>', message: `<iframe src="${beacon}"></iframe>` }),
+        anIssue({
+          row: 15,
+          column: '"><svg onload=alert(2)>',
+          message: `<iframe src="${beacon}"></iframe>`,
+        }),
         anIssue({ row: 16, value: `<style>@import url(${beacon});</style>` }),
       ],
       locale,
@@ -128,7 +137,15 @@ describe('report.html in a headless browser', function () {
       expect(totals).to.match(/Rejected\s+34/);
       expect(totals).to.include('Not reconciled in this run.');
       const customers = await page.locator('#totals tr', { hasText: 'Customers' }).innerText();
-      expect(customers.split('\t').map((s) => s.trim())).to.deep.equal(['Customers', '12', '3', '40', '0', '0', '0']);
+      expect(customers.split('\t').map((s) => s.trim())).to.deep.equal([
+        'Customers',
+        '12',
+        '3',
+        '40',
+        '0',
+        '0',
+        '0',
+      ]);
       expect(await page.locator('header .badge.warn').innerText()).to.equal('Partial');
     } finally {
       await page.close();
@@ -143,7 +160,9 @@ describe('report.html in a headless browser', function () {
       expect(await page.locator('h1').innerText()).to.equal('実行レポート');
       expect(await page.locator('#totals h2').innerText()).to.equal('集計');
       expect(await page.locator('#issues thead').innerText()).to.include('パートナー');
-      expect(await page.locator('#totals').innerText()).to.include('この実行では照合を行っていません。');
+      expect(await page.locator('#totals').innerText()).to.include(
+        'この実行では照合を行っていません。',
+      );
     } finally {
       await page.close();
     }

@@ -12,7 +12,14 @@ describe('validateSummary', () => {
       dryRun: true,
       plan: { create: 1, update: 2, delete: 0, unchanged: 3 },
       error: 'database unreachable',
-      reconcile: { inSync: 1, drifted: 0, missingInWebex: 0, orphansInWebex: 0, parked: 0, partnerOwnOrg: 0 },
+      reconcile: {
+        inSync: 1,
+        drifted: 0,
+        missingInWebex: 0,
+        orphansInWebex: 0,
+        parked: 0,
+        partnerOwnOrg: 0,
+      },
     });
     expect(validateSummary(summary)).to.deep.equal([]);
   });
@@ -40,7 +47,9 @@ describe('validateSummary', () => {
 
   it('when a timestamp is not ISO 8601, then the date-time format rejects it', () => {
     const errors = validateSummary(aSummary({ finishedAt: '01/03/2025 02:03' }));
-    expect(errors).to.deep.equal(['summary.finishedAt: "01/03/2025 02:03" must match format "date-time"']);
+    expect(errors).to.deep.equal([
+      'summary.finishedAt: "01/03/2025 02:03" must match format "date-time"',
+    ]);
   });
 
   it('when the value is not an object at all, then it says so', () => {

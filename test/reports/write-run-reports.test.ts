@@ -20,7 +20,13 @@ function anInput(overrides: Partial<ReportInput> = {}): ReportInput {
     summary: aSummary(),
     issues: [
       ...FORMULAS.map((value, i) => anIssue({ row: i + 2, value })),
-      anIssue({ partner: 'tokyo-tel', file: '顧客.csv', column: 'メールアドレス', value: '山田@例', message: '無効なメールアドレス' }),
+      anIssue({
+        partner: 'tokyo-tel',
+        file: '顧客.csv',
+        column: 'メールアドレス',
+        value: '山田@例',
+        message: '無効なメールアドレス',
+      }),
     ],
     locale: 'en',
     ...overrides,
@@ -48,7 +54,12 @@ describe('writeRunReports', () => {
     const input = anInput();
     await writeRunReports(reportDir, input);
 
-    expect((await readdir(reportDir)).sort()).to.deep.equal(['issues.csv', 'report.html', 'report.xlsx', 'summary.json']);
+    expect((await readdir(reportDir)).sort()).to.deep.equal([
+      'issues.csv',
+      'report.html',
+      'report.xlsx',
+      'summary.json',
+    ]);
     const text = await readFile(path.join(reportDir, 'summary.json'), 'utf8');
     expect(text).to.match(/^\{\n {2}"runId"/); // pretty-printed
     const written: unknown = JSON.parse(text);
@@ -62,8 +73,19 @@ describe('writeRunReports', () => {
     expect([...bytes.subarray(0, 3)]).to.deep.equal([0xef, 0xbb, 0xbf]); // UTF-8 BOM for Excel
 
     const records: string[][] = parse(bytes, { bom: true });
-    expect(records[0]).to.deep.equal(['Partner', 'File', 'Sheet', 'Row', 'Column', 'Value', 'Code', 'Message']);
-    expect(records.slice(1, 1 + FORMULAS.length).map((r) => r[5])).to.deep.equal(FORMULAS.map((f) => `'${f}`));
+    expect(records[0]).to.deep.equal([
+      'Partner',
+      'File',
+      'Sheet',
+      'Row',
+      'Column',
+      'Value',
+      'Code',
+      'Message',
+    ]);
+    expect(records.slice(1, 1 + FORMULAS.length).map((r) => r[5])).to.deep.equal(
+      FORMULAS.map((f) => `'${f}`),
+    );
     expect(records[1 + FORMULAS.length]).to.deep.equal([
       'tokyo-tel',
       '顧客.csv',
@@ -108,7 +130,9 @@ describe('writeRunReports', () => {
 
     const summary = wb.getWorksheet('Summary');
     const pairs = new Map<string, unknown>();
-    summary?.eachRow((row) => pairs.set(`${row.getCell(1).text}/${row.getCell(2).text}`, row.getCell(3).value));
+    summary?.eachRow((row) =>
+      pairs.set(`${row.getCell(1).text}/${row.getCell(2).text}`, row.getCell(3).value),
+    );
     expect(pairs.get('Run report/Run ID')).to.equal('20250301T020000Z-a1b2c3');
     expect(pairs.get('Rows/Rejected')).to.equal(34);
     expect(pairs.get('Subscribers/Created')).to.equal(1100);
@@ -120,23 +144,47 @@ describe('writeRunReports', () => {
       dir,
       anInput({
         locale: 'ja',
-        summary: aSummary({ dryRun: true, plan: { create: 1, update: 0, delete: 0, unchanged: 0 } }),
+        summary: aSummary({
+          dryRun: true,
+          plan: { create: 1, update: 0, delete: 0, unchanged: 0 },
+        }),
         plan: [{ partner: 'tokyo-tel', entity: 'customer', key: 'C-1', action: 'create' }],
       }),
     );
     const wb = await readWorkbook(path.join(dir, 'report.xlsx'));
-    expect(wb.worksheets.map((ws) => ws.name)).to.deep.equal(['Summary', 'Files', 'Issues', 'Plan']);
+    expect(wb.worksheets.map((ws) => ws.name)).to.deep.equal([
+      'Summary',
+      'Files',
+      'Issues',
+      'Plan',
+    ]);
     expect(wb.getWorksheet('Files')?.getRow(1).getCell(1).value).to.equal('パートナー');
-    expect(wb.getWorksheet('Plan')?.getRow(2).values).to.deep.equal([undefined, 'tokyo-tel', '顧客', 'C-1', '作成']);
+    expect(wb.getWorksheet('Plan')?.getRow(2).values).to.deep.equal([
+      undefined,
+      'tokyo-tel',
+      '顧客',
+      'C-1',
+      '作成',
+    ]);
     const csv: string[][] = parse(await readFile(path.join(dir, 'issues.csv')), { bom: true });
     expect(csv[0]?.[0]).to.equal('パートナー');
   });
 
   it('when a report is rewritten, then the new files replace the old and no temporary file is left', async () => {
     await writeRunReports(dir, anInput());
-    await writeRunReports(dir, anInput({ summary: aSummary({ status: 'ok', exitCode: 0 }), issues: [] }));
-    expect((await readdir(dir)).sort()).to.deep.equal(['issues.csv', 'report.html', 'report.xlsx', 'summary.json']);
-    const summary = JSON.parse(await readFile(path.join(dir, 'summary.json'), 'utf8')) as { status: string };
+    await writeRunReports(
+      dir,
+      anInput({ summary: aSummary({ status: 'ok', exitCode: 0 }), issues: [] }),
+    );
+    expect((await readdir(dir)).sort()).to.deep.equal([
+      'issues.csv',
+      'report.html',
+      'report.xlsx',
+      'summary.json',
+    ]);
+    const summary = JSON.parse(await readFile(path.join(dir, 'summary.json'), 'utf8')) as {
+      status: string;
+    };
     expect(summary.status).to.equal('ok');
     const csv: string[][] = parse(await readFile(path.join(dir, 'issues.csv')), { bom: true });
     expect(csv).to.have.length(1);
@@ -182,8 +230,24 @@ describe('writeReportsIndex', () => {
     await writeReportsIndex(
       root,
       [
-        { runId: 'run-a', job: 'import', startedAt: '2025-03-01T02:00:00Z', finishedAt: '2025-03-01T02:00:09Z', status: 'ok', exitCode: 0, dryRun: false },
-        { runId: 'run-b', job: 'nightly', startedAt: '2025-03-03T02:00:00Z', finishedAt: '2025-03-03T02:10:00Z', status: 'partial', exitCode: 1, dryRun: false },
+        {
+          runId: 'run-a',
+          job: 'import',
+          startedAt: '2025-03-01T02:00:00Z',
+          finishedAt: '2025-03-01T02:00:09Z',
+          status: 'ok',
+          exitCode: 0,
+          dryRun: false,
+        },
+        {
+          runId: 'run-b',
+          job: 'nightly',
+          startedAt: '2025-03-03T02:00:00Z',
+          finishedAt: '2025-03-03T02:10:00Z',
+          status: 'partial',
+          exitCode: 1,
+          dryRun: false,
+        },
       ],
       'pt-BR',
     );
