@@ -14,8 +14,8 @@ const ESCAPES: Readonly<Record<string, string>> = {
 
 // Controls and bidi overrides (RLO U+202E and friends) would make a partner's file name or value
 // read differently from what it is, so they are shown as their code point instead.
-// eslint-disable-next-line no-control-regex
 const SPECIAL =
+  // eslint-disable-next-line no-control-regex
   /[&<>"']|[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
 
 /** Escapes text for an HTML element or a quoted attribute, making invisible controls visible. */
