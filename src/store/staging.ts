@@ -278,8 +278,10 @@ async function insertMany(
   for (const row of values) for (const v of row) bindings.push(v ?? null);
   const sqlite = await sqliteConnection(db);
   if (sqlite) return sqliteAll(sqlite, sql, bindings);
-  const result = (await db.raw(sql, bindings as never[])) as { rows?: unknown[] } | undefined;
-  return result?.rows ?? [];
+  const result = (await db.raw(sql, bindings as never[])) as unknown;
+  // sqlite3 answers a raw statement with its rows, pg with a result object holding them.
+  if (Array.isArray(result)) return result as unknown[];
+  return (result as { rows?: unknown[] } | undefined)?.rows ?? [];
 }
 
 /** The parts of node-sqlite3 used for prepared statements. */
