@@ -110,6 +110,43 @@ export interface ClaimRequest {
  * PostgreSQL one statement picks rows with FOR UPDATE SKIP LOCKED, so workers on several machines
  * take disjoint batches; SQLite has one writer and compares-and-sets row by row.
  */
+/**
+ * The ready changes on SQLite, one indexed range per status (changes_claim_idx), oldest first:
+ * SQLite's planner turns the OR of the general query into a walk over every change by id.
+ */
+async function readyOnSqlite(db: Tx, opts: ClaimRequest): Promise<ChangeRowDb[]> {
+  const base = () =>
+    db('changes')
+      .where({ partner_id: opts.partner, entity: opts.entity })
+      .orderBy('id')
+      .limit(opts.limit);
+  const parts = await Promise.all([
+    ...(opts.statuses ?? ['pending', 'unknown']).map(
+      (status) =>
+        base()
+          .where({ status })
+          .where((n) => {
+            void n.whereNull('next_attempt_at').orWhere('next_attempt_at', '<=', opts.now);
+          }) as unknown as Promise<ChangeRowDb[]>,
+    ),
+    base()
+      .where({ status: 'in_flight' })
+      .where((l) => {
+        void l.where('lease_expires_at', '<', opts.wallNow).orWhereNotExists((live) => {
+          void live
+            .select(db.raw('1'))
+            .from('leases')
+            .whereRaw('leases.owner = changes.lease_owner')
+            .where('leases.expires_at', '>', opts.wallNow);
+        });
+      }) as unknown as Promise<ChangeRowDb[]>,
+  ]);
+  return parts
+    .flat()
+    .sort((a, b) => Number(a.id) - Number(b.id))
+    .slice(0, opts.limit);
+}
+
 export async function claimChanges(db: Tx, opts: ClaimRequest): Promise<Change[]> {
   const ready = (q: Knex.QueryBuilder) =>
     q
@@ -136,7 +173,7 @@ export async function claimChanges(db: Tx, opts: ClaimRequest): Promise<Change[]
       .orderBy('id')
       .limit(opts.limit);
   if (isPostgres(db)) return claimSkipLocked(db, opts, ready);
-  const rows = (await ready(db('changes'))) as ChangeRowDb[];
+  const rows = await readyOnSqlite(db, opts);
   const claimed: Change[] = [];
   for (const row of rows) {
     const updated = await db('changes')
