@@ -1,3 +1,11 @@
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { importJob } from '../jobs/index.ts';
+import { closeApp, openApp } from '../src/cli/app.ts';
+import { loadConfig } from '../src/config/index.ts';
+import { seconds } from './harness.ts';
+
 /** The generated partner data both ingest benchmarks read: one customers sheet, many users. */
 export const CUSTOMERS = 1000;
 
@@ -37,4 +45,50 @@ export function subscriberCells(i: number): string[] {
     `+1512${String(2_000_000 + (i % 8_000_000)).padStart(7, '0')}`,
     String(1000 + (i % 9000)),
   ];
+}
+
+/**
+ * A workspace with the customers sheet imported in a run of its own; then `prepare(dir)` writes the
+ * subscribers file (its path is returned), `baseline(file)` times the library alone on it, and the
+ * file is dropped into the inbox and imported alone, timed. Every row must be accepted.
+ */
+export async function measureImport(opts: {
+  rows: number;
+  extension: '.csv' | '.xlsx';
+  write(file: string): Promise<void>;
+  baseline(file: string): Promise<void>;
+}): Promise<{ importSeconds: number; baselineSeconds: number }> {
+  const home = mkdtempSync(path.join(os.tmpdir(), 'rtm-bench-ingest-'));
+  try {
+    const inbox = path.join(home, 'inbox', 'bench');
+    mkdirSync(inbox, { recursive: true });
+    writeFileSync(
+      path.join(home, 'rtm-batch.config.json'),
+      JSON.stringify({ inbox: { stableSeconds: 0 } }),
+    );
+    writeFileSync(path.join(inbox, 'customers.csv'), customersCsv());
+    const file = path.join(home, `subscribers-source${opts.extension}`);
+    await opts.write(file);
+    const baselineSeconds = await seconds(() => opts.baseline(file));
+
+    const loaded = loadConfig({ home, env: {}, cwd: home });
+    if (!loaded.config) throw new Error(loaded.errors.join('\n'));
+    const app = await openApp(loaded.config, { quiet: true });
+    const run = { dryRun: false, partner: null, signal: new AbortController().signal };
+    try {
+      await importJob(app, run);
+      renameSync(file, path.join(inbox, `subscribers${opts.extension}`));
+      let accepted = 0;
+      const importSeconds = await seconds(async () => {
+        accepted = (await importJob(app, run)).rows.accepted;
+      });
+      if (accepted !== opts.rows)
+        throw new Error(`import accepted ${accepted} of ${opts.rows} rows`);
+      return { importSeconds, baselineSeconds };
+    } finally {
+      await closeApp(app);
+    }
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
 }
