@@ -13,6 +13,8 @@ export interface Measurement {
   baselineValue: number;
   /** Extra figures worth printing (counts, sizes); not compared. */
   details?: Record<string, number | string>;
+  /** The measured work's own peak RSS when it ran in a process of its own (else this process's). */
+  peakRssMB?: number;
 }
 
 /** One line of bench/results/latest.json. */

@@ -12,7 +12,7 @@ export const ingestCsv: Benchmark = {
   description: `${ROWS.toLocaleString('en-US')}-row subscribers CSV: import end to end vs csv-parse streaming alone`,
   unit: 'rows/s',
   async run() {
-    const { importSeconds, baselineSeconds } = await measureImport({
+    const { importSeconds, baselineSeconds, importPeakRssMB } = await measureImport({
       rows: ROWS,
       extension: '.csv',
       write: writeSubscribersCsv,
@@ -26,6 +26,7 @@ export const ingestCsv: Benchmark = {
       },
     });
     return {
+      peakRssMB: importPeakRssMB,
       value: ROWS / importSeconds,
       baseline: 'csv-parse streaming alone',
       baselineValue: ROWS / baselineSeconds,

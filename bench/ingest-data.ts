@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -57,7 +58,7 @@ export async function measureImport(opts: {
   extension: '.csv' | '.xlsx';
   write(file: string): Promise<void>;
   baseline(file: string): Promise<void>;
-}): Promise<{ importSeconds: number; baselineSeconds: number }> {
+}): Promise<{ importSeconds: number; baselineSeconds: number; importPeakRssMB: number }> {
   const home = mkdtempSync(path.join(os.tmpdir(), 'rtm-bench-ingest-'));
   try {
     const inbox = path.join(home, 'inbox', 'bench');
@@ -78,17 +79,38 @@ export async function measureImport(opts: {
     try {
       await importJob(app, run);
       renameSync(file, path.join(inbox, `subscribers${opts.extension}`));
-      let accepted = 0;
-      const importSeconds = await seconds(async () => {
-        accepted = (await importJob(app, run)).rows.accepted;
-      });
-      if (accepted !== opts.rows)
-        throw new Error(`import accepted ${accepted} of ${opts.rows} rows`);
-      return { importSeconds, baselineSeconds };
     } finally {
       await closeApp(app);
     }
+    // The measured import runs in a process of its own: its peak RSS is the import's alone.
+    const measured = await importInChild(home);
+    if (measured.accepted !== opts.rows)
+      throw new Error(`import accepted ${measured.accepted} of ${opts.rows} rows`);
+    return {
+      importSeconds: measured.importSeconds,
+      baselineSeconds,
+      importPeakRssMB: measured.peakRssMB,
+    };
   } finally {
     rmSync(home, { recursive: true, force: true });
   }
+}
+
+function importInChild(
+  home: string,
+): Promise<{ importSeconds: number; accepted: number; peakRssMB: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(import.meta.dirname, 'import-child.ts'), home],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (code !== 0) reject(new Error(`import child exited ${code}`));
+      else resolve(JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as never);
+    });
+  });
 }

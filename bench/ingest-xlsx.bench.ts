@@ -14,7 +14,7 @@ export const ingestXlsx: Benchmark = {
   description: `${ROWS.toLocaleString('en-US')}-row subscribers workbook: import end to end vs the exceljs streaming reader alone`,
   unit: 'rows/s',
   async run() {
-    const { importSeconds, baselineSeconds } = await measureImport({
+    const { importSeconds, baselineSeconds, importPeakRssMB } = await measureImport({
       rows: ROWS,
       extension: '.xlsx',
       write: writeSubscribersWorkbook,
@@ -33,6 +33,7 @@ export const ingestXlsx: Benchmark = {
       },
     });
     return {
+      peakRssMB: importPeakRssMB,
       value: ROWS / importSeconds,
       baseline: 'exceljs streaming reader alone',
       baselineValue: ROWS / baselineSeconds,

@@ -12,8 +12,9 @@ const result: BenchResult = {
   baseline: m.baseline,
   baselineValue: m.baselineValue,
   ratio: m.value / m.baselineValue,
-  // maxRSS is in kilobytes: the peak of this process, benchmark and baseline together.
-  peakRssMB: process.resourceUsage().maxRSS / 1024,
+  // maxRSS is in kilobytes: the peak of this process, benchmark and baseline together, unless the
+  // benchmark ran the measured work in a child and reports that child's peak.
+  peakRssMB: m.peakRssMB ?? process.resourceUsage().maxRSS / 1024,
   ...(m.details ? { details: m.details } : {}),
 };
 process.stdout.write(JSON.stringify(result) + '\n');

@@ -1,0 +1,27 @@
+// Runs one `import` on a prepared workspace and prints its time, rows accepted and this process's
+// peak RSS as one JSON line: the measured import alone, without the data generation or baseline.
+import { importJob } from '../jobs/index.ts';
+import { closeApp, openApp } from '../src/cli/app.ts';
+import { loadConfig } from '../src/config/index.ts';
+import { seconds } from './harness.ts';
+
+const home = process.argv[2] as string;
+const loaded = loadConfig({ home, env: {}, cwd: home });
+if (!loaded.config) throw new Error(loaded.errors.join('\n'));
+const app = await openApp(loaded.config, { quiet: true });
+let accepted = 0;
+try {
+  const importSeconds = await seconds(async () => {
+    const run = { dryRun: false, partner: null, signal: new AbortController().signal };
+    accepted = (await importJob(app, run)).rows.accepted;
+  });
+  process.stdout.write(
+    JSON.stringify({
+      importSeconds,
+      accepted,
+      peakRssMB: process.resourceUsage().maxRSS / 1024,
+    }) + '\n',
+  );
+} finally {
+  await closeApp(app);
+}
