@@ -1,12 +1,11 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { nightlyJob } from '../jobs/index.ts';
 import { closeApp, openApp } from '../src/cli/app.ts';
 import { loadConfig } from '../src/config/index.ts';
 import type { Benchmark } from './harness.ts';
+import { startSimulatorProcess } from './simulator-process.ts';
 
 // RTM_BENCH_E2E_CUSTOMERS shrinks the run for a quick check of the bench itself.
 const CUSTOMERS = Number(process.env.RTM_BENCH_E2E_CUSTOMERS ?? 2_000);
@@ -127,29 +126,4 @@ function writeSheets(home: string): void {
     writeFileSync(file, lines.join('\n') + '\n');
     utimesSync(file, past, past);
   }
-}
-
-/** `rtm-batch simulator` in a process of its own, as Webex would be. */
-async function startSimulatorProcess(
-  simulator: Record<string, number>,
-): Promise<{ url: string; close(): Promise<void> }> {
-  const home = mkdtempSync(path.join(os.tmpdir(), 'rtm-bench-sim-'));
-  writeFileSync(path.join(home, 'rtm-batch.config.json'), JSON.stringify({ simulator }));
-  const bin = fileURLToPath(new URL('../bin/rtm-batch.js', import.meta.url));
-  const child = spawn(process.execPath, [bin, 'simulator', '--port', '0', '--home', home], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, DATABASE_URL: '' },
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout.once('data', (d: Buffer) => resolve(d.toString().trim()));
-    child.once('exit', (code) => reject(new Error(`simulator exited ${code}`)));
-  });
-  return {
-    url,
-    close: async () => {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-      rmSync(home, { recursive: true, force: true });
-    },
-  };
 }

@@ -1,10 +1,6 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { HttpWebexClient, RateLimiter, type CustomerBody } from '../src/webex/index.ts';
 import type { Benchmark, Measurement } from './harness.ts';
+import { startSimulatorProcess } from './simulator-process.ts';
 
 const SERVER_LIMIT = 50;
 
@@ -123,28 +119,3 @@ export const provisionAdaptiveBench: Benchmark = {
     return toMeasurement(r, { finalRate: r.finalRate.toFixed(1) });
   },
 };
-
-/** Starts `rtm-batch simulator` in a child process of its own. */
-async function startSimulatorProcess(simulator: {
-  rateLimitPerSecond: number;
-  latencyMs: number;
-}): Promise<{ url: string; close(): Promise<void> }> {
-  const home = mkdtempSync(path.join(os.tmpdir(), 'rtm-bench-sim-'));
-  writeFileSync(path.join(home, 'rtm-batch.config.json'), JSON.stringify({ simulator }));
-  const bin = fileURLToPath(new URL('../bin/rtm-batch.js', import.meta.url));
-  const child = spawn(process.execPath, [bin, 'simulator', '--port', '0', '--home', home], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout.once('data', (d: Buffer) => resolve(d.toString().trim()));
-    child.once('exit', (code) => reject(new Error(`simulator exited ${code}`)));
-  });
-  return {
-    url,
-    close: async () => {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-      rmSync(home, { recursive: true, force: true });
-    },
-  };
-}
