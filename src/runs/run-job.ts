@@ -19,6 +19,7 @@ import {
   insertRun,
   listRuns,
   readCustomersStagedByRun,
+  readLease,
   releaseLease,
   renewLease,
   type Db,
@@ -79,7 +80,18 @@ export async function runJob(
   const ttlMs = config.lock.leaseSeconds * 1000;
   const lease = { name: PIPELINE_LOCK, owner: runId, host: os.hostname(), pid: process.pid, ttlMs };
   // Leases use the wall clock, never RTM_NOW: a moved clock must not free or freeze a lock.
-  const got = await acquireLease(db, { ...lease, now: new Date(), isHolderDead });
+  const got = await acquireLease(db, { ...lease, now: new Date(), isHolderDead }).catch(
+    async (err: unknown) => {
+      // SQLite: another run is inside a long write (a large file's transaction) and cannot renew
+      // its lease meanwhile; the database is busy because that run holds it.
+      const holder =
+        (err as { code?: string }).code === 'SQLITE_BUSY'
+          ? await readLease(db, PIPELINE_LOCK)
+          : null;
+      if (holder) throw new LockHeldError(holder);
+      throw err;
+    },
+  );
   if (!got.acquired) throw new LockHeldError(got.holder);
 
   const log = app.logger.child({

@@ -97,6 +97,8 @@ async function prepareMigrationLock(db: Db): Promise<void> {
     ? '"index" integer not null primary key autoincrement'
     : '"index" serial primary key';
   await db.raw(`CREATE TABLE IF NOT EXISTS knex_migrations_lock (${key}, "is_locked" integer)`);
+  // Read first: a start must not need SQLite's write lock, which a long import may be holding.
+  if (await db('knex_migrations_lock').where('index', 1).first()) return;
   await db.raw(
     'INSERT INTO knex_migrations_lock ("index", "is_locked") VALUES (1, 0) ON CONFLICT DO NOTHING',
   );

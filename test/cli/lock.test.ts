@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import knexFactory from 'knex';
 import { runCli, tempHome, writeConfig } from '../support/cli.ts';
@@ -45,5 +46,39 @@ describe('cli: one run at a time', () => {
     expect(
       readdirSync(path.join(home, 'inbox', 'acme')).filter((n) => !n.startsWith('.')),
     ).to.deep.equal([]);
+  });
+
+  it('when the holder is inside a long SQLite write (a large file) and cannot renew, then a second run still exits 75, not 3', async function () {
+    this.timeout(90_000);
+    const home = tempHome();
+    // Create the database and its tables with a first, quick run.
+    const first = await runCli(['status'], { home });
+    expect(first.code, first.stderr).to.equal(0);
+    const db = knexFactory({
+      client: 'sqlite3',
+      connection: { filename: path.join(home, 'var', 'rtm-batch.sqlite') },
+      useNullAsDefault: true,
+      pool: { min: 1, max: 1 },
+    });
+    try {
+      // A run of this process holds the lease (this pid is alive), expired as a run's would be
+      // after a long transaction, and holds SQLite's write lock meanwhile.
+      await db('leases').insert({
+        name: 'pipeline',
+        owner: 'big-import',
+        host: os.hostname(),
+        pid: process.pid,
+        acquired_at: '2026-11-24T00:00:00.000Z',
+        renewed_at: '2026-11-24T00:00:00.000Z',
+        expires_at: '2026-11-24T00:02:00.000Z',
+      });
+      await db.raw('BEGIN IMMEDIATE');
+      const second = await runCli(['import', '--json'], { home });
+      await db.raw('ROLLBACK');
+      expect(second.code, second.stderr).to.equal(75);
+      expect(second.stderr).to.match(/another run \(id big-import\) holds the lock/);
+    } finally {
+      await db.destroy();
+    }
   });
 });
