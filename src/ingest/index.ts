@@ -1,7 +1,7 @@
 export { runImport } from './run-import.ts';
 export { writeResultsFiles, resultsFileName, RESULT_COLUMNS } from './results.ts';
-export { decodeText, LOCALE_ENCODING } from './decode.ts';
-export { readCsv } from './read-csv.ts';
+export { LOCALE_ENCODING } from './decode.ts';
+export { decodeText, readCsv } from './text-stream.ts';
 export { isCandidateName, READ_EXTENSIONS } from './pickup.ts';
 export {
   canonicalColumn,

@@ -1,6 +1,4 @@
-import { parse } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
-import { Readable } from 'node:stream';
 import { recogniseHeader, type HeaderMap } from './headers.ts';
 import type { SheetRow } from './sheet.ts';
 
@@ -34,70 +32,9 @@ export const CSV_OPTIONS = {
   skip_empty_lines: false,
 };
 
-/** Reads a decoded CSV text: finds the delimiter and the header row, then every data row. */
-export async function readCsv(text: string): Promise<CsvResult> {
-  let body = text;
-  let forced: string | null = null;
-  const sep = /^sep=(.)\r?\n/i.exec(text);
-  if (sep) {
-    forced = sep[1] as string;
-    body = text.slice(sep[0].length);
-  }
-  const found = findHeader(body, forced ? [forced] : DELIMITERS);
-  if (!found) {
-    return {
-      ok: false,
-      code: 'FILE_HEADER',
-      message:
-        'no header row we recognise in the first rows: the first row should name the columns (for example External ID, Customer name)',
-    };
-  }
-  const rows: SheetRow[] = [];
-  // Where the last whole record ended: a quote left open starts the record after it.
-  let lastLine = 0;
-  const parser = Readable.from([body]).pipe(
-    parse({
-      ...CSV_OPTIONS,
-      delimiter: found.delimiter,
-      info: true,
-      relax_column_count: true,
-      // Seen as each record is parsed, before the stream hands it on or fails.
-      on_record: (record: string[], context: { lines: number }) => {
-        lastLine = context.lines;
-        return record;
-      },
-    }),
-  );
-  try {
-    for await (const { record, info } of parser as AsyncIterable<{
-      record: string[];
-      info: { records: number; lines: number };
-    }>) {
-      if (info.records <= found.headerIndex + 1) continue;
-      if (record.every((c) => c.trim() === '')) continue;
-      if (record.length !== found.header.length) {
-        return {
-          ok: false,
-          code: 'FILE_MALFORMED',
-          message: `line ${info.lines} has ${record.length} fields where the header has ${found.header.length}: check for a stray delimiter or quote`,
-        };
-      }
-      rows.push({ row: info.records, cells: record });
-    }
-  } catch (err) {
-    return { ok: false, code: 'FILE_MALFORMED', message: describeCsvError(err, lastLine + 1) };
-  }
-  return {
-    ok: true,
-    sheet: {
-      delimiter: found.delimiter,
-      header: found.header,
-      headerRow: found.headerIndex + 1,
-      map: found.map,
-      rows,
-    },
-  };
-}
+/** FILE_HEADER when no row of the first ones names our columns. */
+export const NO_HEADER_MESSAGE =
+  'no header row we recognise in the first rows: the first row should name the columns (for example External ID, Customer name)';
 
 export interface FoundHeader {
   delimiter: string;

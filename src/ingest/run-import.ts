@@ -49,11 +49,12 @@ import {
   type PartnerFolder,
 } from './pickup.ts';
 import { writeResultsFiles } from './results.ts';
-import { hasRecognisableHeader } from './read-csv.ts';
+import { hasRecognisableHeader, NO_HEADER_MESSAGE } from './read-csv.ts';
 import type { SheetRow } from './sheet.ts';
 import {
   checkUnchanged,
   chooseEncoding,
+  fileBytes,
   FileRefusal,
   headText,
   openInboxFile,
@@ -392,8 +393,7 @@ async function probe(
             }
           : {
               code: 'FILE_HEADER',
-              message:
-                'no header row we recognise in the first rows: the first row should name the columns (for example External ID, Customer name)',
+              message: NO_HEADER_MESSAGE,
             },
       );
       return null;
@@ -485,7 +485,11 @@ async function importSource(
         rows: 0,
       };
       sheets.push(sheet);
-      for await (const batch of streamCsvRows(source.opened, source.text.encoding, header)) {
+      for await (const batch of streamCsvRows(
+        fileBytes(source.opened, source.text.encoding),
+        source.text.encoding,
+        header,
+      )) {
         await take(sheet, batch);
       }
       if (rows.total === 0)

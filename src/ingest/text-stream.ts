@@ -6,7 +6,14 @@ import { Readable, Transform, type TransformCallback } from 'node:stream';
 import iconv from 'iconv-lite';
 import { DOUBLE_ENCODED, SUSPICIOUS } from './decode.ts';
 import { MAX_FILE_BYTES } from './pickup.ts';
-import { CSV_OPTIONS, describeCsvError, findHeader, type FoundHeader } from './read-csv.ts';
+import type { HeaderMap } from './headers.ts';
+import {
+  CSV_OPTIONS,
+  describeCsvError,
+  findHeader,
+  NO_HEADER_MESSAGE,
+  type FoundHeader,
+} from './read-csv.ts';
 import type { SheetRow } from './sheet.ts';
 
 /** Bytes read per step; the first step's bytes also serve to find the header. */
@@ -107,63 +114,109 @@ export interface Scan {
 }
 
 /**
- * Reads the whole file once, in chunks, without holding it: sha256, the first chunk, strict UTF-8
- * validity, NUL bytes, and the signs of text converted to UTF-8 twice.
+ * What one pass learns of a file's bytes, chunk by chunk: sha256, the first chunk, strict UTF-8
+ * validity, NUL bytes, the signs of text converted to UTF-8 twice, and U+FFFD or C1 controls.
  */
+class ByteScanner {
+  private readonly hash = createHash('sha256');
+  private readonly utf8 = new TextDecoder('utf-8', { fatal: true });
+  private head: Buffer | null = null;
+  private size = 0;
+  private validUtf8 = true;
+  private hasNul = false;
+  private doubleEncoded: string | null = null;
+  private damaged: Scan['damaged'] = null;
+  private linesBefore = 0;
+
+  update(chunk: Buffer): void {
+    this.hash.update(chunk);
+    this.head ??= Buffer.from(chunk);
+    this.size += chunk.length;
+    if (!this.hasNul && chunk.includes(0)) this.hasNul = true;
+    if (!this.validUtf8) return;
+    try {
+      const text = this.utf8.decode(chunk, { stream: true });
+      this.doubleEncoded ??= DOUBLE_ENCODED.exec(text)?.[0] ?? null;
+      if (!this.damaged) {
+        const found = SUSPICIOUS.exec(text);
+        if (found)
+          this.damaged = { line: this.linesBefore + lineOf(text, found.index), char: found[0] };
+        else this.linesBefore += countLineFeeds(chunk);
+      }
+    } catch {
+      this.validUtf8 = false;
+    }
+  }
+
+  finish(): Scan {
+    if (this.validUtf8) {
+      try {
+        this.utf8.decode();
+      } catch {
+        this.validUtf8 = false;
+      }
+    }
+    return {
+      sha256: this.hash.digest('hex'),
+      head: this.head ?? Buffer.alloc(0),
+      size: this.size,
+      validUtf8: this.validUtf8,
+      hasNul: this.hasNul,
+      doubleEncoded: this.validUtf8 ? this.doubleEncoded : null,
+      damaged: this.validUtf8 ? this.damaged : null,
+    };
+  }
+}
+
+/** Reads the whole file once, in chunks, without holding it (ByteScanner). */
 export async function scanFile(file: OpenedFile): Promise<Scan> {
-  const hash = createHash('sha256');
-  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  const scanner = new ByteScanner();
   const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
-  let head: Buffer | null = null;
   let position = 0;
-  let validUtf8 = true;
-  let hasNul = false;
-  let doubleEncoded: string | null = null;
-  let damaged: Scan['damaged'] = null;
-  let linesBefore = 0;
   for (;;) {
     const { bytesRead } = await file.handle.read(buffer, 0, CHUNK_BYTES, position);
     if (bytesRead === 0) break;
-    const chunk = buffer.subarray(0, bytesRead);
-    hash.update(chunk);
-    if (!head) head = Buffer.from(chunk);
-    if (!hasNul && chunk.includes(0)) hasNul = true;
-    if (validUtf8) {
-      try {
-        const text = utf8.decode(chunk, { stream: true });
-        if (!doubleEncoded) doubleEncoded = DOUBLE_ENCODED.exec(text)?.[0] ?? null;
-        if (!damaged) {
-          const found = SUSPICIOUS.exec(text);
-          if (found) damaged = { line: linesBefore + lineOf(text, found.index), char: found[0] };
-          else linesBefore += countLineFeeds(chunk);
-        }
-      } catch {
-        validUtf8 = false;
-      }
-    }
+    scanner.update(buffer.subarray(0, bytesRead));
     position += bytesRead;
-  }
-  if (validUtf8) {
-    try {
-      utf8.decode();
-    } catch {
-      validUtf8 = false;
-    }
   }
   if (position !== file.size)
     throw new FileRefusal(
       'CHANGED',
       'the file changed while it was being read; it will be read once it is stable',
     );
-  return {
-    sha256: hash.digest('hex'),
-    head: head ?? Buffer.alloc(0),
-    size: position,
-    validUtf8,
-    hasNul,
-    doubleEncoded: validUtf8 ? doubleEncoded : null,
-    damaged: validUtf8 ? damaged : null,
-  };
+  return scanner.finish();
+}
+
+export type DecodeResult =
+  | { ok: true; text: string; encoding: string }
+  | { ok: false; code: 'FILE_ENCODING' | 'FILE_FORMAT'; message: string };
+
+/**
+ * Decodes a whole text in memory by the import's own rules (chooseEncoding, then the checks the
+ * stream makes): for results files and tests of small texts.
+ */
+export function decodeText(bytes: Uint8Array, legacy: string): DecodeResult {
+  const scanner = new ByteScanner();
+  scanner.update(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  try {
+    const encoding = chooseEncoding(scanner.finish(), legacy);
+    const text = iconv.decode(Buffer.from(bytes).subarray(encoding.bomBytes), encoding.iconv, {
+      stripBOM: false,
+    });
+    const found = encoding.iconv === 'utf-8' ? null : SUSPICIOUS.exec(text);
+    if (found) throw badDecode(encoding, lineOf(text, found.index), found[0]);
+    return { ok: true, text, encoding: encoding.name };
+  } catch (err) {
+    if (!(err instanceof FileRefusal)) throw err;
+    return { ok: false, code: err.code as 'FILE_ENCODING' | 'FILE_FORMAT', message: err.message };
+  }
+}
+
+/** A legacy decode with characters no sheet holds means the wrong table; UTF-16, a damaged text. */
+function badDecode(encoding: TextEncoding, line: number, char: string): FileRefusal {
+  return encoding.legacy
+    ? wrongLegacyTable(encoding.name)
+    : damagedText(line, char, `${encoding.name} (from its byte-order mark)`);
 }
 
 function countLineFeeds(chunk: Buffer): number {
@@ -288,11 +341,10 @@ export function textHeader(scan: Scan, encoding: TextEncoding): TextHeader | nul
  * caller stages in a transaction it rolls back.
  */
 export async function* streamCsvRows(
-  file: OpenedFile,
+  source: Readable,
   encoding: TextEncoding,
   header: TextHeader,
 ): AsyncGenerator<SheetRow[]> {
-  const source = Readable.from(readChunks(file, encoding.bomBytes), { objectMode: false });
   // Where the last whole record ended: a quote left open starts the record after it.
   let lastLine = 0;
   const parser = parse({
@@ -386,6 +438,51 @@ async function* readBatches<T>(stream: NodeJS.ReadableStream & Readable): AsyncG
   }
 }
 
+/** A text file's bytes after its BOM, through the descriptor opened at claim time. */
+export function fileBytes(file: OpenedFile, encoding: TextEncoding): Readable {
+  return Readable.from(readChunks(file, encoding.bomBytes), { objectMode: false });
+}
+
+export interface CsvSheet {
+  delimiter: string;
+  header: string[];
+  headerRow: number;
+  map: HeaderMap;
+  rows: SheetRow[];
+}
+
+export type CsvResult =
+  | { ok: true; sheet: CsvSheet }
+  | { ok: false; code: 'FILE_MALFORMED' | 'FILE_HEADER'; message: string };
+
+/** Reads a decoded CSV text whole, through the import's own header search and record loop. */
+export async function readCsv(text: string): Promise<CsvResult> {
+  const sep = /^sep=(.)\r?\n/i.exec(text);
+  const found = findHeader(
+    sep ? text.slice(sep[0].length) : text,
+    sep ? [sep[1] as string] : undefined,
+  );
+  if (!found) return { ok: false, code: 'FILE_HEADER', message: NO_HEADER_MESSAGE };
+  const utf8: TextEncoding = { name: 'utf-8', iconv: 'utf-8', bomBytes: 0, legacy: false };
+  const rows: SheetRow[] = [];
+  try {
+    const source = Readable.from([Buffer.from(text, 'utf8')]);
+    for await (const batch of streamCsvRows(source, utf8, { ...found, sepLine: sep !== null }))
+      for (const row of batch) rows.push(row);
+  } catch (err) {
+    if (!(err instanceof FileRefusal)) throw err;
+    return { ok: false, code: 'FILE_MALFORMED', message: err.message };
+  }
+  const sheet = {
+    delimiter: found.delimiter,
+    header: found.header,
+    headerRow: found.headerIndex + 1,
+    map: found.map,
+    rows,
+  };
+  return { ok: true, sheet };
+}
+
 /** The file's bytes from `start`, chunk by chunk, through the descriptor opened at claim time. */
 async function* readChunks(file: OpenedFile, start: number): AsyncGenerator<Buffer> {
   let position = start;
@@ -424,16 +521,7 @@ class DecodeText extends Transform {
   private emitText(text: string, done: TransformCallback): void {
     const found = SUSPICIOUS.exec(text);
     if (found) {
-      // After a legacy decode they mean the wrong table; after UTF-16, a damaged text.
-      done(
-        this.encoding.legacy
-          ? wrongLegacyTable(this.encoding.name)
-          : damagedText(
-              this.lines + lineOf(text, found.index),
-              found[0],
-              `${this.encoding.name} (from its byte-order mark)`,
-            ),
-      );
+      done(badDecode(this.encoding, this.lines + lineOf(text, found.index), found[0]));
       return;
     }
     const bytes = Buffer.from(text, 'utf8');
