@@ -51,6 +51,8 @@ export class RateLimiter {
   private probeAfter: number;
   private lastCeiling: number | null = null;
   private readonly admitted: number[] = [];
+  /** When the last requests were let go (reserved in order), for the window guard. */
+  private readonly sent: number[] = [];
   private throttles = 0;
 
   constructor(opts: RateLimiterOptions) {
@@ -84,6 +86,29 @@ export class RateLimiter {
     const slot = Math.max(now, this.nextSlot, this.pausedUntil);
     this.nextSlot = slot + 1000 / (this.rate * this.headroom);
     if (slot > now) await this.sleep(slot - now);
+    await this.dispatch();
+  }
+
+  /**
+   * The window guard: a stalled event loop wakes every overdue slot at once, and that burst on top
+   * of the requests just before it is more than a server's one-second window admits (a 429 costs
+   * every request a whole second of Retry-After). A request goes only when fewer than the paced
+   * rate went in the last second, by when they actually went; the times are reserved in order
+   * before waiting, so concurrent callers never take the same opening.
+   */
+  private async dispatch(): Promise<void> {
+    const now = this.now();
+    const perWindow = Math.max(1, Math.floor(this.rate * this.headroom));
+    const sent = this.sent;
+    const oldest = sent.length >= perWindow ? sent[sent.length - perWindow] : undefined;
+    const at = Math.max(
+      now,
+      oldest === undefined ? now : oldest + RATE_POLICY.windowMs,
+      sent.at(-1) ?? now,
+    );
+    sent.push(at);
+    if (sent.length > 2 * perWindow) sent.splice(0, sent.length - perWindow);
+    if (at > now) await this.sleep(at - now);
   }
 
   /** The server admitted a request (any answer but 429/423): the sample a ceiling is estimated from. */

@@ -1,5 +1,8 @@
 import { expect } from 'chai';
-import { nextLink, parseRetryAfter, RateLimiter } from '../../src/webex/index.ts';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HttpWebexClient, nextLink, parseRetryAfter, RateLimiter } from '../../src/webex/index.ts';
 
 describe('webex client: parsing answers', () => {
   const now = Date.parse('2026-11-24T00:00:00Z');
@@ -73,6 +76,25 @@ describe('webex client: rate limiter', () => {
     expect(f.waits).to.deep.equal([1000]);
   });
 
+  it('when the event loop stalls past many slots, then no second holds more requests than the paced rate', async () => {
+    const limiter = new RateLimiter({ requestsPerSecond: 20, headroom: 1 });
+    const sentAt: number[] = [];
+    const started = Date.now();
+    const takes = Array.from({ length: 40 }, () =>
+      limiter.take().then(() => sentAt.push(Date.now() - started)),
+    );
+    await takes[0];
+    // Busy for 600 ms: the slots of the next 11 requests pass while nothing can run.
+    while (Date.now() - started < 600);
+    await Promise.all(takes);
+    expect(sentAt).to.have.length(40);
+    // Within any second (less the millisecond or two the timers and the clock may round by).
+    const busiest = Math.max(
+      ...sentAt.map((t) => sentAt.filter((u) => u >= t && u < t + 998).length),
+    );
+    expect(busiest).to.be.at.most(20);
+  });
+
   it('when calm follows a 429, then the rate rises again only after the probe delay, and rises slowly', async () => {
     const f = fake();
     const limiter = new RateLimiter({
@@ -90,5 +112,70 @@ describe('webex client: rate limiter', () => {
     f.clock.t = 16_000;
     await limiter.take();
     expect(limiter.currentRate).to.be.closeTo(10.4, 1e-9);
+  });
+});
+
+describe('webex client: long lists', () => {
+  /** A list server of `total` customers that gives at most `serverMax` per page, with Link next. */
+  async function listServer(total: number, serverMax: number) {
+    const offsets: number[] = [];
+    const server = createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const offset = Number(url.searchParams.get('offset') ?? 0);
+      const max = Math.min(Number(url.searchParams.get('max') ?? 50), serverMax);
+      offsets.push(offset);
+      const items = Array.from({ length: Math.max(0, Math.min(max, total - offset)) }, (_, i) => ({
+        id: `id-${offset + i}`,
+        externalId: `ext-${offset + i}`,
+      }));
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (offset + max < total) {
+        url.searchParams.set('offset', String(offset + max));
+        url.searchParams.set('max', String(max));
+        headers.link = `<http://127.0.0.1:${port}${url.pathname}${url.search}>; rel="next"`;
+      }
+      res.writeHead(200, headers).end(JSON.stringify({ items }));
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const port = (server.address() as AddressInfo).port;
+    const client = new HttpWebexClient({
+      baseUrl: `http://127.0.0.1:${port}/v1`,
+      token: 'list-token',
+      timeoutMs: 5000,
+      concurrency: 8,
+      limiter: new RateLimiter({ requestsPerSecond: 5000 }),
+      budget: { remaining: 100 },
+      backoffBaseMs: 5,
+      backoffMaxMs: 50,
+    });
+    return { client, offsets, close: () => new Promise((r) => server.close(r)) };
+  }
+
+  it('when a list runs over many full pages, then every record comes once, in order, with few pages asked twice', async () => {
+    const list = await listServer(1050, 100);
+    try {
+      const customers = await list.client.listCustomers();
+      expect(customers.map((c) => c.externalId)).to.deep.equal(
+        Array.from({ length: 1050 }, (_, i) => `ext-${i}`),
+      );
+      // 11 pages; pages asked ahead of the end are the only extra requests.
+      expect(new Set(list.offsets).size).to.equal(list.offsets.length);
+      expect(list.offsets.length).to.be.within(11, 11 + 3);
+    } finally {
+      await list.close();
+    }
+  });
+
+  it('when the server gives smaller pages than asked, then every record still comes once, in order', async () => {
+    const list = await listServer(1050, 30);
+    try {
+      const customers = await list.client.listCustomers();
+      expect(customers.map((c) => c.externalId)).to.deep.equal(
+        Array.from({ length: 1050 }, (_, i) => `ext-${i}`),
+      );
+    } finally {
+      await list.close();
+    }
   });
 });

@@ -107,8 +107,8 @@ export function packagesHeld(
   except?: string,
 ): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const s of state.subscribers.values()) {
-    if (s.customerId !== customerId || s.id === except) continue;
+  for (const s of state.subscribers.ofCustomer(customerId)) {
+    if (s.id === except) continue;
     for (const p of s.packages) counts.set(p, (counts.get(p) ?? 0) + 1);
   }
   return counts;

@@ -6,7 +6,7 @@ export { customerStatusAt, lifecyclePolicy, CALLING_PACKAGES } from './lifecycle
 export type { CustomerStatus, LifecyclePolicy } from './lifecycle.ts';
 export { LIST_POLICY } from './answers.ts';
 export { EMAIL_TAKEN_CODE, subscriberKey } from './subscriber-api.ts';
-export { emptyState, loadState, writeState } from './state.ts';
+export { emptyState, loadState, SubscriberMap, writeState } from './state.ts';
 export type { Address, CustomerRecord, SimulatorState, SubscriberRecord } from './state.ts';
 export { validateSpecSchema, validateRequestBody } from './spec.ts';
 export type { SpecOperation, SpecSchemaName } from './spec.ts';

@@ -73,8 +73,7 @@ export function purgeGone(state: SimulatorState, nowMs: number, policy: Lifecycl
   for (const c of state.customers.values()) {
     if (c.operation.kind !== 'delete' || customerStatusAt(c, nowMs, policy) !== 'gone') continue;
     state.customers.delete(c.id);
-    for (const s of state.subscribers.values())
-      if (s.customerId === c.id) state.subscribers.delete(s.id);
+    for (const s of state.subscribers.ofCustomer(c.id)) state.subscribers.delete(s.id);
     purged = true;
   }
   return purged;

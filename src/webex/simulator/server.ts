@@ -67,6 +67,12 @@ export interface RunningSimulator {
 
 /** Wait before writing the state file after a change, so a burst of changes costs one write. */
 export const PERSIST_DEBOUNCE_MS = 50;
+/**
+ * A write of the whole state grows with it (20,000 subscribers take tens of milliseconds): the
+ * wait after a change is at least this many times the last write, so persisting stays a small
+ * share of the simulator's time however large its state is.
+ */
+const PERSIST_COST_FACTOR = 9;
 /** Largest request body accepted. */
 export const MAX_BODY_BYTES = 1_000_000;
 const MALFORMED_RETRY_AFTER = 'rand(30),add(30)';
@@ -94,15 +100,18 @@ function createPersister(file: string, state: SimulatorState) {
   let timer: NodeJS.Timeout | null = null;
   let chain: Promise<void> = Promise.resolve();
   let failure: Error | null = null;
+  let lastWriteMs = 0;
   const flush = (): Promise<void> => {
     if (timer !== null) clearTimeout(timer);
     timer = null;
     chain = chain.then(async () => {
       if (!dirty) return;
       dirty = false;
+      const started = performance.now();
       try {
         await writeState(file, state);
         failure = null;
+        lastWriteMs = performance.now() - started;
       } catch (err) {
         dirty = true;
         failure = err as Error;
@@ -113,7 +122,10 @@ function createPersister(file: string, state: SimulatorState) {
   return {
     changed(): void {
       dirty = true;
-      timer ??= setTimeout(() => void flush(), PERSIST_DEBOUNCE_MS);
+      timer ??= setTimeout(
+        () => void flush(),
+        Math.max(PERSIST_DEBOUNCE_MS, PERSIST_COST_FACTOR * lastWriteMs),
+      );
     },
     async close(): Promise<void> {
       await flush();

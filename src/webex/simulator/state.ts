@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -78,12 +78,93 @@ export type SubscriberRecord = z.infer<typeof subscriberSchema>;
 /** Everything the simulated Webex knows; Maps keep creation order, which lists page in. */
 export interface SimulatorState {
   customers: Map<string, CustomerRecord>;
-  subscribers: Map<string, SubscriberRecord>;
+  subscribers: SubscriberMap;
+}
+
+/**
+ * Subscribers by id, also found by lower-cased email and by customer without a walk through all
+ * of them: a create checks both, and Webex does not slow down as it fills. A record's email and
+ * customer never change once stored; anything else on it may.
+ */
+export class SubscriberMap extends Map<string, SubscriberRecord> {
+  readonly #byEmail = new Map<string, Set<string>>();
+  readonly #byCustomer = new Map<string, Set<string>>();
+
+  constructor(entries: Iterable<readonly [string, SubscriberRecord]> = []) {
+    super();
+    for (const [id, record] of entries) this.set(id, record);
+  }
+
+  override set(id: string, record: SubscriberRecord): this {
+    // Map's own constructor calls set before the indexes exist; this one passes nothing to it.
+    const old = this.get(id);
+    const moved =
+      !old ||
+      old.customerId !== record.customerId ||
+      old.email.toLowerCase() !== record.email.toLowerCase();
+    if (moved) this.#unindex(id);
+    super.set(id, record);
+    if (moved) {
+      add(this.#byEmail, record.email.toLowerCase(), id);
+      add(this.#byCustomer, record.customerId, id);
+    }
+    return this;
+  }
+
+  override delete(id: string): boolean {
+    this.#unindex(id);
+    return super.delete(id);
+  }
+
+  override clear(): void {
+    this.#byEmail.clear();
+    this.#byCustomer.clear();
+    super.clear();
+  }
+
+  /** The subscribers whose email is this one, compared without case (creation order). */
+  withEmail(email: string): SubscriberRecord[] {
+    return this.#records(this.#byEmail.get(email.toLowerCase()));
+  }
+
+  /** A customer's subscribers, in creation order. */
+  ofCustomer(customerId: string): SubscriberRecord[] {
+    return this.#records(this.#byCustomer.get(customerId));
+  }
+
+  #records(ids: Set<string> | undefined): SubscriberRecord[] {
+    const out: SubscriberRecord[] = [];
+    for (const id of ids ?? []) {
+      const record = this.get(id);
+      if (record) out.push(record);
+    }
+    return out;
+  }
+
+  #unindex(id: string): void {
+    const old = this.get(id);
+    if (!old) return;
+    remove(this.#byEmail, old.email.toLowerCase(), id);
+    remove(this.#byCustomer, old.customerId, id);
+  }
+}
+
+function add(index: Map<string, Set<string>>, key: string, id: string): void {
+  const ids = index.get(key);
+  if (ids) ids.add(id);
+  else index.set(key, new Set([id]));
+}
+
+function remove(index: Map<string, Set<string>>, key: string, id: string): void {
+  const ids = index.get(key);
+  if (!ids) return;
+  ids.delete(id);
+  if (ids.size === 0) index.delete(key);
 }
 
 /** A Webex with no customers. */
 export function emptyState(): SimulatorState {
-  return { customers: new Map(), subscribers: new Map() };
+  return { customers: new Map(), subscribers: new SubscriberMap() };
 }
 
 /** The JSON text a state is persisted as. */
@@ -93,6 +174,31 @@ export function renderState(state: SimulatorState): string {
     customers: [...state.customers.values()],
     subscribers: [...state.subscribers.values()],
   });
+}
+
+/** Records rendered between two writes: a large state is saved without stopping the answers. */
+const RECORDS_PER_WRITE = 500;
+
+/**
+ * The text of renderState, in pieces of a few hundred records: whoever writes them gives the event
+ * loop back between pieces. The lists are taken when it starts; a record changed on the way is
+ * written as it is then, and the change marks the state for the next write.
+ */
+export function* renderStateChunks(state: SimulatorState): Generator<string> {
+  const lists = [
+    ['customers', [...state.customers.values()]],
+    ['subscribers', [...state.subscribers.values()]],
+  ] as const;
+  yield '{"version":1';
+  for (const [name, records] of lists) {
+    yield `,${JSON.stringify(name)}:[`;
+    for (let i = 0; i < records.length; i += RECORDS_PER_WRITE) {
+      const piece = records.slice(i, i + RECORDS_PER_WRITE).map((r) => JSON.stringify(r));
+      yield (i === 0 ? '' : ',') + piece.join(',');
+    }
+    yield ']';
+  }
+  yield '}';
 }
 
 /** A state from its JSON text, or the reasons it is not one. */
@@ -115,7 +221,7 @@ export function parseState(
   return {
     state: {
       customers: new Map(parsed.data.customers.map((c) => [c.id, c])),
-      subscribers: new Map(parsed.data.subscribers.map((s) => [s.id, s])),
+      subscribers: new SubscriberMap(parsed.data.subscribers.map((s) => [s.id, s] as const)),
     },
     issues: [],
   };
@@ -144,6 +250,11 @@ export async function loadState(file: string): Promise<SimulatorState> {
 export async function writeState(file: string, state: SimulatorState): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, renderState(state), 'utf8');
+  const handle = await open(tmp, 'w');
+  try {
+    for (const piece of renderStateChunks(state)) await handle.write(piece, null, 'utf8');
+  } finally {
+    await handle.close();
+  }
   await rename(tmp, file);
 }
