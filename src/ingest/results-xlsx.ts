@@ -76,22 +76,25 @@ export function planResultsRow(
 /**
  * Writes a results workbook for a partner's workbook: each sheet that was read, its header and data
  * rows where they were (so "row 14" in a message is row 14 here), the result columns added, refused
- * cells filled and noted. Streams both ways; `target` should be a temporary name the caller renames.
+ * cells filled and noted. Streams both ways: `resultsOf` gives a sheet's row results in row order,
+ * and text goes into each cell (inline strings), not into a shared-strings table that would hold
+ * every string of the workbook until the end. `target` should be a temporary name the caller renames.
  */
 export async function writeXlsxResults(
   archived: string,
   target: string,
-  rows: Map<string, RowResult>,
+  resultsOf: (sheet: string) => AsyncIterable<RowResult>,
   resultHeaders: readonly string[],
   resultCells: (r: RowResult | undefined) => string[],
 ): Promise<void> {
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
     filename: target,
     useStyles: true,
-    useSharedStrings: true,
+    useSharedStrings: false,
   });
   let sheet: ExcelJS.Worksheet | null = null;
   let head: SheetHead | null = null;
+  let resultFor: (row: number) => Promise<RowResult | undefined> = () => Promise.resolve(undefined);
   const outcome = await readWorkbookInBatches(archived, {
     sheet(next) {
       sheet?.commit();
@@ -100,25 +103,21 @@ export async function writeXlsxResults(
         if (canonical && TEXT_COLUMNS.has(canonical)) ws.getColumn(i + 1).numFmt = '@';
       });
       const header = ws.getRow(next.headerRow);
-      header.values = [...next.header.map(textCell), ...resultHeaders];
+      header.values = [...next.header.map(textCell), ...resultHeaders].map(inline);
       header.font = { bold: true };
       header.commit();
       sheet = ws;
       head = next;
+      resultFor = rowCursor(resultsOf(next.name));
     },
-    rows(batch) {
+    async rows(batch) {
       const into = sheet as ExcelJS.Worksheet;
       const at = head as SheetHead;
       for (const sheetRow of batch) {
-        const plan = planResultsRow(
-          at,
-          sheetRow,
-          rows.get(`${at.name}\u0000${sheetRow.row}`),
-          resultCells,
-        );
+        const plan = planResultsRow(at, sheetRow, await resultFor(sheetRow.row), resultCells);
         const row = into.getRow(plan.row);
         plan.cells.forEach((value, i) => {
-          if (value !== null) row.getCell(i + 1).value = value;
+          if (value !== null) row.getCell(i + 1).value = inline(value);
         });
         for (const mark of plan.marks) {
           const cell = row.getCell(mark.col + 1);
@@ -133,4 +132,32 @@ export async function writeXlsxResults(
     throw new Error(`cannot read back ${archived}: ${outcome.code} ${outcome.message}`);
   (sheet as ExcelJS.Worksheet | null)?.commit();
   await wb.commit();
+}
+
+/**
+ * A string as one run of rich text, which exceljs writes as an inline string (`t="inlineStr"`):
+ * a plain string without shared strings would be written `t="str"`, the type of a formula's result.
+ */
+function inline(value: ResultsCell): ExcelJS.CellValue {
+  return typeof value === 'string' ? { richText: [{ text: value }] } : value;
+}
+
+/**
+ * Row results read in row order, asked for by row number in increasing order: the result of that
+ * row, or undefined when it has none (a blank row, or a row the results do not cover).
+ */
+export function rowCursor(
+  results: AsyncIterable<RowResult>,
+): (row: number) => Promise<RowResult | undefined> {
+  const cursor = results[Symbol.asyncIterator]();
+  let pending: RowResult | null = null;
+  let exhausted = false;
+  return async (row) => {
+    while (!exhausted && (!pending || pending.row < row)) {
+      const next = await cursor.next();
+      if (next.done) exhausted = true;
+      else pending = next.value;
+    }
+    return pending?.row === row ? pending : undefined;
+  };
 }

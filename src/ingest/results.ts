@@ -10,12 +10,11 @@ import { partnerConfig, type Locale } from '../config/index.ts';
 import type { RunContext } from '../runs/context.ts';
 import {
   readResultsSource,
-  readRowResults,
   streamRowResults,
   type ResultsSource,
   type RowResult,
 } from '../store/index.ts';
-import { writeXlsxResults } from './results-xlsx.ts';
+import { rowCursor, writeXlsxResults } from './results-xlsx.ts';
 
 /** The columns a results file adds, in each locale. */
 export const RESULT_COLUMNS: Record<Locale, [string, string, string, string]> = {
@@ -95,8 +94,8 @@ export async function writeResultsFiles(ctx: RunContext, fileIds: Iterable<numbe
     try {
       if (source.format === 'xlsx') {
         const cells = (r: RowResult | undefined) => renderResultCells(r, locale);
-        const rows = await readRowResults(ctx.db, id);
-        await writeXlsxResults(archived, tmp, rows, RESULT_COLUMNS[locale], cells);
+        const resultsOf = (sheet: string) => streamRowResults(ctx.db, id, sheet);
+        await writeXlsxResults(archived, tmp, resultsOf, RESULT_COLUMNS[locale], cells);
       } else {
         await writeCsvResults(archived, tmp, source, streamRowResults(ctx.db, id, ''), locale);
       }
@@ -143,17 +142,7 @@ export async function writeCsvResults(
     parse({ delimiter, record_delimiter: ['\r\n', '\n', '\r'], relax_column_count: true }),
   );
   reader.on('error', (err) => parser.destroy(err));
-  const cursor = results[Symbol.asyncIterator]();
-  let pending: RowResult | null = null;
-  let exhausted = false;
-  const resultFor = async (row: number): Promise<RowResult | undefined> => {
-    while (!exhausted && (!pending || pending.row < row)) {
-      const next = await cursor.next();
-      if (next.done) exhausted = true;
-      else pending = next.value;
-    }
-    return pending?.row === row ? pending : undefined;
-  };
+  const resultFor = rowCursor(results);
   const sep = await sepLine(archived, bom?.length ?? 0, encoding);
   async function* lines(): AsyncGenerator<string[]> {
     let index = 0;

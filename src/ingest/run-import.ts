@@ -502,6 +502,7 @@ async function importSource(
     await staging;
     await checkUnchanged(source.opened);
   } catch (err) {
+    run.rules.forgetFile(at);
     await staging.catch(() => undefined);
     if (trx) await releaseStatements(trx);
     await trx?.rollback();
@@ -522,6 +523,7 @@ async function importSource(
       );
     return null;
   }
+  run.rules.forgetFile(at);
   for (const note of notes) ctx.tally.notes.push(`${partner}/${source.candidate.name}: ${note}`);
   if (defaulted > 0)
     ctx.tally.notes.push(

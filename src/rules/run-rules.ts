@@ -57,6 +57,8 @@ export interface RunRules {
    * CUSTOMER_DELETED), R-PKG-2, R-PKG-4, DUPLICATE_ROW and last R-PKG-3; applies it if accepted.
    */
   checkSubscriber(row: RowRecord, at: RowSource): SubscriberCheck;
+  /** A file is read to its end: what DUPLICATE_ROW remembered of its rows is let go. */
+  forgetFile(file: string): void;
   /** The run's quota book, for reports and tests. */
   readonly quotas: QuotaBook;
 }
@@ -83,9 +85,12 @@ export function createRunRules(ctx: RuleContext, seed: LedgerSeed = {}): RunRule
   const rank = (pkg: string) => policy.adminPackageRank[pkg] ?? 0;
   const quotas = new QuotaBook();
   const facts = new Map<string, CustomerFacts>();
-  const users = new Map<string, { package: string; isAdmin: boolean }>();
+  // A user's package is the quota book's; admins are few: customer → lower-case emails.
+  const admins = new Map<string, Set<string>>();
   const inRun = new Map<string, RunCustomer>();
-  const firstRows = new Map<string, Map<string, number>>();
+  // DUPLICATE_ROW, per file: customer rows by external id, user rows by customer then email
+  // (the email string is the one the quota book keeps: a million users are not held twice).
+  const firstRows = new Map<string, { customers: Map<string, number>; users: NestedRows }>();
 
   for (const c of seed.customers ?? []) {
     if (c.desiredAction !== 'upsert') continue;
@@ -102,17 +107,28 @@ export function createRunRules(ctx: RuleContext, seed: LedgerSeed = {}): RunRule
     const d = asSubscriber(s.desired);
     if (!d.package) continue;
     quotas.seedAssignment(s.customerExternalId, s.email, d.package);
-    users.set(userKey(s.customerExternalId, s.email), d);
+    setAdmin(admins, s.customerExternalId, s.email.toLowerCase(), d.isAdmin);
   }
 
-  /** DUPLICATE_ROW: the same key earlier in the same file. */
-  const duplicate = (key: string | null, at: RowSource): RowIssue | null => {
+  /** DUPLICATE_ROW: the same key earlier in the same file; `user` keys by customer and email. */
+  const duplicate = (
+    key: string | null,
+    at: RowSource,
+    user?: { customer: string; email: string },
+  ): RowIssue | null => {
     if (key === null) return null;
-    const seen = firstRows.get(at.file) ?? new Map<string, number>();
-    firstRows.set(at.file, seen);
-    const first = seen.get(key);
+    let file = firstRows.get(at.file);
+    if (!file) firstRows.set(at.file, (file = { customers: new Map(), users: new Map() }));
+    let seen = file.customers;
+    let id = key;
+    if (user) {
+      seen = file.users.get(user.customer) ?? new Map<string, number>();
+      if (seen.size === 0) file.users.set(user.customer, seen);
+      id = user.email;
+    }
+    const first = seen.get(id);
     if (first === undefined) {
-      seen.set(key, at.row);
+      seen.set(id, at.row);
       return null;
     }
     return makeIssue('DUPLICATE_ROW', null, key, { firstRow: first });
@@ -155,7 +171,7 @@ export function createRunRules(ctx: RuleContext, seed: LedgerSeed = {}): RunRule
     if (desired.action === 'delete') {
       quotas.removeCustomer(key);
       facts.delete(key);
-      for (const k of users.keys()) if (k.startsWith(`${key}/`)) users.delete(k);
+      admins.delete(key);
       inRun.set(key, { status: 'deleted', row: at.row });
       return;
     }
@@ -171,7 +187,8 @@ export function createRunRules(ctx: RuleContext, seed: LedgerSeed = {}): RunRule
 
   function checkSubscriber(row: RowRecord, at: RowSource): SubscriberCheck {
     const customer = row.customer_external_id ?? '';
-    const key = customer && row.email ? userKey(customer, row.email) : null;
+    const email = row.email ? row.email.toLowerCase() : '';
+    const key = customer && email ? `${customer}/${email}` : null;
     const known = facts.get(customer);
     const verdict = validateSubscriberRow(row, { ...ctx, customerCountry: known?.country });
     const desired = verdict.value;
@@ -203,12 +220,12 @@ export function createRunRules(ctx: RuleContext, seed: LedgerSeed = {}): RunRule
         issues.push(...packageRules(customer, desired, known));
       }
     }
-    const repeat = duplicate(key, at);
+    const repeat = duplicate(key, at, { customer, email });
     if (repeat) issues.push(repeat);
     if (issues.length === 0 && desired && key) {
       if (desired.action === 'delete') {
         quotas.release(customer, desired.email);
-        users.delete(key);
+        setAdmin(admins, customer, desired.email.toLowerCase(), false);
       } else {
         const refusal = quotas.assign(customer, desired.email, desired.package);
         if (refusal)
@@ -218,7 +235,7 @@ export function createRunRules(ctx: RuleContext, seed: LedgerSeed = {}): RunRule
               customer,
             }),
           );
-        else users.set(key, { package: desired.package, isAdmin: desired.isAdmin });
+        else setAdmin(admins, customer, desired.email.toLowerCase(), desired.isAdmin);
       }
     }
     if (issues.length > 0) return { value: null, issues, key };
@@ -240,9 +257,11 @@ export function createRunRules(ctx: RuleContext, seed: LedgerSeed = {}): RunRule
           packages: known.packages.join(', '),
         }),
       ];
-    const before = users.get(userKey(customer, desired.email));
-    if ((before?.isAdmin || desired.isAdmin) && before && rank(pkg) < rank(before.package))
-      return [makeIssue('ADMIN_DOWNGRADE', 'package', cell, { from: before.package, to: pkg })];
+    const email = desired.email.toLowerCase();
+    const held = quotas.packageOf(customer, email);
+    const wasAdmin = admins.get(customer)?.has(email) ?? false;
+    if ((wasAdmin || desired.isAdmin) && held !== undefined && rank(pkg) < rank(held))
+      return [makeIssue('ADMIN_DOWNGRADE', 'package', cell, { from: held, to: pkg })];
     if (!desired.isAdmin) return [];
     const level = known.creationPackage
       ? rank(known.creationPackage)
@@ -256,11 +275,27 @@ export function createRunRules(ctx: RuleContext, seed: LedgerSeed = {}): RunRule
     ];
   }
 
-  return { checkCustomer, checkSubscriber, quotas };
+  const forgetFile = (file: string): void => {
+    firstRows.delete(file);
+  };
+
+  return { checkCustomer, checkSubscriber, forgetFile, quotas };
 }
 
-function userKey(customer: string, email: string): string {
-  return `${customer}/${email.toLowerCase()}`;
+/** Rows first seen, by customer then lower-case email. */
+type NestedRows = Map<string, Map<string, number>>;
+
+function setAdmin(
+  admins: Map<string, Set<string>>,
+  customer: string,
+  email: string,
+  isAdmin: boolean,
+): void {
+  const set = admins.get(customer);
+  if (isAdmin) {
+    if (set) set.add(email);
+    else admins.set(customer, new Set([email]));
+  } else if (set?.delete(email) && set.size === 0) admins.delete(customer);
 }
 
 function customerIssue(

@@ -33,8 +33,10 @@ export function knexSettings(db: DatabaseConfig, opts: DbOptions = {}): Knex.Con
         max: 1,
         afterCreate: (conn: SqliteConn, done: (err: Error | null, conn: SqliteConn) => void) => {
           conn.configure('busyTimeout', SQLITE_BUSY_TIMEOUT_MS);
+          // A 16 MiB page cache (negative: KiB): staging 300,000 rows took no longer than with
+          // 64 MiB, and the cache is held for the whole run.
           conn.exec(
-            'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;',
+            'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY;',
             (err) => done(err, conn),
           );
         },

@@ -82,7 +82,6 @@ export {
   filesWithResultsSince,
   readCustomersStagedByRun,
   readResultsSource,
-  readRowResults,
   streamRowResults,
 } from './results.ts';
 export type { ResultsSource, RowResult, StagedCustomer } from './results.ts';

@@ -48,13 +48,6 @@ export async function readResultsSource(db: Tx, fileId: number): Promise<Results
   };
 }
 
-/** Every row outcome of a file with its issues, keyed by sheet and row number. */
-export async function readRowResults(db: Tx, fileId: number): Promise<Map<string, RowResult>> {
-  const out = new Map<string, RowResult>();
-  for (const r of await readRowResultsPage(db, fileId)) out.set(`${r.sheet}\u0000${r.row}`, r);
-  return out;
-}
-
 /**
  * The results of one sheet's rows in row order, a page at a time: a results file is written
  * while its source is read again, without holding a million rows.
@@ -77,15 +70,13 @@ export async function* streamRowResults(
 async function readRowResultsPage(
   db: Tx,
   fileId: number,
-  page?: { sheet: string; afterRow: number; limit: number },
+  page: { sheet: string; afterRow: number; limit: number },
 ): Promise<RowResult[]> {
-  let query = db('row_outcomes').where({ file_id: fileId });
-  if (page)
-    query = query
-      .andWhere({ sheet: page.sheet })
-      .andWhere('row_number', '>', page.afterRow)
-      .orderBy('row_number')
-      .limit(page.limit);
+  const query = db('row_outcomes')
+    .where({ file_id: fileId, sheet: page.sheet })
+    .andWhere('row_number', '>', page.afterRow)
+    .orderBy('row_number')
+    .limit(page.limit);
   const outcomes = (await query.select(
     'id',
     'sheet',
@@ -108,12 +99,10 @@ async function readRowResultsPage(
   if (outcomes.length === 0) return [];
   const first = outcomes[0] as { row_number: number };
   const last = outcomes[outcomes.length - 1] as { row_number: number };
-  let issueQuery = db('row_issues').where({ file_id: fileId });
-  if (page)
-    issueQuery = issueQuery
-      .andWhere({ sheet: page.sheet })
-      .andWhere('row_number', '>=', first.row_number)
-      .andWhere('row_number', '<=', last.row_number);
+  const issueQuery = db('row_issues')
+    .where({ file_id: fileId, sheet: page.sheet })
+    .andWhere('row_number', '>=', first.row_number)
+    .andWhere('row_number', '<=', last.row_number);
   const issues = (await issueQuery
     .orderBy('id')
     .select('row_outcome_id', 'code', 'message', 'column')) as {

@@ -48,9 +48,22 @@ async function writeWorkbook(file: string, header: string[], rows: (string | num
   await wb.xlsx.writeFile(file);
 }
 
+/**
+ * The workbook as exceljs reads it, with inline strings (one run of rich text, as the results
+ * writer stores text) read as the plain strings they show.
+ */
 async function readBack(file: string): Promise<ExcelJS.Workbook> {
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.readFile(file);
+  wb.eachSheet((ws) =>
+    ws.eachRow((row) =>
+      row.eachCell((cell) => {
+        const value = cell.value as ExcelJS.CellRichTextValue | null;
+        if (value && typeof value === 'object' && 'richText' in value)
+          cell.value = value.richText.map((run) => run.text).join('');
+      }),
+    ),
+  );
   return wb;
 }
 
@@ -131,7 +144,12 @@ describe('results workbook', function () {
         },
       ],
     ]);
-    await writeXlsxResults(source, target, rows, RESULT_COLUMNS.en, (r) =>
+    // A sheet's results in row order, as the ledger pages them.
+    async function* resultsOf(sheet: string): AsyncGenerator<RowResult> {
+      for (const r of [...rows.values()].sort((a, b) => a.row - b.row))
+        if (r.sheet === sheet) yield r;
+    }
+    await writeXlsxResults(source, target, resultsOf, RESULT_COLUMNS.en, (r) =>
       renderResultCells(r, 'en'),
     );
     const wb = await readBack(target);

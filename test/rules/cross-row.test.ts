@@ -58,6 +58,31 @@ describe('rules across rows: duplicates and the subscriber’s customer', () => 
       );
     });
 
+    it('when a customer id looks like a user key, then customer and user rows are told apart', () => {
+      const rules = createRunRules(aContext());
+      rules.checkCustomer(aCustomerRow(), customers(2));
+      expect(
+        rules.checkSubscriber(aSubscriberRow(), subscribers(3, 'book.xlsx')).issues,
+      ).to.deep.equal([]);
+      const lookalike = rules.checkCustomer(aCustomerRow({ external_id: 'c-1/ana@good.example' }), {
+        file: 'book.xlsx',
+        row: 4,
+      });
+      expect(codes(lookalike.issues)).to.not.include('DUPLICATE_ROW');
+    });
+
+    it('when a file is forgotten at its end, then its rows are no longer remembered', () => {
+      const rules = createRunRules(aContext());
+      rules.checkCustomer(aCustomerRow(), customers(2));
+      rules.checkSubscriber(aSubscriberRow(), subscribers(2, 'a.csv'));
+      rules.forgetFile('a.csv');
+      // Offered again under the same file id (as a file read again would be): not a repeat.
+      expect(
+        codes(rules.checkSubscriber(aSubscriberRow(), subscribers(5, 'a.csv')).issues),
+      ).to.deep.equal([]);
+      expect(rules.quotas.assigned('c-1', 'webex_meetings')).to.equal(1);
+    });
+
     it('when the first row was refused, then the repeat still names it', () => {
       const rules = createRunRules(aContext());
       rules.checkCustomer(aCustomerRow({ primary_email: 'bad' }), customers(2));
