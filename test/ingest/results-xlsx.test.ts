@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { existsSync, mkdirSync, readdirSync, utimesSync } from 'node:fs';
 import path from 'node:path';
@@ -145,10 +146,10 @@ describe('results workbook', function () {
       ],
     ]);
     // A sheet's results in row order, as the ledger pages them.
-    async function* resultsOf(sheet: string): AsyncGenerator<RowResult> {
-      for (const r of [...rows.values()].sort((a, b) => a.row - b.row))
-        if (r.sheet === sheet) yield r;
-    }
+    const resultsOf = (sheet: string): AsyncIterable<RowResult> =>
+      Readable.from(
+        [...rows.values()].filter((r) => r.sheet === sheet).sort((a, b) => a.row - b.row),
+      );
     await writeXlsxResults(source, target, resultsOf, RESULT_COLUMNS.en, (r) =>
       renderResultCells(r, 'en'),
     );
