@@ -70,6 +70,9 @@ export async function runWorker(app: App, opts: WorkerOptions): Promise<number> 
     opts.env,
   );
   let sent = 0;
+  // Partners whose token Webex refused, and the run it refused it in: asking again would only be
+  // refused again, so they wait for the next run (the run itself stops the partner with a note).
+  const refused = new Map<string, string>();
   try {
     while (!controller.signal.aborted) {
       const holder = await readLease(db, PIPELINE_LOCK);
@@ -92,14 +95,21 @@ export async function runWorker(app: App, opts: WorkerOptions): Promise<number> 
       const partners = (await db('partners').orderBy('id').pluck('id')) as string[];
       for (const partner of partners) {
         const target = targets.portFor(partner);
-        if (!target.port) continue;
+        if (!target.port || refused.get(partner) === runId) continue;
         const port: WebexPort = target.port;
         for (const entity of ['subscriber', 'customer'] as const) {
           try {
             round += await drain(eng, partner, port, entity, { untilSettled: false });
           } catch (err) {
             if (!(err instanceof AuthError)) throw err;
-            log.error(`partner ${partner}: Webex refused its token`, { partner });
+            log.error(
+              `partner ${partner}: Webex refused its token; no more of its work in this run`,
+              {
+                partner,
+              },
+            );
+            refused.set(partner, runId);
+            break;
           }
         }
       }
