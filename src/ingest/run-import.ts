@@ -545,6 +545,8 @@ async function importSource(
     });
     await releaseStatements(trx);
     await trx.commit();
+    // The heartbeat could not renew the lock while the file held the connection (SQLite).
+    await ctx.renewLock?.();
     // The ledger has the rows now; a crash before the move makes the next run see a duplicate.
     const storedPath = await settle(ctx, 'archive', partner, source.candidate);
     await setStoredPath(ctx.db, fileId, storedPath);

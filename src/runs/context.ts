@@ -31,6 +31,11 @@ export interface RunContext {
   signal: AbortSignal;
   tally: RunTally;
   /**
+   * Renews the run's lock now (runJob sets it). On SQLite a file's transaction holds the only
+   * connection, so the heartbeat cannot renew meanwhile: the import renews as soon as it commits.
+   */
+  renewLock?: () => Promise<void>;
+  /**
    * A dry run's desired state accepted by this run's import but not staged (a dry run writes
    * nothing): rows in the shape staging writes to `customers` / `subscribers`. The planner lays
    * them over the ledger.

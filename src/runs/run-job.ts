@@ -102,19 +102,19 @@ export async function runJob(
   const controller = new AbortController();
   const onAbort = () => controller.abort(opts.signal.reason);
   opts.signal.addEventListener('abort', onAbort, { once: true });
-  const heartbeat = setInterval(
-    () => {
-      renewLease(db, PIPELINE_LOCK, runId, new Date(), ttlMs)
-        .then((held) => {
-          if (!held) {
-            log.error('the run lost its lock (lease expired and taken over): stopping');
-            controller.abort(new Error('lease lost'));
-          }
-        })
-        .catch((err: unknown) => log.warn(`could not renew the lock: ${(err as Error).message}`));
-    },
-    Math.max(1000, ttlMs / 3),
-  );
+  const renewLock = async (): Promise<void> => {
+    try {
+      if (await renewLease(db, PIPELINE_LOCK, runId, new Date(), ttlMs)) return;
+      log.error('the run lost its lock (lease expired and taken over): stopping');
+      controller.abort(new Error('lease lost'));
+    } catch (err) {
+      // SQLite: this run's own file transaction holds the one connection; it renews on commit.
+      if ((err as Error).name === 'KnexTimeoutError')
+        log.info('the lock is renewed once the file being staged is committed');
+      else log.warn(`could not renew the lock: ${(err as Error).message}`);
+    }
+  };
+  const heartbeat = setInterval(() => void renewLock(), Math.max(1000, ttlMs / 3));
   heartbeat.unref();
 
   const ctx: RunContext = {
@@ -128,6 +128,7 @@ export async function runJob(
     partnerFilter: opts.partner,
     signal: controller.signal,
     tally: newTally(),
+    renewLock,
   };
   let error: string | null = null;
   let rpl: RplReport | undefined;
