@@ -7,6 +7,7 @@ import {
   claimChanges,
   countInFlight,
   enqueueChanges,
+  entitiesCompletedInRun,
   finishAwaiting,
   listAwaiting,
   loadCustomers,
@@ -136,13 +137,16 @@ async function enqueue(eng: Engine, changes: NewChange[], now: string): Promise<
 }
 
 async function planFor(ctx: RunContext, partner: string): Promise<ProvisioningPlan> {
-  const [customers, subscribers, openCustomers, openSubscribers, retries] = await Promise.all([
-    loadCustomers(ctx.db, partner),
-    loadSubscribers(ctx.db, partner),
-    openChangeEntities(ctx.db, partner, 'customer'),
-    openChangeEntities(ctx.db, partner, 'subscriber'),
-    retryGenerations(ctx.db, partner, 'customer'),
-  ]);
+  const [customers, subscribers, openCustomers, openSubscribers, settledSubscribers, retries] =
+    await Promise.all([
+      loadCustomers(ctx.db, partner),
+      loadSubscribers(ctx.db, partner),
+      openChangeEntities(ctx.db, partner, 'customer'),
+      openChangeEntities(ctx.db, partner, 'subscriber'),
+      // Deleted or followed to the end earlier in this run: not "unchanged" as well.
+      entitiesCompletedInRun(ctx.db, partner, 'subscriber', ctx.runId),
+      retryGenerations(ctx.db, partner, 'customer'),
+    ]);
   const desired =
     ctx.dryRun && ctx.dryRunDesired
       ? overlayDesired(partner, customers, subscribers, ctx.dryRunDesired)
@@ -154,6 +158,7 @@ async function planFor(ctx: RunContext, partner: string): Promise<ProvisioningPl
     subscribers: desired.subscribers,
     openCustomers,
     openSubscribers,
+    settledSubscribers,
     retries,
   });
 }

@@ -24,6 +24,8 @@ export interface PlanInput {
   /** Entities with a change still open in the outbox: they are followed, not planned again. */
   openCustomers: ReadonlySet<number>;
   openSubscribers: ReadonlySet<number>;
+  /** Subscribers whose change this run already completed: counted by that outcome, not planned again. */
+  settledSubscribers?: ReadonlySet<number>;
   /** Per customer id: how many of its changes ended "retry later" (2560); each retry gets a new key. */
   retries?: ReadonlyMap<number, number>;
 }
@@ -70,6 +72,7 @@ export function planProvisioning(input: PlanInput): ProvisioningPlan {
       subscribers.inFlight += 1;
       continue;
     }
+    if (input.settledSubscribers?.has(s.id)) continue;
     const action = customerGoes ? (s.webexId ? 'delete' : null) : neededAction(s);
     if (!action) {
       subscribers.unchanged += 1;

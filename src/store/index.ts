@@ -55,6 +55,7 @@ export type { CustomerRow, SubscriberRow, WebexStatePatch } from './ledger.ts';
 export {
   enqueueChanges,
   openChangeEntities,
+  entitiesCompletedInRun,
   claimChanges,
   releaseClaim,
   countInFlight,

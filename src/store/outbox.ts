@@ -268,6 +268,19 @@ export async function retryGenerations(
   return new Map(rows.map((r) => [Number(r.entity_id), Number(r.n)]));
 }
 
+/** Entity ids whose change a run has completed: the run counts them by that outcome. */
+export async function entitiesCompletedInRun(
+  db: Tx,
+  partner: string,
+  entity: ChangeEntity,
+  runId: string,
+): Promise<Set<number>> {
+  const rows = (await db('changes')
+    .where({ partner_id: partner, entity, completed_run_id: runId })
+    .distinct('entity_id')) as { entity_id: number }[];
+  return new Set(rows.map((r) => Number(r.entity_id)));
+}
+
 /** Outcomes a run completed, per entity and outcome, with the failed ones' details. */
 export async function completedOutcomes(
   db: Tx,

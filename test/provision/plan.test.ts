@@ -114,6 +114,16 @@ describe('planProvisioning', () => {
     expect(plan.customers).to.deep.include({ changes: [], inFlight: 1 });
   });
 
+  it('when the run already deleted a subscriber, then it is neither planned again nor counted unchanged', () => {
+    const gone = subscriber({ desiredAction: 'delete' });
+    const plan = planProvisioning(
+      input([customer({ webexId: 'W1', webexStatus: 'provisioned', appliedHash: 'h1' })], [gone], {
+        settledSubscribers: new Set([7]),
+      }),
+    );
+    expect(plan.subscribers).to.deep.include({ changes: [], unchanged: 0, inFlight: 0 });
+  });
+
   it('when the customer is not provisioned yet, then its subscribers wait', () => {
     const plan = planProvisioning(
       input([customer({ webexId: 'W1', webexStatus: 'pending_rpl_review' })], [subscriber()]),

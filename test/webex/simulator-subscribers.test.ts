@@ -93,6 +93,19 @@ describe('simulator: subscribers', function () {
     expect(res.body.personId).to.equal(undefined);
   });
 
+  it('when the pending user consents, then the subscriber is provisioned with a personId and its status change is dated', async () => {
+    clock.advance(1000);
+    const res = await post(subscriber('free.user@gmail.example'));
+    clock.advance(5000);
+    expect(sim.consentUserMove('FREE.USER@gmail.example')).to.equal(1);
+    const after = await call<WebexSubscriber>(sim, 'GET', `/wholesale/subscribers/${res.body.id}`);
+    conforms('Subscriber', after.body);
+    expect(after.body.status).to.equal('provisioned');
+    expect(after.body.personId).to.be.a('string');
+    expect(after.body.lastStatusChange).to.equal(clock.now().toISOString());
+    expect(sim.consentUserMove('free.user@gmail.example'), 'nothing left to move').to.equal(0);
+  });
+
   it('when the email is already a subscriber, then 409 with errorCode 10022, whatever its case', async () => {
     clock.advance(1000);
     await post(subscriber('ana@pizza.example'));

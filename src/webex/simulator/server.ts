@@ -63,6 +63,12 @@ export interface RunningSimulator {
   stats(): SimulatorStats;
   /** The live state; tests may read it (and seed it before the first request). */
   state: SimulatorState;
+  /**
+   * The user behind `email` accepts the consent email (out of band in Webex): each of its
+   * subscribers in `pending_user_migration` becomes `provisioned`, and the email is no longer one
+   * with a free account. Returns how many subscribers moved.
+   */
+  consentUserMove(email: string): number;
 }
 
 /** Wait before writing the state file after a change, so a burst of changes costs one write. */
@@ -354,6 +360,18 @@ export async function startSimulator(opts: SimulatorOptions): Promise<RunningSim
     port,
     state,
     stats: () => structuredClone(stats),
+    consentUserMove: (email) => {
+      pendingMigrationEmails.delete(email.toLowerCase());
+      let moved = 0;
+      for (const s of state.subscribers.withEmail(email)) {
+        if (s.status !== 'pending_user_migration') continue;
+        s.status = 'provisioned';
+        s.lastStatusChangeMs = opts.clock.nowMs();
+        moved += 1;
+      }
+      if (moved > 0) persister?.changed();
+      return moved;
+    },
     close: () => {
       closing ??= (async () => {
         await new Promise<void>((resolve) => {
