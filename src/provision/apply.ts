@@ -8,6 +8,7 @@ import {
   countInFlight,
   enqueueChanges,
   entitiesCompletedInRun,
+  refusedChangeKeys,
   finishAwaiting,
   listAwaiting,
   loadCustomers,
@@ -137,16 +138,24 @@ async function enqueue(eng: Engine, changes: NewChange[], now: string): Promise<
 }
 
 async function planFor(ctx: RunContext, partner: string): Promise<ProvisioningPlan> {
-  const [customers, subscribers, openCustomers, openSubscribers, settledSubscribers, retries] =
-    await Promise.all([
-      loadCustomers(ctx.db, partner),
-      loadSubscribers(ctx.db, partner),
-      openChangeEntities(ctx.db, partner, 'customer'),
-      openChangeEntities(ctx.db, partner, 'subscriber'),
-      // Deleted or followed to the end earlier in this run: not "unchanged" as well.
-      entitiesCompletedInRun(ctx.db, partner, 'subscriber', ctx.runId),
-      retryGenerations(ctx.db, partner, 'customer'),
-    ]);
+  const [
+    customers,
+    subscribers,
+    openCustomers,
+    openSubscribers,
+    settledSubscribers,
+    retries,
+    refusedKeys,
+  ] = await Promise.all([
+    loadCustomers(ctx.db, partner),
+    loadSubscribers(ctx.db, partner),
+    openChangeEntities(ctx.db, partner, 'customer'),
+    openChangeEntities(ctx.db, partner, 'subscriber'),
+    // Deleted or followed to the end earlier in this run: not "unchanged" as well.
+    entitiesCompletedInRun(ctx.db, partner, 'subscriber', ctx.runId),
+    retryGenerations(ctx.db, partner, 'customer'),
+    refusedChangeKeys(ctx.db, partner),
+  ]);
   const desired =
     ctx.dryRun && ctx.dryRunDesired
       ? overlayDesired(partner, customers, subscribers, ctx.dryRunDesired)
@@ -160,6 +169,7 @@ async function planFor(ctx: RunContext, partner: string): Promise<ProvisioningPl
     openSubscribers,
     settledSubscribers,
     retries,
+    refusedKeys,
   });
 }
 

@@ -28,6 +28,8 @@ export interface PlanInput {
   settledSubscribers?: ReadonlySet<number>;
   /** Per customer id: how many of its changes ended "retry later" (2560); each retry gets a new key. */
   retries?: ReadonlyMap<number, number>;
+  /** Idempotency keys of changes Webex refused: the same change is not sent again. */
+  refusedKeys?: ReadonlySet<string>;
 }
 
 export interface EntityPlan {
@@ -39,6 +41,11 @@ export interface EntityPlan {
   waiting: number;
   /** Keys of the waiting creates: a dry run lists them as creates (they follow their customer). */
   waitingCreates: string[];
+  /**
+   * The very change (same action, same desired state) was refused by Webex in an earlier run: it is
+   * not sent again, and counts as failed until the sheet changes the row. Their idempotency keys.
+   */
+  refused: string[];
 }
 
 export interface ProvisioningPlan {
@@ -52,7 +59,14 @@ const emptyPlan = (): EntityPlan => ({
   inFlight: 0,
   waiting: 0,
   waitingCreates: [],
+  refused: [],
 });
+
+/** Adds a planned change, or counts it refused when Webex already refused this very change. */
+function push(input: PlanInput, plan: EntityPlan, planned: NewChange): void {
+  if (input.refusedKeys?.has(planned.idempotencyKey)) plan.refused.push(planned.idempotencyKey);
+  else plan.changes.push(planned);
+}
 
 /**
  * Desired state against what the ledger knows of Webex → the changes to make. Pure. Deletes go
@@ -92,7 +106,9 @@ export function planProvisioning(input: PlanInput): ProvisioningPlan {
       payload = { packages: [desired.package] };
     }
     // A delete for a customer's sake carries the subscriber's own hash: one delete per state.
-    subscribers.changes.push(
+    push(
+      input,
+      subscribers,
       change(input, 'subscriber', s.id, key, action, s.desiredHash, payload, s.sourceRowId),
     );
   }
@@ -121,7 +137,9 @@ export function planProvisioning(input: PlanInput): ProvisioningPlan {
           : {};
     // A retry after "retry later" (2560) is a new change of the same state: a new key.
     const retry = input.retries?.get(c.id) ?? 0;
-    customers.changes.push(
+    push(
+      input,
+      customers,
       change(
         input,
         'customer',

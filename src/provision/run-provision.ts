@@ -4,6 +4,7 @@ import { writeResultsFiles } from '../ingest/index.ts';
 import { renderRowMessage } from '../rules/index.ts';
 import {
   completedOutcomes,
+  changesByKey,
   failedChanges,
   filesWithResultsSince,
   openChangeEntities,
@@ -31,13 +32,14 @@ export async function runProvision(ctx: RunContext, targets: WebexTargets): Prom
       ctx.log.error(target.error, { partner });
       continue;
     }
-    let unchanged = { customer: 0, subscriber: 0, waiting: 0 };
+    let unchanged = { customer: 0, subscriber: 0, waiting: 0, refused: [] as string[] };
     try {
       const plans = await applyProvisioning(ctx, partner, target.port);
       unchanged = {
         customer: plans.customers.customers.unchanged,
         subscriber: plans.subscribers.subscribers.unchanged,
         waiting: plans.subscribers.subscribers.waiting,
+        refused: [...plans.customers.customers.refused, ...plans.subscribers.subscribers.refused],
       };
       const c = plans.customers.customers;
       ctx.log.info(
@@ -64,7 +66,13 @@ export async function runProvision(ctx: RunContext, targets: WebexTargets): Prom
 async function tallyPartner(
   ctx: RunContext,
   partner: string,
-  planned: { customer: number; subscriber: number; waiting: number },
+  planned: {
+    customer: number;
+    subscriber: number;
+    waiting: number;
+    /** Idempotency keys of changes refused in an earlier run and not sent again. */
+    refused: string[];
+  },
 ): Promise<void> {
   const counts: Record<'customer' | 'subscriber', ChangeCounts> = {
     customer: zero(),
@@ -72,6 +80,10 @@ async function tallyPartner(
   };
   for (const r of await completedOutcomes(ctx.db, partner, ctx.runId))
     counts[r.entity][r.outcome] += r.n;
+  // Changes refused in an earlier run and not sent again are still failed until the sheet changes
+  // the row: counted, and listed with Webex's words again.
+  const refusedBefore = await changesByKey(ctx.db, partner, planned.refused);
+  for (const change of refusedBefore) counts[change.entity].failed += 1;
   counts.customer.unchanged += planned.customer;
   counts.subscriber.unchanged += planned.subscriber;
   counts.customer.pending += (await openChangeEntities(ctx.db, partner, 'customer')).size;
@@ -80,7 +92,7 @@ async function tallyPartner(
   ctx.tally.customers = add(ctx.tally.customers, counts.customer);
   ctx.tally.subscribers = add(ctx.tally.subscribers, counts.subscriber);
 
-  for (const change of await failedChanges(ctx.db, partner, ctx.runId)) {
+  for (const change of [...(await failedChanges(ctx.db, partner, ctx.runId)), ...refusedBefore]) {
     const source = change.sourceRowId ? await readRowSource(ctx.db, change.sourceRowId) : null;
     ctx.tally.issues.push({
       partner,

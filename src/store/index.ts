@@ -56,6 +56,8 @@ export {
   enqueueChanges,
   openChangeEntities,
   entitiesCompletedInRun,
+  refusedChangeKeys,
+  changesByKey,
   claimChanges,
   releaseClaim,
   countInFlight,

@@ -268,6 +268,14 @@ export async function retryGenerations(
   return new Map(rows.map((r) => [Number(r.entity_id), Number(r.n)]));
 }
 
+/** Idempotency keys of a partner's changes that Webex refused (status failed). */
+export async function refusedChangeKeys(db: Tx, partner: string): Promise<Set<string>> {
+  const rows = (await db('changes')
+    .where({ partner_id: partner, status: 'failed' })
+    .select('idempotency_key')) as { idempotency_key: string }[];
+  return new Set(rows.map((r) => r.idempotency_key));
+}
+
 /** Entity ids whose change a run has completed: the run counts them by that outcome. */
 export async function entitiesCompletedInRun(
   db: Tx,
@@ -316,6 +324,27 @@ export async function failedChanges(
     errorCode: r.error_code,
     errorMessage: r.error_message,
   }));
+}
+
+/** A partner's refused changes with these idempotency keys, with Webex's error. */
+export async function changesByKey(
+  db: Tx,
+  partner: string,
+  keys: readonly string[],
+): Promise<(Change & { errorCode: string | null; errorMessage: string | null })[]> {
+  const out: (Change & { errorCode: string | null; errorMessage: string | null })[] = [];
+  for (let i = 0; i < keys.length; i += 500) {
+    const rows = (await db('changes')
+      .where({ partner_id: partner, status: 'failed' })
+      .whereIn('idempotency_key', keys.slice(i, i + 500))
+      .orderBy('id')) as (ChangeRowDb & {
+      error_code: string | null;
+      error_message: string | null;
+    })[];
+    for (const r of rows)
+      out.push({ ...toChange(r), errorCode: r.error_code, errorMessage: r.error_message });
+  }
+  return out;
 }
 
 /** Changes accepted by Webex whose final state is still to be seen. */

@@ -533,6 +533,23 @@ for (const backend of backends()) {
         .filter((s) => s.email === 'taken@shared.example')
         .map((s) => s.customerId);
       expect(owners).to.deep.equal([onlyCustomer(sim, 'own-1').id]);
+
+      // The next night, the sheet unchanged: the refused change is not sent again, and the row is
+      // still failed (counted and listed), not lost between the buckets.
+      const postsBefore = sim.stats().byOperation['POST /wholesale/subscribers'] ?? 0;
+      const third = await nightly(ws);
+      expect(third.code).to.equal(1);
+      expect(third.summary.subscribers).to.deep.equal({
+        created: 0,
+        updated: 0,
+        unchanged: 2,
+        deleted: 0,
+        failed: 1,
+        pending: 0,
+      });
+      expect(third.summary.issueCounts).to.include({ API_REJECTED: 1 });
+      expect(sim.stats().byOperation['POST /wholesale/subscribers'] ?? 0).to.equal(postsBefore);
+      expect(await changesOf(ws, 'other-1/taken@shared.example')).to.have.length(1);
     });
   });
 }

@@ -146,6 +146,20 @@ describe('planProvisioning', () => {
     });
   });
 
+  it('when Webex refused this very change before, then it is not planned again but counted refused; a changed row is planned', () => {
+    const first = planProvisioning(input([customer()], []));
+    const key = first.customers.changes[0]?.idempotencyKey as string;
+    const again = planProvisioning({ ...input([customer()], []), refusedKeys: new Set([key]) });
+    expect(again.customers.changes).to.deep.equal([]);
+    expect(again.customers.refused).to.deep.equal([key]);
+    const fixed = planProvisioning({
+      ...input([customer({ desiredHash: 'h-fixed' })], []),
+      refusedKeys: new Set([key]),
+    });
+    expect(fixed.customers.changes.map((c) => c.action)).to.deep.equal(['create']);
+    expect(fixed.customers.refused).to.deep.equal([]);
+  });
+
   it('when the same change is planned twice, then it has the same idempotency key; a new desired state gets a new key', () => {
     const a = planProvisioning(input([customer()])).customers.changes[0]!;
     const b = planProvisioning(input([customer()], [], { runId: 'r2' })).customers.changes[0]!;
