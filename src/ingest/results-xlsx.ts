@@ -1,3 +1,4 @@
+import { once, type EventEmitter } from 'node:events';
 import ExcelJS from 'exceljs';
 import type { RowResult } from '../store/index.ts';
 import type { SheetRow } from './sheet.ts';
@@ -126,12 +127,24 @@ export async function writeXlsxResults(
         }
         row.commit();
       }
+      await zipCaughtUp(into);
     },
   });
   if (!outcome.ok)
     throw new Error(`cannot read back ${archived}: ${outcome.code} ${outcome.message}`);
   (sheet as ExcelJS.Worksheet | null)?.commit();
   await wb.commit();
+}
+
+/**
+ * exceljs hands a sheet's XML to the zip without waiting for it (its StreamBuf ignores
+ * backpressure), so rows written faster than they are compressed queue in memory: about 500 MB at
+ * 1,000,000 rows. Waits until the zip's entry stream has drained what it was given.
+ */
+async function zipCaughtUp(ws: ExcelJS.Worksheet): Promise<void> {
+  const sink = (ws as unknown as { stream?: { pipes?: unknown[] } }).stream?.pipes?.[0] as
+    (EventEmitter & { _writableState?: { needDrain?: boolean } }) | undefined;
+  if (sink?._writableState?.needDrain) await once(sink, 'drain');
 }
 
 /**
