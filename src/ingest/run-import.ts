@@ -576,7 +576,8 @@ async function importSource(
 
 /**
  * A workbook's recognised sheets, batch by batch, customers sheets first: rows of a subscribers
- * sheet read before any customers sheet wait until the workbook is read. Returns its notes.
+ * sheet read before any customers sheet wait until the workbook is read, unless no other sheet
+ * follows it (a workbook of subscribers alone is never held in memory). Returns its notes.
  */
 async function readWorkbookRows(
   source: Source,
@@ -587,7 +588,7 @@ async function readWorkbookRows(
   let customersSeen = false;
   const waiting: { sheet: SheetInfo; rows: SheetRow[] }[] = [];
   const outcome = await readWorkbookInBatches(source.candidate.path, {
-    sheet(head) {
+    sheet(head, _position, last) {
       if (head.map.missing.length > 0 || head.map.duplicated.length > 0) {
         const problem = headerProblem(head);
         throw new FileRefusal('FILE_HEADER', problem.message);
@@ -595,7 +596,7 @@ async function readWorkbookRows(
       current = { ...head, rows: 0 };
       sheets.push(current);
       if (head.map.kind === 'customers') customersSeen = true;
-      else if (!customersSeen) waiting.push({ sheet: current, rows: [] });
+      else if (!customersSeen && !last) waiting.push({ sheet: current, rows: [] });
     },
     async rows(batch) {
       const sheet = current as SheetInfo | null;

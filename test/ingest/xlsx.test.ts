@@ -189,8 +189,13 @@ describe('readWorkbook', function () {
       const batches: number[] = [];
       const seen: number[] = [];
       const outcome = await readWorkbookInBatches(file, {
-        sheet(head, position) {
-          expect([head.name, head.map.kind, position]).to.deep.equal(['Users', 'subscribers', 0]);
+        sheet(head, position, last) {
+          expect([head.name, head.map.kind, position, last]).to.deep.equal([
+            'Users',
+            'subscribers',
+            0,
+            true,
+          ]);
         },
         async rows(rows) {
           batches.push(rows.length);
@@ -202,6 +207,39 @@ describe('readWorkbook', function () {
       expect(outcome).to.deep.equal({ ok: true, notes: [] });
       expect(seen).to.deep.equal(Array.from({ length: count }, (_, i) => i + 2));
       expect(batches.length).to.be.greaterThan(1);
+    });
+
+    it('when sheets follow one another, then each says whether another sheet to read comes after it', async () => {
+      const file = await writeBook('three.xlsx', (wb) => {
+        for (const name of ['Users', 'Customers', 'Archive']) {
+          const ws = wb.addWorksheet(name);
+          ws.addRow(
+            name === 'Customers'
+              ? [
+                  'External ID',
+                  'Customer name',
+                  'Primary email',
+                  'Address line 1',
+                  'City',
+                  'Country',
+                  'Packages',
+                ]
+              : ['Customer external ID', 'Email'],
+          );
+          if (name === 'Archive') ws.state = 'hidden';
+        }
+      });
+      const heard: [string, number, boolean][] = [];
+      const outcome = await readWorkbookInBatches(file, {
+        sheet: (head, position, last) => void heard.push([head.name, position, last]),
+        rows: () => undefined,
+      });
+      expect(outcome.ok).to.equal(true);
+      // The hidden sheet after Customers is not read: Customers is the last.
+      expect(heard).to.deep.equal([
+        ['Users', 0, false],
+        ['Customers', 1, true],
+      ]);
     });
   });
 

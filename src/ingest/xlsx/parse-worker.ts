@@ -235,6 +235,11 @@ async function readSheets(merges: Map<string, CellRange[]>): Promise<Failure | n
       'FILE_HEADER',
       'the workbook has no worksheet we can read: save it again from Excel as .xlsx',
     );
+  // Which tabs are worksheets read here: a sheet is told whether another one follows it.
+  const readable = sheets.map(({ rId, state }) => {
+    const rel = relationships.find((r) => r.Id === rId);
+    return !!rel?.Type.endsWith('/worksheet') && state !== 'hidden' && state !== 'veryHidden';
+  });
   for (const [position, { name, rId, state }] of sheets.entries()) {
     const rel = relationships.find((r) => r.Id === rId);
     if (!rel || !rel.Type.endsWith('/worksheet')) {
@@ -253,7 +258,8 @@ async function readSheets(merges: Map<string, CellRange[]>): Promise<Failure | n
     if (!xml) return fail('FILE_MALFORMED', `${DAMAGED} [sheet '${name}' is missing]`);
     const [emitted] = reader._parseWorksheet(xml as AsyncIterable<Buffer>, String(position + 1));
     if (!emitted) throw new Error('exceljs did not hand over the worksheet');
-    await send({ t: 'sheet', name, position, merges: merges.get(part) ?? [] });
+    const last = !readable.slice(position + 1).includes(true);
+    await send({ t: 'sheet', name, position, last, merges: merges.get(part) ?? [] });
     let batch: WireRow[] = [];
     for await (const row of emitted.value) {
       const wire = wireRow(row, name, date1904);

@@ -22,8 +22,11 @@ export type FileFailureCode = 'FILE_LIMIT' | 'FILE_MALFORMED' | 'FILE_HEADER';
 
 export type WorkerMessage =
   | { t: 'ready' }
-  /** A visible worksheet starts; `position` is its place among the workbook's tabs. */
-  | { t: 'sheet'; name: string; position: number; merges: CellRange[] }
+  /**
+   * A visible worksheet starts; `position` is its place among the workbook's tabs, `last` whether
+   * no other worksheet to read follows it.
+   */
+  | { t: 'sheet'; name: string; position: number; last: boolean; merges: CellRange[] }
   /** Non-empty rows of the current sheet. */
   | { t: 'rows'; rows: WireRow[] }
   | { t: 'sheet-end' }

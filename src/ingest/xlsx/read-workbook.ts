@@ -12,8 +12,11 @@ export { WORKBOOK_LIMITS, type WorkbookLimits } from './limits.ts';
 
 /** Where the rows of a workbook go as they are read; readWorkbook's sink keeps them all. */
 export interface WorkbookSink {
-  /** A recognised sheet starts; its rows follow until the next one. `position`: its tab, from 0. */
-  sheet(head: SheetHead, position: number): void | Promise<void>;
+  /**
+   * A recognised sheet starts; its rows follow until the next one. `position`: its tab, from 0;
+   * `last`: no other worksheet to read follows it.
+   */
+  sheet(head: SheetHead, position: number, last: boolean): void | Promise<void>;
   /** A batch of data rows of the latest sheet. The parse waits while a batch is being handled. */
   rows(rows: SheetRow[]): void | Promise<void>;
 }
@@ -131,6 +134,7 @@ class ParseSession {
   readonly notes: string[] = [];
   private collector: SheetCollector | null = null;
   private position = 0;
+  private last = false;
   private announced: SheetCollector | null = null;
   private sheets = 0;
 
@@ -145,6 +149,7 @@ class ParseSession {
       case 'sheet':
         this.collector = new SheetCollector(message.name, message.merges, this.limits);
         this.position = message.position;
+        this.last = message.last;
         return null;
       case 'rows': {
         const sheet = this.collector as SheetCollector;
@@ -182,7 +187,7 @@ class ParseSession {
     if (this.announced !== sheet) {
       this.announced = sheet;
       this.sheets++;
-      await this.sink.sheet(sheet.head, this.position);
+      await this.sink.sheet(sheet.head, this.position, this.last);
     }
     const rows = sheet.take();
     if (rows.length) await this.sink.rows(rows);
