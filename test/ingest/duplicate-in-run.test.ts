@@ -13,7 +13,7 @@ const GOOD_TEXT =
   `hz-good-1,Good One,a@good.example,1 Main St,Austin,TX,78701,US,webex_meetings,${PROVISIONING_ID}\r\n` +
   `hz-good-2,Good Two,b@good.example,2 Main St,Austin,TX,78701,US,webex_meetings,${PROVISIONING_ID}\r\n`;
 
-describe('ingest hazards pending a fix in run-import.ts', function () {
+describe('ingest: the same bytes twice in one run', function () {
   this.timeout(60_000);
 
   it('when the same bytes come under two names in one run, then the second is FILE_DUPLICATE and the first is processed once', async () => {
