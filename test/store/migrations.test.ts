@@ -4,7 +4,15 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { ensurePartner, recordFile, stageFile, type FileRecord } from '../../src/store/index.ts';
+import {
+  completedOutcomes,
+  ensurePartner,
+  entitiesCompletedInRun,
+  failedChanges,
+  recordFile,
+  stageFile,
+  type FileRecord,
+} from '../../src/store/index.ts';
 import { backends, freshDb, type TestDb } from '../support/db.ts';
 import { REPO_ROOT } from '../support/cli.ts';
 
@@ -148,6 +156,31 @@ for (const backend of backends()) {
 }
 
 describe('knexfile.ts', () => {
+  it('when a run counts what it completed (SQLite), then it reads the outbox by index, not from its first row', async () => {
+    const t = await freshDb('sqlite');
+    try {
+      // The statements the per-run reads send, captured as they go, then asked for their plan.
+      const sent: { sql: string; bindings: readonly unknown[] }[] = [];
+      const listen = (q: { sql: string; bindings: readonly unknown[] }) => sent.push(q);
+      t.db.on('query', listen);
+      await entitiesCompletedInRun(t.db, 'acme', 'subscriber', 'run-1');
+      await completedOutcomes(t.db, 'acme', 'run-1');
+      await failedChanges(t.db, 'acme', 'run-1');
+      t.db.removeListener('query', listen);
+      expect(sent).to.have.length(3);
+      for (const q of sent) {
+        const plan = (await t.db.raw(`EXPLAIN QUERY PLAN ${q.sql}`, q.bindings as never[])) as {
+          detail: string;
+        }[];
+        expect(plan.map((p) => p.detail).join(' | '), q.sql).to.match(
+          /SEARCH changes USING (COVERING )?INDEX changes_run_idx/,
+        );
+      }
+    } finally {
+      await t.close();
+    }
+  });
+
   it('when the knex CLI runs migrate:latest with it, then the schema is created', async function () {
     this.timeout(60_000);
     const home = mkdtempSync(path.join(os.tmpdir(), 'rtm-knexfile-'));

@@ -2,12 +2,14 @@ import type { Knex } from 'knex';
 import * as ledger from './001-ledger.ts';
 import * as rplDeprovision from './002-rpl-deprovision.ts';
 import * as claimIndex from './003-claim-index.ts';
+import * as runOutcomeIndex from './004-run-outcome-index.ts';
 
 // Listed here rather than read from a folder, so the same list serves tsx, the knex CLI and tests.
 const MIGRATIONS: Record<string, Knex.Migration> = {
   '001-ledger': ledger,
   '002-rpl-deprovision': rplDeprovision,
   '003-claim-index': claimIndex,
+  '004-run-outcome-index': runOutcomeIndex,
 };
 
 /** knex migration source over the migrations bundled with the program. */
