@@ -371,7 +371,6 @@ export function parseRetryAfter(value: string | null, nowMs: number): number | n
   return null;
 }
 
-/** The next page of a `Link` header, only on the API's own origin (the token never goes elsewhere). */
 /** Pages of a list asked for at once once its next links are plain offsets. */
 const LIST_PAGES_AHEAD = 4;
 
@@ -393,6 +392,7 @@ function offsetOf(url: URL): number | null {
   return offset !== null && /^\d+$/.test(offset) ? Number(offset) : null;
 }
 
+/** The next page of a `Link` header, only on the API's own origin (the token never goes elsewhere). */
 export function nextLink(header: string | null, base: URL): URL | null {
   if (!header) return null;
   for (const part of header.split(',')) {
