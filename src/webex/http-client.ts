@@ -371,7 +371,7 @@ export function parseRetryAfter(value: string | null, nowMs: number): number | n
   return null;
 }
 
-/** Pages of a list asked for at once once its next links are plain offsets. */
+/** How many pages of a list are asked for together, once its next links are plain offsets. */
 const LIST_PAGES_AHEAD = 4;
 
 /**
