@@ -32,10 +32,10 @@ export async function runProvision(ctx: RunContext, targets: WebexTargets): Prom
       ctx.log.error(target.error, { partner });
       continue;
     }
-    let unchanged = { customer: 0, subscriber: 0, waiting: 0, refused: [] as string[] };
+    let planned = { customer: 0, subscriber: 0, waiting: 0, refused: [] as string[] };
     try {
       const plans = await applyProvisioning(ctx, partner, target.port);
-      unchanged = {
+      planned = {
         customer: plans.customers.customers.unchanged,
         subscriber: plans.subscribers.subscribers.unchanged,
         waiting: plans.subscribers.subscribers.waiting,
@@ -52,7 +52,7 @@ export async function runProvision(ctx: RunContext, targets: WebexTargets): Prom
       ctx.tally.notes.push(note);
       ctx.log.error(note, { partner });
     }
-    if (!ctx.dryRun) await tallyPartner(ctx, partner, unchanged);
+    if (!ctx.dryRun) await tallyPartner(ctx, partner, planned);
   }
   // Partners see what became of each row in their results files.
   if (!ctx.dryRun) await writeResultsFiles(ctx, await filesWithResultsSince(ctx.db, startedAt));
