@@ -6,12 +6,12 @@ import { Readable, Transform, type TransformCallback } from 'node:stream';
 import iconv from 'iconv-lite';
 import { DOUBLE_ENCODED, SUSPICIOUS } from './decode.ts';
 import { MAX_FILE_BYTES } from './pickup.ts';
-import type { HeaderMap } from './headers.ts';
 import {
   CSV_OPTIONS,
   describeCsvError,
   findHeader,
   NO_HEADER_MESSAGE,
+  type CsvResult,
   type FoundHeader,
 } from './read-csv.ts';
 import type { SheetRow } from './sheet.ts';
@@ -442,18 +442,6 @@ async function* readBatches<T>(stream: NodeJS.ReadableStream & Readable): AsyncG
 export function fileBytes(file: OpenedFile, encoding: TextEncoding): Readable {
   return Readable.from(readChunks(file, encoding.bomBytes), { objectMode: false });
 }
-
-export interface CsvSheet {
-  delimiter: string;
-  header: string[];
-  headerRow: number;
-  map: HeaderMap;
-  rows: SheetRow[];
-}
-
-export type CsvResult =
-  | { ok: true; sheet: CsvSheet }
-  | { ok: false; code: 'FILE_MALFORMED' | 'FILE_HEADER'; message: string };
 
 /** Reads a decoded CSV text whole, through the import's own header search and record loop. */
 export async function readCsv(text: string): Promise<CsvResult> {

@@ -25,6 +25,7 @@ import {
 } from '../../src/store/index.ts';
 import type { StagedRow } from '../../src/store/index.ts';
 import { backends, freshDb, type TestDb } from '../support/db.ts';
+import { processedFile } from '../support/staging.ts';
 import { aCallingCustomerRow, aContext, aCustomerRow } from '../rules/builders.ts';
 import { aSummary } from './builders.ts';
 
@@ -61,26 +62,7 @@ async function stageChecked(
     host: 'test',
     pid: 1,
   });
-  await stageFile(
-    t.db,
-    {
-      partner: 'acme',
-      runId,
-      name,
-      sha256: name.padEnd(64, '0'),
-      size: 1,
-      format: 'csv',
-      encoding: 'utf-8',
-      status: 'processed',
-      code: null,
-      message: null,
-      storedPath: null,
-      duplicateOf: null,
-      details: null,
-      now,
-    },
-    staged,
-  );
+  await stageFile(t.db, processedFile({ runId, name, sha256: name.padEnd(64, '0'), now }), staged);
 }
 
 for (const backend of backends()) {

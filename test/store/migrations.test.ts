@@ -15,6 +15,7 @@ import {
 } from '../../src/store/index.ts';
 import { backends, freshDb, type TestDb } from '../support/db.ts';
 import { REPO_ROOT } from '../support/cli.ts';
+import { processedFile } from '../support/staging.ts';
 
 const TABLES = [
   'partners',
@@ -51,23 +52,8 @@ for (const backend of backends()) {
       await t.close();
     });
 
-    const file = (over: Partial<FileRecord> = {}): FileRecord => ({
-      partner: 'acme',
-      runId: 'run-1',
-      name: 'customers.csv',
-      sha256: 'a'.repeat(64),
-      size: 10,
-      format: 'csv',
-      encoding: 'utf-8',
-      status: 'processed',
-      code: null,
-      message: null,
-      storedPath: null,
-      duplicateOf: null,
-      details: null,
-      now: '2026-01-01T00:00:00.000Z',
-      ...over,
-    });
+    const file = (over: Partial<FileRecord> = {}): FileRecord =>
+      processedFile({ size: 10, ...over });
 
     it('when migrated, then every table of the model exists', async () => {
       for (const table of TABLES) expect(await t.db.schema.hasTable(table), table).to.equal(true);

@@ -11,26 +11,12 @@ import {
   type StagedRow,
 } from '../../src/store/index.ts';
 import { backends, freshDb, type TestDb } from '../support/db.ts';
+import { processedFile } from '../support/staging.ts';
 
 const NOW = '2026-11-24T00:00:00.000Z';
 
 function fileRecord(sha: string): FileRecord {
-  return {
-    partner: 'acme',
-    runId: 'r1',
-    name: 'users.csv',
-    sha256: sha.repeat(64),
-    size: 1,
-    format: 'csv',
-    encoding: 'utf-8',
-    status: 'processed',
-    code: null,
-    message: null,
-    storedPath: null,
-    duplicateOf: null,
-    details: null,
-    now: NOW,
-  };
+  return processedFile({ runId: 'r1', name: 'users.csv', sha256: sha.repeat(64), now: NOW });
 }
 
 /** Row i: every third refused with one issue, the others accepted subscribers of c-1. */

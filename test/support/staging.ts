@@ -1,6 +1,27 @@
 import { createHash } from 'node:crypto';
 import { hashDesired, type CustomerDesired } from '../../src/rules/index.ts';
-import { ensurePartner, stageFile, type Db } from '../../src/store/index.ts';
+import { ensurePartner, stageFile, type Db, type FileRecord } from '../../src/store/index.ts';
+
+/** A processed CSV file's record as staging takes it; `over` sets what a test cares about. */
+export function processedFile(over: Partial<FileRecord> = {}): FileRecord {
+  return {
+    partner: 'acme',
+    runId: 'run-1',
+    name: 'customers.csv',
+    sha256: 'a'.repeat(64),
+    size: 1,
+    format: 'csv',
+    encoding: 'utf-8',
+    status: 'processed',
+    code: null,
+    message: null,
+    storedPath: null,
+    duplicateOf: null,
+    details: null,
+    now: '2026-01-01T00:00:00.000Z',
+    ...over,
+  };
+}
 
 /** A desired customer that every rule accepts (Meetings only, US address). */
 export function customerDoc(externalId: string): CustomerDesired {
@@ -36,22 +57,7 @@ export async function stageCustomers(
     .digest('hex');
   await stageFile(
     db,
-    {
-      partner,
-      runId,
-      name: 'customers.csv',
-      sha256,
-      size: 1,
-      format: 'csv',
-      encoding: 'utf-8',
-      status: 'processed',
-      code: null,
-      message: null,
-      storedPath: null,
-      duplicateOf: null,
-      details: null,
-      now,
-    },
+    processedFile({ partner, runId, sha256, now }),
     docs.map((doc, i) => ({
       sheet: '',
       row: i + 2,
