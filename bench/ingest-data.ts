@@ -58,7 +58,12 @@ export async function measureImport(opts: {
   extension: '.csv' | '.xlsx';
   write(file: string): Promise<void>;
   baseline(file: string): Promise<void>;
-}): Promise<{ importSeconds: number; baselineSeconds: number; importPeakRssMB: number }> {
+}): Promise<{
+  importSeconds: number;
+  baselineSeconds: number;
+  importPeakRssMB: number;
+  importCpuSeconds: number;
+}> {
   const home = mkdtempSync(path.join(os.tmpdir(), 'rtm-bench-ingest-'));
   try {
     const inbox = path.join(home, 'inbox', 'bench');
@@ -90,6 +95,7 @@ export async function measureImport(opts: {
       importSeconds: measured.importSeconds,
       baselineSeconds,
       importPeakRssMB: measured.peakRssMB,
+      importCpuSeconds: measured.cpuSeconds,
     };
   } finally {
     rmSync(home, { recursive: true, force: true });
@@ -98,11 +104,20 @@ export async function measureImport(opts: {
 
 function importInChild(
   home: string,
-): Promise<{ importSeconds: number; accepted: number; peakRssMB: number }> {
+): Promise<{ importSeconds: number; accepted: number; peakRssMB: number; cpuSeconds: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', path.join(import.meta.dirname, 'import-child.ts'), home],
+      [
+        // BENCH_CPU_PROF=dir writes the measured import's CPU profile there (open it in DevTools).
+        ...(process.env.BENCH_CPU_PROF
+          ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+          : []),
+        '--import',
+        'tsx',
+        path.join(import.meta.dirname, 'import-child.ts'),
+        home,
+      ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     let out = '';
