@@ -1,8 +1,9 @@
 import { parse } from 'csv-parse';
 import { stringify } from 'csv-stringify';
 import iconv from 'iconv-lite';
+import { once } from 'node:events';
 import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
-import { PassThrough, Readable, Transform } from 'node:stream';
+import { PassThrough, Transform } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
@@ -132,8 +133,8 @@ export async function writeCsvResults(
   const encoding = source.encoding ?? 'utf-8';
   const delimiter = source.details?.delimiter ?? ',';
   const headerRow = source.details?.headerRow ?? 1;
-  const bom = BOMS[encoding];
-  const reader = createReadStream(archived, { start: bom?.length ?? 0 });
+  const bomBytes = BOMS[encoding]?.length ?? 0;
+  const reader = createReadStream(archived, { start: bomBytes });
   const decoded =
     encoding === 'utf-8' || encoding === 'utf-8-bom'
       ? reader
@@ -143,39 +144,105 @@ export async function writeCsvResults(
   );
   reader.on('error', (err) => parser.destroy(err));
   const resultFor = rowCursor(results);
-  const sep = await sepLine(archived, bom?.length ?? 0, encoding);
-  async function* lines(): AsyncGenerator<string[]> {
+  const sep = await sepLine(archived, bomBytes, encoding);
+  const writer = await CsvResultsWriter.open(
+    target,
+    { encoding, delimiter, headerRow, sep },
+    locale,
+  );
+  try {
     let index = 0;
+    let sepSkipped = sep === null;
     for await (const cells of parser as AsyncIterable<string[]>) {
-      if (sep && index === 0 && !sep.skipped) {
-        sep.skipped = true; // Excel's `sep=X` hint is not a row; it is written back as it was
+      if (!sepSkipped) {
+        sepSkipped = true; // Excel's `sep=X` hint is not a row; the writer puts it back as it was
         continue;
       }
       index += 1;
-      if (index < headerRow) yield cells;
-      else if (index === headerRow) yield [...cells, ...RESULT_COLUMNS[locale]];
-      else yield [...cells, ...renderResultCells(await resultFor(index), locale)];
+      await writer.record(index, cells, index > headerRow ? await resultFor(index) : undefined);
     }
+  } catch (err) {
+    await writer.abort();
+    throw err;
   }
-  const out = createWriteStream(target, { flags: 'wx' });
-  if (bom) out.write(bom);
-  if (sep) out.write(encodeText(sep.line, encoding));
-  const utf8 = encoding === 'utf-8' || encoding === 'utf-8-bom';
-  await pipeline(
-    Readable.from(lines()),
-    // Cells starting = + - @ would run as formulas in a spreadsheet: neutralised, ours and theirs.
-    stringify({ delimiter, record_delimiter: '\r\n', escape_formulas: true }),
-    utf8 ? new PassThrough() : encodeStream(encoding),
-    out,
-  );
+  await writer.end();
 }
 
-/** A first `sep=X` line of a text file, as its bytes decode. */
-async function sepLine(
+/** How a text results file is written: like the partner's file (contract §2). */
+export interface CsvResultsFormat {
+  /** The encoding's summary name (utf-8, utf-8-bom, utf-16le, shift_jis, …). */
+  encoding: string;
+  delimiter: string;
+  /** The header's record number, counted after a `sep=` line. */
+  headerRow: number;
+  /** A first `sep=X` line, as the partner wrote it (with its line break). */
+  sep: string | null;
+}
+
+/**
+ * A text results file written record by record, in record order: records above the header as they
+ * were, the header with the result columns, each later record with its row's result. Used by
+ * writeCsvResults when a results file is rewritten, and by the import in the pass that reads the
+ * file. `target` should be a temporary name the caller renames.
+ */
+export class CsvResultsWriter {
+  private constructor(
+    private readonly stringifier: Transform,
+    private readonly done: Promise<void>,
+    private readonly headerRow: number,
+    private readonly locale: Locale,
+  ) {}
+
+  static async open(
+    target: string,
+    format: CsvResultsFormat,
+    locale: Locale,
+  ): Promise<CsvResultsWriter> {
+    const { encoding, delimiter } = format;
+    const out = createWriteStream(target, { flags: 'wx' });
+    await once(out, 'open');
+    const bom = BOMS[encoding];
+    if (bom) out.write(bom);
+    if (format.sep) out.write(encodeText(format.sep, encoding));
+    const utf8 = encoding === 'utf-8' || encoding === 'utf-8-bom';
+    // Cells starting = + - @ would run as formulas in a spreadsheet: neutralised, ours and theirs.
+    const stringifier = stringify({ delimiter, record_delimiter: '\r\n', escape_formulas: true });
+    const done = pipeline(stringifier, utf8 ? new PassThrough() : encodeStream(encoding), out);
+    done.catch(() => undefined); // awaited by end() and abort()
+    return new CsvResultsWriter(stringifier, done, format.headerRow, locale);
+  }
+
+  /** Record `index` (1-based, after a `sep=` line) of the partner's file, with its row's result. */
+  async record(index: number, cells: string[], result: RowResult | undefined): Promise<void> {
+    const line =
+      index < this.headerRow
+        ? cells
+        : index === this.headerRow
+          ? [...cells, ...RESULT_COLUMNS[this.locale]]
+          : [...cells, ...renderResultCells(result, this.locale)];
+    if (!this.stringifier.write(line))
+      await Promise.race([once(this.stringifier, 'drain'), this.done]);
+  }
+
+  /** Ends the file: it is whole once this resolves. */
+  async end(): Promise<void> {
+    this.stringifier.end();
+    await this.done;
+  }
+
+  /** Stops writing; the caller removes the partial file. */
+  async abort(): Promise<void> {
+    this.stringifier.destroy();
+    await this.done.catch(() => undefined);
+  }
+}
+
+/** A first `sep=X` line of a text file (with its line break), as its bytes decode. */
+export async function sepLine(
   file: string,
   skip: number,
   encoding: string,
-): Promise<{ line: string; skipped: boolean } | null> {
+): Promise<string | null> {
   const handle = await fs.open(file, 'r');
   try {
     const buffer = Buffer.alloc(32);
@@ -183,7 +250,7 @@ async function sepLine(
     const name = encoding === 'utf-8-bom' ? 'utf-8' : encoding;
     const text = iconv.decode(buffer.subarray(0, bytesRead), name, { stripBOM: false });
     const found = /^sep=.\r?\n/i.exec(text);
-    return found ? { line: found[0], skipped: false } : null;
+    return found ? found[0] : null;
   } finally {
     await handle.close();
   }

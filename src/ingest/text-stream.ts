@@ -296,8 +296,14 @@ export function wrongLegacyTable(encoding: string): FileRefusal {
   );
 }
 
-/** Text of the first chunk, cut after its last complete line, without a `sep=` line. */
-export function headText(scan: Scan, encoding: TextEncoding): { text: string; sep: string | null } {
+/**
+ * Text of the first chunk, cut after its last complete line, without a `sep=` line: `sep` is its
+ * delimiter and `sepLine` the line as written (with its line break).
+ */
+export function headText(
+  scan: Scan,
+  encoding: TextEncoding,
+): { text: string; sep: string | null; sepLine: string | null } {
   let bytes = scan.head.subarray(encoding.bomBytes);
   if (scan.size > scan.head.length) {
     // Cut at the last line feed so no character or record is split (UTF-16: the LF's code unit).
@@ -306,7 +312,9 @@ export function headText(scan: Scan, encoding: TextEncoding): { text: string; se
   }
   const text = iconv.decode(bytes, encoding.iconv, { stripBOM: false });
   const sep = /^sep=(.)\r?\n/i.exec(text);
-  return sep ? { text: text.slice(sep[0].length), sep: sep[1] as string } : { text, sep: null };
+  return sep
+    ? { text: text.slice(sep[0].length), sep: sep[1] as string, sepLine: sep[0] }
+    : { text, sep: null, sepLine: null };
 }
 
 function lastLineFeed(bytes: Buffer, encoding: string): number {
@@ -323,15 +331,20 @@ function lastLineFeed(bytes: Buffer, encoding: string): number {
   return bytes.lastIndexOf(0x0a) + 1;
 }
 
-/** The header of a text file, found in its first chunk; `sepLine` when a `sep=X` line precedes it. */
+/**
+ * The header of a text file, found in its first chunk; `sepLine` when a `sep=X` line precedes it,
+ * and `sepText` that line as written.
+ */
 export interface TextHeader extends FoundHeader {
   sepLine: boolean;
+  sepText?: string;
 }
 
 export function textHeader(scan: Scan, encoding: TextEncoding): TextHeader | null {
-  const { text, sep } = headText(scan, encoding);
+  const { text, sep, sepLine } = headText(scan, encoding);
   const found = findHeader(text, sep ? [sep] : undefined);
-  return found ? { ...found, sepLine: sep !== null } : null;
+  if (!found) return null;
+  return sepLine ? { ...found, sepLine: true, sepText: sepLine } : { ...found, sepLine: false };
 }
 
 /**
@@ -344,7 +357,7 @@ export async function* streamCsvRows(
   source: Readable,
   encoding: TextEncoding,
   header: TextHeader,
-): AsyncGenerator<SheetRow[]> {
+): AsyncGenerator<CsvBatch> {
   // Where the last whole record ended: a quote left open starts the record after it.
   let lastLine = 0;
   const parser = parse({
@@ -373,18 +386,21 @@ export async function* streamCsvRows(
   const skip = header.headerIndex + 1 + offset;
   try {
     for await (const records of readBatches<ParsedRecord>(parser)) {
-      const batch: SheetRow[] = [];
+      const batch: CsvBatch = { rows: [], others: [] };
       for (const { cells, records: n, lines } of records) {
-        if (n <= skip) continue;
-        if (isBlank(cells)) continue;
+        if (n <= offset) continue;
+        if (n <= skip || isBlank(cells)) {
+          batch.others.push({ row: n - offset, cells });
+          continue;
+        }
         if (cells.length !== width)
           throw new FileRefusal(
             'FILE_MALFORMED',
             `line ${lines} has ${cells.length} fields where the header has ${width}: check for a stray delimiter or quote`,
           );
-        batch.push({ row: n - offset, cells });
+        batch.rows.push({ row: n - offset, cells });
       }
-      if (batch.length) yield batch;
+      if (batch.rows.length || batch.others.length) yield batch;
     }
   } catch (err) {
     if (err instanceof FileRefusal) throw err;
@@ -393,6 +409,16 @@ export async function* streamCsvRows(
     source.destroy();
     parser.destroy();
   }
+}
+
+/**
+ * One batch of a text file's records: its data rows, and the records that are not data (title
+ * rows, the header, blank lines), which a results file writes back as they were. `row` counts
+ * records from 1 after a `sep=` line, as a spreadsheet numbers the rows.
+ */
+export interface CsvBatch {
+  rows: SheetRow[];
+  others: SheetRow[];
 }
 
 interface ParsedRecord {
@@ -406,6 +432,9 @@ interface ParsedRecord {
  * one await per batch rather than per record.
  */
 async function* readBatches<T>(stream: NodeJS.ReadableStream & Readable): AsyncGenerator<T[]> {
+  // An error emitted while the consumer is busy with a batch is not lost nor uncaught: the stream
+  // keeps it (`errored`), and it is thrown when the next batch is asked for.
+  stream.on('error', () => undefined);
   for (;;) {
     const batch: T[] = [];
     let item: T | null;
@@ -456,7 +485,7 @@ export async function readCsv(text: string): Promise<CsvResult> {
   try {
     const source = Readable.from([Buffer.from(text, 'utf8')]);
     for await (const batch of streamCsvRows(source, utf8, { ...found, sepLine: sep !== null }))
-      for (const row of batch) rows.push(row);
+      for (const row of batch.rows) rows.push(row);
   } catch (err) {
     if (!(err instanceof FileRefusal)) throw err;
     return { ok: false, code: 'FILE_MALFORMED', message: err.message };

@@ -1,0 +1,145 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { partnerConfig, type Locale } from '../config/index.ts';
+import type { RunContext } from '../runs/context.ts';
+import type { RowResult, StagedRow } from '../store/index.ts';
+import { CsvResultsWriter, RESULT_COLUMNS, renderResultCells, resultsFileName } from './results.ts';
+import { XlsxResultsWriter } from './results-xlsx.ts';
+import type { SheetRow } from './sheet.ts';
+import type { CsvBatch, TextEncoding, TextHeader } from './text-stream.ts';
+import type { SheetHead } from './xlsx/index.ts';
+
+/**
+ * The results file of a file being imported, written in the same pass that reads and checks its
+ * rows (contract §2): reading a million-row file a second time only to write its results took
+ * about as long as the import itself. It is written under a temporary name in the partner's outbox
+ * and takes its own name once the file's rows are committed and the file archived; a file refused
+ * half-way leaves nothing behind. Rewrites after provisioning still go through writeResultsFiles,
+ * which writes the same bytes from the ledger and the archived copy.
+ */
+export class ImportResults {
+  private abandoned = false;
+
+  private constructor(
+    private readonly tmp: string,
+    private readonly dir: string,
+    private readonly name: string,
+    private readonly format: 'csv' | 'xlsx',
+    private readonly writer: CsvResultsWriter | XlsxResultsWriter,
+  ) {}
+
+  /**
+   * Opens the results file of `name` (the partner's file name) in outbox/<partner>/; `claimed` is
+   * the path the file was claimed under, whose name stands in for an unsafe partner name.
+   */
+  static async open(
+    ctx: RunContext,
+    partner: string,
+    file: { name: string; claimed: string },
+    source: { format: 'csv' | 'xlsx'; text?: { encoding: TextEncoding; header: TextHeader } },
+  ): Promise<ImportResults> {
+    const locale: Locale = partnerConfig(ctx.config, partner).locale;
+    const dir = path.join(ctx.config.home, 'outbox', partner);
+    await fs.mkdir(dir, { recursive: true });
+    const target = path.join(dir, resultsFileName(file.name, file.claimed, source.format));
+    const tmp = `${target}.${process.pid}.tmp`;
+    await fs.rm(tmp, { force: true }); // a crash's leftover (rm removes a link, never its target)
+    let writer: CsvResultsWriter | XlsxResultsWriter;
+    if (source.text) {
+      const { encoding, header } = source.text;
+      writer = await CsvResultsWriter.open(
+        tmp,
+        {
+          encoding: encoding.name,
+          delimiter: header.delimiter,
+          headerRow: header.headerIndex + 1,
+          sep: header.sepText ?? null,
+        },
+        locale,
+      );
+    } else {
+      writer = new XlsxResultsWriter(tmp, RESULT_COLUMNS[locale], (r) =>
+        renderResultCells(r, locale),
+      );
+    }
+    return new ImportResults(tmp, dir, file.name, source.format, writer);
+  }
+
+  /** Whether the results are still written in this pass (see abandon). */
+  get writing(): boolean {
+    return !this.abandoned;
+  }
+
+  /** A batch of a text file's records in record order: data rows with their checked outcome. */
+  async csv(batch: CsvBatch, staged: readonly StagedRow[]): Promise<void> {
+    if (this.abandoned) return;
+    const writer = this.writer as CsvResultsWriter;
+    const records = [...batch.others, ...batch.rows].sort((a, b) => a.row - b.row);
+    const results = resultsByRow(staged);
+    for (const r of records) await writer.record(r.row, r.cells, results.get(r.row));
+  }
+
+  /** A workbook sheet starts (its rows follow with rows()). */
+  sheet(head: SheetHead): void {
+    if (!this.abandoned) (this.writer as XlsxResultsWriter).sheet(head);
+  }
+
+  /** A batch of the current sheet's data rows, in row order, with their checked outcome. */
+  async rows(batch: readonly SheetRow[], staged: readonly StagedRow[]): Promise<void> {
+    if (this.abandoned) return;
+    const results = resultsByRow(staged);
+    await (this.writer as XlsxResultsWriter).rows(batch, (row) => results.get(row));
+  }
+
+  /**
+   * The rows will not come in the order the file holds them (a workbook whose subscribers sheet
+   * waits for a later customers sheet): the partial file is removed, and the caller writes the
+   * results from the ledger once the file is committed.
+   */
+  async abandon(): Promise<void> {
+    if (this.abandoned) return;
+    this.abandoned = true;
+    if (this.writer instanceof CsvResultsWriter) await this.writer.abort();
+    else await this.writer.end().catch(() => undefined);
+    await fs.rm(this.tmp, { force: true });
+  }
+
+  /**
+   * Completes the file and gives it its name, now that the source is archived at `storedPath`.
+   * Returns false when the results were abandoned and are still to be written.
+   */
+  async finish(storedPath: string): Promise<boolean> {
+    if (this.abandoned) return false;
+    try {
+      await this.writer.end();
+      const target = path.join(this.dir, resultsFileName(this.name, storedPath, this.format));
+      await fs.rename(this.tmp, target);
+      return true;
+    } finally {
+      await fs.rm(this.tmp, { force: true });
+    }
+  }
+}
+
+/**
+ * A checked row as the ledger gives it back to a results file before provisioning: its outcome,
+ * and its issues' codes, messages and columns in the order they were staged.
+ */
+export function rowResultOf(r: StagedRow): RowResult {
+  return {
+    sheet: r.sheet,
+    row: r.row,
+    outcome: r.desired ? 'accepted' : 'rejected',
+    result: null,
+    webexId: null,
+    codes: r.issues.map((i) => i.code),
+    messages: r.issues.map((i) => i.message),
+    columns: r.issues.map((i) => i.column),
+  };
+}
+
+function resultsByRow(staged: readonly StagedRow[]): Map<number, RowResult> {
+  const byRow = new Map<number, RowResult>();
+  for (const r of staged) byRow.set(r.row, rowResultOf(r));
+  return byRow;
+}
