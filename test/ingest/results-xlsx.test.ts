@@ -6,7 +6,13 @@ import path from 'node:path';
 import { RESULT_COLUMNS, renderResultCells, resultsFileName } from '../../src/ingest/results.ts';
 import { WORKBOOK_LIMITS } from '../../src/ingest/xlsx/index.ts';
 import { openZipEntry, readZipDirectory } from '../../src/ingest/xlsx/zip-directory.ts';
-import { REFUSED_FILL, writeXlsxResults } from '../../src/ingest/results-xlsx.ts';
+import {
+  REFUSED_FILL,
+  writeXlsxResults,
+  XlsxResultsWriter,
+} from '../../src/ingest/results-xlsx.ts';
+import { recogniseHeader } from '../../src/ingest/headers.ts';
+import type { CellType } from '../../src/ingest/sheet.ts';
 import { validateSummary, type Summary } from '../../src/reports/index.ts';
 import type { RowResult } from '../../src/store/index.ts';
 import { runCli, tempHome, writeConfig } from '../support/cli.ts';
@@ -262,5 +268,42 @@ describe('results workbook', function () {
     expect(created.getCell(11).value).to.equal('created');
     expect(created.getCell(14).value).to.be.a('string').and.not.equal('');
     expect((ws?.getRow(4) as ExcelJS.Row).getCell(11).value).to.equal('rejected');
+  });
+
+  it('when rows carry markup, spaces, line breaks, numbers and booleans, then the workbook shows them exactly, Text columns as Text', async () => {
+    const header = ['External ID', 'Customer name', 'Postal code', 'Count', 'Flag'];
+    const map = recogniseHeader(header);
+    if (!map) throw new Error('header not recognised');
+    const target = path.join(tempHome(), 'results.xlsx');
+    const writer = new XlsxResultsWriter(target, RESULT_COLUMNS.en, (r) =>
+      renderResultCells(r, 'en'),
+    );
+    writer.sheet({ name: 'Customers', header, headerRow: 1, map });
+    const types: CellType[] = ['text', 'text', 'number', 'number', 'boolean'];
+    const tricky = ' <b>Tom & "Jerry"</b>\nline two ';
+    await writer.rows(
+      [
+        { row: 2, cells: ['c-1', tricky, '01310100', '42.5', 'true'], cellTypes: types },
+        { row: 4, cells: ['c-2', '=1+1', '', '-3', 'false'], cellTypes: types },
+      ],
+      () => undefined,
+    );
+    await writer.end();
+
+    const ws = (await readBack(target)).getWorksheet('Customers') as ExcelJS.Worksheet;
+    const row2 = ws.getRow(2);
+    expect(row2.getCell(2).value).to.equal(tricky);
+    expect(row2.getCell(3).value).to.equal('01310100'); // a Text column stays text
+    expect(row2.getCell(3).numFmt).to.equal('@');
+    expect(row2.getCell(4).value).to.equal(42.5);
+    expect(row2.getCell(5).value).to.equal(true);
+    expect(ws.getRow(3).hasValues).to.equal(false); // rows stay where they were
+    const row4 = ws.getRow(4);
+    expect(row4.getCell(2).value).to.equal('=1+1');
+    expect(row4.getCell(2).type).to.equal(ExcelJS.ValueType.String);
+    expect(row4.getCell(3).value).to.equal(null);
+    expect([row4.getCell(4).value, row4.getCell(5).value]).to.deep.equal([-3, false]);
+    const xml = await worksheetXml(target);
+    expect(xml).to.not.match(/<f[ >]/);
   });
 });
