@@ -121,6 +121,35 @@ export class ImportResults {
   }
 }
 
+/** What an unfinished results file is named: `<results name>.<pid>.tmp`. */
+const UNFINISHED = /\.results\.(csv|xlsx)\.\d+\.tmp$/;
+
+/**
+ * Removes the unfinished results files a run stopped half-way (killed, or the machine went down)
+ * left in outbox/<partner>/, so a partner never takes one for an answer. Called under the run lock,
+ * where no other run is writing one; returns how many were removed. Links are removed, never
+ * followed.
+ */
+export async function removeStaleResults(home: string, partner: string): Promise<number> {
+  const dir = path.join(home, 'outbox', partner);
+  let names: string[];
+  try {
+    names = await fs.readdir(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw err;
+  }
+  let removed = 0;
+  for (const name of names.filter((n) => UNFINISHED.test(n))) {
+    const file = path.join(dir, name);
+    const st = await fs.lstat(file).catch(() => null);
+    if (!st || st.isDirectory()) continue;
+    await fs.rm(file, { force: true });
+    removed += 1;
+  }
+  return removed;
+}
+
 /**
  * A checked row as the ledger gives it back to a results file before provisioning: its outcome,
  * and its issues' codes, messages and columns in the order they were staged.

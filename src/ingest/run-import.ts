@@ -48,7 +48,7 @@ import {
   type Candidate,
   type PartnerFolder,
 } from './pickup.ts';
-import { ImportResults } from './import-results.ts';
+import { ImportResults, removeStaleResults } from './import-results.ts';
 import { writeResultsFiles } from './results.ts';
 import { hasRecognisableHeader, NO_HEADER_MESSAGE } from './read-csv.ts';
 import type { SheetRow } from './sheet.ts';
@@ -154,6 +154,9 @@ async function importPartner(
     await ensurePartner(ctx.db, partner, settings.locale, ctx.clock.now().toISOString());
     const restored = await recoverClaims(folder.dir);
     if (restored > 0) log.warn(`put back ${restored} file(s) an interrupted run had claimed`);
+    const removed = await removeStaleResults(ctx.config.home, partner);
+    if (removed > 0)
+      log.warn(`removed ${removed} unfinished results file(s) an interrupted run left`);
   }
   const sources: Source[] = [];
   try {

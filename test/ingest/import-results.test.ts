@@ -10,12 +10,18 @@ import { parse } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
 import { mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import type { Summary } from '../../src/reports/index.ts';
 import { runImport } from '../../src/ingest/run-import.ts';
 import { writeResultsFiles } from '../../src/ingest/results.ts';
 import { WORKBOOK_LIMITS } from '../../src/ingest/xlsx/index.ts';
 import { openZipEntry, readZipDirectory } from '../../src/ingest/xlsx/zip-directory.ts';
 import { backends, freshDb, type TestDb } from '../support/db.ts';
 import { testConfig, testRunContext } from '../support/run-context.ts';
+import { REPO_ROOT, runCli, tempHome, writeConfig } from '../support/cli.ts';
+
+const BIN = path.join(REPO_ROOT, 'bin', 'rtm-batch.js');
 
 const PROVISIONING_ID = 'ZjViMzYxODctYzhkZC00NzI3LThiMmYtZjljNDQ3ZjI5MDQ2';
 const CUSTOMER_HEADER = [
@@ -243,3 +249,49 @@ for (const backend of backends()) {
     }
   });
 }
+
+describe('ingest: a run killed while it writes a results file', function () {
+  this.timeout(120_000);
+
+  it('when the import is killed half-way through a file, then the next run removes the unfinished results file and answers the file in full', async () => {
+    const home = tempHome();
+    writeConfig(home, { inbox: { stableSeconds: 0 } });
+    const lines = [CUSTOMER_HEADER.join(',')];
+    for (let i = 0; i < 40_000; i++) lines.push(customer(`k${i}`).join(','));
+    dropInto(home, 'acme', 'many.csv', lines.join('\r\n') + '\r\n');
+    const outbox = path.join(home, 'outbox', 'acme');
+    mkdirSync(outbox, { recursive: true });
+    writeFileSync(path.join(outbox, 'notes.tmp'), 'not ours to remove');
+
+    // Killed (SIGKILL: nothing runs after it) as soon as the results file is being written.
+    const child = spawn(process.execPath, [BIN, 'import'], {
+      env: { ...process.env, RTM_HOME: home, DATABASE_URL: undefined },
+      stdio: 'ignore',
+    });
+    const exited = once(child, 'exit');
+    let unfinished: string | undefined;
+    for (let i = 0; i < 3000 && !unfinished && child.exitCode === null; i++) {
+      unfinished = readdirSync(outbox).find((n) => n.endsWith('.tmp') && n !== 'notes.tmp');
+      if (!unfinished) await new Promise((r) => setTimeout(r, 10));
+    }
+    child.kill('SIGKILL');
+    await exited;
+    expect(unfinished, 'the import wrote its results under a temporary name').to.match(
+      /^many\.csv\.results\.csv\.\d+\.tmp$/,
+    );
+    expect(readdirSync(outbox)).to.include(unfinished);
+
+    const again = await runCli(['import', '--json'], { home });
+    expect(again.code, again.stderr).to.equal(0);
+    const summary = JSON.parse(again.stdout) as Summary;
+    expect(summary.files.map((f) => [f.name, f.status, f.rows.total])).to.deep.equal([
+      ['many.csv', 'processed', 40_000],
+    ]);
+    expect(readdirSync(outbox).sort()).to.deep.equal(['many.csv.results.csv', 'notes.tmp']);
+    const records = parse(readFileSync(path.join(outbox, 'many.csv.results.csv')), {
+      relax_column_count: true,
+    }) as string[][];
+    expect(records).to.have.length(40_001);
+    expect(records.slice(1).every((r) => r[r.length - 4] === 'accepted')).to.equal(true);
+  });
+});
