@@ -674,16 +674,12 @@ function checkRows(
   return batch.map((sheetRow): StagedRow => {
     const { row } = sheetRow;
     const { record, cellIssues } = readRow(sheet.map.columns, sheetRow);
-    // Cells the workbook itself made untrustworthy speak for their column; the rules see them empty.
-    const flagged = new Set(cellIssues.map((i) => i.column));
     const check =
       kind === 'customers'
         ? rules.checkCustomer(record, { file: at, row })
         : rules.checkSubscriber(record, { file: at, row });
-    const issues = [
-      ...cellIssues,
-      ...check.issues.filter((i) => !i.column || !flagged.has(i.column)),
-    ];
+    // Cells the workbook itself made untrustworthy speak for their column; the rules see them empty.
+    const issues = cellIssues.length === 0 ? [...check.issues] : cellIssuesFirst(cellIssues, check);
     // LOCATION_DEFAULTED and PRECHECK_INFO inform; every other code refuses the row.
     const accepted = check.value !== null && !issues.some(refuses);
     if (accepted && 'defaults' in check) issues.push(...check.defaults.map(defaultIssue));
@@ -712,6 +708,12 @@ function checkRows(
       ...(desired ? { desired } : {}),
     };
   });
+}
+
+/** A row's cell issues, then the rules' issues of the other columns. */
+function cellIssuesFirst(cellIssues: RowIssue[], check: { issues: RowIssue[] }): RowIssue[] {
+  const flagged = new Set(cellIssues.map((i) => i.column));
+  return [...cellIssues, ...check.issues.filter((i) => !i.column || !flagged.has(i.column))];
 }
 
 /** The issues of checked rows for the run's report, in the report's locale. */

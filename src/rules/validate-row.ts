@@ -306,19 +306,26 @@ export function validateSubscriberRow(
       issues.push(makeIssue('PHONE_OR_EXTENSION_REQUIRED', 'phone_number', null, { package: pkg })); // R-CALL-1
   }
   if (issues.length > 0) return { value: null, issues };
+  // Members set one by one, empty ones left out (as optional() would): this runs for every row of
+  // a million-row sheet, and five spread objects a row were a tenth of its cost.
+  const value: SubscriberDesired = {
+    customerExternalId: get('customer_external_id'),
+    email,
+    action,
+    package: pkg,
+    isAdmin,
+  };
+  const firstName = get('first_name');
+  if (firstName) value.firstName = firstName;
+  const lastName = get('last_name');
+  if (lastName) value.lastName = lastName;
+  if (phoneNumber) value.phoneNumber = phoneNumber;
+  const extension = get('extension');
+  if (extension) value.extension = extension;
+  const locationId = get('location_id');
+  if (locationId) value.locationId = locationId;
   return {
-    value: {
-      customerExternalId: get('customer_external_id'),
-      email,
-      action,
-      package: pkg,
-      isAdmin,
-      ...optional('firstName', get('first_name')),
-      ...optional('lastName', get('last_name')),
-      ...optional('phoneNumber', phoneNumber),
-      ...optional('extension', get('extension')),
-      ...optional('locationId', get('location_id')),
-    },
+    value,
     issues,
   };
 }
