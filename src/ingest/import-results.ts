@@ -65,18 +65,28 @@ export class ImportResults {
     return new ImportResults(tmp, dir, file.name, source.format, writer);
   }
 
-  /** Whether the results are still written in this pass (see abandon). */
-  get writing(): boolean {
-    return !this.abandoned;
-  }
-
-  /** A batch of a text file's records in record order: data rows with their checked outcome. */
+  /**
+   * A batch of a text file's records, written in record order: its data rows, each with its checked
+   * outcome (`staged[i]` is the outcome of `batch.rows[i]`), and the records between them.
+   */
   async csv(batch: CsvBatch, staged: readonly StagedRow[]): Promise<void> {
     if (this.abandoned) return;
     const writer = this.writer as CsvResultsWriter;
-    const records = [...batch.others, ...batch.rows].sort((a, b) => a.row - b.row);
-    const results = resultsByRow(staged);
-    for (const r of records) await writer.record(r.row, r.cells, results.get(r.row));
+    const { rows, others } = batch;
+    let next = 0;
+    for (let i = 0; i < rows.length; i += 1) {
+      const { row, cells } = rows[i] as SheetRow;
+      for (; next < others.length && (others[next] as SheetRow).row < row; next += 1) {
+        const other = others[next] as SheetRow;
+        await writer.record(other.row, other.cells, undefined);
+      }
+      const checked = staged[i];
+      await writer.record(row, cells, checked && rowResultOf(checked));
+    }
+    for (; next < others.length; next += 1) {
+      const other = others[next] as SheetRow;
+      await writer.record(other.row, other.cells, undefined);
+    }
   }
 
   /** A workbook sheet starts (its rows follow with rows()). */
