@@ -238,7 +238,7 @@ export class CsvResultsWriter {
 }
 
 /** A first `sep=X` line of a text file (with its line break), as its bytes decode. */
-export async function sepLine(
+async function sepLine(
   file: string,
   skip: number,
   encoding: string,
