@@ -455,16 +455,9 @@ async function importSource(
   };
   let defaulted = 0;
   let staging: Promise<void> = Promise.resolve();
-  // The results file is written as the rows are checked (not in a dry run, which writes nothing).
-  const results =
-    trx && source.candidate.claim
-      ? await ImportResults.open(
-          ctx,
-          partner,
-          { name: source.candidate.name, claimed: source.candidate.claim.path },
-          source,
-        )
-      : null;
+  // The results file is written as the rows are checked (not in a dry run, which writes nothing);
+  // opened in the try below, whose catch rolls the file's transaction back if it cannot be.
+  let results: ImportResults | null = null;
   const take = async (sheet: SheetInfo, batch: SheetRow[]): Promise<StagedRow[]> => {
     const staged = await checkRowsYielding(ctx, run, at, sheet, batch);
     await precheckBatch(ctx, run, staged);
@@ -491,6 +484,15 @@ async function importSource(
   let notes: string[] = [];
   let resultsWritten = false;
   try {
+    if (trx && source.candidate.claim) {
+      const claimed = source.candidate.claim.path;
+      results = await ImportResults.open(
+        ctx,
+        partner,
+        { name: source.candidate.name, claimed },
+        source,
+      );
+    }
     if (source.text) {
       const { header } = source.text;
       const sheet: SheetInfo = {

@@ -295,3 +295,31 @@ describe('ingest: a run killed while it writes a results file', function () {
     expect(records.slice(1).every((r) => r[r.length - 4] === 'accepted')).to.equal(true);
   });
 });
+
+describe('ingest: a results file that cannot be written', function () {
+  this.timeout(60_000);
+
+  it('when the outbox cannot take the results file, then the run fails, nothing of the file is staged, and the next run reads it whole', async () => {
+    const home = tempHome();
+    writeConfig(home, { inbox: { stableSeconds: 0 } });
+    dropInto(home, 'acme', 'clientes.csv', customersText(',', false));
+    // A file where the partner's outbox folder belongs: the results file cannot be created.
+    mkdirSync(path.join(home, 'outbox'), { recursive: true });
+    writeFileSync(path.join(home, 'outbox', 'acme'), 'in the way');
+
+    const failed = await runCli(['import', '--json'], { home });
+    expect(failed.code, failed.stderr).to.equal(3);
+    expect(readdirSync(path.join(home, 'inbox', 'acme'))).to.deep.equal(['clientes.csv']);
+
+    rmSync(path.join(home, 'outbox', 'acme'));
+    const again = await runCli(['import', '--json'], { home });
+    expect(again.code, again.stderr).to.equal(1); // some rows were refused
+    const summary = JSON.parse(again.stdout) as Summary;
+    expect(summary.files.map((f) => [f.name, f.status, f.rows])).to.deep.equal([
+      ['clientes.csv', 'processed', { total: 4, accepted: 2, rejected: 2 }],
+    ]);
+    expect(readdirSync(path.join(home, 'outbox', 'acme'))).to.deep.equal([
+      'clientes.csv.results.csv',
+    ]);
+  });
+});
