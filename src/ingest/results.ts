@@ -238,11 +238,7 @@ export class CsvResultsWriter {
 }
 
 /** A first `sep=X` line of a text file (with its line break), as its bytes decode. */
-async function sepLine(
-  file: string,
-  skip: number,
-  encoding: string,
-): Promise<string | null> {
+async function sepLine(file: string, skip: number, encoding: string): Promise<string | null> {
   const handle = await fs.open(file, 'r');
   try {
     const buffer = Buffer.alloc(32);
