@@ -53,7 +53,7 @@ export class ImportResults {
           encoding: encoding.name,
           delimiter: header.delimiter,
           headerRow: header.headerIndex + 1,
-          sep: header.sepText ?? null,
+          sep: header.sepLine,
         },
         locale,
       );

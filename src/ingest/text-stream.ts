@@ -332,19 +332,18 @@ function lastLineFeed(bytes: Buffer, encoding: string): number {
 }
 
 /**
- * The header of a text file, found in its first chunk; `sepLine` when a `sep=X` line precedes it,
- * and `sepText` that line as written.
+ * The header of a text file, found in its first chunk,
+ * with `sepLine` the `sep=X` line before it as written (null when there is none).
  */
 export interface TextHeader extends FoundHeader {
-  sepLine: boolean;
-  sepText?: string;
+  sepLine: string | null;
 }
 
 export function textHeader(scan: Scan, encoding: TextEncoding): TextHeader | null {
   const { text, sep, sepLine } = headText(scan, encoding);
   const found = findHeader(text, sep ? [sep] : undefined);
   if (!found) return null;
-  return sepLine ? { ...found, sepLine: true, sepText: sepLine } : { ...found, sepLine: false };
+  return { ...found, sepLine };
 }
 
 /**
@@ -484,7 +483,10 @@ export async function readCsv(text: string): Promise<CsvResult> {
   const rows: SheetRow[] = [];
   try {
     const source = Readable.from([Buffer.from(text, 'utf8')]);
-    for await (const batch of streamCsvRows(source, utf8, { ...found, sepLine: sep !== null }))
+    for await (const batch of streamCsvRows(source, utf8, {
+      ...found,
+      sepLine: sep ? sep[0] : null,
+    }))
       for (const row of batch.rows) rows.push(row);
   } catch (err) {
     if (!(err instanceof FileRefusal)) throw err;
