@@ -1,3 +1,5 @@
+import { UserKeys, withRoom } from './user-keys.ts';
+
 /** A package that has no room: its limit and how many users already hold it. */
 export interface QuotaRefusal {
   package: string;
@@ -6,12 +8,12 @@ export interface QuotaRefusal {
 }
 
 interface Account {
+  /** This account's number: a customer deleted and named again gets a new one. */
+  serial: number;
   /** Package → most users that may hold it; a package without a limit is not counted against. */
   limits: Map<string, number>;
   /** Package → users holding it. */
   counts: Map<string, number>;
-  /** Email (lower case) → package. */
-  users: Map<string, string>;
 }
 
 /**
@@ -21,6 +23,19 @@ interface Account {
  */
 export class QuotaBook {
   readonly #accounts = new Map<string, Account>();
+  #serials = 0;
+  /** Users by customer and lower-case email: the run's rules share theirs (UserKeys). */
+  readonly #users: UserKeys;
+  /** Per user number: the account whose package #held names (0: none). */
+  #holder = new Int32Array(1024);
+  /** Per user number: its package's index in #packages, plus one. */
+  #held = new Uint16Array(1024);
+  readonly #packages: string[] = [];
+  readonly #packageIndex = new Map<string, number>();
+
+  constructor(users: UserKeys = new UserKeys()) {
+    this.#users = users;
+  }
 
   /** Ledger state: a customer's limits, taken as they are (merged over earlier seeds). */
   seedLimits(customer: string, limits: Readonly<Record<string, number>>): void {
@@ -30,7 +45,7 @@ export class QuotaBook {
 
   /** Ledger state: a user already holding a package, taken as it is even beyond the limit. */
   seedAssignment(customer: string, email: string, pkg: string): void {
-    this.#move(this.#account(customer), email.toLowerCase(), pkg);
+    this.#move(this.#account(customer), this.#users.add(customer, email.toLowerCase()), pkg);
   }
 
   /** The package limits a customer row would set that are below what is assigned now. */
@@ -57,7 +72,7 @@ export class QuotaBook {
     const account = this.#accounts.get(customer);
     const limit = account?.limits.get(pkg);
     if (!account || limit === undefined) return null;
-    if (account.users.get(email.toLowerCase()) === pkg) return null; // holds it already
+    if (this.#heldBy(account, this.#users.find(customer, email.toLowerCase())) === pkg) return null; // holds it already
     const count = account.counts.get(pkg) ?? 0;
     return count + 1 > limit ? { package: pkg, limit, count } : null;
   }
@@ -65,22 +80,24 @@ export class QuotaBook {
   /** R-PKG-3: gives a user a package, freeing the one it held; refused when the package is full. */
   assign(customer: string, email: string, pkg: string): QuotaRefusal | null {
     const refusal = this.checkAssign(customer, email, pkg);
-    if (!refusal) this.#move(this.#account(customer), email.toLowerCase(), pkg);
+    if (!refusal)
+      this.#move(this.#account(customer), this.#users.add(customer, email.toLowerCase()), pkg);
     return refusal;
   }
 
   /** A user deleted: frees its package, which is returned (null when it held none). */
   release(customer: string, email: string): string | null {
     const account = this.#accounts.get(customer);
-    const key = email.toLowerCase();
-    const held = account?.users.get(key);
-    if (!account || held === undefined) return null;
-    account.users.delete(key);
+    if (!account) return null;
+    const user = this.#users.find(customer, email.toLowerCase());
+    const held = this.#heldBy(account, user);
+    if (held === undefined) return null;
+    this.#held[user] = 0;
     account.counts.set(held, (account.counts.get(held) ?? 1) - 1);
     return held;
   }
 
-  /** A customer deleted: its users and limits are gone. */
+  /** A customer deleted: its users and limits are gone (its account number is not used again). */
   removeCustomer(customer: string): void {
     this.#accounts.delete(customer);
   }
@@ -97,23 +114,41 @@ export class QuotaBook {
 
   /** The package a user holds now, if any. */
   packageOf(customer: string, email: string): string | undefined {
-    return this.#accounts.get(customer)?.users.get(email.toLowerCase());
+    const account = this.#accounts.get(customer);
+    if (!account) return undefined;
+    return this.#heldBy(account, this.#users.find(customer, email.toLowerCase()));
   }
 
   #account(customer: string): Account {
     let account = this.#accounts.get(customer);
     if (!account) {
-      account = { limits: new Map(), counts: new Map(), users: new Map() };
+      account = { serial: ++this.#serials, limits: new Map(), counts: new Map() };
       this.#accounts.set(customer, account);
     }
     return account;
   }
 
-  #move(account: Account, email: string, pkg: string): void {
-    const held = account.users.get(email);
+  /** The package user number `user` holds in this account, if any. */
+  #heldBy(account: Account, user: number): string | undefined {
+    if (user < 0 || user >= this.#held.length || this.#holder[user] !== account.serial)
+      return undefined;
+    const index = this.#held[user] as number;
+    return index === 0 ? undefined : this.#packages[index - 1];
+  }
+
+  #move(account: Account, user: number, pkg: string): void {
+    const held = this.#heldBy(account, user);
     if (held === pkg) return;
     if (held !== undefined) account.counts.set(held, (account.counts.get(held) ?? 1) - 1);
-    account.users.set(email, pkg);
+    let index = this.#packageIndex.get(pkg);
+    if (index === undefined) {
+      index = this.#packages.push(pkg);
+      this.#packageIndex.set(pkg, index);
+    }
+    this.#holder = withRoom(this.#holder, user);
+    this.#held = withRoom(this.#held, user);
+    this.#holder[user] = account.serial;
+    this.#held[user] = index;
     account.counts.set(pkg, (account.counts.get(pkg) ?? 0) + 1);
   }
 }

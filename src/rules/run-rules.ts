@@ -10,6 +10,7 @@ import type {
   SubscriberDesired,
   Validated,
 } from './types.ts';
+import { UserKeys, withRoom } from './user-keys.ts';
 import { validateCustomerRow, validateSubscriberRow } from './validate-row.ts';
 
 /** A customer as the ledger holds it (the store's CustomerRow fits). */
@@ -83,14 +84,16 @@ interface RunCustomer {
 export function createRunRules(ctx: RuleContext, seed: LedgerSeed = {}): RunRules {
   const policy = resolvePolicy(ctx.policy);
   const rank = (pkg: string) => policy.adminPackageRank[pkg] ?? 0;
-  const quotas = new QuotaBook();
+  // Every user named in the run, numbered: the quota book and DUPLICATE_ROW share the numbers.
+  const users = new UserKeys();
+  const quotas = new QuotaBook(users);
   const facts = new Map<string, CustomerFacts>();
   // A user's package is the quota book's; admins are few: customer → lower-case emails.
   const admins = new Map<string, Set<string>>();
   const inRun = new Map<string, RunCustomer>();
-  // DUPLICATE_ROW, per file: customer rows by external id, user rows by customer then email
-  // (the email string is the one the quota book keeps: a million users are not held twice).
-  const firstRows = new Map<string, { customers: Map<string, number>; users: NestedRows }>();
+  // DUPLICATE_ROW: customer rows by file, then external id; user rows by user number.
+  const firstCustomerRows = new Map<string, Map<string, number>>();
+  const firstUserRows = new FirstUserRows();
 
   for (const c of seed.customers ?? []) {
     if (c.desiredAction !== 'upsert') continue;
@@ -117,21 +120,16 @@ export function createRunRules(ctx: RuleContext, seed: LedgerSeed = {}): RunRule
     user?: { customer: string; email: string },
   ): RowIssue | null => {
     if (key === null) return null;
-    let file = firstRows.get(at.file);
-    if (!file) firstRows.set(at.file, (file = { customers: new Map(), users: new Map() }));
-    let seen = file.customers;
-    let id = key;
+    let first: number | null;
     if (user) {
-      seen = file.users.get(user.customer) ?? new Map<string, number>();
-      if (seen.size === 0) file.users.set(user.customer, seen);
-      id = user.email;
+      first = firstUserRows.seen(users.add(user.customer, user.email), at);
+    } else {
+      let seen = firstCustomerRows.get(at.file);
+      if (!seen) firstCustomerRows.set(at.file, (seen = new Map<string, number>()));
+      first = seen.get(key) ?? null;
+      if (first === null) seen.set(key, at.row);
     }
-    const first = seen.get(id);
-    if (first === undefined) {
-      seen.set(id, at.row);
-      return null;
-    }
-    return makeIssue('DUPLICATE_ROW', null, key, { firstRow: first });
+    return first === null ? null : makeIssue('DUPLICATE_ROW', null, key, { firstRow: first });
   };
 
   function checkCustomer(row: RowRecord, at: RowSource): CustomerCheck {
@@ -276,14 +274,37 @@ export function createRunRules(ctx: RuleContext, seed: LedgerSeed = {}): RunRule
   }
 
   const forgetFile = (file: string): void => {
-    firstRows.delete(file);
+    firstCustomerRows.delete(file);
+    firstUserRows.forget(file);
   };
 
   return { checkCustomer, checkSubscriber, forgetFile, quotas };
 }
 
-/** Rows first seen, by customer then lower-case email. */
-type NestedRows = Map<string, Map<string, number>>;
+/** DUPLICATE_ROW for user rows: per user number, the file (numbered here) and row that named it first. */
+class FirstUserRows {
+  readonly #files = new Map<string, number>();
+  #filesSeen = 0;
+  #file = new Int32Array(1024);
+  #row = new Int32Array(1024);
+
+  /** The row of the same file that named this user before, or null (and this row is remembered). */
+  seen(user: number, at: RowSource): number | null {
+    let file = this.#files.get(at.file);
+    if (file === undefined) this.#files.set(at.file, (file = ++this.#filesSeen));
+    if (this.#file[user] === file) return this.#row[user] as number;
+    this.#file = withRoom(this.#file, user);
+    this.#row = withRoom(this.#row, user);
+    this.#file[user] = file;
+    this.#row[user] = at.row;
+    return null;
+  }
+
+  /** The file is read to its end: its rows are not looked up again (its number is not reused). */
+  forget(file: string): void {
+    this.#files.delete(file);
+  }
+}
 
 function setAdmin(
   admins: Map<string, Set<string>>,

@@ -65,6 +65,19 @@ describe('R-PKG-3 assigned users never exceed a package’s limit', () => {
       expect(book.release('c', 'a@x')).to.equal(null);
       expect(book.assigned('c', 'webex_meetings')).to.equal(0);
     });
+    it('when a customer is deleted and named again, then its former users hold nothing and count nothing', () => {
+      const book = new QuotaBook();
+      book.seedLimits('c', { webex_meetings: 1 });
+      book.seedAssignment('c', 'a@x', 'webex_meetings');
+      book.seedAssignment('d', 'a@x', 'webex_calling');
+      book.removeCustomer('c');
+      expect(book.packageOf('c', 'a@x')).to.equal(undefined);
+      book.seedLimits('c', { webex_meetings: 1 });
+      expect(book.assign('c', 'b@x', 'webex_meetings')).to.equal(null);
+      expect(book.release('c', 'a@x')).to.equal(null);
+      expect(book.assigned('c', 'webex_meetings')).to.equal(1);
+      expect(book.packageOf('d', 'A@x')).to.equal('webex_calling');
+    });
     it('when a package has no limit, then any number is accepted', () => {
       const book = new QuotaBook();
       for (let i = 0; i < 50; i += 1)
