@@ -58,7 +58,7 @@ export class ImportResults {
         locale,
       );
     } else {
-      writer = new XlsxResultsWriter(tmp, RESULT_COLUMNS[locale], (r) =>
+      writer = await XlsxResultsWriter.open(tmp, RESULT_COLUMNS[locale], (r) =>
         renderResultCells(r, locale),
       );
     }

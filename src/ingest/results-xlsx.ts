@@ -1,5 +1,5 @@
 import { once, type EventEmitter } from 'node:events';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import type { RowResult } from '../store/index.ts';
 import type { SheetRow } from './sheet.ts';
 import { readWorkbookInBatches, type SheetHead } from './xlsx/index.ts';
@@ -102,7 +102,7 @@ export async function writeXlsxResults(
   resultHeaders: readonly string[],
   resultCells: (r: RowResult | undefined) => string[],
 ): Promise<void> {
-  const writer = new XlsxResultsWriter(target, resultHeaders, resultCells);
+  const writer = await XlsxResultsWriter.open(target, resultHeaders, resultCells);
   let resultFor: (row: number) => Promise<RowResult | undefined> = () => Promise.resolve(undefined);
   const outcome = await readWorkbookInBatches(archived, {
     sheet(next) {
@@ -122,22 +122,35 @@ export async function writeXlsxResults(
  * checks the rows. Sheets come one after another; each sheet's rows in row order.
  */
 export class XlsxResultsWriter {
-  private readonly wb: ExcelJS.stream.xlsx.WorkbookWriter;
   private current: { ws: ExcelJS.Worksheet; head: SheetHead } | null = null;
   /** 0-based columns of the current sheet formatted as Text. */
   private readonly textColumns = new Set<number>();
 
-  constructor(
+  /**
+   * Opens `target` for writing. exceljs is loaded here, when a workbook is first written, not with
+   * the CLI: a night of CSV files never loads it (about 20 MB of RSS).
+   */
+  static async open(
     target: string,
-    private readonly resultHeaders: readonly string[],
-    private readonly resultCells: (r: RowResult | undefined) => string[],
-  ) {
-    this.wb = new ExcelJS.stream.xlsx.WorkbookWriter({
+    resultHeaders: readonly string[],
+    resultCells: (r: RowResult | undefined) => string[],
+  ): Promise<XlsxResultsWriter> {
+    const { default: Excel } = await import('exceljs');
+    const wb = new Excel.stream.xlsx.WorkbookWriter({
       filename: target,
       useStyles: true,
       useSharedStrings: false,
     });
+    return new XlsxResultsWriter(wb, Excel.ValueType.RichText, resultHeaders, resultCells);
   }
+
+  private constructor(
+    private readonly wb: ExcelJS.stream.xlsx.WorkbookWriter,
+    /** exceljs's ValueType.RichText, the type its style ids are asked for. */
+    private readonly richText: ExcelJS.ValueType,
+    private readonly resultHeaders: readonly string[],
+    private readonly resultCells: (r: RowResult | undefined) => string[],
+  ) {}
 
   /** A sheet starts: the previous one is committed, this one's header written. */
   sheet(head: SheetHead): void {
@@ -227,7 +240,7 @@ export class XlsxResultsWriter {
   private textStyleId(): number {
     this.textStyle ??= (this.wb as unknown as WorkbookWriterInternals).styles.addStyleModel(
       TEXT_STYLE,
-      ExcelJS.ValueType.RichText,
+      this.richText,
     );
     return this.textStyle;
   }

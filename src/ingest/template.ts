@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import type { Locale } from '../config/index.ts';
 import {
   COUNTRY_CODES,
@@ -256,7 +256,8 @@ export function templateColumns(kind: SheetKind): string[] {
 
 /** Writes a blank partner workbook in a locale: both sheets, drop-down lists and a notes sheet. */
 export async function writeTemplate(file: string, locale: Locale): Promise<void> {
-  const wb = new ExcelJS.Workbook();
+  const { default: Excel } = await import('exceljs'); // loaded when used, not with the CLI
+  const wb = new Excel.Workbook();
   wb.creator = 'rtm-batch';
   const customers = wb.addWorksheet(SHEET_NAMES.customers[locale], frozenHeader());
   const subscribers = wb.addWorksheet(SHEET_NAMES.subscribers[locale], frozenHeader());

@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { CHANGE_KEYS, PLAN_KEYS, RECONCILE_KEYS, RPL_KEYS } from './summary.ts';
 import { formatDuration } from './html-page.ts';
 import { formatCount, labelsFor, type ReportLabels } from './labels.ts';
@@ -47,8 +47,9 @@ export function cellText(text: string | null | undefined): string | null {
 
 /** Writes report.xlsx with the streaming writer (sheets Summary, Files, Issues, and Plan when given). */
 export async function writeReportXlsx(target: string, input: ReportInput): Promise<void> {
+  const { default: Excel } = await import('exceljs'); // loaded when used, not with the CLI
   await writeAtomically(target, async (tmp) => {
-    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+    const workbook = new Excel.stream.xlsx.WorkbookWriter({
       filename: tmp,
       useStyles: true,
       useSharedStrings: false,

@@ -275,7 +275,7 @@ describe('results workbook', function () {
     const map = recogniseHeader(header);
     if (!map) throw new Error('header not recognised');
     const target = path.join(tempHome(), 'results.xlsx');
-    const writer = new XlsxResultsWriter(target, RESULT_COLUMNS.en, (r) =>
+    const writer = await XlsxResultsWriter.open(target, RESULT_COLUMNS.en, (r) =>
       renderResultCells(r, 'en'),
     );
     writer.sheet({ name: 'Customers', header, headerRow: 1, map });
