@@ -198,6 +198,17 @@ describe('packed shared strings', () => {
     expect(table.at(count - 1)).to.equal(`s${count - 1}-${'x'.repeat((count - 1) % 20)}`);
     expect(table.at(count)).to.equal(undefined);
   });
+
+  it('when strings hold text beyond Latin-1 (Japanese, emoji, a lone surrogate), then each comes back exactly, in every segment', () => {
+    const table = new PackedStrings();
+    const texts = ['São Paulo ÿ', '山田 太郎', 'emoji 😀', 'lone \ud800 half', '', 'plain'];
+    const count = 40_000; // three segments: some wide, the last one Latin-1 only
+    const textOf = (i: number) => (i < 33_000 ? `${texts[i % texts.length]}${i}` : `p${i}`);
+    for (let i = 0; i < count; i++) table.push(textOf(i));
+    table.finish();
+    for (let i = 0; i < count; i += 1)
+      if (table.at(i) !== textOf(i)) expect(table.at(i)).to.equal(textOf(i));
+  });
 });
 
 describe('SheetCollector', () => {
