@@ -1,5 +1,5 @@
 import type { Benchmark } from './harness.ts';
-import { csvParseAlone, measureImport, writeSubscribersCsv } from './ingest-data.ts';
+import { csvParseAlone, importDetails, measureImport, writeSubscribersCsv } from './ingest-data.ts';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 
@@ -9,23 +9,21 @@ export const ingestCsv: Benchmark = {
   description: `${ROWS.toLocaleString('en-US')}-row subscribers CSV: import end to end vs csv-parse streaming alone`,
   unit: 'rows/s',
   async run() {
-    const { importSeconds, baselineSeconds, importPeakRssMB, importCpuSeconds } =
-      await measureImport({
-        rows: ROWS,
-        extension: '.csv',
-        write: (file) => writeSubscribersCsv(file, ROWS),
-        baseline: (file) => csvParseAlone(file, ROWS),
-      });
+    const measured = await measureImport({
+      rows: ROWS,
+      extension: '.csv',
+      write: (file) => writeSubscribersCsv(file, ROWS),
+      baseline: (file) => csvParseAlone(file, ROWS),
+    });
     return {
-      peakRssMB: importPeakRssMB,
-      value: ROWS / importSeconds,
+      peakRssMB: measured.peakRssMB,
+      value: ROWS / measured.importSeconds,
       baseline: 'csv-parse streaming alone',
-      baselineValue: ROWS / baselineSeconds,
+      baselineValue: ROWS / measured.baselineSeconds,
       details: {
         rows: ROWS,
-        importSeconds: importSeconds.toFixed(2),
-        importCpuSeconds: importCpuSeconds.toFixed(2),
-        csvParseSeconds: baselineSeconds.toFixed(2),
+        ...importDetails(measured),
+        csvParseSeconds: measured.baselineSeconds.toFixed(2),
       },
     };
   },

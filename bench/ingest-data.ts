@@ -91,12 +91,7 @@ export async function measureImport(opts: {
   extension: '.csv' | '.xlsx';
   write(file: string): Promise<void>;
   baseline(file: string): Promise<void>;
-}): Promise<{
-  importSeconds: number;
-  baselineSeconds: number;
-  importPeakRssMB: number;
-  importCpuSeconds: number;
-}> {
+}): Promise<ImportFigures & { baselineSeconds: number }> {
   const home = mkdtempSync(path.join(os.tmpdir(), 'rtm-bench-ingest-'));
   try {
     const inbox = path.join(home, 'inbox', 'bench');
@@ -124,20 +119,38 @@ export async function measureImport(opts: {
     const measured = await importInChild(home);
     if (measured.accepted !== opts.rows)
       throw new Error(`import accepted ${measured.accepted} of ${opts.rows} rows`);
-    return {
-      importSeconds: measured.importSeconds,
-      baselineSeconds,
-      importPeakRssMB: measured.peakRssMB,
-      importCpuSeconds: measured.cpuSeconds,
-    };
+    return { ...measured, baselineSeconds };
   } finally {
     rmSync(home, { recursive: true, force: true });
   }
 }
 
-function importInChild(
-  home: string,
-): Promise<{ importSeconds: number; accepted: number; peakRssMB: number; cpuSeconds: number }> {
+/** What bench/import-child.ts measures of the import in its own process. */
+export interface ImportFigures {
+  importSeconds: number;
+  accepted: number;
+  peakRssMB: number;
+  /** CPU seconds of every thread (the reader worker, SQLite's and zlib's pool threads included). */
+  cpuSeconds: number;
+  /** RSS before the import: node, tsx and our modules. */
+  rssBeforeMB: number;
+  /** The main thread's heap (V8's heapTotal) and its buffers outside the heap, at their peaks. */
+  mainHeapPeakMB: number;
+  mainArrayBuffersPeakMB: number;
+}
+
+/** The figures of an import that the benchmarks print beside rows/s and the peak RSS. */
+export function importDetails(f: ImportFigures): Record<string, string> {
+  return {
+    importSeconds: f.importSeconds.toFixed(2),
+    importCpuSeconds: f.cpuSeconds.toFixed(2),
+    rssBeforeMB: f.rssBeforeMB.toFixed(0),
+    mainHeapPeakMB: f.mainHeapPeakMB.toFixed(0),
+    mainArrayBuffersPeakMB: f.mainArrayBuffersPeakMB.toFixed(0),
+  };
+}
+
+function importInChild(home: string): Promise<ImportFigures> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
@@ -146,6 +159,8 @@ function importInChild(
         ...(process.env.BENCH_CPU_PROF
           ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
           : []),
+        // BENCH_NODE_FLAGS="--trace-gc" (or heap flags) for the measured import alone.
+        ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
         '--import',
         'tsx',
         path.join(import.meta.dirname, 'import-child.ts'),
@@ -158,7 +173,8 @@ function importInChild(
     child.on('error', reject);
     child.on('exit', (code) => {
       if (code !== 0) reject(new Error(`import child exited ${code}`));
-      else resolve(JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as never);
+      // The figures are the last JSON line (--trace-gc writes to stdout too).
+      else resolve(JSON.parse(out.split('\n').findLast((l) => l.startsWith('{')) ?? '{}') as never);
     });
   });
 }

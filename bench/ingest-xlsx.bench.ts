@@ -1,6 +1,12 @@
 import ExcelJS from 'exceljs';
 import type { Benchmark } from './harness.ts';
-import { CUSTOMERS, measureImport, subscriberCells, SUBSCRIBER_HEADER } from './ingest-data.ts';
+import {
+  CUSTOMERS,
+  importDetails,
+  measureImport,
+  subscriberCells,
+  SUBSCRIBER_HEADER,
+} from './ingest-data.ts';
 
 const ROWS = Number(process.env.BENCH_XLSX_ROWS ?? process.env.BENCH_ROWS ?? 1_000_000);
 
@@ -14,36 +20,34 @@ export const ingestXlsx: Benchmark = {
   description: `${ROWS.toLocaleString('en-US')}-row subscribers workbook: import end to end vs the exceljs streaming reader alone`,
   unit: 'rows/s',
   async run() {
-    const { importSeconds, baselineSeconds, importPeakRssMB, importCpuSeconds } =
-      await measureImport({
-        rows: ROWS,
-        extension: '.xlsx',
-        write: writeSubscribersWorkbook,
-        async baseline(file) {
-          const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
-            sharedStrings: 'cache',
-            worksheets: 'emit',
-            styles: 'cache',
-            hyperlinks: 'ignore',
-            entries: 'emit',
-          });
-          let n = 0;
-          for await (const sheet of reader)
-            for await (const _row of sheet as AsyncIterable<unknown>) n++;
-          if (n !== ROWS + 1) throw new Error(`exceljs read ${n} rows`);
-        },
-      });
+    const measured = await measureImport({
+      rows: ROWS,
+      extension: '.xlsx',
+      write: writeSubscribersWorkbook,
+      async baseline(file) {
+        const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
+          sharedStrings: 'cache',
+          worksheets: 'emit',
+          styles: 'cache',
+          hyperlinks: 'ignore',
+          entries: 'emit',
+        });
+        let n = 0;
+        for await (const sheet of reader)
+          for await (const _row of sheet as AsyncIterable<unknown>) n++;
+        if (n !== ROWS + 1) throw new Error(`exceljs read ${n} rows`);
+      },
+    });
     return {
-      peakRssMB: importPeakRssMB,
-      value: ROWS / importSeconds,
+      peakRssMB: measured.peakRssMB,
+      value: ROWS / measured.importSeconds,
       baseline: 'exceljs streaming reader alone',
-      baselineValue: ROWS / baselineSeconds,
+      baselineValue: ROWS / measured.baselineSeconds,
       details: {
         rows: ROWS,
         customers: CUSTOMERS,
-        importSeconds: importSeconds.toFixed(2),
-        importCpuSeconds: importCpuSeconds.toFixed(2),
-        exceljsSeconds: baselineSeconds.toFixed(2),
+        ...importDetails(measured),
+        exceljsSeconds: measured.baselineSeconds.toFixed(2),
       },
     };
   },
