@@ -24,6 +24,7 @@ export const ingestCsv: Benchmark = {
         rows: ROWS,
         ...importDetails(measured),
         csvParseSeconds: measured.baselineSeconds.toFixed(2),
+        csvParseRuns: measured.baselineRuns,
       },
     };
   },

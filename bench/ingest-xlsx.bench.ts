@@ -48,6 +48,7 @@ export const ingestXlsx: Benchmark = {
         customers: CUSTOMERS,
         ...importDetails(measured),
         exceljsSeconds: measured.baselineSeconds.toFixed(2),
+        exceljsRuns: measured.baselineRuns,
       },
     };
   },
