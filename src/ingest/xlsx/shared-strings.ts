@@ -60,7 +60,7 @@ export class PackedStrings {
     this.pending.forEach((text, i) => (offsets[i + 1] = end += text.length));
     // The slices, and the XML chunks they pinned, can go once their characters are copied.
     const text = this.pending.join('');
-    const wide = /[^\u0000-\u00ff]/.test(text);
+    const wide = /[\u0100-\uffff]/.test(text);
     this.segments.push(Buffer.from(text, wide ? 'utf16le' : 'latin1'));
     this.wide.push(wide);
     this.offsets.push(offsets);
