@@ -129,22 +129,36 @@ async function readyOnSqlite(db: Tx, opts: ClaimRequest): Promise<ChangeRowDb[]>
             void n.whereNull('next_attempt_at').orWhere('next_attempt_at', '<=', opts.now);
           }) as unknown as Promise<ChangeRowDb[]>,
     ),
-    base()
-      .where({ status: 'in_flight' })
-      .where((l) => {
-        void l.where('lease_expires_at', '<', opts.wallNow).orWhereNotExists((live) => {
+    base().where({ status: 'in_flight' }).where(senderGone(db, opts)) as unknown as Promise<
+      ChangeRowDb[]
+    >,
+  ]);
+  return parts
+    .flat()
+    .sort((a, b) => Number(a.id) - Number(b.id))
+    .slice(0, opts.limit);
+}
+
+/**
+ * An in-flight change whose sender is gone: its claim expired, or its holder has no live lease.
+ * A claimer never takes back its own changes before their claim expires: they are still being
+ * sent, and a create taken back while its POST is on the wire would be looked up too early and
+ * sent twice. (A run whose lease renewal was late, or a caller without a lease, did that.)
+ */
+function senderGone(db: Tx, opts: ClaimRequest) {
+  return (l: Knex.QueryBuilder): void => {
+    void l.where('lease_expires_at', '<', opts.wallNow).orWhere((gone) => {
+      void gone
+        .where((other) => void other.whereNull('lease_owner').orWhereNot('lease_owner', opts.owner))
+        .whereNotExists((live) => {
           void live
             .select(db.raw('1'))
             .from('leases')
             .whereRaw('leases.owner = changes.lease_owner')
             .where('leases.expires_at', '>', opts.wallNow);
         });
-      }) as unknown as Promise<ChangeRowDb[]>,
-  ]);
-  return parts
-    .flat()
-    .sort((a, b) => Number(a.id) - Number(b.id))
-    .slice(0, opts.limit);
+    });
+  };
 }
 
 export async function claimChanges(db: Tx, opts: ClaimRequest): Promise<Change[]> {
@@ -159,15 +173,7 @@ export async function claimChanges(db: Tx, opts: ClaimRequest): Promise<Change[]
             });
           })
           .orWhere((p) => {
-            void p.where('status', 'in_flight').where((l) => {
-              void l.where('lease_expires_at', '<', opts.wallNow).orWhereNotExists((live) => {
-                void live
-                  .select(db.raw('1'))
-                  .from('leases')
-                  .whereRaw('leases.owner = changes.lease_owner')
-                  .where('leases.expires_at', '>', opts.wallNow);
-              });
-            });
+            void p.where('status', 'in_flight').where(senderGone(db, opts));
           });
       })
       .orderBy('id')

@@ -127,6 +127,49 @@ for (const backend of backends()) {
       const row = (await t.db('changes').first()) as { status: string; webex_id: string };
       expect(row).to.include({ status: 'awaiting', webex_id: 'W-B' });
     });
+
+    it('when a claimer without a live lease claims again while its changes are in flight, then it does not take them back; another claimer or the claim’s expiry does', async () => {
+      // A create taken back by its own sender while its POST was on the wire was looked up before
+      // Webex had it and sent twice (seen once in CI as 501 customers for 500 creates).
+      t = await freshDb(backend);
+      await stage(t.db, 'acme', [customerDoc('own-1'), customerDoc('own-2')]);
+      const plan = planProvisioning({
+        partner: 'acme',
+        runId: 'r1',
+        customers: await loadCustomers(t.db, 'acme'),
+        subscribers: [],
+        openCustomers: new Set(),
+        openSubscribers: new Set(),
+      });
+      await enqueueChanges(t.db, plan.customers.changes, new Date().toISOString());
+      const wall = Date.now();
+      const claim = (owner: string, atMs: number) =>
+        claimChanges(t.db, {
+          partner: 'acme',
+          entity: 'customer',
+          owner,
+          now: new Date(wall + atMs).toISOString(),
+          wallNow: new Date(wall + atMs).toISOString(),
+          leaseUntil: new Date(wall + atMs + 60_000).toISOString(),
+          limit: 10,
+        });
+      expect((await claim('run-1', 0)).map((c) => c.attempt)).to.deep.equal([1, 1]);
+      expect(await claim('run-1', 1), 'its own changes are still being sent').to.deep.equal([]);
+      const taken = await claim('run-2', 2);
+      expect(
+        taken.map((c) => [c.attempt, c.status]),
+        'run-1 holds no live lease: run-2 recovers them, outcome unknown',
+      ).to.deep.equal([
+        [2, 'unknown'],
+        [2, 'unknown'],
+      ]);
+      expect(await claim('run-2', 3)).to.deep.equal([]);
+      const expired = await claim('run-2', 120_000);
+      expect(
+        expired.map((c) => c.attempt),
+        'once its claim has expired, even its holder takes a change back',
+      ).to.deep.equal([3, 3]);
+    });
   });
 }
 
