@@ -71,18 +71,28 @@ for (const backend of backends()) {
     let t: TestDb;
     afterEach(async () => t?.close());
 
-    it('when a worker whose lease expired answers late, then the new owner’s result stands and the late write changes nothing', async () => {
-      t = await freshDb(backend);
-      await stage(t.db, 'acme', [customerDoc('fenced-1')]);
+    /** A fresh database whose outbox holds a create for each external id, none claimed. */
+    async function outboxOf(externalIds: string[]): Promise<TestDb> {
+      const db = await freshDb(backend);
+      await stage(
+        db.db,
+        'acme',
+        externalIds.map((id) => customerDoc(id)),
+      );
       const plan = planProvisioning({
         partner: 'acme',
         runId: 'r1',
-        customers: await loadCustomers(t.db, 'acme'),
+        customers: await loadCustomers(db.db, 'acme'),
         subscribers: [],
         openCustomers: new Set(),
         openSubscribers: new Set(),
       });
-      await enqueueChanges(t.db, plan.customers.changes, new Date().toISOString());
+      await enqueueChanges(db.db, plan.customers.changes, new Date().toISOString());
+      return db;
+    }
+
+    it('when a worker whose lease expired answers late, then the new owner’s result stands and the late write changes nothing', async () => {
+      t = await outboxOf(['fenced-1']);
       const wall = new Date();
       const iso = (ms: number) => new Date(wall.getTime() + ms).toISOString();
       // Worker A holds a lease that has already expired (it stalled); B is alive.
@@ -131,17 +141,7 @@ for (const backend of backends()) {
     it('when a claimer without a live lease claims again while its changes are in flight, then it does not take them back; another claimer or the claim’s expiry does', async () => {
       // A create taken back by its own sender while its POST was on the wire was looked up before
       // Webex had it and sent twice (seen once in CI as 501 customers for 500 creates).
-      t = await freshDb(backend);
-      await stage(t.db, 'acme', [customerDoc('own-1'), customerDoc('own-2')]);
-      const plan = planProvisioning({
-        partner: 'acme',
-        runId: 'r1',
-        customers: await loadCustomers(t.db, 'acme'),
-        subscribers: [],
-        openCustomers: new Set(),
-        openSubscribers: new Set(),
-      });
-      await enqueueChanges(t.db, plan.customers.changes, new Date().toISOString());
+      t = await outboxOf(['own-1', 'own-2']);
       const wall = Date.now();
       const claim = (owner: string, atMs: number) =>
         claimChanges(t.db, {
