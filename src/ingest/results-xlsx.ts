@@ -128,7 +128,7 @@ export class XlsxResultsWriter {
 
   /**
    * Opens `target` for writing. exceljs is loaded here, when a workbook is first written, not with
-   * the CLI: a night of CSV files never loads it (about 20 MB of RSS).
+   * the CLI: a night of CSV files never loads it (about 12 MB of RSS).
    */
   static async open(
     target: string,

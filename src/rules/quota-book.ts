@@ -70,18 +70,17 @@ export class QuotaBook {
   /** Whether giving the user this package would go beyond its limit; changes nothing. */
   checkAssign(customer: string, email: string, pkg: string): QuotaRefusal | null {
     const account = this.#accounts.get(customer);
-    const limit = account?.limits.get(pkg);
-    if (!account || limit === undefined) return null;
-    if (this.#heldBy(account, this.#users.find(customer, email.toLowerCase())) === pkg) return null; // holds it already
-    const count = account.counts.get(pkg) ?? 0;
-    return count + 1 > limit ? { package: pkg, limit, count } : null;
+    if (!account) return null;
+    return this.#refusal(account, this.#users.find(customer, email.toLowerCase()), pkg);
   }
 
   /** R-PKG-3: gives a user a package, freeing the one it held; refused when the package is full. */
   assign(customer: string, email: string, pkg: string): QuotaRefusal | null {
-    const refusal = this.checkAssign(customer, email, pkg);
-    if (!refusal)
-      this.#move(this.#account(customer), this.#users.add(customer, email.toLowerCase()), pkg);
+    // One lookup for both the check and the move: a row's user is numbered here if it is new.
+    const user = this.#users.add(customer, email.toLowerCase());
+    const existing = this.#accounts.get(customer);
+    const refusal = existing ? this.#refusal(existing, user, pkg) : null;
+    if (!refusal) this.#move(existing ?? this.#account(customer), user, pkg);
     return refusal;
   }
 
@@ -126,6 +125,15 @@ export class QuotaBook {
       this.#accounts.set(customer, account);
     }
     return account;
+  }
+
+  /** checkAssign for user number `user` (-1: never named). */
+  #refusal(account: Account, user: number, pkg: string): QuotaRefusal | null {
+    const limit = account.limits.get(pkg);
+    if (limit === undefined) return null;
+    if (this.#heldBy(account, user) === pkg) return null; // holds it already
+    const count = account.counts.get(pkg) ?? 0;
+    return count + 1 > limit ? { package: pkg, limit, count } : null;
   }
 
   /** The package user number `user` holds in this account, if any. */
