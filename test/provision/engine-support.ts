@@ -21,7 +21,10 @@ export interface SimProcess {
   stateFile: string;
   /** Stops the simulator (it writes its state file) and reads the state back. */
   stop(): Promise<SimState>;
-  /** The state as last written (the simulator writes it within 50 ms of a change). */
+  /**
+   * The state now, listed through the Wholesale API (every page): not from the state file, which
+   * the simulator writes a while after a change (longer as the machine is busier).
+   */
   read(): Promise<SimState>;
 }
 
@@ -55,11 +58,27 @@ export async function startSimProcess(simulator: Record<string, unknown>): Promi
       await stopProcess(child);
       return JSON.parse(readFileSync(stateFile, 'utf8')) as SimState;
     },
-    read: async () => {
-      await new Promise((r) => setTimeout(r, 300));
-      return JSON.parse(readFileSync(stateFile, 'utf8')) as SimState;
-    },
+    read: async () => ({
+      customers: await listAll<SimState['customers'][number]>(
+        `${url}/wholesale/customers?max=1000`,
+      ),
+      subscribers: await listAll<SimState['subscribers'][number]>(
+        `${url}/wholesale/subscribers?max=100`,
+      ),
+    }),
   };
+}
+
+/** Every item of a simulator list, following its `Link: <…>; rel="next"` pages. */
+async function listAll<T>(first: string): Promise<T[]> {
+  const items: T[] = [];
+  for (let next: string | undefined = first; next !== undefined;) {
+    const res = await fetch(next, { headers: { authorization: 'Bearer test-reader' } });
+    if (!res.ok) throw new Error(`simulator list ${next}: HTTP ${res.status} ${await res.text()}`);
+    items.push(...((await res.json()) as { items: T[] }).items);
+    next = /<([^>]+)>;\s*rel="next"/.exec(res.headers.get('link') ?? '')?.[1];
+  }
+  return items;
 }
 
 export function stopProcess(
