@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'var/', 'reports/', 'bench/results/', 'coverage/'] },
+  { ignores: ['node_modules/', 'dist/', 'var/', 'reports/', 'bench/results/', 'coverage/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -1,5 +1,6 @@
 // Runs one `import` on a prepared workspace and prints its time, rows accepted and this process's
 // peak RSS as one JSON line: the measured import alone, without the data generation or baseline.
+// It runs compiled (dist/bench/import-child.js, built with the CLI), as the installed command does.
 import { importJob } from '../jobs/index.ts';
 import { closeApp, openApp } from '../src/cli/app.ts';
 import { loadConfig } from '../src/config/index.ts';
@@ -8,7 +9,7 @@ import { seconds } from './harness.ts';
 const home = process.argv[2] as string;
 const loaded = loadConfig({ home, env: {}, cwd: home });
 if (!loaded.config) throw new Error(loaded.errors.join('\n'));
-const rssBeforeMB = process.memoryUsage().rss / 2 ** 20; // node, tsx and our modules, before any row
+const rssBeforeMB = process.memoryUsage().rss / 2 ** 20; // node and our modules, before any row
 const app = await openApp(loaded.config, { quiet: true });
 let accepted = 0;
 // Where the peak RSS goes, sampled: the main thread's heap and its buffers outside the heap.

@@ -139,7 +139,7 @@ export interface ImportFigures {
   peakRssMB: number;
   /** CPU seconds of every thread (the reader worker, SQLite's and zlib's pool threads included). */
   cpuSeconds: number;
-  /** RSS before the import: node, tsx and our modules. */
+  /** RSS before the import: node and our modules. */
   rssBeforeMB: number;
   /** The main thread's heap (V8's heapTotal) and its buffers outside the heap, at their peaks. */
   mainHeapPeakMB: number;
@@ -168,9 +168,8 @@ function importInChild(home: string): Promise<ImportFigures> {
           : []),
         // BENCH_NODE_FLAGS="--trace-gc" (or heap flags) for the measured import alone.
         ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
-        '--import',
-        'tsx',
-        path.join(import.meta.dirname, 'import-child.ts'),
+        // Compiled by `npm run build` (prebench), as the installed command runs: no loader.
+        path.join(import.meta.dirname, '../dist/bench/import-child.js'),
         home,
       ],
       { stdio: ['ignore', 'pipe', 'inherit'] },

@@ -1,7 +1,12 @@
 #!/usr/bin/env node
-// The installed command: loads the TypeScript sources through tsx, then runs the CLI.
-import { register } from 'tsx/esm/api';
+// The installed command: runs the CLI compiled to dist/ by `npm run build`, which `npm ci` runs as
+// `prepare` (and `npm start`, `npm test` and `npm run bench` run first). No loader at run time.
+import { existsSync } from 'node:fs';
 
-register();
-const { main } = await import('../src/cli/main.ts');
+const cli = new URL('../dist/src/cli/main.js', import.meta.url);
+if (!existsSync(cli)) {
+  process.stderr.write('rtm-batch: dist/ is missing; run `npm run build` (npm ci runs it).\n');
+  process.exit(1);
+}
+const { main } = await import(cli.href);
 process.exitCode = await main(process.argv.slice(2));

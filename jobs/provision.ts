@@ -1,11 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { PACKAGE_ROOT } from '../src/package-root.ts';
 import { runProvision } from '../src/provision/index.ts';
 import type { Summary } from '../src/reports/index.ts';
 import { runJob, type App, type JobOptions } from '../src/runs/index.ts';
 import { openWebexTargets } from '../src/webex/index.ts';
 
-const BIN = fileURLToPath(new URL('../bin/rtm-batch.js', import.meta.url));
+const BIN = path.join(PACKAGE_ROOT, 'bin/rtm-batch.js');
 
 /**
  * `rtm-batch provision`: send staged changes to Webex and follow their outcomes. With `workers` > 1

@@ -1,9 +1,9 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from '../package-root.ts';
 
 /** The bundled demo partner sheets `npm start` drops into the inbox. */
-export const DEMO_INBOX = fileURLToPath(new URL('../../fixtures/demo/inbox/', import.meta.url));
+export const DEMO_INBOX = path.join(PACKAGE_ROOT, 'fixtures/demo/inbox');
 
 /**
  * Drops the demo sheets into `<home>/inbox/<partner>/` as a partner would, back-dated so that they

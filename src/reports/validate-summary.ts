@@ -1,14 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-
-const REPO_ROOT = new URL('../../', import.meta.url);
+import { PACKAGE_ROOT } from '../package-root.ts';
 
 /** Where summary.schema.json is looked for: the shared spec beside the repository, then a copy inside it. */
 export const SUMMARY_SCHEMA_PATHS: readonly string[] = [
-  fileURLToPath(new URL('../shared/spec/summary.schema.json', REPO_ROOT)),
-  fileURLToPath(new URL('spec/summary.schema.json', REPO_ROOT)),
+  path.join(PACKAGE_ROOT, '../shared/spec/summary.schema.json'),
+  path.join(PACKAGE_ROOT, 'spec/summary.schema.json'),
 ];
 
 let compiled: ValidateFunction | null = null;

@@ -370,23 +370,41 @@ describe('readWorkbook', function () {
     });
   });
 
-  it('when started like bin/rtm-batch.js (tsx register(), another working directory), then the worker starts and reads the workbook', async () => {
-    const script = path.join(work, 'launcher.mjs');
-    writeFileSync(
-      script,
-      [
+  // The worker's entry depends on how the code runs: compiled parse-worker.js when built, a tsx
+  // loader script from the sources. Both are started from another working directory.
+  const launchers: { how: string; lines: string[] }[] = [
+    {
+      how: 'built, as bin/rtm-batch.js runs it (dist/, no loader)',
+      lines: [
+        `const { readWorkbook } = await import(${JSON.stringify(new URL('../../dist/src/ingest/xlsx/index.js', import.meta.url).href)});`,
+      ],
+    },
+    {
+      how: 'from the sources under tsx register()',
+      lines: [
         `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))};`,
         'register();',
         `const { readWorkbook } = await import(${JSON.stringify(new URL('../../src/ingest/xlsx/index.ts', import.meta.url).href)});`,
-        `const res = await readWorkbook(${JSON.stringify(fixture('ja-headers.xlsx'))});`,
-        'console.log(JSON.stringify(res.ok ? res.sheets.map((s) => s.map.kind) : res));',
-      ].join('\n'),
-    );
-    const { stdout } = await promisify(execFile)(process.execPath, [script], {
-      cwd: work,
-      env: { ...process.env, NODE_OPTIONS: '', TMPDIR: savedTmpdir ?? os.tmpdir() },
+      ],
+    },
+  ];
+  for (const { how, lines } of launchers) {
+    it(`when run ${how}, from another working directory, then the worker starts and reads the workbook`, async () => {
+      const script = path.join(work, 'launcher.mjs');
+      writeFileSync(
+        script,
+        [
+          ...lines,
+          `const res = await readWorkbook(${JSON.stringify(fixture('ja-headers.xlsx'))});`,
+          'console.log(JSON.stringify(res.ok ? res.sheets.map((s) => s.map.kind) : res));',
+        ].join('\n'),
+      );
+      const { stdout } = await promisify(execFile)(process.execPath, [script], {
+        cwd: work,
+        env: { ...process.env, NODE_OPTIONS: '', TMPDIR: savedTmpdir ?? os.tmpdir() },
+      });
+      expect(JSON.parse(stdout)).to.deep.equal(['customers', 'subscribers']);
+      rmSync(script);
     });
-    expect(JSON.parse(stdout)).to.deep.equal(['customers', 'subscribers']);
-    rmSync(script);
-  });
+  }
 });

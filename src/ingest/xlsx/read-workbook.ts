@@ -32,11 +32,17 @@ const CFB_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
 const ZIP_MAGIC = Buffer.from('PK\x03\x04', 'latin1');
 const EMPTY_ZIP_MAGIC = Buffer.from('PK\x05\x06', 'latin1');
 
-// The worker is TypeScript: it loads tsx itself, by absolute URL, so that it starts the same way
-// under `node --import tsx`, mocha and bin/rtm-batch.js, whatever the working directory.
-const TSX_API = import.meta.resolve('tsx/esm/api');
-const WORKER_ENTRY = new URL('./parse-worker.ts', import.meta.url).href;
-const WORKER_BOOT = `import(${JSON.stringify(TSX_API)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_ENTRY)}); });`;
+/**
+ * The worker's entry. Built (`dist/`, the installed command) it is the compiled parse-worker.js.
+ * Run from the sources under tsx (tests, benchmarks) it is TypeScript: a worker does not inherit
+ * the loader, so a small script loads tsx by absolute URL first, whatever the working directory.
+ */
+const WORKER_SCRIPT: { entry: string | URL; eval: boolean } = import.meta.url.endsWith('.ts')
+  ? {
+      entry: `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL('./parse-worker.ts', import.meta.url).href)}); });`,
+      eval: true,
+    }
+  : { entry: new URL('./parse-worker.js', import.meta.url), eval: false };
 
 /**
  * Reads an .xlsx file: its customers and subscribers sheets, every data row with cell types and
@@ -196,8 +202,8 @@ class ParseSession {
 
 function runWorker(input: WorkerInput, sink: WorkbookSink): Promise<WorkbookOutcome> {
   const { limits } = input;
-  const worker = new Worker(WORKER_BOOT, {
-    eval: true,
+  const worker = new Worker(WORKER_SCRIPT.entry, {
+    eval: WORKER_SCRIPT.eval,
     workerData: input,
     resourceLimits: {
       maxOldGenerationSizeMb: limits.workerMemoryMb,

@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import formatsPlugin from 'ajv-formats';
+import { PACKAGE_ROOT } from '../../package-root.ts';
 
 // The published spec, copied unchanged (see NOTICE.md beside it), is the simulator's contract:
 // request bodies, query parameters and our own answers are all checked against it.
-const SPEC_FILE = new URL('./webex-wholesale.openapi.json', import.meta.url);
+const SPEC_FILE = path.join(PACKAGE_ROOT, 'src/webex/simulator/webex-wholesale.openapi.json');
 const SPEC_ID = 'spec';
 
 /** The operations the simulator serves, named `<method> <spec path>`. */
