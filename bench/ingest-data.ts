@@ -172,7 +172,8 @@ function importInChild(home: string): Promise<ImportFigures> {
         path.join(import.meta.dirname, '../dist/bench/import-child.js'),
         home,
       ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
+      // The environment bin/rtm-batch.js and `npm start` start the command with.
+      { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, MALLOC_ARENA_MAX: '2' } },
     );
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));

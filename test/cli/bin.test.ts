@@ -1,0 +1,36 @@
+import { expect } from 'chai';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { REPO_ROOT, tempHome } from '../support/cli.ts';
+
+const BIN = path.join(REPO_ROOT, 'bin', 'rtm-batch.js');
+
+describe('cli: the installed command', () => {
+  it('when bin/rtm-batch.js runs as an executable, then its shebang starts the built CLI under node with two malloc arenas', async () => {
+    const env = { ...process.env, RTM_HOME: tempHome() };
+    delete env.MALLOC_ARENA_MAX;
+    // The simulator keeps running once it listens: its environment can be read while it does.
+    const child = spawn(BIN, ['simulator', '--port', '0'], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      while (!/http:\/\/\S+\n/.test(out)) {
+        const [code] = await Promise.race([once(child.stdout, 'data'), once(child, 'exit')]);
+        if (typeof code === 'number') throw new Error(`exited ${code}`);
+      }
+      const environ = readFileSync(`/proc/${child.pid}/environ`, 'latin1').split('\0');
+      expect(environ).to.include('MALLOC_ARENA_MAX=2');
+      const argv = readFileSync(`/proc/${child.pid}/cmdline`, 'latin1').split('\0');
+      expect(path.basename(argv[0] ?? '')).to.match(/^node/);
+      expect(argv[1]).to.equal(BIN);
+    } finally {
+      child.kill('SIGTERM');
+      if (child.exitCode === null && child.signalCode === null) await once(child, 'exit');
+    }
+  });
+});
