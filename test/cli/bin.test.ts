@@ -9,7 +9,7 @@ const BIN = path.join(REPO_ROOT, 'bin', 'rtm-batch.js');
 
 describe('cli: the installed command', () => {
   it('when bin/rtm-batch.js runs as an executable, then its shebang starts the built CLI under node with two malloc arenas', async () => {
-    const env = { ...process.env, RTM_HOME: tempHome() };
+    const env: NodeJS.ProcessEnv = { ...process.env, RTM_HOME: tempHome() };
     delete env.MALLOC_ARENA_MAX;
     // The simulator keeps running once it listens: its environment can be read while it does.
     const child = spawn(BIN, ['simulator', '--port', '0'], {
