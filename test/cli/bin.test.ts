@@ -17,12 +17,14 @@ describe('cli: the installed command', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     try {
-      let out = '';
-      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      while (!/http:\/\/\S+\n/.test(out)) {
-        const [code] = await Promise.race([once(child.stdout, 'data'), once(child, 'exit')]);
-        if (typeof code === 'number') throw new Error(`exited ${code}`);
-      }
+      await new Promise<void>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          if (/http:\/\/\S+\n/.test(out)) resolve();
+        });
+        child.once('exit', (code) => reject(new Error(`the simulator exited ${code}`)));
+      });
       const environ = readFileSync(`/proc/${child.pid}/environ`, 'latin1').split('\0');
       expect(environ).to.include('MALLOC_ARENA_MAX=2');
       const argv = readFileSync(`/proc/${child.pid}/cmdline`, 'latin1').split('\0');
