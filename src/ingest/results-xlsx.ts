@@ -19,6 +19,9 @@ export interface ResultsRowPlan {
 /** Columns a spreadsheet damages when it treats them as numbers: written back formatted as Text. */
 export const TEXT_COLUMNS: ReadonlySet<string> = new Set(['phone_number', 'zip_or_postal_code']);
 
+/** The deflate level of a results workbook: it is written once per file, during the import. */
+const RESULTS_ZIP_LEVEL = 1;
+
 /** The fill of a refused cell (Excel's "light red fill"). */
 export const REFUSED_FILL: ExcelJS.Fill = {
   type: 'pattern',
@@ -140,6 +143,9 @@ export class XlsxResultsWriter {
       filename: target,
       useStyles: true,
       useSharedStrings: false,
+      // zlib's fastest level: about 6 times the speed of the default 6 on a results sheet's XML,
+      // for a file about a fifth larger (measured on 100k rows: 575 against 100 MB/s).
+      zip: { zlib: { level: RESULTS_ZIP_LEVEL } },
     });
     return new XlsxResultsWriter(wb, Excel.ValueType.RichText, resultHeaders, resultCells);
   }
