@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 /** One benchmark: measures itself and its baseline in the same process, on the same input. */
 export interface Benchmark {
   name: string;
@@ -43,4 +45,20 @@ export async function seconds(fn: () => Promise<unknown>): Promise<number> {
   const start = process.hrtime.bigint();
   await fn();
   return Number(process.hrtime.bigint() - start) / 1e9;
+}
+
+/**
+ * This process's peak RSS in MB: the kernel's high-water mark of its own memory (VmHWM). Not
+ * getrusage's maxRSS: on Linux a spawned process's maxRSS starts at its parent's RSS when it was
+ * spawned (measured: 804 MB for a 39 MB child of an 843 MB parent), so a child started after a
+ * large baseline reported the baseline's memory as its own.
+ */
+export function peakRssMB(): number {
+  try {
+    const kb = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+    if (kb !== undefined) return Number(kb) / 1024;
+  } catch {
+    // not Linux: maxRSS below
+  }
+  return process.resourceUsage().maxRSS / 1024;
 }

@@ -4,7 +4,7 @@
 import { importJob } from '../jobs/index.ts';
 import { closeApp, openApp } from '../src/cli/app.ts';
 import { loadConfig } from '../src/config/index.ts';
-import { seconds } from './harness.ts';
+import { peakRssMB, seconds } from './harness.ts';
 
 const home = process.argv[2] as string;
 const loaded = loadConfig({ home, env: {}, cwd: home });
@@ -29,7 +29,7 @@ try {
     JSON.stringify({
       importSeconds,
       accepted,
-      peakRssMB: process.resourceUsage().maxRSS / 1024,
+      peakRssMB: peakRssMB(),
       rssBeforeMB,
       mainHeapPeakMB: heapPeak / 2 ** 20,
       mainArrayBuffersPeakMB: arrayBuffersPeak / 2 ** 20,

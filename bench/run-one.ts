@@ -1,5 +1,5 @@
 // Runs one benchmark in this process and prints its result as one JSON line.
-import type { BenchResult } from './harness.ts';
+import { peakRssMB, type BenchResult } from './harness.ts';
 import { BENCHMARKS } from './registry.ts';
 
 const bench = BENCHMARKS.find((b) => b.name === process.argv[2]);
@@ -12,9 +12,9 @@ const result: BenchResult = {
   baseline: m.baseline,
   baselineValue: m.baselineValue,
   ratio: m.value / m.baselineValue,
-  // maxRSS is in kilobytes: the peak of this process, benchmark and baseline together, unless the
-  // benchmark ran the measured work in a child and reports that child's peak.
-  peakRssMB: m.peakRssMB ?? process.resourceUsage().maxRSS / 1024,
+  // The peak of this process, benchmark and baseline together, unless the benchmark ran the
+  // measured work in a child and reports that child's peak.
+  peakRssMB: m.peakRssMB ?? peakRssMB(),
   ...(m.details ? { details: m.details } : {}),
 };
 process.stdout.write(JSON.stringify(result) + '\n');
