@@ -11,5 +11,11 @@ if (!existsSync(cli)) {
   process.stderr.write('rtm-batch: dist/ is missing; run `npm run build` (npm ci runs it).\n');
   process.exit(1);
 }
+// A reader that goes away (`rtm-batch status | head`) is not the command's failure: what it
+// would still print is dropped and the work goes on, instead of a crash on EPIPE.
+for (const stream of [process.stdout, process.stderr])
+  stream.on('error', (err) => {
+    if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
+  });
 const { main } = await import(cli.href);
 process.exitCode = await main(process.argv.slice(2));

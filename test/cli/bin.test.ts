@@ -8,6 +8,19 @@ import { REPO_ROOT, tempHome } from '../support/cli.ts';
 const BIN = path.join(REPO_ROOT, 'bin', 'rtm-batch.js');
 
 describe('cli: the installed command', () => {
+  it('when whoever reads its output goes away (`| head`), then it finishes without a crash and exits 0', async () => {
+    const child = spawn(process.execPath, [BIN, '--help'], {
+      env: { ...process.env, RTM_HOME: tempHome() },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.destroy(); // the reader is gone before the command writes
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(stderr).to.not.match(/EPIPE|Error/);
+    expect(code).to.equal(0);
+  });
+
   it('when bin/rtm-batch.js runs as an executable, then its shebang starts the built CLI under node with two malloc arenas', async () => {
     const env: NodeJS.ProcessEnv = { ...process.env, RTM_HOME: tempHome() };
     delete env.MALLOC_ARENA_MAX;
