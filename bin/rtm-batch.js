@@ -3,7 +3,7 @@
 // `prepare` (and `npm start`, `npm test` and `npm run bench` run first). No loader at run time.
 // MALLOC_ARENA_MAX=2: glibc gives each thread that allocates (SQLite's and zlib's pool threads) an
 // arena of its own, which keeps what it freed; two arenas take 35 MB off a 1M-row import's peak
-// RSS at the same speed. It must be set before node starts: here, and in `npm start`.
+// RSS at the same speed. It must be set before node starts, so here, once: `npm start` runs this file.
 import { existsSync } from 'node:fs';
 
 const cli = new URL('../dist/src/cli/main.js', import.meta.url);

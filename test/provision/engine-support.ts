@@ -11,6 +11,7 @@ import {
 } from '../../src/rules/index.ts';
 import { ensurePartner, migrateDb, openDb, stageFile, type Db } from '../../src/store/index.ts';
 import type { DatabaseConfig } from '../../src/config/index.ts';
+import { nextLink } from '../../src/webex/index.ts';
 import { REPO_ROOT, tempHome, writeConfig } from '../support/cli.ts';
 import { customerDoc } from '../support/staging.ts';
 
@@ -72,11 +73,12 @@ export async function startSimProcess(simulator: Record<string, unknown>): Promi
 /** Every item of a simulator list, following its `Link: <…>; rel="next"` pages. */
 async function listAll<T>(first: string): Promise<T[]> {
   const items: T[] = [];
-  for (let next: string | undefined = first; next !== undefined;) {
+  for (let next: URL | null = new URL(first); next !== null;) {
     const res = await fetch(next, { headers: { authorization: 'Bearer test-reader' } });
-    if (!res.ok) throw new Error(`simulator list ${next}: HTTP ${res.status} ${await res.text()}`);
+    if (!res.ok)
+      throw new Error(`simulator list ${next.href}: HTTP ${res.status} ${await res.text()}`);
     items.push(...((await res.json()) as { items: T[] }).items);
-    next = /<([^>]+)>;\s*rel="next"/.exec(res.headers.get('link') ?? '')?.[1];
+    next = nextLink(res.headers.get('link'), next);
   }
   return items;
 }

@@ -3,7 +3,7 @@
 // cut from: 3 million strings took 222 MB. Packed into long strings with offsets they took a third,
 // but on the worker's heap, which the garbage collector let grow to twice what it held. Packed into
 // buffers they are outside the heap: with a 1M-row workbook's 4M strings, the worker's heap went
-// from about 200 MB to 75 MB, and the import's peak RSS from 563 to 489-515 MB.
+// from about 200 MB to 75 MB.
 
 const SEGMENT_BITS = 14;
 const SEGMENT = 1 << SEGMENT_BITS;
