@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { Readable } from 'node:stream';
 import {
   cellText,
   isDateFormat,
@@ -13,7 +14,12 @@ import {
   MergeScanner,
   parseRange,
 } from '../../src/ingest/xlsx/merge-cells.ts';
-import { PackedStrings } from '../../src/ingest/xlsx/shared-strings.ts';
+import {
+  PackedStrings,
+  readSharedStrings,
+  unescapeXstring,
+  xmlText,
+} from '../../src/ingest/xlsx/shared-strings.ts';
 import { CELL_SEPARATOR, SheetCollector } from '../../src/ingest/xlsx/sheet-collector.ts';
 import {
   checkZipEntries,
@@ -183,17 +189,14 @@ describe('zip index', () => {
 });
 
 describe('packed shared strings', () => {
-  it('when more strings than one segment are pushed, then each comes back by index, rich text and empty entries too', () => {
+  it('when more strings than one segment are pushed, then each comes back by index, empty entries too', () => {
     const table = new PackedStrings();
-    const rich = { richText: [{ text: 'a' }, { text: 'b' }] };
     const count = 40_000;
-    for (let i = 0; i < count; i++)
-      table.push(i === 7 ? rich : i === 8 ? null : `s${i}-${'x'.repeat(i % 20)}`);
+    for (let i = 0; i < count; i++) table.push(i === 8 ? '' : `s${i}-${'x'.repeat(i % 20)}`);
     table.finish();
     expect(table.length).to.equal(count);
     expect(table.at(0)).to.equal('s0-');
-    expect(table.at(7)).to.equal(rich);
-    expect(table.at(8)).to.equal(null);
+    expect(table.at(8)).to.equal('');
     expect(table.at(20_001)).to.equal(`s20001-${'x'.repeat(1)}`);
     expect(table.at(count - 1)).to.equal(`s${count - 1}-${'x'.repeat((count - 1) % 20)}`);
     expect(table.at(count)).to.equal(undefined);
@@ -209,6 +212,77 @@ describe('packed shared strings', () => {
     const wrong: number[] = [];
     for (let i = 0; i < count; i += 1) if (table.at(i) !== textOf(i)) wrong.push(i);
     expect(wrong, 'indexes whose text came back different').to.deep.equal([]);
+  });
+});
+
+describe('shared strings', () => {
+  const NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
+  const sst = (items: string) =>
+    `<?xml version="1.0" encoding="UTF-8"?><sst xmlns="${NS}">${items}</sst>`;
+  /** The table read from `xml` handed over in pieces of `size` characters. */
+  async function read(xml: string, size = xml.length): Promise<string[]> {
+    const pieces: string[] = [];
+    for (let at = 0; at < xml.length; at += size) pieces.push(xml.slice(at, at + size));
+    const table = new PackedStrings();
+    await readSharedStrings(Readable.from(pieces), table);
+    return Array.from({ length: table.length }, (_, i) => table.at(i) as string);
+  }
+
+  const ITEMS = [
+    '<si><t>plain</t></si>',
+    '<si><t>山田</t><rPh sb="0" eb="2"><t>ヤマダ</t></rPh><phoneticPr fontId="1"/></si>',
+    '<si><r><t>rich </t></r><r><rPr><b/></rPr><t xml:space="preserve">text </t></r></si>',
+    '<si/>',
+    '<si><t/></si>',
+    '<si><t>a &amp; b &lt;c&gt; &#x5C71;&#30000; &quot;q&quot;</t></si>',
+    '<si><t><![CDATA[<kept as is> & more]]></t><!-- a comment --></si>',
+    '<x:si xmlns:x="urn:x"><x:t>prefixed</x:t></x:si>',
+    '<si><t>cr_x000D_lf_x000a_ and _x005F_x000D_ kept</t></si>',
+  ];
+  const EXPECTED = [
+    ...['plain', '山田', 'rich text ', '', '', 'a & b <c> 山田 "q"', '<kept as is> & more'],
+    ...['prefixed', 'cr\rlf\n and _x000D_ kept'],
+  ];
+
+  it('when entries hold plain text, rich text, phonetic readings, entities, CDATA and escapes, then each reads as the cell shows it', async () => {
+    expect(await read(sst(ITEMS.join('')))).to.deep.equal(EXPECTED);
+  });
+
+  it('when the XML arrives a character at a time, then the table is the same', async () => {
+    expect(await read(sst(ITEMS.join('')), 1)).to.deep.equal(EXPECTED);
+  });
+
+  it('when the XML refers to an undefined entity or leaves a tag open, then reading fails', async () => {
+    let error: Error | null = null;
+    await read(sst('<si><t>a&nbsp;b</t></si>')).catch((err: Error) => (error = err));
+    expect(String(error)).to.match(/entity/i);
+    error = null;
+    await read(sst('<si><t>open</si>')).catch((err: Error) => (error = err));
+    expect(error).to.be.instanceOf(Error);
+  });
+
+  it('when only _x escapes of four hex digits are undone, then other underscores stay', () => {
+    expect(unescapeXstring('_x0041__x41_ snake_case _x00zz_')).to.equal(
+      'A_x41_ snake_case _x00zz_',
+    );
+  });
+
+  it('when UTF-8 is cut at every byte, then xmlText gives back the text whole; bytes that are not UTF-8 fail naming the part', async () => {
+    const text = 'São Paulo 山田太郎 😀 end';
+    const bytes = Buffer.from(text, 'utf8');
+    const whole = async (chunks: Buffer[]) => {
+      let out = '';
+      for await (const piece of xmlText(Readable.from(chunks), 'xl/sharedStrings.xml'))
+        out += piece;
+      return out;
+    };
+    const wrong: number[] = [];
+    for (let cut = 0; cut <= bytes.length; cut++)
+      if ((await whole([bytes.subarray(0, cut), bytes.subarray(cut)])) !== text) wrong.push(cut);
+    expect(wrong).to.deep.equal([]);
+    let error: Error | null = null;
+    await whole([Buffer.from([0x3c, 0xff, 0x3e])]).catch((err: Error) => (error = err));
+    expect(String(error)).to.equal('Error: part xl/sharedStrings.xml is not valid UTF-8');
   });
 });
 

@@ -108,6 +108,43 @@ describe('readWorkbook', function () {
       expect(sheetNamed(res, 'ユーザー').rows[0]?.cells[5]).to.equal('はい');
     });
 
+    it('when Japanese Excel kept the reading (furigana) of a text, then the text is read, not its reading; runs of rich text are joined and _x000D_ is a carriage return', async () => {
+      const res = await readWorkbook(fixture('phonetic.xlsx'));
+      const [customers] = sheets(res);
+      expect(customers?.map.kind).to.equal('customers');
+      // exceljs's own reader gave ショウテン, マルノウチ and チヨダク here: the last <t> of each entry.
+      expect(customers?.rows[0]?.cells).to.deep.equal([
+        ...['j-1', '山田商店', 'info@yamada.example', '丸の内1-1', '千代田区'],
+        ...['100-0005', 'JP', 'webex_meetings', '1st floor\r\nback door & bell'],
+      ]);
+    });
+
+    for (const sharedStrings of [true, false])
+      it(`when a Japanese sheet's XML runs over many chunks (${sharedStrings ? 'shared' : 'inline'} strings), then no character is split into U+FFFD`, async () => {
+        // Three bytes a character: a chunk boundary falls inside one about two times in three.
+        const count = 3_000;
+        const cells = (i: number) => [
+          `j-${i % 3}`,
+          `u${i}@yamada.example`,
+          `太郎${i}`,
+          `山田花子${i}`,
+        ];
+        const file = path.join(work, `ja-${sharedStrings}.xlsx`);
+        const writer = new ExcelJS.stream.xlsx.WorkbookWriter({
+          filename: file,
+          useSharedStrings: sharedStrings,
+        });
+        const ws = writer.addWorksheet('ユーザー');
+        ws.addRow(['顧客外部ID', 'メールアドレス', '名', '姓']).commit();
+        for (let i = 0; i < count; i++) ws.addRow(cells(i)).commit();
+        ws.commit();
+        await writer.commit();
+        const rows = sheetNamed(await readWorkbook(file), 'ユーザー').rows;
+        const wrong = rows.filter((r) => r.cells.join() !== cells(r.row - 2).join());
+        expect(rows).to.have.length(count);
+        expect(wrong.map((r) => r.cells.join(' ')).slice(0, 3)).to.deep.equal([]);
+      });
+
     it('when a sheet is hidden, then it is not read and the notes say so', async () => {
       const res = await readWorkbook(fixture('hidden-sheet.xlsx'));
       expect(sheets(res).map((s) => s.name)).to.deep.equal(['Customers']);

@@ -3,7 +3,7 @@
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { CellFlag } from '../sheet.ts';
 import { cellText, TYPE_CODES } from './cell-text.ts';
@@ -15,7 +15,7 @@ import {
   type WorkerInput,
   type WorkerMessage,
 } from './protocol.ts';
-import { installPackedStrings } from './shared-strings.ts';
+import { installPackedStrings, readSharedStrings, xmlText } from './shared-strings.ts';
 import { CELL_SEPARATOR, type WireRow } from './sheet-collector.ts';
 import { DAMAGED, openZipEntry, type LocatedEntry } from './zip-directory.ts';
 
@@ -43,15 +43,15 @@ interface Relationship {
  * in stored order from one streaming pass, which drops parts at random on Node 18+ (exceljs#3064:
  * "Cannot read properties of undefined (reading 'sheets')"; #2790: worksheets silently missing)
  * and copies worksheets to temp files. We hand it each part from the central directory instead,
- * in the order it needs them: relationships, workbook, shared strings, styles, then worksheets.
+ * in the order it needs them: relationships, workbook, shared strings, styles, then worksheets,
+ * as text (xmlText). The shared strings are read by readSharedStrings, not by exceljs.
  */
 interface PartReader {
   _parseRels(part: Readable): Promise<void>;
   _parseWorkbook(part: Readable): Promise<void>;
-  _parseSharedStrings(part: Readable): AsyncIterable<unknown>;
   _parseStyles(part: Readable): Promise<void>;
   _parseWorksheet(
-    part: AsyncIterable<Buffer>,
+    part: AsyncIterable<string>,
     sheetNo: string,
   ): Iterable<{ eventType: string; value: StreamWorksheet }>;
   workbookRels?: Relationship[];
@@ -198,9 +198,19 @@ function partName(target: string): string {
 
 async function readSheets(merges: Map<string, CellRange[]>): Promise<Failure | null> {
   const parts = new Map(input.entries.map((e) => [e.name, e]));
-  const open = (name: string): Readable | null => {
+  /** A part's XML as text, or null when the workbook has no such part. */
+  const open = (name: string): AsyncGenerator<string> | null => {
     const entry = parts.get(name);
-    return entry ? openZipEntry(input.file, entry, PARSE_CHUNK_BYTES) : null;
+    if (!entry) return null;
+    return xmlText(
+      openZipEntry(input.file, entry, PARSE_CHUNK_BYTES) as AsyncIterable<Buffer>,
+      name,
+    );
+  };
+  /** The same as a stream, which exceljs's readers of the small parts listen to. */
+  const openStream = (name: string): Readable | null => {
+    const text = open(name);
+    return text && Readable.from(text);
   };
   const reader = new WorkbookReader(input.file, {
     sharedStrings: 'cache',
@@ -209,8 +219,8 @@ async function readSheets(merges: Map<string, CellRange[]>): Promise<Failure | n
     worksheets: 'emit',
     entries: 'emit',
   });
-  const rels = open('xl/_rels/workbook.xml.rels');
-  const book = open('xl/workbook.xml');
+  const rels = openStream('xl/_rels/workbook.xml.rels');
+  const book = openStream('xl/workbook.xml');
   if (!rels || !book) return fail('FILE_MALFORMED', `${DAMAGED} [the list of sheets is missing]`);
   await reader._parseRels(rels);
   await reader._parseWorkbook(book);
@@ -220,12 +230,8 @@ async function readSheets(merges: Map<string, CellRange[]>): Promise<Failure | n
     return rel && partName(rel.Target);
   };
   const sharedStrings = open(target('sharedStrings') ?? 'xl/sharedStrings.xml');
-  if (sharedStrings) {
-    const table = installPackedStrings(reader);
-    for await (const _ of reader._parseSharedStrings(sharedStrings));
-    table.finish();
-  }
-  const styles = open(target('styles') ?? 'xl/styles.xml');
+  if (sharedStrings) await readSharedStrings(sharedStrings, installPackedStrings(reader));
+  const styles = openStream(target('styles') ?? 'xl/styles.xml');
   if (styles) await reader._parseStyles(styles);
   const date1904 = reader.properties?.model?.date1904 === true;
 
@@ -256,7 +262,7 @@ async function readSheets(merges: Map<string, CellRange[]>): Promise<Failure | n
     const part = partName(rel.Target);
     const xml = open(part);
     if (!xml) return fail('FILE_MALFORMED', `${DAMAGED} [sheet '${name}' is missing]`);
-    const [emitted] = reader._parseWorksheet(xml as AsyncIterable<Buffer>, String(position + 1));
+    const [emitted] = reader._parseWorksheet(xml, String(position + 1));
     if (!emitted) throw new Error('exceljs did not hand over the worksheet');
     const last = !readable.slice(position + 1).includes(true);
     await send({ t: 'sheet', name, position, last, merges: merges.get(part) ?? [] });

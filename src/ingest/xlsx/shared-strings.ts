@@ -1,3 +1,5 @@
+import { SaxesParser } from 'saxes';
+
 // Excel stores every distinct text once, in xl/sharedStrings.xml, and cells point to it by index.
 // exceljs caches that table as an array of strings, each a slice that pins the chunk of XML it was
 // cut from: 3 million strings took 222 MB. Packed into long strings with offsets they took a third,
@@ -8,7 +10,7 @@
 const SEGMENT_BITS = 14;
 const SEGMENT = 1 << SEGMENT_BITS;
 
-/** The shared-string table, packed; `push` takes what exceljs's parser pushes, `at` gives it back. */
+/** The shared-string table, packed: `push` adds the next entry's text, `at` gives it back. */
 export class PackedStrings {
   /** Each segment's characters: one byte each (latin1) or, when one is above U+00FF, UTF-16. */
   private readonly segments: Buffer[] = [];
@@ -16,20 +18,14 @@ export class PackedStrings {
   /** Each segment's strings' start and end, in characters. */
   private readonly offsets: Uint32Array[] = [];
   private pending: string[] = [];
-  /** Entries that are not plain strings: rich text objects, and null for an empty entry. */
-  private readonly others = new Map<number, unknown>();
   private count = 0;
 
   get length(): number {
     return this.count;
   }
 
-  push(value: unknown): number {
-    if (typeof value === 'string') this.pending.push(value);
-    else {
-      this.others.set(this.count, value ?? null);
-      this.pending.push('');
-    }
+  push(text: string): number {
+    this.pending.push(text);
     this.count++;
     if (this.pending.length === SEGMENT) this.seal();
     return this.count;
@@ -40,9 +36,8 @@ export class PackedStrings {
     if (this.pending.length) this.seal();
   }
 
-  at(index: number): unknown {
+  at(index: number): string | undefined {
     if (!(index >= 0 && index < this.count)) return undefined;
-    if (this.others.size && this.others.has(index)) return this.others.get(index);
     const segment = index >>> SEGMENT_BITS;
     const offsets = this.offsets[segment] as Uint32Array;
     const at = index & (SEGMENT - 1);
@@ -70,15 +65,103 @@ export class PackedStrings {
 }
 
 /**
- * Puts a packed table where exceljs's streaming reader keeps its shared strings: the parser's
- * `this.sharedStrings = []` is ignored, its pushes land in the table, and the worksheet reader's
- * `sharedStrings[index]` is answered from it.
+ * A part's XML as text, decoded across chunk boundaries. exceljs's streaming reader decodes each
+ * chunk on its own (utils/browser-buffer-decode.js), so a character whose bytes straddle two chunks
+ * became U+FFFD: in a Japanese workbook, a few cells in every few thousand rows. Handed strings, it
+ * parses them as they are. Bytes that are not UTF-8 fail the part; Excel writes only UTF-8.
+ */
+export async function* xmlText(part: AsyncIterable<Buffer>, name: string): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  try {
+    for await (const chunk of part) {
+      const text = decoder.decode(chunk, { stream: true });
+      if (text) yield text;
+    }
+    const rest = decoder.decode();
+    if (rest) yield rest;
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'ERR_ENCODING_INVALID_ENCODED_DATA') throw err;
+    throw new Error(`part ${name} is not valid UTF-8`, { cause: err });
+  }
+}
+
+/**
+ * Reads xl/sharedStrings.xml into `table`, one entry per <si>: its text, or the text of its runs
+ * of rich text, joined. Phonetic readings (<rPh>, the furigana Japanese Excel stores beside text
+ * typed through an IME) are not the cell's text and are left out: exceljs's own reader kept the
+ * last <t> of an entry, so 山田 read as its reading ヤマダ. Excel's escapes of characters XML cannot
+ * hold (_x000D_) are undone, as Excel does. Elements are matched by local name, whatever prefix.
+ * An error of the XML (an undefined entity, a tag left open) throws.
+ */
+export async function readSharedStrings(
+  xml: AsyncIterable<string>,
+  table: PackedStrings,
+): Promise<void> {
+  const parser = new SaxesParser();
+  let inItem = false;
+  let inText = false;
+  let phonetic = 0;
+  let text = '';
+  const collect = (chars: string) => {
+    if (inText && phonetic === 0) text += chars;
+  };
+  parser.on('text', collect);
+  parser.on('cdata', collect);
+  parser.on('opentag', (tag) => {
+    switch (localName(tag.name)) {
+      case 'si':
+        inItem = true;
+        text = '';
+        break;
+      case 't':
+        inText = inItem;
+        break;
+      case 'rPh':
+        phonetic++;
+        break;
+    }
+  });
+  parser.on('closetag', (tag) => {
+    switch (localName(tag.name)) {
+      case 'si':
+        table.push(text.includes('_x') ? unescapeXstring(text) : text);
+        inItem = false;
+        inText = false;
+        text = '';
+        break;
+      case 't':
+        inText = false;
+        break;
+      case 'rPh':
+        phonetic--;
+        break;
+    }
+  });
+  for await (const chunk of xml) parser.write(chunk);
+  parser.close();
+  table.finish();
+}
+
+function localName(name: string): string {
+  const colon = name.indexOf(':');
+  return colon < 0 ? name : name.slice(colon + 1);
+}
+
+/** ECMA-376's ST_Xstring escapes: _x000D_ is a carriage return, _x005F_ the underscore itself. */
+export function unescapeXstring(text: string): string {
+  return text.replace(/_x([0-9A-Fa-f]{4})_/g, (_, hex: string) =>
+    String.fromCharCode(parseInt(hex, 16)),
+  );
+}
+
+/**
+ * Puts a packed table where exceljs's streaming worksheet reader looks up shared strings: its
+ * `sharedStrings[index]` is answered from the table.
  */
 export function installPackedStrings(reader: object): PackedStrings {
   const table = new PackedStrings();
   const view = new Proxy(table, {
     get(target, key) {
-      if (key === 'push') return (value: unknown) => target.push(value);
       if (key === 'length') return target.length;
       return typeof key === 'string' ? target.at(Number(key)) : undefined;
     },
