@@ -21,6 +21,7 @@ import {
   xmlText,
 } from '../../src/ingest/xlsx/shared-strings.ts';
 import { CELL_SEPARATOR, SheetCollector } from '../../src/ingest/xlsx/sheet-collector.ts';
+import { worksheetRows, type SheetXmlRow } from '../../src/ingest/xlsx/worksheet-xml.ts';
 import {
   checkZipEntries,
   parseCentralDirectory,
@@ -283,6 +284,108 @@ describe('shared strings', () => {
     let error: Error | null = null;
     await whole([Buffer.from([0x3c, 0xff, 0x3e])]).catch((err: Error) => (error = err));
     expect(String(error)).to.equal('Error: part xl/sharedStrings.xml is not valid UTF-8');
+  });
+});
+
+describe('worksheet rows', () => {
+  const NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
+  const strings = new PackedStrings();
+  strings.push('shared zero');
+  strings.finish();
+  const FORMATS: Record<number, string> = { 1: 'yyyy-mm-dd', 2: '0.00' };
+  /** The rows of a worksheet whose <sheetData> is `data`, handed over `size` characters at a time. */
+  async function rows(data: string, size?: number): Promise<SheetXmlRow[]> {
+    const xml = `<?xml version="1.0"?><worksheet xmlns="${NS}"><dimension ref="A1"/><sheetData>${data}</sheetData><mergeCells count="0"/></worksheet>`;
+    const pieces: string[] = [];
+    for (let at = 0; at < xml.length; at += size ?? xml.length)
+      pieces.push(xml.slice(at, at + (size ?? xml.length)));
+    const out: SheetXmlRow[] = [];
+    const context = { strings, date1904: false, numFmt: (id: number) => FORMATS[id] };
+    for await (const batch of worksheetRows(Readable.from(pieces), context)) out.push(...batch);
+    return out;
+  }
+  const values = (row: SheetXmlRow | undefined) => row?.cells.map((c) => [c.col, c.value]);
+
+  const TYPED = [
+    '<row r="2">',
+    '<c r="A2" t="s"><v>0</v></c>',
+    '<c r="B2" t="s"><v>9</v></c>',
+    '<c r="C2" t="inlineStr"><is><r><t>first </t></r><r><rPr><b/></rPr><t>second</t></r><rPh sb="0" eb="1"><t>reading</t></rPh></is></c>',
+    '<c r="D2" t="inlineStr"><is><t>AT&amp;amp;T &amp;lt;b&amp;gt;</t></is></c>',
+    '<c r="E2" t="str"><f>A2&amp;"!"</f><v>shared zero!</v></c>',
+    '<c r="F2"><f>1/0</f></c>',
+    '<c r="G2" t="e"><v>#N/A</v></c>',
+    '<c r="H2" t="b"><v>1</v></c>',
+    '<c r="I2" s="1"><v>46023</v></c>',
+    '<c r="J2" s="2"><v>5511999999999</v></c>',
+    '<c r="K2"/>',
+    '</row>',
+  ].join('');
+  const TYPED_VALUES = [
+    [1, 'shared zero'],
+    [2, { sharedString: 9 }],
+    [3, 'first second'],
+    [4, 'AT&amp;T &lt;b&gt;'],
+    [5, { formula: 'A2&"!"', result: 'shared zero!' }],
+    [6, { formula: '1/0' }],
+    [7, { error: '#N/A' }],
+    [8, true],
+    [9, new Date(Date.UTC(2026, 0, 1))],
+    [10, 5511999999999],
+  ];
+
+  it('when cells hold each kind of value, then each comes back as exceljs gave it, without the text it lost', async () => {
+    const [row] = await rows(TYPED);
+    expect(row?.number).to.equal(2);
+    expect(values(row)).to.deep.equal(TYPED_VALUES);
+    expect(row?.cells.map((c) => c.numFmt)).to.deep.equal([
+      ...Array<undefined>(8).fill(undefined),
+      'yyyy-mm-dd',
+      '0.00',
+    ]);
+  });
+
+  it('when the XML arrives a character at a time, then the rows are the same', async () => {
+    expect(values((await rows(TYPED, 1))[0])).to.deep.equal(TYPED_VALUES);
+  });
+
+  it('when cells omit their reference, repeat a column or come out of order, then each lands in its column', async () => {
+    const [row] = await rows(
+      '<row r="3"><c t="inlineStr"><is><t>a</t></is></c><c><v>2</v></c><c r="E3"><v>5</v></c><c r="C3"><v>3</v></c><c r="E3"><v>6</v></c></row>',
+    );
+    expect(values(row)).to.deep.equal([
+      [1, 'a'],
+      [2, 2],
+      [3, 3],
+      [5, 6],
+    ]);
+  });
+
+  it('when a row has a style and its cells none, then the row style gives their number format', async () => {
+    const [row] = await rows(
+      '<row r="4" s="1" customFormat="1"><c r="A4"><v>46023</v></c><c r="B4" s="2"><v>1</v></c></row>',
+    );
+    expect(values(row)).to.deep.equal([
+      [1, new Date(Date.UTC(2026, 0, 1))],
+      [2, 1],
+    ]);
+  });
+
+  it('when elements carry a namespace prefix, then they are read the same', async () => {
+    const xml =
+      '<x:row r="5"><x:c r="A5" t="inlineStr"><x:is><x:t>prefixed</x:t></x:is></x:c></x:row>';
+    expect(values((await rows(xml))[0])).to.deep.equal([[1, 'prefixed']]);
+  });
+
+  it('when a row has no number, then it comes back as NaN; when a cell reference is not one, then reading fails', async () => {
+    expect((await rows('<row><c r="A1"><v>1</v></c></row>'))[0]?.number).to.be.NaN;
+    for (const ref of ['1A', 'a1', 'A', 'AB1x']) {
+      let error: Error | null = null;
+      await rows(`<row r="1"><c r="${ref}"><v>1</v></c></row>`).catch(
+        (err: Error) => (error = err),
+      );
+      expect(String(error), ref).to.include(`cell reference that is not one ('${ref}')`);
+    }
   });
 });
 

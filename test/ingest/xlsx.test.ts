@@ -119,6 +119,18 @@ describe('readWorkbook', function () {
       ]);
     });
 
+    it('when inline strings hold runs of rich text, a phonetic reading or text that looks escaped, then each cell reads as written', async () => {
+      const [users] = sheets(await readWorkbook(fixture('inline-strings.xlsx')));
+      // exceljs's reader gave '@yamada.example', 'タロウ' and 'AT&T'.
+      expect(users?.rows[0]?.cells).to.deep.equal([
+        'c-1',
+        'taro@yamada.example',
+        '太郎',
+        'AT&amp;T',
+      ]);
+      expect(users?.rows[0]?.cellTypes).to.deep.equal(['text', 'text', 'text', 'formula']);
+    });
+
     for (const sharedStrings of [true, false])
       it(`when a Japanese sheet's XML runs over many chunks (${sharedStrings ? 'shared' : 'inline'} strings), then no character is split into U+FFFD`, async () => {
         // Three bytes a character: a chunk boundary falls inside one about two times in three.

@@ -25,7 +25,7 @@ export const TYPE_CODES: Readonly<Record<CellType, string>> = {
 const EMPTY: CellText = { text: '', type: 'empty', flag: null };
 
 /**
- * The text of one cell value as exceljs's streaming reader gives it. `numFmt` is the cell's number
+ * The text of one cell value as worksheetRows gives it (the shapes exceljs's streaming reader gave). `numFmt` is the cell's number
  * format (dates are numbers formatted as dates; the reader converts plain cells, not formula results).
  */
 export function cellText(

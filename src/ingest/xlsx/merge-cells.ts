@@ -1,5 +1,5 @@
 // Merged cells are declared after the rows in a worksheet's XML (<mergeCells> follows <sheetData>),
-// and exceljs's streaming reader skips them. We find them in a light pass over the unpacked XML
+// and the worksheet reader has handed over every row by then. We find them in a light pass over the unpacked XML
 // before the rows are read, so that every row can be flagged as it streams past.
 
 /** A rectangle of cells, 1-based and inclusive. */

@@ -15,24 +15,13 @@ import {
   type WorkerInput,
   type WorkerMessage,
 } from './protocol.ts';
-import { installPackedStrings, readSharedStrings, xmlText } from './shared-strings.ts';
+import { PackedStrings, readSharedStrings, xmlText } from './shared-strings.ts';
+import { worksheetRows, type SheetContext, type SheetXmlRow } from './worksheet-xml.ts';
 import { CELL_SEPARATOR, type WireRow } from './sheet-collector.ts';
 import { DAMAGED, openZipEntry, type LocatedEntry } from './zip-directory.ts';
 
 type Failure = Extract<WorkerMessage, { t: 'fail' }>;
 
-/** The parts of exceljs's streaming reader we use (its type declarations omit them). */
-interface StreamWorksheet extends AsyncIterable<StreamRow> {
-  name: string;
-}
-interface StreamRow {
-  number: number;
-  eachCell(opts: { includeEmpty: boolean }, fn: (cell: StreamCell, col: number) => void): void;
-}
-interface StreamCell {
-  value: unknown;
-  numFmt?: string;
-}
 interface Relationship {
   Id: string;
   Type: string;
@@ -42,21 +31,18 @@ interface Relationship {
  * exceljs's streaming WorkbookReader, driven part by part. Its own read loop takes the zip's parts
  * in stored order from one streaming pass, which drops parts at random on Node 18+ (exceljs#3064:
  * "Cannot read properties of undefined (reading 'sheets')"; #2790: worksheets silently missing)
- * and copies worksheets to temp files. We hand it each part from the central directory instead,
- * in the order it needs them: relationships, workbook, shared strings, styles, then worksheets,
- * as text (xmlText). The shared strings are read by readSharedStrings, not by exceljs.
+ * and copies worksheets to temp files. We hand it the parts it reads well, as text (xmlText), from
+ * the central directory: relationships, workbook and styles. The shared strings and the worksheets
+ * are read with saxes directly (readSharedStrings, worksheetRows), for the text exceljs lost.
  */
 interface PartReader {
   _parseRels(part: Readable): Promise<void>;
   _parseWorkbook(part: Readable): Promise<void>;
   _parseStyles(part: Readable): Promise<void>;
-  _parseWorksheet(
-    part: AsyncIterable<string>,
-    sheetNo: string,
-  ): Iterable<{ eventType: string; value: StreamWorksheet }>;
   workbookRels?: Relationship[];
   model?: { sheets?: { name: string; rId: string; state?: string }[] };
   properties?: { model?: { date1904?: boolean } };
+  styles?: { getStyleModel(id: number): { numFmt?: unknown } | undefined };
 }
 
 // The reader module alone: the package entry point loads every writer too, which doubles the
@@ -65,7 +51,7 @@ const WorkbookReader = createRequire(import.meta.url)(
   'exceljs/lib/stream/xlsx/workbook-reader.js',
 ) as new (file: string, options: Record<string, string>) => PartReader;
 
-// exceljs turns each chunk of XML into one batch of events and rows, all alive at once. Chunks of
+// Each chunk of XML becomes one batch of rows, all alive at once. With exceljs's reader, chunks of
 // 256 KB made garbage collection take half the worker's time; 16 KB (zlib's own size) keeps the
 // batch in the young generation.
 const PARSE_CHUNK_BYTES = 16 * 1024;
@@ -138,39 +124,31 @@ async function scanParts(entries: LocatedEntry[]): Promise<Map<string, CellRange
 }
 
 /** One row's cells as text from column A; null when the row has no value at all. */
-function wireRow(row: StreamRow, sheet: string, date1904: boolean): WireRow | null | Failure {
-  // Rows may omit their number in the XML; exceljs then gives NaN and cannot place the cells.
+function wireRow(row: SheetXmlRow, sheet: string, date1904: boolean): WireRow | null | Failure {
+  // Rows may omit their number in the XML: without it, the cells cannot be placed.
   if (!Number.isSafeInteger(row.number) || row.number < 1)
     return fail('FILE_MALFORMED', `${DAMAGED} [sheet '${sheet}' has a row without a row number]`);
   const cells: string[] = [];
   let types = '';
   let flags: (CellFlag | null)[] | undefined;
-  let failure: Failure | null = null;
-  row.eachCell({ includeEmpty: false }, (cell, col) => {
-    if (failure) return;
-    const value = cellText(cell.value, cell.numFmt, date1904);
-    if ('unreadable' in value) {
-      failure = fail(
+  for (const { col, value: cellValue, numFmt } of row.cells) {
+    const value = cellText(cellValue, numFmt, date1904);
+    if ('unreadable' in value)
+      return fail(
         'FILE_MALFORMED',
         `sheet '${sheet}', cell ${columnLetters(col)}${row.number} holds ${value.unreadable}: ${DAMAGED}`,
       );
-      return;
-    }
-    if (value.text === '' && !value.flag) return;
-    if (col > input.limits.maxColumns) {
-      failure = fail(
+    if (value.text === '' && !value.flag) continue;
+    if (col > input.limits.maxColumns)
+      return fail(
         'FILE_LIMIT',
         `sheet '${sheet}', cell ${columnLetters(col)}${row.number} has a value beyond column ${columnLetters(input.limits.maxColumns)}, the last of the ${input.limits.maxColumns} columns we read: delete what is there`,
       );
-      return;
-    }
-    if (value.text.length > input.limits.maxCellLength) {
-      failure = fail(
+    if (value.text.length > input.limits.maxCellLength)
+      return fail(
         'FILE_LIMIT',
         `sheet '${sheet}', cell ${columnLetters(col)}${row.number} holds ${value.text.length.toLocaleString('en-US')} characters, more than the ${input.limits.maxCellLength.toLocaleString('en-US')} a cell may hold`,
       );
-      return;
-    }
     while (cells.length < col - 1) {
       cells.push('');
       types += EMPTY_CODE;
@@ -181,8 +159,7 @@ function wireRow(row: StreamRow, sheet: string, date1904: boolean): WireRow | nu
       flags ??= [];
       flags[col - 1] = value.flag;
     }
-  });
-  if (failure) return failure;
+  }
   if (cells.length === 0) return null;
   if (flags) for (let i = 0; i < cells.length; i++) flags[i] ??= null;
   // One flat string per row: it frees the parser's XML chunks that the cell strings point into
@@ -212,13 +189,7 @@ async function readSheets(merges: Map<string, CellRange[]>): Promise<Failure | n
     const text = open(name);
     return text && Readable.from(text);
   };
-  const reader = new WorkbookReader(input.file, {
-    sharedStrings: 'cache',
-    styles: 'cache',
-    hyperlinks: 'ignore',
-    worksheets: 'emit',
-    entries: 'emit',
-  });
+  const reader = new WorkbookReader(input.file, { styles: 'cache' });
   const rels = openStream('xl/_rels/workbook.xml.rels');
   const book = openStream('xl/workbook.xml');
   if (!rels || !book) return fail('FILE_MALFORMED', `${DAMAGED} [the list of sheets is missing]`);
@@ -230,10 +201,24 @@ async function readSheets(merges: Map<string, CellRange[]>): Promise<Failure | n
     return rel && partName(rel.Target);
   };
   const sharedStrings = open(target('sharedStrings') ?? 'xl/sharedStrings.xml');
-  if (sharedStrings) await readSharedStrings(sharedStrings, installPackedStrings(reader));
+  let strings: PackedStrings | null = null;
+  if (sharedStrings) await readSharedStrings(sharedStrings, (strings = new PackedStrings()));
   const styles = openStream(target('styles') ?? 'xl/styles.xml');
   if (styles) await reader._parseStyles(styles);
   const date1904 = reader.properties?.model?.date1904 === true;
+  // A style's number format (what tells a date from a number), asked of exceljs once per style.
+  const formats = new Map<number, string | undefined>();
+  const context: SheetContext = {
+    strings,
+    date1904,
+    numFmt(id) {
+      if (!formats.has(id)) {
+        const format = reader.styles?.getStyleModel(id)?.numFmt;
+        formats.set(id, typeof format === 'string' ? format : undefined);
+      }
+      return formats.get(id);
+    },
+  };
 
   const sheets = reader.model?.sheets ?? [];
   if (sheets.length === 0)
@@ -262,21 +247,20 @@ async function readSheets(merges: Map<string, CellRange[]>): Promise<Failure | n
     const part = partName(rel.Target);
     const xml = open(part);
     if (!xml) return fail('FILE_MALFORMED', `${DAMAGED} [sheet '${name}' is missing]`);
-    const [emitted] = reader._parseWorksheet(xml, String(position + 1));
-    if (!emitted) throw new Error('exceljs did not hand over the worksheet');
     const last = !readable.slice(position + 1).includes(true);
     await send({ t: 'sheet', name, position, last, merges: merges.get(part) ?? [] });
     let batch: WireRow[] = [];
-    for await (const row of emitted.value) {
-      const wire = wireRow(row, name, date1904);
-      if (wire === null) continue;
-      if ('t' in wire) return wire;
-      batch.push(wire);
-      if (batch.length >= BATCH_ROWS) {
-        await send({ t: 'rows', rows: batch });
-        batch = [];
+    for await (const rows of worksheetRows(xml, context))
+      for (const row of rows) {
+        const wire = wireRow(row, name, date1904);
+        if (wire === null) continue;
+        if ('t' in wire) return wire;
+        batch.push(wire);
+        if (batch.length >= BATCH_ROWS) {
+          await send({ t: 'rows', rows: batch });
+          batch = [];
+        }
       }
-    }
     if (batch.length) await send({ t: 'rows', rows: batch });
     await send({ t: 'sheet-end' });
   }
@@ -290,7 +274,7 @@ async function main(): Promise<WorkerMessage> {
     return (await readSheets(merges)) ?? { t: 'done' };
   } catch (err) {
     const message = (err as Error).message ?? String(err);
-    // exceljs's XML parser rejects entity references it was not told about ("undefined entity").
+    // saxes rejects entity references it was not told about ("undefined entity").
     if (/entity/i.test(message)) return fail('FILE_MALFORMED', ENTITY_REFERENCE);
     return fail('FILE_MALFORMED', `${DAMAGED} [${message.slice(0, 200)}]`);
   }

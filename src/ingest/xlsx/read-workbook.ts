@@ -47,7 +47,7 @@ const WORKER_SCRIPT: { entry: string | URL; eval: boolean } = import.meta.url.en
 /**
  * Reads an .xlsx file: its customers and subscribers sheets, every data row with cell types and
  * flags, or the file-level code that refuses it. The zip index is checked first; the XML is parsed
- * by exceljs's streaming reader in a worker thread bounded in memory and time.
+ * in a worker thread bounded in memory and time (parse-worker.ts).
  */
 export async function readWorkbook(
   file: string,

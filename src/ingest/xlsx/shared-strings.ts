@@ -142,7 +142,8 @@ export async function readSharedStrings(
   table.finish();
 }
 
-function localName(name: string): string {
+/** An element's name without its namespace prefix: x:si → si. */
+export function localName(name: string): string {
   const colon = name.indexOf(':');
   return colon < 0 ? name : name.slice(colon + 1);
 }
@@ -152,24 +153,4 @@ export function unescapeXstring(text: string): string {
   return text.replace(/_x([0-9A-Fa-f]{4})_/g, (_, hex: string) =>
     String.fromCharCode(parseInt(hex, 16)),
   );
-}
-
-/**
- * Puts a packed table where exceljs's streaming worksheet reader looks up shared strings: its
- * `sharedStrings[index]` is answered from the table.
- */
-export function installPackedStrings(reader: object): PackedStrings {
-  const table = new PackedStrings();
-  const view = new Proxy(table, {
-    get(target, key) {
-      if (key === 'length') return target.length;
-      return typeof key === 'string' ? target.at(Number(key)) : undefined;
-    },
-  });
-  Object.defineProperty(reader, 'sharedStrings', {
-    configurable: true,
-    get: () => view,
-    set: () => {},
-  });
-  return table;
 }
