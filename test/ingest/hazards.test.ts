@@ -23,6 +23,7 @@ import {
 import path from 'node:path';
 import type { Locale } from '../../src/config/index.ts';
 import { validateSummary, type FileSummary, type Summary } from '../../src/reports/index.ts';
+import { readWorkbook } from '../../src/ingest/xlsx/index.ts';
 import { REPO_ROOT, runCli, tempHome, writeConfig } from '../support/cli.ts';
 
 const PROVISIONING_ID = 'ZjViMzYxODctYzhkZC00NzI3LThiMmYtZjljNDQ3ZjI5MDQ2';
@@ -60,7 +61,7 @@ interface Case {
   files: [fixture: string, name: string][];
   /** Anything else to put in the folder. */
   setup?: (dir: string, home: string) => void;
-  check: (c: CaseView) => void;
+  check: (c: CaseView) => void | Promise<void>;
 }
 
 /** What one case sees of the run: its partner's files, issues and quarantine. */
@@ -400,6 +401,23 @@ const CASES: Case[] = [
     },
   },
   {
+    partner: 'furigana',
+    hazard: 'a Japanese workbook whose shared strings keep their readings (furigana)',
+    locale: 'ja',
+    files: [['xlsx/phonetic.xlsx', '顧客.xlsx']],
+    check: async (c) => {
+      expect(c.file('顧客.xlsx').status).to.equal('processed');
+      // The results workbook carries the partner's cells as read: the text, not its reading.
+      const back = await readWorkbook(
+        path.join(c.run.home, 'outbox', 'furigana', '顧客.xlsx.results.xlsx'),
+      );
+      if (!back.ok) throw new Error(back.message);
+      expect(back.sheets[0]?.rows[0]?.cells.slice(0, 5)).to.deep.equal([
+        ...['j-1', '山田商店', 'info@yamada.example', '丸の内1-1', '千代田区'],
+      ]);
+    },
+  },
+  {
     partner: 'hidden',
     hazard: 'a hidden sheet',
     files: [['xlsx/hidden-sheet.xlsx', 'hidden.xlsx']],
@@ -466,9 +484,9 @@ describe('ingest hazards of issue #4, through the command', function () {
   });
 
   for (const c of CASES) {
-    it(`${c.hazard}: the hazard gets its outcome, and the good file beside it is processed in full`, () => {
+    it(`${c.hazard}: the hazard gets its outcome, and the good file beside it is processed in full`, async () => {
       const view = new CaseView(run, c.partner);
-      c.check(view);
+      await c.check(view);
       view.processed(GOOD, { total: 2, accepted: 2, rejected: 0 });
     });
   }
