@@ -310,7 +310,7 @@ describe('worksheet rows', () => {
     '<row r="2">',
     '<c r="A2" t="s"><v>0</v></c>',
     '<c r="B2" t="s"><v>9</v></c>',
-    '<c r="C2" t="inlineStr"><is><r><t>first </t></r><r><rPr><b/></rPr><t>second</t></r><rPh sb="0" eb="1"><t>reading</t></rPh></is></c>',
+    '<c r="C2" t="inlineStr"><is><r><t>first </t></r><r><rPr><b/></rPr><t>second_x000D_</t></r><rPh sb="0" eb="1"><t>reading</t></rPh></is></c>',
     '<c r="D2" t="inlineStr"><is><t>AT&amp;amp;T &amp;lt;b&amp;gt;</t></is></c>',
     '<c r="E2" t="str"><f>A2&amp;"!"</f><v>shared zero!</v></c>',
     '<c r="F2"><f>1/0</f></c>',
@@ -324,7 +324,7 @@ describe('worksheet rows', () => {
   const TYPED_VALUES = [
     [1, 'shared zero'],
     [2, { sharedString: 9 }],
-    [3, 'first second'],
+    [3, 'first second\r'],
     [4, 'AT&amp;T &lt;b&gt;'],
     [5, { formula: 'A2&"!"', result: 'shared zero!' }],
     [6, { formula: '1/0' }],

@@ -86,56 +86,72 @@ export async function* xmlText(part: AsyncIterable<Buffer>, name: string): Async
 }
 
 /**
- * Reads xl/sharedStrings.xml into `table`, one entry per <si>: its text, or the text of its runs
- * of rich text, joined. Phonetic readings (<rPh>, the furigana Japanese Excel stores beside text
- * typed through an IME) are not the cell's text and are left out: exceljs's own reader kept the
- * last <t> of an entry, so 山田 read as its reading ヤマダ. Excel's escapes of characters XML cannot
- * hold (_x000D_) are undone, as Excel does. Elements are matched by local name, whatever prefix.
- * An error of the XML (an undefined entity, a tag left open) throws.
+ * The text of one string item (CT_Rst: an <si> of the shared strings, an <is> of a cell): its <t>,
+ * or the <t>s of its runs of rich text, joined. Phonetic readings (<rPh>, the furigana Japanese
+ * Excel stores beside text typed through an IME) are not the cell's text and are left out: exceljs
+ * kept the last <t> of an item, so 山田 read as its reading ヤマダ. Excel's escapes of characters XML
+ * cannot hold (_x000D_) are undone, as Excel does. Fed the item's elements by local name.
+ */
+export class StringItem {
+  private inText = false;
+  private phonetic = 0;
+  private text = '';
+
+  open(name: string): void {
+    if (name === 't') this.inText = this.phonetic === 0;
+    else if (name === 'rPh') this.phonetic++;
+  }
+
+  close(name: string): void {
+    if (name === 't') this.inText = false;
+    else if (name === 'rPh') this.phonetic--;
+  }
+
+  /** Character data (text or CDATA) inside the item. */
+  add(chars: string): void {
+    if (this.inText) this.text += chars;
+  }
+
+  /** The item's text; the collector starts over for the next item. */
+  take(): string {
+    const text = this.text.includes('_x') ? unescapeXstring(this.text) : this.text;
+    this.inText = false;
+    this.phonetic = 0;
+    this.text = '';
+    return text;
+  }
+}
+
+/**
+ * Reads xl/sharedStrings.xml into `table`, one entry per <si>, its text as StringItem reads it.
+ * Elements are matched by local name, whatever prefix. An error of the XML (an undefined entity, a
+ * tag left open) throws.
  */
 export async function readSharedStrings(
   xml: AsyncIterable<string>,
   table: PackedStrings,
 ): Promise<void> {
   const parser = new SaxesParser();
+  const item = new StringItem();
   let inItem = false;
-  let inText = false;
-  let phonetic = 0;
-  let text = '';
   const collect = (chars: string) => {
-    if (inText && phonetic === 0) text += chars;
+    if (inItem) item.add(chars);
   };
   parser.on('text', collect);
   parser.on('cdata', collect);
   parser.on('opentag', (tag) => {
-    switch (localName(tag.name)) {
-      case 'si':
-        inItem = true;
-        text = '';
-        break;
-      case 't':
-        inText = inItem;
-        break;
-      case 'rPh':
-        phonetic++;
-        break;
-    }
+    const name = localName(tag.name);
+    if (name === 'si') inItem = true;
+    else if (inItem) item.open(name);
   });
   parser.on('closetag', (tag) => {
-    switch (localName(tag.name)) {
-      case 'si':
-        table.push(text.includes('_x') ? unescapeXstring(text) : text);
-        inItem = false;
-        inText = false;
-        text = '';
-        break;
-      case 't':
-        inText = false;
-        break;
-      case 'rPh':
-        phonetic--;
-        break;
+    const name = localName(tag.name);
+    if (name !== 'si') {
+      if (inItem) item.close(name);
+      return;
     }
+    table.push(item.take());
+    inItem = false;
   });
   for await (const chunk of xml) parser.write(chunk);
   parser.close();

@@ -1,6 +1,6 @@
 import { SaxesParser } from 'saxes';
 import { excelDate, isDateFormat } from './cell-text.ts';
-import { localName, type PackedStrings } from './shared-strings.ts';
+import { localName, StringItem, type PackedStrings } from './shared-strings.ts';
 
 // A worksheet's rows, read from its XML with saxes, the parser exceljs's streaming reader uses.
 // exceljs's worksheet reader lost text (an inline string's runs of rich text: only the last was
@@ -32,8 +32,8 @@ export interface SheetContext {
   date1904: boolean;
 }
 
-/** Where the text of the XML goes: a cell's formula, its value (an inline string's too), or nowhere. */
-type Into = 'nothing' | 'formula' | 'value';
+/** Where the text of the XML goes: a cell's formula, its value, its inline string, or nowhere. */
+type Into = 'nothing' | 'formula' | 'value' | 'inline';
 
 /**
  * The rows of a worksheet's XML, as each piece of it is parsed: every <row> of <sheetData>, with
@@ -58,10 +58,9 @@ export async function* worksheetRows(
   let formula: string | null = null;
   let value: string | null = null;
   let into: Into = 'nothing';
-  let inInline = false;
-  let phonetic = 0;
+  const inline = new StringItem();
 
-  parser.on('text', (text) => {
+  const collect = (text: string) => {
     switch (into) {
       case 'formula':
         formula += text;
@@ -69,11 +68,18 @@ export async function* worksheetRows(
       case 'value':
         value += text;
         break;
+      case 'inline':
+        inline.add(text);
+        break;
     }
-  });
+  };
+  parser.on('text', collect);
+  parser.on('cdata', collect);
   parser.on('opentag', (tag) => {
     const attributes = tag.attributes as Record<string, string>;
-    switch (localName(tag.name)) {
+    const name = localName(tag.name);
+    if (into === 'inline') return inline.open(name);
+    switch (name) {
       case 'sheetData':
         inData = true;
         break;
@@ -97,25 +103,20 @@ export async function* worksheetRows(
         into = 'formula';
         break;
       case 'v':
-        if (!inCell || inInline) break;
+        if (!inCell) break;
         value = '';
         into = 'value';
         break;
       case 'is':
         if (!inCell) break;
-        value = '';
-        inInline = true;
-        break;
-      case 't':
-        if (inInline && phonetic === 0) into = 'value';
-        break;
-      case 'rPh':
-        phonetic++;
+        into = 'inline';
         break;
     }
   });
   parser.on('closetag', (tag) => {
-    switch (localName(tag.name)) {
+    const name = localName(tag.name);
+    if (into === 'inline' && name !== 'is') return inline.close(name);
+    switch (name) {
       case 'sheetData':
         inData = false;
         break;
@@ -130,14 +131,12 @@ export async function* worksheetRows(
         break;
       case 'f':
       case 'v':
-      case 't':
         into = 'nothing';
         break;
       case 'is':
-        inInline = false;
-        break;
-      case 'rPh':
-        phonetic--;
+        if (into !== 'inline') break;
+        value = inline.take();
+        into = 'nothing';
         break;
     }
   });
