@@ -323,6 +323,16 @@ describe('readWorkbook', function () {
         /^sheet 'Subscribers', cell B2 holds a reference to a shared string the workbook does not define/,
       ],
       ['smuggled-part.xlsx', 'FILE_MALFORMED', /damaged .*\[unlisted bytes before part/],
+      [
+        'row-without-number.xlsx',
+        'FILE_MALFORMED',
+        /^the workbook is damaged .*\[sheet 'Subscribers' has a row without a row number\]$/,
+      ],
+      [
+        'bad-cell-reference.xlsx',
+        'FILE_MALFORMED',
+        /^the workbook is damaged .*\[row 2 has a cell reference that is not one \('2B'\)\]$/,
+      ],
     ];
     for (const [name, code, message] of cases)
       it(`when the file is ${name}, then it is refused with ${code}`, async () => {
