@@ -371,6 +371,18 @@ describe('worksheet rows', () => {
     ]);
   });
 
+  it('when a cell holds an ISO date (t="d"), then it is a date, a wall-clock time when it has no zone; text that is no date stays text', async () => {
+    const [row] = await rows(
+      '<row r="6"><c r="A6" t="d"><v>2026-01-31</v></c><c r="B6" t="d"><v>2026-01-31T13:05:00</v></c><c r="C6" t="d"><v>2026-01-31T13:05:00+09:00</v></c><c r="D6" t="d"><v>soon</v></c></row>',
+    );
+    expect(values(row)).to.deep.equal([
+      [1, new Date(Date.UTC(2026, 0, 31))],
+      [2, new Date(Date.UTC(2026, 0, 31, 13, 5))],
+      [3, new Date(Date.UTC(2026, 0, 31, 4, 5))],
+      [4, 'soon'],
+    ]);
+  });
+
   it('when elements carry a namespace prefix, then they are read the same', async () => {
     const xml =
       '<x:row r="5"><x:c r="A5" t="inlineStr"><x:is><x:t>prefixed</x:t></x:is></x:c></x:row>';

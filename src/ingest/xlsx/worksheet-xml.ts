@@ -166,6 +166,8 @@ export async function* worksheetRows(
         return { col, value: { error: value }, numFmt };
       case 'b':
         return { col, value: parseInt(value, 10) !== 0, numFmt };
+      case 'd':
+        return { col, value: isoDate(value), numFmt };
       default: {
         const number = parseFloat(value);
         const dated = isDateFormat(numFmt) ? excelDate(number, ctx.date1904) : number;
@@ -183,6 +185,17 @@ export async function* worksheetRows(
   }
   parser.close();
   if (parsed.length) yield parsed;
+}
+
+/**
+ * A date cell (t="d", which strict workbooks and some exporters write) as a Date: its ISO 8601 text
+ * without a zone is a wall-clock time, as Excel's serial days are. exceljs read its year as a serial
+ * day number. Text that is no date stays text.
+ */
+function isoDate(text: string): Date | string {
+  const zoned = /(?:Z|[+-]\d\d:?\d\d)$/i.test(text) || !text.includes('T') ? text : `${text}Z`;
+  const date = new Date(zoned);
+  return Number.isNaN(date.getTime()) ? text : date;
 }
 
 /**
