@@ -18,10 +18,10 @@ import {
   PackedStrings,
   readSharedStrings,
   unescapeXstring,
-  xmlText,
 } from '../../src/ingest/xlsx/shared-strings.ts';
 import { CELL_SEPARATOR, SheetCollector } from '../../src/ingest/xlsx/sheet-collector.ts';
 import { worksheetRows, type SheetXmlRow } from '../../src/ingest/xlsx/worksheet-xml.ts';
+import { xmlText } from '../../src/ingest/xlsx/xml-text.ts';
 import {
   checkZipEntries,
   parseCentralDirectory,
@@ -216,16 +216,21 @@ describe('packed shared strings', () => {
   });
 });
 
+/** XML handed over as a stream of `size` characters at a time. */
+function inPieces(xml: string, size = xml.length): Readable {
+  const pieces: string[] = [];
+  for (let at = 0; at < xml.length; at += size) pieces.push(xml.slice(at, at + size));
+  return Readable.from(pieces);
+}
+
 describe('shared strings', () => {
   const NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
   const sst = (items: string) =>
     `<?xml version="1.0" encoding="UTF-8"?><sst xmlns="${NS}">${items}</sst>`;
   /** The table read from `xml` handed over in pieces of `size` characters. */
-  async function read(xml: string, size = xml.length): Promise<string[]> {
-    const pieces: string[] = [];
-    for (let at = 0; at < xml.length; at += size) pieces.push(xml.slice(at, at + size));
+  async function read(xml: string, size?: number): Promise<string[]> {
     const table = new PackedStrings();
-    await readSharedStrings(Readable.from(pieces), table);
+    await readSharedStrings(inPieces(xml, size), table);
     return Array.from({ length: table.length }, (_, i) => table.at(i) as string);
   }
 
@@ -296,12 +301,9 @@ describe('worksheet rows', () => {
   /** The rows of a worksheet whose <sheetData> is `data`, handed over `size` characters at a time. */
   async function rows(data: string, size?: number): Promise<SheetXmlRow[]> {
     const xml = `<?xml version="1.0"?><worksheet xmlns="${NS}"><dimension ref="A1"/><sheetData>${data}</sheetData><mergeCells count="0"/></worksheet>`;
-    const pieces: string[] = [];
-    for (let at = 0; at < xml.length; at += size ?? xml.length)
-      pieces.push(xml.slice(at, at + (size ?? xml.length)));
     const out: SheetXmlRow[] = [];
     const context = { strings, date1904: false, numFmt: (id: number) => FORMATS[id] };
-    for await (const batch of worksheetRows(Readable.from(pieces), context)) out.push(...batch);
+    for await (const batch of worksheetRows(inPieces(xml, size), context)) out.push(...batch);
     return out;
   }
   const values = (row: SheetXmlRow | undefined) => row?.cells.map((c) => [c.col, c.value]);

@@ -15,8 +15,9 @@ import {
   type WorkerInput,
   type WorkerMessage,
 } from './protocol.ts';
-import { PackedStrings, readSharedStrings, xmlText } from './shared-strings.ts';
+import { PackedStrings, readSharedStrings } from './shared-strings.ts';
 import { worksheetRows, type SheetContext, type SheetXmlRow } from './worksheet-xml.ts';
+import { xmlText } from './xml-text.ts';
 import { CELL_SEPARATOR, type WireRow } from './sheet-collector.ts';
 import { DAMAGED, openZipEntry, type LocatedEntry } from './zip-directory.ts';
 

@@ -1,4 +1,5 @@
 import { SaxesParser } from 'saxes';
+import { localName } from './xml-text.ts';
 
 // Excel stores every distinct text once, in xl/sharedStrings.xml, and cells point to it by index.
 // exceljs caches that table as an array of strings, each a slice that pins the chunk of XML it was
@@ -65,27 +66,6 @@ export class PackedStrings {
 }
 
 /**
- * A part's XML as text, decoded across chunk boundaries. exceljs's streaming reader decodes each
- * chunk on its own (utils/browser-buffer-decode.js), so a character whose bytes straddle two chunks
- * became U+FFFD: in a Japanese workbook, a few cells in every few thousand rows. Handed strings, it
- * parses them as they are. Bytes that are not UTF-8 fail the part; Excel writes only UTF-8.
- */
-export async function* xmlText(part: AsyncIterable<Buffer>, name: string): AsyncGenerator<string> {
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  try {
-    for await (const chunk of part) {
-      const text = decoder.decode(chunk, { stream: true });
-      if (text) yield text;
-    }
-    const rest = decoder.decode();
-    if (rest) yield rest;
-  } catch (err) {
-    if ((err as { code?: string }).code !== 'ERR_ENCODING_INVALID_ENCODED_DATA') throw err;
-    throw new Error(`part ${name} is not valid UTF-8`, { cause: err });
-  }
-}
-
-/**
  * The text of one string item (CT_Rst: an <si> of the shared strings, an <is> of a cell): its <t>,
  * or the <t>s of its runs of rich text, joined. Phonetic readings (<rPh>, the furigana Japanese
  * Excel stores beside text typed through an IME) are not the cell's text and are left out: exceljs
@@ -134,11 +114,9 @@ export async function readSharedStrings(
   const parser = new SaxesParser();
   const item = new StringItem();
   let inItem = false;
-  const collect = (chars: string) => {
-    if (inItem) item.add(chars);
-  };
-  parser.on('text', collect);
-  parser.on('cdata', collect);
+  // StringItem keeps only the text of a <t> it was told of: only an item's <t>s are.
+  parser.on('text', (chars) => item.add(chars));
+  parser.on('cdata', (chars) => item.add(chars));
   parser.on('opentag', (tag) => {
     const name = localName(tag.name);
     if (name === 'si') inItem = true;
@@ -156,12 +134,6 @@ export async function readSharedStrings(
   for await (const chunk of xml) parser.write(chunk);
   parser.close();
   table.finish();
-}
-
-/** An element's name without its namespace prefix: x:si → si. */
-export function localName(name: string): string {
-  const colon = name.indexOf(':');
-  return colon < 0 ? name : name.slice(colon + 1);
 }
 
 /** ECMA-376's ST_Xstring escapes: _x000D_ is a carriage return, _x005F_ the underscore itself. */

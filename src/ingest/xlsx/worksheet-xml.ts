@@ -1,6 +1,7 @@
 import { SaxesParser } from 'saxes';
 import { excelDate, isDateFormat } from './cell-text.ts';
-import { localName, StringItem, type PackedStrings } from './shared-strings.ts';
+import { StringItem, type PackedStrings } from './shared-strings.ts';
+import { localName } from './xml-text.ts';
 
 // A worksheet's rows, read from its XML with saxes, the parser exceljs's streaming reader uses.
 // exceljs's worksheet reader lost text (an inline string's runs of rich text: only the last was
