@@ -22,7 +22,7 @@ export {
 } from './render-report-html.ts';
 export { renderReportsIndexHtml, sortRunsNewestFirst } from './render-reports-index.ts';
 export { planIssuesCsvRows, issueColumns, issueCsvRow } from './plan-issues-csv-rows.ts';
-export { validateSummary, SUMMARY_SCHEMA_PATHS } from './validate-summary.ts';
+export { validateSummary, SUMMARY_SCHEMA_PATH } from './validate-summary.ts';
 export { escapeHtml, REPORT_CSP } from './html-page.ts';
 export { REPORT_CSV_OPTIONS, writeIssuesCsv } from './write-issues-csv.ts';
 export {

@@ -1,4 +1,4 @@
-/** The run summary of contract §6; its machine form is ../shared/spec/summary.schema.json. */
+/** The run summary of contract §6; its machine form is spec/summary.schema.json (a copy of the shared spec). */
 export type JobName =
   'import' | 'provision' | 'rpl-recheck' | 'reconcile' | 'nightly' | 'deprovision';
 export type RunStatus = 'ok' | 'partial' | 'failed';

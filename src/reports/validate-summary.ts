@@ -1,26 +1,20 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { PACKAGE_ROOT } from '../package-root.ts';
 
-/** Where summary.schema.json is looked for: the shared spec beside the repository, then a copy inside it. */
-export const SUMMARY_SCHEMA_PATHS: readonly string[] = [
-  path.join(PACKAGE_ROOT, '../shared/spec/summary.schema.json'),
-  path.join(PACKAGE_ROOT, 'spec/summary.schema.json'),
-];
+/**
+ * The summary schema this package ships (a copy of the shared spec's; a test keeps the two equal
+ * wherever the shared folder is beside the repository). A clone on its own has no shared folder.
+ */
+export const SUMMARY_SCHEMA_PATH = path.join(PACKAGE_ROOT, 'spec/summary.schema.json');
 
 let compiled: ValidateFunction | null = null;
 
 function loadValidator(): ValidateFunction {
   if (compiled) return compiled;
-  const schemaPath = SUMMARY_SCHEMA_PATHS.find((p) => existsSync(p));
-  if (schemaPath === undefined) {
-    throw new Error(
-      `summary.schema.json not found (looked at ${SUMMARY_SCHEMA_PATHS.join(' and ')}): keep the shared spec folder beside the repository, or copy the schema to spec/summary.schema.json`,
-    );
-  }
-  const schema = JSON.parse(readFileSync(schemaPath, 'utf8')) as Record<string, unknown>;
+  const schema = JSON.parse(readFileSync(SUMMARY_SCHEMA_PATH, 'utf8')) as Record<string, unknown>;
   // The schema uses ["string", "null"] unions; ajv's strict mode would warn about each of them.
   const ajv = new Ajv2020({ allErrors: true, allowUnionTypes: true });
   // ajv-formats is CommonJS: NodeNext types its default import as the module object, whose

@@ -1,5 +1,18 @@
+import { execFileSync } from 'node:child_process';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { expect } from 'chai';
-import { validateSummary } from '../../src/reports/index.ts';
+import { PACKAGE_ROOT } from '../../src/package-root.ts';
+import { SUMMARY_SCHEMA_PATH, validateSummary } from '../../src/reports/index.ts';
 import { aFile, aSummary } from './builders.ts';
 
 describe('validateSummary', () => {
@@ -54,5 +67,40 @@ describe('validateSummary', () => {
 
   it('when the value is not an object at all, then it says so', () => {
     expect(validateSummary(null)).to.deep.equal(['summary: null must be of type object']);
+  });
+});
+
+describe('the summary schema shipped with the package', () => {
+  it('when the package is copied without the shared folder beside it, then a summary is still checked', function () {
+    this.timeout(60_000);
+    // A clone of the project alone: its own files, no ../shared.
+    const root = mkdtempSync(path.join(os.tmpdir(), 'rtm-alone-'));
+    const pkg = path.join(root, 'rtm-batch');
+    try {
+      for (const part of ['src', 'spec', 'package.json', 'tsconfig.json'])
+        cpSync(path.join(PACKAGE_ROOT, part), path.join(pkg, part), { recursive: true });
+      symlinkSync(path.join(PACKAGE_ROOT, 'node_modules'), path.join(pkg, 'node_modules'));
+      const script = path.join(pkg, 'check.ts');
+      writeFileSync(
+        script,
+        `import { validateSummary } from './src/reports/index.ts';\n` +
+          `console.log(JSON.stringify(validateSummary(${JSON.stringify(aSummary())})));\n` +
+          `console.log(JSON.stringify(validateSummary({ status: 'nope' }).length > 0));\n`,
+      );
+      const out = execFileSync(process.execPath, ['--import', 'tsx', script], {
+        cwd: pkg,
+        encoding: 'utf8',
+      });
+      expect(out.trim().split('\n')).to.deep.equal(['[]', 'true']);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('when the shared spec folder is beside the repository, then its schema and ours are the same bytes', () => {
+    const shared = path.join(PACKAGE_ROOT, '../shared/spec/summary.schema.json');
+    // A clone on its own has no shared folder: there is nothing to drift from.
+    if (!existsSync(shared)) return;
+    expect(readFileSync(SUMMARY_SCHEMA_PATH, 'utf8')).to.equal(readFileSync(shared, 'utf8'));
   });
 });
