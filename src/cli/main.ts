@@ -418,6 +418,7 @@ function lockedSummary(app: App, job: string, globals: GlobalOptions, err: LockH
     rpl: emptyRplCounts(),
     reconcile: null,
     issueCounts: {},
+    attention: [],
     notes: [err.message],
     error: err.message,
   };
@@ -429,6 +430,10 @@ function renderShortSummary(s: Summary): string {
     `${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged, ${c.deleted} deleted, ${c.failed} failed, ${c.pending} pending`;
   const lines = [
     `rtm-batch ${s.job} ${s.runId}: ${s.status} (exit ${s.exitCode})${s.dryRun ? ' [dry run]' : ''}`,
+    ...s.attention.map(
+      (a) =>
+        `  NEEDS YOU:   ${a.partner ? `${a.partner}: ` : ''}${a.message} (${a.kind}, ${a.count})`,
+    ),
     `  files:       ${byStatus('processed')} processed, ${byStatus('duplicate')} duplicate, ${byStatus('quarantined')} quarantined, ${byStatus('skipped')} skipped`,
     `  rows:        ${s.rows.total} read, ${s.rows.accepted} accepted, ${s.rows.rejected} rejected`,
     `  customers:   ${changes(s.customers)}`,

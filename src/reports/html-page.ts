@@ -141,6 +141,7 @@ export function runStatusTone(status: string): string {
     case 'ok':
       return 'ok';
     case 'partial':
+    case 'attention':
       return 'warn';
     case 'failed':
       return 'bad';

@@ -36,6 +36,8 @@ export interface ReportLabels {
   reconcileCount: Record<keyof ReconcileCounts, string>;
   notReconciled: string;
   notes: string;
+  /** The heading of what needs a person (the summary's attention list). */
+  needsYou: string;
   noNotes: string;
   partner: string;
   fileName: string;
@@ -50,7 +52,7 @@ export interface ReportLabels {
   count: string;
   noFiles: string;
   fileStatus: Record<FileStatus, string>;
-  runStatus: Record<RunStatus | 'running', string>;
+  runStatus: Record<RunStatus | 'running' | 'abandoned', string>;
   issueCounts: string;
   issues: string;
   noIssues: string;
@@ -137,6 +139,7 @@ const en: ReportLabels = {
   },
   notReconciled: 'Not reconciled in this run.',
   notes: 'Notes',
+  needsYou: 'Needs you',
   noNotes: 'Nothing to note.',
   partner: 'Partner',
   fileName: 'File',
@@ -156,7 +159,14 @@ const en: ReportLabels = {
     quarantined: 'Quarantined',
     skipped: 'Skipped',
   },
-  runStatus: { ok: 'OK', partial: 'Partial', failed: 'Failed', running: 'Running' },
+  runStatus: {
+    ok: 'OK',
+    attention: 'Needs attention',
+    partial: 'Partial',
+    failed: 'Failed',
+    running: 'Running',
+    abandoned: 'Abandoned',
+  },
   issueCounts: 'Issues by code',
   issues: 'Issues',
   noIssues: 'No issues.',
@@ -257,6 +267,7 @@ const ja: ReportLabels = {
   },
   notReconciled: 'この実行では照合を行っていません。',
   notes: '注意事項',
+  needsYou: '対応が必要です',
   noNotes: '特記事項はありません。',
   partner: 'パートナー',
   fileName: 'ファイル',
@@ -276,7 +287,14 @@ const ja: ReportLabels = {
     quarantined: '隔離',
     skipped: 'スキップ',
   },
-  runStatus: { ok: '成功', partial: '一部失敗', failed: '失敗', running: '実行中' },
+  runStatus: {
+    ok: '成功',
+    attention: '要対応',
+    partial: '一部失敗',
+    failed: '失敗',
+    running: '実行中',
+    abandoned: '中断',
+  },
   issueCounts: 'コード別の問題件数',
   issues: '問題',
   noIssues: '問題はありません。',
@@ -379,6 +397,7 @@ const ptBR: ReportLabels = {
   },
   notReconciled: 'Não houve reconciliação nesta execução.',
   notes: 'Observações',
+  needsYou: 'Precisa de você',
   noNotes: 'Nada a observar.',
   partner: 'Parceiro',
   fileName: 'Arquivo',
@@ -398,7 +417,14 @@ const ptBR: ReportLabels = {
     quarantined: 'Em quarentena',
     skipped: 'Ignorado',
   },
-  runStatus: { ok: 'OK', partial: 'Parcial', failed: 'Falhou', running: 'Em execução' },
+  runStatus: {
+    ok: 'OK',
+    attention: 'Requer atenção',
+    partial: 'Parcial',
+    failed: 'Falhou',
+    running: 'Em execução',
+    abandoned: 'Abandonada',
+  },
   issueCounts: 'Problemas por código',
   issues: 'Problemas',
   noIssues: 'Nenhum problema.',

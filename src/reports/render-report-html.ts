@@ -87,6 +87,7 @@ export function renderReportHtml(input: ReportInput): string {
   const ctx: Ctx = { l, locale, n: (value) => formatCount(locale, value) };
   const body = [
     renderHeader(summary, ctx),
+    renderAttention(summary.attention, ctx),
     summary.error ? banner('bad', l.runFailure, summary.error) : '',
     summary.dryRun ? banner('info', l.dryRun, l.dryRunBanner) : '',
     renderTotals(summary, ctx),
@@ -219,6 +220,18 @@ function keyValueTable(
   return `<div><h3>${escapeHtml(title)}</h3><table><tbody>
 ${rows.map((r) => `<tr><td>${escapeHtml(r.label)}</td>${countCell(r.key, r.value, ctx)}</tr>`).join('\n')}
 </tbody></table></div>`;
+}
+
+/** What needs a person, first on the page; nothing when nothing does. */
+function renderAttention(items: Summary['attention'], { l, n }: Ctx): string {
+  if (items.length === 0) return '';
+  const list = items
+    .map(
+      (a) =>
+        `<li class="msg"><span class="badge warn">${escapeHtml(n(a.count))}</span> ${a.partner ? `<strong>${escapeHtml(a.partner)}</strong>: ` : ''}${escapeValue(a.message, 4000)}</li>`,
+    )
+    .join('\n');
+  return `<section id="attention" class="attention"><h2>${escapeHtml(l.needsYou)}</h2><ul class="notes">${list}</ul></section>`;
 }
 
 function renderNotes(notes: string[], { l }: Ctx): string {

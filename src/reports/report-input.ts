@@ -77,7 +77,7 @@ export interface RunListEntry {
   job: string;
   startedAt: string;
   finishedAt: string | null;
-  status: RunStatus | 'running';
+  status: RunStatus | 'running' | 'abandoned';
   exitCode: number | null;
   dryRun: boolean;
 }

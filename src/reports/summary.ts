@@ -1,7 +1,7 @@
 /** The run summary of contract §6; its machine form is spec/summary.schema.json (a copy of the shared spec). */
 export type JobName =
   'import' | 'provision' | 'rpl-recheck' | 'reconcile' | 'nightly' | 'deprovision';
-export type RunStatus = 'ok' | 'partial' | 'failed';
+export type RunStatus = 'ok' | 'attention' | 'partial' | 'failed';
 export type ExitCode = 0 | 1 | 2 | 3 | 75;
 export type FileStatus = 'processed' | 'duplicate' | 'quarantined' | 'skipped';
 
@@ -65,6 +65,8 @@ export interface Summary {
   rpl: RplCounts;
   reconcile: ReconcileCounts | null;
   issueCounts: Record<string, number>;
+  /** What needs a person after this run (contract §4): one entry per kind and partner. */
+  attention: AttentionItem[];
   /** Added by us: what a person should read first (partners skipped, steps not built, run failure). */
   notes: string[];
   /** Added by us: the provisioning plan when the run planned without sending (`--dry-run`). */
@@ -72,6 +74,34 @@ export interface Summary {
   /** Added by us: the failure that stopped the run, if any. */
   error?: string | null;
 }
+
+/**
+ * Something a person must act on, one per kind and partner: the run still did what it could, but
+ * ends `attention` (exit 1) so that cron mail and the report's badge say so.
+ */
+export interface AttentionItem {
+  kind: AttentionKind;
+  partner: string | null;
+  count: number;
+  message: string;
+}
+
+/** The kinds of attention (the schema leaves the list open; these are the ones we raise). */
+export type AttentionKind =
+  /** Changes staged and not sent because the run stopped (SIGTERM, lost lock). */
+  | 'unsent_changes'
+  /** Files left in the inbox unread because the run stopped. */
+  | 'files_unread'
+  /** Webex refused a partner's token: its work stopped. */
+  | 'token_refused'
+  /** A partner's Webex target could not be opened (no token, bad configuration). */
+  | 'partner_unreachable'
+  /** A partner folder the program could not use (a planted link or file where our folder goes). */
+  | 'partner_folder'
+  /** A file an interrupted run had claimed came back under another name. */
+  | 'claim_renamed'
+  /** A run that died left its work: this run recovered it. */
+  | 'run_abandoned';
 
 export interface PlanCounts {
   create: number;
@@ -130,19 +160,35 @@ export function addChanges(a: ChangeCounts, b: ChangeCounts): ChangeCounts {
   };
 }
 
-/** Exit code and status of a finished run: rejected rows or files, or failed changes, make it partial. */
+/**
+ * Exit code and status of a finished run (contract §4): a run failure is `failed` (3); rejected rows
+ * or files, or failed changes, make it `partial` (1); anything a person must act on makes it
+ * `attention` (1), which wins over `partial` since it is the more urgent to read.
+ */
 export function decideOutcome(
-  s: Pick<Summary, 'files' | 'rows' | 'customers' | 'subscribers'>,
+  s: Pick<Summary, 'files' | 'rows' | 'customers' | 'subscribers' | 'attention'>,
   failed: boolean,
 ): {
   status: RunStatus;
   exitCode: ExitCode;
 } {
   if (failed) return { status: 'failed', exitCode: 3 };
+  if (s.attention.length > 0) return { status: 'attention', exitCode: 1 };
   const rejectedFiles = s.files.some((f) => f.status === 'quarantined');
   const problems =
     rejectedFiles || s.rows.rejected > 0 || s.customers.failed > 0 || s.subscribers.failed > 0;
   return problems ? { status: 'partial', exitCode: 1 } : { status: 'ok', exitCode: 0 };
+}
+
+/** Adds an attention item, merged with one of the same kind and partner (counts add up). */
+export function addAttention(into: AttentionItem[], item: AttentionItem): void {
+  const same = into.find((a) => a.kind === item.kind && a.partner === item.partner);
+  if (!same) {
+    into.push({ ...item });
+    return;
+  }
+  same.count += item.count;
+  if (!same.message.includes(item.message)) same.message = `${same.message} ${item.message}`;
 }
 
 /** The keys of each count group, in the order reports show them. */

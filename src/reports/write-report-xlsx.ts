@@ -267,6 +267,8 @@ function summaryRows(input: ReportInput, l: ReportLabels): Cell[][] {
       l.issuesTruncatedInXlsx(n(XLSX_MAX_DATA_ROWS), n(input.issues.length)),
     ]);
   }
+  for (const a of s.attention)
+    rows.push([l.needsYou, cellText(a.partner ?? ''), cellText(`${a.count}: ${a.message}`)]);
   for (const note of s.notes) rows.push([l.notes, '', cellText(note)]);
   return rows;
 }

@@ -2,6 +2,7 @@ import type { Clock } from '../clock/index.ts';
 import type { Config } from '../config/index.ts';
 import type { Logger } from '../log/index.ts';
 import type {
+  AttentionItem,
   ChangeCounts,
   FileSummary,
   IssueRecord,
@@ -77,6 +78,8 @@ export interface RunTally {
   reconciliation: ReconcileLine[];
   issues: IssueRecord[];
   notes: string[];
+  /** What a person must act on (contract §4): makes the run end `attention`. */
+  attention: AttentionItem[];
   plan: PlanCounts | null;
   /** What a `deprovision --apply` did to each customer, for the RPL section of the reports. */
   rplDeprovisions: RplDeprovisionLine[];
@@ -96,6 +99,7 @@ export function newTally(): RunTally {
     reconciliation: [],
     issues: [],
     notes: [],
+    attention: [],
     plan: null,
     rplDeprovisions: [],
     planLines: [],

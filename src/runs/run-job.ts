@@ -223,7 +223,13 @@ function buildSummary(
   for (const f of t.files)
     if (f.status === 'duplicate' && f.code) issueCounts[f.code] = (issueCounts[f.code] ?? 0) + 1;
   const outcome = decideOutcome(
-    { files: t.files, rows: t.rows, customers: t.customers, subscribers: t.subscribers },
+    {
+      files: t.files,
+      rows: t.rows,
+      customers: t.customers,
+      subscribers: t.subscribers,
+      attention: t.attention,
+    },
     error !== null,
   );
   return {
@@ -242,6 +248,7 @@ function buildSummary(
     rpl: t.rpl,
     reconcile: t.reconcile,
     issueCounts,
+    attention: t.attention,
     notes: t.notes,
     plan: t.plan,
     error,

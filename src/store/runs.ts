@@ -3,7 +3,7 @@ import type { Tx } from './db.ts';
 export interface RunRecord {
   id: string;
   job: string;
-  status: 'running' | 'ok' | 'partial' | 'failed';
+  status: 'running' | 'ok' | 'attention' | 'partial' | 'failed' | 'abandoned';
   exitCode: number | null;
   dryRun: boolean;
   partnerFilter: string | null;

@@ -37,6 +37,7 @@ export function aSummary(overrides: Partial<Summary> = {}): Summary {
     rpl: { ...emptyRplCounts(), pending: 2, cleared: 10, overdue: 1 },
     reconcile: null,
     issueCounts: { INVALID_EMAIL: 30, REQUIRED: 4 },
+    attention: [],
     notes: ['partner acme-br has no webex credentials configured: its inbox was not read'],
     ...overrides,
   };
