@@ -524,13 +524,20 @@ async function importSource(
     run.rules.forgetFile(at);
     await results?.abandon();
     await staging.catch(() => undefined);
-    if (trx) await releaseStatements(trx);
-    await trx?.rollback();
+    if (trx) {
+      // The database may be what failed (a full disk): a rollback it refuses changes nothing here.
+      await releaseStatements(trx).catch(() => undefined);
+      if (!trx.isCompleted()) await trx.rollback().catch(() => undefined);
+    }
     if (ctx.dryRunDesired) {
       ctx.dryRunDesired.customers.length = kept.customers;
       ctx.dryRunDesired.subscribers.length = kept.subscribers;
     }
-    if (!(err instanceof FileRefusal)) throw err;
+    if (!(err instanceof FileRefusal)) {
+      // A failure of the run, not of the file: the file goes back for the next run.
+      if (source.candidate.claim) await releaseClaim(source.candidate.claim);
+      throw err;
+    }
     // The refused file's accepted rows were applied to the run's rules: start again from the ledger.
     if (rows.accepted > 0) await run.rebuild();
     if (err.code === 'CHANGED') await putBack(ctx, partner, source.candidate, err.message);
@@ -553,18 +560,31 @@ async function importSource(
       ),
     );
   if (trx && fileId !== null) {
-    await finishFile(trx, fileId, rows, {
-      delimiter: source.text?.header.delimiter,
-      headerRow: sheets[0]?.headerRow,
-      sheets: sheets.map((sh) => ({
-        name: sh.name,
-        kind: sh.map.kind,
-        headerRow: sh.headerRow,
-        rows: sh.rows,
-      })),
-    });
-    await releaseStatements(trx);
-    await trx.commit();
+    try {
+      await finishFile(trx, fileId, rows, {
+        delimiter: source.text?.header.delimiter,
+        headerRow: sheets[0]?.headerRow,
+        sheets: sheets.map((sh) => ({
+          name: sh.name,
+          kind: sh.map.kind,
+          headerRow: sh.headerRow,
+          rows: sh.rows,
+        })),
+      });
+      await releaseStatements(trx);
+      // Rejects when the database refused the COMMIT (a full disk): the store checks it.
+      await trx.commit();
+    } catch (err) {
+      // Nothing of the file is in the ledger: no results file may say otherwise, and the file goes
+      // back to the drop zone for the next run. The run fails with the cause (exit 3).
+      await results?.abandon();
+      if (!trx.isCompleted()) await trx.rollback().catch(() => undefined);
+      if (source.candidate.claim) await releaseClaim(source.candidate.claim);
+      throw new Error(
+        `the ledger could not record inbox/${partner}/${source.candidate.name} (${(err as Error).message}); nothing of it was kept and the file is back in the inbox for the next run`,
+        { cause: err },
+      );
+    }
     // The heartbeat could not renew the lock while the file held the connection (SQLite).
     await ctx.renewLock?.();
     // The ledger has the rows now; a crash before the move makes the next run see a duplicate.

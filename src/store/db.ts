@@ -22,6 +22,7 @@ export interface DbOptions {
 /** knex settings for a database config; shared by the program and knexfile.ts. */
 export function knexSettings(db: DatabaseConfig, opts: DbOptions = {}): Knex.Config {
   const migrations = { migrationSource, tableName: 'knex_migrations' };
+  const shared = { migrations, log: KNEX_LOG };
   if (db.client === 'sqlite3') {
     return {
       client: 'sqlite3',
@@ -41,7 +42,7 @@ export function knexSettings(db: DatabaseConfig, opts: DbOptions = {}): Knex.Con
           );
         },
       },
-      migrations,
+      ...shared,
     };
   }
   return {
@@ -49,7 +50,7 @@ export function knexSettings(db: DatabaseConfig, opts: DbOptions = {}): Knex.Con
     connection: db.connection,
     pool: { min: 0, max: 8 },
     ...(opts.searchPath ? { searchPath: [opts.searchPath] } : {}),
-    migrations,
+    ...shared,
   };
 }
 
@@ -58,10 +59,75 @@ interface SqliteConn {
   exec(sql: string, cb: (err: Error | null) => void): void;
 }
 
+/**
+ * knex's own warnings (a connection it throws away, a deprecation) go to stderr: its default,
+ * console.warn, writes to stdout, which `--json` keeps for the summary alone.
+ */
+const KNEX_LOG = {
+  warn: (message: unknown) => process.stderr.write(`knex: ${String(message)}\n`),
+  error: (message: unknown) => process.stderr.write(`knex: ${String(message)}\n`),
+  deprecate: (method: string, alternative: string) =>
+    process.stderr.write(`knex: ${method} is deprecated, use ${alternative}\n`),
+  debug: () => undefined,
+};
+
 /** Opens the database (creating the SQLite file's folder) without migrating it. */
 export function openDb(db: DatabaseConfig, opts: DbOptions = {}): Db {
   if (db.client === 'sqlite3') mkdirSync(path.dirname(db.connection), { recursive: true });
-  return knexFactory(knexSettings(db, opts));
+  return checkCommits(knexFactory(knexSettings(db, opts)));
+}
+
+/**
+ * Makes a refused COMMIT fail the transaction that asked for it. knex runs COMMIT through a query
+ * that swallows its error: `await trx.commit()` resolves although the database refused it (a full
+ * disk, an I/O error, a deferred constraint), only the transaction's `executionPromise` rejects, and
+ * SQLite may keep the connection inside the failed transaction, so knex hands the next query a
+ * connection whose writes join it and are lost with it (reproduced with a deferred foreign key and
+ * on a full file system; hazards.md). Here COMMIT rejects the caller's `commit()` (a handler's
+ * transaction then rolls back, ending any transaction SQLite kept open), and the connection is
+ * marked for the pool to close and replace instead of reusing it.
+ */
+export function checkCommits(db: Knex): Knex {
+  const client = db.client as { transaction: (...args: unknown[]) => KnexTransaction };
+  const open = client.transaction;
+  client.transaction = function (this: unknown, ...args: unknown[]) {
+    const trx = open.apply(this, args);
+    trx.commit = checkedCommit;
+    return trx;
+  };
+  return db;
+}
+
+/** knex's internal transaction object: what checkedCommit replaces and uses. */
+interface KnexTransaction {
+  commit(conn: PooledConnection, value?: unknown): Promise<unknown>;
+  trxClient: { query(conn: PooledConnection, sql: string): Promise<unknown> };
+  _completed: boolean;
+  _resolver(value: unknown): void;
+  _rejecter(err: unknown): void;
+}
+
+/** A pooled connection; the pool closes one that carries `__knex__disposed` instead of reusing it. */
+interface PooledConnection {
+  __knex__disposed?: unknown;
+}
+
+function checkedCommit(
+  this: KnexTransaction,
+  conn: PooledConnection,
+  value?: unknown,
+): Promise<unknown> {
+  const committed = this.trxClient.query(conn, 'COMMIT;').then(
+    () => this._resolver(value),
+    (err: unknown) => {
+      conn.__knex__disposed = err;
+      this._rejecter(err);
+      throw err;
+    },
+  );
+  // As knex's own commit: once COMMIT is sent, no other query may join the transaction.
+  this._completed = true;
+  return committed;
 }
 
 /** Brings the schema up to date; safe when several processes start at once. */

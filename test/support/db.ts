@@ -18,6 +18,8 @@ export interface TestDb {
   database: DatabaseConfig;
   /** Extra knex options a second connection needs to see the same data (the pg schema). */
   searchPath?: string;
+  /** A second, separate connection to the same data: what another process would see. */
+  reopen(): Promise<Db>;
   close(): Promise<void>;
 }
 
@@ -34,6 +36,7 @@ export async function freshDb(backend: Backend): Promise<TestDb> {
     return {
       db,
       database,
+      reopen: () => Promise.resolve(openDb(database)),
       close: async () => {
         await db.destroy();
         rmSync(dir, { recursive: true, force: true });
@@ -52,6 +55,7 @@ export async function freshDb(backend: Backend): Promise<TestDb> {
     db,
     database,
     searchPath: schema,
+    reopen: () => Promise.resolve(openDb(database, { searchPath: schema })),
     close: async () => {
       await db.raw(`DROP SCHEMA ${schema} CASCADE`);
       await db.destroy();
