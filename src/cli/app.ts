@@ -5,6 +5,7 @@ import type { Config } from '../config/index.ts';
 import { closeLogger, createLogger } from '../log/index.ts';
 import type { App } from '../runs/index.ts';
 import { migrateDb, openDb } from '../store/index.ts';
+import { assertWritableWorkspace } from './workspace-check.ts';
 
 /**
  * V8 lets its heap grow to several times what is live before it collects. An import allocates
@@ -16,6 +17,7 @@ const HEAP_GROWING_PERCENT = 100;
 
 /** Opens what every command shares: the logger, the clock and the migrated database. */
 export async function openApp(config: Config, opts: { quiet: boolean }): Promise<App> {
+  assertWritableWorkspace(config);
   v8.setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
   const logger = createLogger({
     dir: path.join(config.home, 'var', 'logs'),

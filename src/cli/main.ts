@@ -361,7 +361,22 @@ async function runPipeline(io: CliIo, command: Command, fn: JobFn): Promise<numb
   if (!Number.isInteger(workers) || workers < 1 || workers > 64)
     throw new UsageError(`--workers ${own.workers}: a whole number from 1 to 64`);
   if (workers > 1) requireSharedOutbox(config);
-  const app = await openApp(config, { quiet: Boolean(globals.json) });
+  let app: App;
+  try {
+    app = await openApp(config, { quiet: Boolean(globals.json) });
+  } catch (err) {
+    // No run could start (a workspace that cannot be written, a ledger that cannot be opened):
+    // --json still answers with a summary saying so; main prints the cause and exits 3.
+    if (globals.json)
+      io.stdout.write(
+        JSON.stringify(
+          unstartedSummary(config, command.name(), globals, 3, (err as Error).message),
+          null,
+          2,
+        ) + '\n',
+      );
+    throw err;
+  }
   const controller = new AbortController();
   const stop = (signal: NodeJS.Signals) => {
     app.logger.warn(`${signal}: finishing the calls in flight, then stopping`);
@@ -390,7 +405,11 @@ async function runPipeline(io: CliIo, command: Command, fn: JobFn): Promise<numb
     io.stderr.write(`rtm-batch: ${err.message}; nothing was done\n`);
     if (globals.json)
       io.stdout.write(
-        JSON.stringify(lockedSummary(app, command.name(), globals, err), null, 2) + '\n',
+        JSON.stringify(
+          unstartedSummary(config, command.name(), globals, 75, err.message),
+          null,
+          2,
+        ) + '\n',
       );
     return EXIT.locked;
   } finally {
@@ -400,15 +419,23 @@ async function runPipeline(io: CliIo, command: Command, fn: JobFn): Promise<numb
   }
 }
 
-function lockedSummary(app: App, job: string, globals: GlobalOptions, err: LockHeldError): Summary {
-  const now = app.clock.now().toISOString();
+/** The summary of a run that could not start: the lock was held (75) or the workspace failed (3). */
+function unstartedSummary(
+  config: Config,
+  job: string,
+  globals: GlobalOptions,
+  exitCode: 3 | 75,
+  error: string,
+): Summary {
+  const clock = createClock(config.nowAtStart);
+  const now = clock.now().toISOString();
   return {
-    runId: makeRunId(app.clock.now(), job as Summary['job']),
+    runId: makeRunId(clock.now(), job as Summary['job']),
     job: job as Summary['job'],
     startedAt: now,
     finishedAt: now,
     status: 'failed',
-    exitCode: 75,
+    exitCode,
     dryRun: Boolean(globals.dryRun),
     reportDir: '',
     files: [],
@@ -419,8 +446,8 @@ function lockedSummary(app: App, job: string, globals: GlobalOptions, err: LockH
     reconcile: null,
     issueCounts: {},
     attention: [],
-    notes: [err.message],
-    error: err.message,
+    notes: [error],
+    error,
   };
 }
 

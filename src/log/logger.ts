@@ -59,7 +59,18 @@ export function createLogger(opts: LoggerOptions): Logger {
     );
   }
   if (transports.length === 0) transports.push(new winston.transports.Console({ silent: true }));
-  return winston.createLogger({ level: opts.level ?? 'info', transports });
+  const logger = winston.createLogger({ level: opts.level ?? 'info', transports });
+  // A log file that cannot be written (full disk, read-only) must not crash the run it records:
+  // winston re-emits the transport's error, and an 'error' event without a listener ends node.
+  let told = false;
+  logger.on('error', (err: Error) => {
+    if (told) return;
+    told = true;
+    process.stderr.write(
+      `rtm-batch: the log file cannot be written (${err.message}); logging to the terminal only\n`,
+    );
+  });
+  return logger;
 }
 
 /** Waits until every transport has written what it was given. */
