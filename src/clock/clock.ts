@@ -2,6 +2,11 @@
 export interface Clock {
   now(): Date;
   nowMs(): number;
+  /**
+   * How many real milliseconds `ms` of this clock take: the same, but in tests whose clock runs
+   * faster, where a wait for a retry due in a second of program time is a few real milliseconds.
+   */
+  realMs?(ms: number): number;
 }
 
 /** A clock starting at `startMs` (RTM_NOW) that then runs on in real time; the real clock when null. */

@@ -224,7 +224,7 @@ export async function drain(
     ]);
     const dueIn = next === null ? null : Date.parse(next) - eng.clock.nowMs();
     if (others === 0 && (dueIn === null || dueIn > MAX_IDLE_WAIT_MS)) break;
-    await sleep(Math.max(50, Math.min(500, dueIn ?? 500)), eng.signal);
+    await sleep(realMs(eng, Math.max(50, Math.min(500, dueIn ?? 500))), eng.signal);
   }
   await Promise.allSettled(active);
   if (failed.error) throw failed.error;
@@ -286,7 +286,7 @@ async function sendCustomerChange(
     // After an unknown outcome the customer may exist: look it up before any resend (domain §3).
     const existing =
       change.status === 'unknown'
-        ? (await port.listCustomers({ externalId: change.entityKey }))[0]
+        ? (await lookUp(() => port.listCustomers({ externalId: change.entityKey })))[0]
         : undefined;
     const accepted = existing
       ? { id: existing.id, trackingId: null }
@@ -374,7 +374,11 @@ async function sendSubscriberChange(eng: Engine, port: WebexPort, change: Change
     const body = change.payload as SubscriberBody;
     const existing =
       change.status === 'unknown'
-        ? (await port.listSubscribers({ customerId: body.customerId, email: body.email }))[0]
+        ? (
+            await lookUp(() =>
+              port.listSubscribers({ customerId: body.customerId, email: body.email }),
+            )
+          )[0]
         : undefined;
     const answer = existing
       ? { ...existing, trackingId: null }
@@ -444,16 +448,80 @@ async function sendSubscriberChange(eng: Engine, port: WebexPort, change: Change
   );
 }
 
+/**
+ * The look-up that must settle an unknown outcome did not answer. Whatever it met (401, 403, 429,
+ * 5xx, a timeout, a 4xx), the change stays unknown: only an answer to the look-up may let a create
+ * be sent again (issue 16: a 401 here once turned an unknown create back into pending, and the
+ * next night sent it blindly: two customers with one externalId).
+ */
+class LookupFailedError extends Error {
+  override readonly name = 'LookupFailedError';
+}
+
+/** Runs the look-up of an unknown outcome; any failure of it becomes a LookupFailedError. */
+async function lookUp<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    throw new LookupFailedError(`looking up an earlier send: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+}
+
+/**
+ * Records a failed attempt. The status it leaves is never one that sends a create again blindly:
+ * a change whose earlier send may have reached Webex (unknown) stays unknown until a look-up
+ * answers, whatever error this attempt met.
+ */
 async function recordFailure(eng: Engine, change: Change, err: unknown): Promise<void> {
   const now = eng.clock.now();
-  if (err instanceof AuthError) {
+  const retry = new Date(now.getTime() + 1000 * change.attempt).toISOString();
+  const wasUnknown = change.status === 'unknown';
+  if (err instanceof LookupFailedError) {
+    const cause = err.cause;
+    eng.log.warn(`${change.entity} ${change.action} ${change.entityKey}: ${err.message}`, {
+      partner: change.partner,
+    });
     await recordChange(
       eng.db,
       change,
-      { status: 'pending', errorMessage: err.message },
+      { status: 'unknown', errorMessage: err.message, nextAttemptAt: retry },
+      now.toISOString(),
+    );
+    if (cause instanceof AuthError) throw cause;
+    return;
+  }
+  if (err instanceof AuthError) {
+    // Refused before it changed anything: the change is as it was (an unknown one stays unknown).
+    await recordChange(
+      eng.db,
+      change,
+      { status: wasUnknown ? 'unknown' : 'pending', errorMessage: err.message },
       now.toISOString(),
     );
     throw err;
+  }
+  if (
+    err instanceof PermanentError &&
+    err.info.status === 409 &&
+    wasUnknown &&
+    change.action === 'create'
+  ) {
+    // A create re-sent after a look-up found nothing, refused as a conflict: it exists after all
+    // (the list lagged). Still unknown, looked up again next time; never counted refused by Webex.
+    await recordChange(
+      eng.db,
+      change,
+      {
+        status: 'unknown',
+        trackingId: err.info.trackingId,
+        errorMessage: err.message,
+        nextAttemptAt: retry,
+      },
+      now.toISOString(),
+    );
+    return;
   }
   if (err instanceof PermanentError) {
     await complete(eng, change, {
@@ -468,9 +536,8 @@ async function recordFailure(eng: Engine, change: Change, err: unknown): Promise
   }
   if (err instanceof OutcomeUnknownError || err instanceof WebexCallError) {
     // Unknown (or retries spent): creates are looked up before any resend; others are safe to resend.
-    const status =
-      err instanceof OutcomeUnknownError || change.status === 'unknown' ? 'unknown' : 'pending';
-    const next = new Date(now.getTime() + 1000 * change.attempt).toISOString();
+    const status = err instanceof OutcomeUnknownError || wasUnknown ? 'unknown' : 'pending';
+    const next = retry;
     eng.log.warn(`${change.entity} ${change.action} ${change.entityKey}: ${err.message}`, {
       partner: change.partner,
       trackingId: err.info.trackingId,
@@ -523,7 +590,7 @@ export async function followCustomers(
     const next = Math.min(...left.map((c) => Date.parse(c.nextAttemptAt ?? now)));
     const waitMs = Math.max(0, next - eng.clock.nowMs());
     if (Date.now() + waitMs > deadline) return; // parked: a later run looks again
-    await sleep(Math.max(20, waitMs), eng.signal);
+    await sleep(realMs(eng, Math.max(20, waitMs)), eng.signal);
   }
 }
 
@@ -811,6 +878,11 @@ function pickAddress(a: object): Record<string, string> {
   const out: Record<string, string> = {};
   for (const k of ADDRESS_KEYS) if (typeof src[k] === 'string' && src[k] !== '') out[k] = src[k];
   return out;
+}
+
+/** Real milliseconds for a wait measured on the run's clock. */
+function realMs(eng: Engine, ms: number): number {
+  return eng.clock.realMs?.(ms) ?? ms;
 }
 
 function isoNow(eng: Engine): string {

@@ -48,12 +48,17 @@ export const OPEN_STATUSES: readonly ChangeStatus[] = [
   'awaiting',
 ];
 
-/** Writes changes to the outbox before anything is sent; a change already there (same key) is kept as it is. */
+/**
+ * Writes changes to the outbox before anything is sent; a change already there (same key) is kept
+ * as it is. A create for an entity whose earlier create was ever sent starts `unknown`: that send
+ * may have reached Webex (whatever became of its change since), so this one looks it up first.
+ */
 export async function enqueueChanges(db: Tx, changes: NewChange[], now: string): Promise<void> {
   for (let i = 0; i < changes.length; i += 200) {
+    const batch = changes.slice(i, i + 200);
     await db('changes')
       .insert(
-        changes.slice(i, i + 200).map((c) => ({
+        batch.map((c) => ({
           partner_id: c.partner,
           entity: c.entity,
           entity_id: c.entityId,
@@ -72,6 +77,22 @@ export async function enqueueChanges(db: Tx, changes: NewChange[], now: string):
       )
       .onConflict('idempotency_key')
       .ignore();
+    const creates = batch.filter((c) => c.action === 'create').map((c) => c.idempotencyKey);
+    if (creates.length === 0) continue;
+    await db('changes')
+      .whereIn('idempotency_key', creates)
+      .where({ action: 'create', status: 'pending', attempt: 0 })
+      .whereExists((earlier) => {
+        void earlier
+          .select(db.raw('1'))
+          .from('changes as earlier')
+          .whereRaw('earlier.entity = changes.entity')
+          .whereRaw('earlier.entity_id = changes.entity_id')
+          .whereRaw('earlier.id <> changes.id')
+          .where('earlier.action', 'create')
+          .where('earlier.attempt', '>', 0);
+      })
+      .update({ status: 'unknown', updated_at: now });
   }
 }
 
