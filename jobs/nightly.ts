@@ -25,8 +25,8 @@ export async function nightlyJob(
     const targets = async () => (opened ??= await openWebexTargets(app.config, app.clock, env));
     try {
       await runImport(ctx, targets);
-      if (ctx.signal.aborted) return;
-      await runProvision(ctx, await targets());
+      // Counted even when stopped after the import: every accepted change ends in one outcome.
+      await runProvision(ctx, ctx.signal.aborted ? null : await targets());
       // R-RPL-2: the RPL follow-up comes after provisioning and never holds it up.
       if (!ctx.signal.aborted) await runRplRecheck(ctx, await targets());
       if (!ctx.signal.aborted) await runReconcile(ctx, await targets());

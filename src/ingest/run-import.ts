@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { partnerConfig, type Locale } from '../config/index.ts';
-import type { FileSummary, IssueRecord } from '../reports/summary.ts';
+import { addAttention, type FileSummary, type IssueRecord } from '../reports/summary.ts';
 import {
   createRunRules,
   defaultIssue,
@@ -138,6 +138,24 @@ export async function runImport(ctx: RunContext, openTargets?: OpenTargets): Pro
     }
     if (ctx.signal.aborted) break;
     await importPartner(ctx, folder, openTargets);
+  }
+  if (ctx.signal.aborted) await countUnread(ctx, folders);
+}
+
+/** A run stopped before it read every file: what it left in the inboxes needs a person to know. */
+async function countUnread(ctx: RunContext, folders: PartnerFolder[]): Promise<void> {
+  for (const folder of folders) {
+    if (ctx.partnerFilter && folder.partner !== ctx.partnerFilter) continue;
+    const left = await listCandidates(folder.dir, ctx.config.inbox.stableSeconds, Date.now()).catch(
+      () => [],
+    );
+    if (left.length === 0) continue;
+    addAttention(ctx.tally.attention, {
+      kind: 'files_unread',
+      partner: folder.partner,
+      count: left.length,
+      message: `the run was stopped before it read ${left.length} file(s) in inbox/${folder.partner}; the next run reads them.`,
+    });
   }
 }
 

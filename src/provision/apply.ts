@@ -95,7 +95,7 @@ export async function applyProvisioning(
   port: WebexPort,
 ): Promise<{ customers: ProvisioningPlan; subscribers: ProvisioningPlan }> {
   if (ctx.dryRun) {
-    const plan = await planFor(ctx, partner);
+    const plan = await readPlan(ctx, partner);
     const counts = planCounts(plan);
     const prev = ctx.tally.plan ?? { create: 0, update: 0, delete: 0, unchanged: 0 };
     ctx.tally.plan = {
@@ -111,7 +111,7 @@ export async function applyProvisioning(
   const now = () => ctx.clock.now().toISOString();
 
   // Subscribers leave before their customer does.
-  const first = await planFor(ctx, partner);
+  const first = await readPlan(ctx, partner);
   await enqueue(
     eng,
     first.subscribers.changes.filter((c) => c.action === 'delete'),
@@ -120,13 +120,13 @@ export async function applyProvisioning(
   await drain(eng, partner, port, 'subscriber', { untilSettled: true });
   await followSubscribers(eng, partner, port);
 
-  const customers = await planFor(ctx, partner);
+  const customers = await readPlan(ctx, partner);
   await enqueue(eng, customers.customers.changes, now());
   await drain(eng, partner, port, 'customer', { untilSettled: true });
   await followCustomers(eng, partner, port);
 
   // Subscribers are planned after customers moved: only provisioned customers take them.
-  const subscribers = await planFor(ctx, partner);
+  const subscribers = await readPlan(ctx, partner);
   await enqueue(eng, subscribers.subscribers.changes, now());
   await drain(eng, partner, port, 'subscriber', { untilSettled: true });
   await followSubscribers(eng, partner, port);
@@ -137,7 +137,15 @@ async function enqueue(eng: Engine, changes: NewChange[], now: string): Promise<
   await enqueueChanges(eng.db, changes, now);
 }
 
-async function planFor(ctx: RunContext, partner: string): Promise<ProvisioningPlan> {
+/**
+ * Reads the ledger and the outbox and plans from them. `closing`: the run's last look, for its
+ * counts: entities whose change the run completed are left to those outcomes.
+ */
+export async function readPlan(
+  ctx: RunContext,
+  partner: string,
+  opts: { closing?: boolean } = {},
+): Promise<ProvisioningPlan> {
   const [
     customers,
     subscribers,
@@ -146,6 +154,7 @@ async function planFor(ctx: RunContext, partner: string): Promise<ProvisioningPl
     settledSubscribers,
     retries,
     refusedKeys,
+    settledCustomers,
   ] = await Promise.all([
     loadCustomers(ctx.db, partner),
     loadSubscribers(ctx.db, partner),
@@ -155,6 +164,9 @@ async function planFor(ctx: RunContext, partner: string): Promise<ProvisioningPl
     entitiesCompletedInRun(ctx.db, partner, 'subscriber', ctx.runId),
     retryGenerations(ctx.db, partner, 'customer'),
     refusedChangeKeys(ctx.db, partner),
+    opts.closing
+      ? entitiesCompletedInRun(ctx.db, partner, 'customer', ctx.runId)
+      : Promise.resolve(undefined),
   ]);
   const desired =
     ctx.dryRun && ctx.dryRunDesired
@@ -168,6 +180,7 @@ async function planFor(ctx: RunContext, partner: string): Promise<ProvisioningPl
     openCustomers,
     openSubscribers,
     settledSubscribers,
+    ...(settledCustomers ? { settledCustomers } : {}),
     retries,
     refusedKeys,
   });

@@ -26,6 +26,8 @@ export interface PlanInput {
   openSubscribers: ReadonlySet<number>;
   /** Subscribers whose change this run already completed: counted by that outcome, not planned again. */
   settledSubscribers?: ReadonlySet<number>;
+  /** Customers whose change this run already completed (the run's closing count only). */
+  settledCustomers?: ReadonlySet<number>;
   /** Per customer id: how many of its changes ended "retry later" (2560); each retry gets a new key. */
   retries?: ReadonlyMap<number, number>;
   /** Idempotency keys of changes Webex refused: the same change is not sent again. */
@@ -119,6 +121,7 @@ export function planProvisioning(input: PlanInput): ProvisioningPlan {
       customers.inFlight += 1;
       continue;
     }
+    if (input.settledCustomers?.has(c.id)) continue;
     const action = neededAction(c);
     if (!action) {
       customers.unchanged += 1;

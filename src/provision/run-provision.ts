@@ -3,18 +3,26 @@ import { AuthError, type WebexTargets } from '../webex/index.ts';
 import { writeResultsFiles } from '../ingest/index.ts';
 import { renderRowMessage } from '../rules/index.ts';
 import {
-  completedOutcomes,
   changesByKey,
+  completedOutcomes,
+  countEntities,
   failedChanges,
   filesWithResultsSince,
   openChangeEntities,
   readRowSource,
 } from '../store/index.ts';
-import type { ChangeCounts } from '../reports/summary.ts';
-import { applyProvisioning } from './apply.ts';
+import { addAttention, type ChangeCounts } from '../reports/summary.ts';
+import { applyProvisioning, readPlan } from './apply.ts';
 
-/** Sends every partner's staged changes; a partner whose token fails stops alone. */
-export async function runProvision(ctx: RunContext, targets: WebexTargets): Promise<void> {
+/** Why a partner's changes were not all sent this run: each needs a person to know. */
+type Stopped = { kind: 'token_refused' | 'partner_unreachable'; why: string } | null;
+
+/**
+ * Sends every partner's staged changes; a partner whose token fails stops alone. Every partner's
+ * entities are counted at the end whatever happened (a stop, a refused token): each ends the run
+ * in exactly one outcome, and what was left unsent is an attention item.
+ */
+export async function runProvision(ctx: RunContext, targets: WebexTargets | null): Promise<void> {
   const startedAt = ctx.clock.now().toISOString();
   const partners = (await ctx.db('partners').orderBy('id').pluck('id')) as string[];
   // A dry run may plan partners the import saw but did not stage.
@@ -25,72 +33,96 @@ export async function runProvision(ctx: RunContext, targets: WebexTargets): Prom
     if (!partners.includes(d.partnerId)) partners.push(d.partnerId);
   for (const partner of partners) {
     if (ctx.partnerFilter && partner !== ctx.partnerFilter) continue;
-    if (ctx.signal.aborted) break;
-    const target = targets.portFor(partner);
-    if (!target.port) {
-      ctx.tally.notes.push(target.error);
-      ctx.log.error(target.error, { partner });
-      continue;
-    }
-    let planned = { customer: 0, subscriber: 0, waiting: 0, refused: [] as string[] };
-    try {
-      const plans = await applyProvisioning(ctx, partner, target.port);
-      planned = {
-        customer: plans.customers.customers.unchanged,
-        subscriber: plans.subscribers.subscribers.unchanged,
-        waiting: plans.subscribers.subscribers.waiting,
-        refused: [...plans.customers.customers.refused, ...plans.subscribers.subscribers.refused],
-      };
-      const c = plans.customers.customers;
-      ctx.log.info(
-        `planned ${c.changes.length} customer change(s), ${c.unchanged} unchanged, ${c.inFlight} in flight`,
-        { partner },
-      );
-    } catch (err) {
-      if (!(err instanceof AuthError)) throw err;
-      const note = `partner ${partner}: Webex refused its token; its work stopped (${err.info.description}, tracking id ${err.info.trackingId ?? 'none'})`;
-      ctx.tally.notes.push(note);
-      ctx.log.error(note, { partner });
-    }
-    if (!ctx.dryRun) await tallyPartner(ctx, partner, planned);
+    const stopped =
+      ctx.signal.aborted || !targets ? null : await provisionPartner(ctx, partner, targets);
+    if (!ctx.dryRun) await tallyPartner(ctx, partner, stopped);
   }
   // Partners see what became of each row in their results files.
   if (!ctx.dryRun) await writeResultsFiles(ctx, await filesWithResultsSince(ctx.db, startedAt));
 }
 
-/**
- * The run's counts from the ledger, so changes other workers completed for this run count too:
- * each change the run completed is created, updated, deleted, failed or pending (2560); a change
- * still open, or a subscriber waiting for its customer, is pending.
- */
-async function tallyPartner(
+/** Plans and sends one partner's changes; says why it stopped early, if it did. */
+async function provisionPartner(
   ctx: RunContext,
   partner: string,
-  planned: {
-    customer: number;
-    subscriber: number;
-    waiting: number;
-    /** Idempotency keys of changes refused in an earlier run and not sent again. */
-    refused: string[];
-  },
-): Promise<void> {
+  targets: WebexTargets,
+): Promise<Stopped> {
+  const target = targets.portFor(partner);
+  if (!target.port) {
+    ctx.tally.notes.push(target.error);
+    ctx.log.error(target.error, { partner });
+    return { kind: 'partner_unreachable', why: target.error };
+  }
+  try {
+    const plans = await applyProvisioning(ctx, partner, target.port);
+    const c = plans.customers.customers;
+    ctx.log.info(
+      `planned ${c.changes.length} customer change(s), ${c.unchanged} unchanged, ${c.inFlight} in flight`,
+      { partner },
+    );
+    return null;
+  } catch (err) {
+    if (!(err instanceof AuthError)) throw err;
+    const why = `Webex refused its token (${err.info.description}, tracking id ${err.info.trackingId ?? 'none'})`;
+    const note = `partner ${partner}: ${why}; its work stopped`;
+    ctx.tally.notes.push(note);
+    ctx.log.error(note, { partner });
+    return { kind: 'token_refused', why };
+  }
+}
+
+/**
+ * The run's counts from the ledger, so changes other workers completed for this run count too.
+ * Each of the partner's customers and subscribers ends the run in exactly one outcome: the outcome
+ * of its change the run completed; pending while a change is open; else what the closing plan says
+ * (unchanged, failed when Webex refused this very change before, pending when a change is due and
+ * was not sent). The sum is checked against the ledger: counts that do not add up fail the run.
+ */
+async function tallyPartner(ctx: RunContext, partner: string, stopped: Stopped): Promise<void> {
   const counts: Record<'customer' | 'subscriber', ChangeCounts> = {
     customer: zero(),
     subscriber: zero(),
   };
   for (const r of await completedOutcomes(ctx.db, partner, ctx.runId))
     counts[r.entity][r.outcome] += r.n;
+  const open = {
+    customer: (await openChangeEntities(ctx.db, partner, 'customer')).size,
+    subscriber: (await openChangeEntities(ctx.db, partner, 'subscriber')).size,
+  };
+  counts.customer.pending += open.customer;
+  counts.subscriber.pending += open.subscriber;
+  const plan = await readPlan(ctx, partner, { closing: true });
   // Changes refused in an earlier run and not sent again are still failed until the sheet changes
   // the row: counted, and listed with Webex's words again.
-  const refusedBefore = await changesByKey(ctx.db, partner, planned.refused);
-  for (const change of refusedBefore) counts[change.entity].failed += 1;
-  counts.customer.unchanged += planned.customer;
-  counts.subscriber.unchanged += planned.subscriber;
-  counts.customer.pending += (await openChangeEntities(ctx.db, partner, 'customer')).size;
-  counts.subscriber.pending +=
-    (await openChangeEntities(ctx.db, partner, 'subscriber')).size + planned.waiting;
+  const refusedBefore = await changesByKey(ctx.db, partner, [
+    ...plan.customers.refused,
+    ...plan.subscribers.refused,
+  ]);
+  for (const entity of ['customer', 'subscriber'] as const) {
+    const p = entity === 'customer' ? plan.customers : plan.subscribers;
+    counts[entity].unchanged += p.unchanged;
+    counts[entity].failed += p.refused.length;
+    counts[entity].pending += p.changes.length + p.waiting;
+  }
+  await assertCountsAddUp(ctx, partner, counts);
   ctx.tally.customers = add(ctx.tally.customers, counts.customer);
   ctx.tally.subscribers = add(ctx.tally.subscribers, counts.subscriber);
+
+  const unsent = plan.customers.changes.length + plan.subscribers.changes.length;
+  if (stopped?.kind === 'token_refused' || stopped?.kind === 'partner_unreachable')
+    addAttention(ctx.tally.attention, {
+      kind: stopped.kind,
+      partner,
+      count: unsent + open.customer + open.subscriber,
+      message: `${stopped.why}: ${unsent + open.customer + open.subscriber} change(s) wait to be sent. Fix the partner's token or Webex settings; the next run sends them.`,
+    });
+  else if (ctx.signal.aborted && unsent + open.customer + open.subscriber > 0)
+    addAttention(ctx.tally.attention, {
+      kind: 'unsent_changes',
+      partner,
+      count: unsent + open.customer + open.subscriber,
+      message: `the run was stopped with ${unsent + open.customer + open.subscriber} change(s) not sent or not yet confirmed; the next run goes on with them.`,
+    });
 
   for (const change of [...(await failedChanges(ctx.db, partner, ctx.runId)), ...refusedBefore]) {
     const source = change.sourceRowId ? await readRowSource(ctx.db, change.sourceRowId) : null;
@@ -114,6 +146,28 @@ async function tallyPartner(
         null,
       ),
     });
+  }
+}
+
+/** Counts that do not add up: some change was counted twice or not at all. The run fails. */
+export class CountsMismatchError extends Error {
+  override readonly name = 'CountsMismatchError';
+}
+
+/** Every customer and subscriber of the partner in exactly one outcome, or the run fails loudly. */
+async function assertCountsAddUp(
+  ctx: RunContext,
+  partner: string,
+  counts: Record<'customer' | 'subscriber', ChangeCounts>,
+): Promise<void> {
+  const held = await countEntities(ctx.db, partner);
+  for (const entity of ['customer', 'subscriber'] as const) {
+    const c = counts[entity];
+    const sum = c.created + c.updated + c.unchanged + c.deleted + c.failed + c.pending;
+    if (sum !== held[entity])
+      throw new CountsMismatchError(
+        `the run's counts do not add up for partner ${partner}: ${held[entity]} ${entity}(s) in the ledger, ${sum} counted (${JSON.stringify(c)}); nothing was lost, but the report would not tell the truth, so the run fails: please report it`,
+      );
   }
 }
 

@@ -18,6 +18,7 @@ export {
 } from './staging.ts';
 export type { FileRecord, StagedIssue, StagedRow } from './staging.ts';
 export {
+  countEntities,
   loadCustomers,
   loadSubscribers,
   updateWebexState,

@@ -267,3 +267,16 @@ export async function countRplCandidates(
   const [row] = (await q.count({ n: '*' })) as { n: number | string }[];
   return Number(row?.n ?? 0);
 }
+
+/** How many customers and subscribers the ledger holds for a partner: what a run's counts add up to. */
+export async function countEntities(
+  db: Tx,
+  partner: string,
+): Promise<{ customer: number; subscriber: number }> {
+  const count = async (table: string) =>
+    Number(
+      ((await db(table).where({ partner_id: partner }).count({ n: '*' })) as { n: number }[])[0]
+        ?.n ?? 0,
+    );
+  return { customer: await count('customers'), subscriber: await count('subscribers') };
+}

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import type { Summary } from '../../src/reports/index.ts';
 import type { ChildProcess } from 'node:child_process';
 import { claimChanges, recordChange, acquireLease, type Db } from '../../src/store/index.ts';
 import { backends, freshDb, type TestDb } from '../support/db.ts';
@@ -44,13 +45,22 @@ describe('provision: SIGTERM stops cleanly (separate process)', function () {
     const pop = population(30, 0, 'term');
     await stage(ws.db, 'acme', pop.customers);
     let child: ChildProcess | null = null;
-    const run = runRtm(ws, ['provision'], {}, (c) => (child = c));
+    const run = runRtm(ws, ['provision', '--json'], {}, (c) => (child = c));
     // Wait until the run has sent some changes, then ask it to stop.
     while ((await doneCount(ws.db)) < 3) await new Promise((r) => setTimeout(r, 100));
     (child as unknown as ChildProcess).kill('SIGTERM');
     const stopped = await run;
     expect(stopped.signal, stopped.stderr).to.equal(null);
-    expect(stopped.stdout).to.match(/interrupted/);
+    const summary = JSON.parse(stopped.stdout) as Summary;
+    expect(summary.notes.join(' ')).to.match(/interrupted/);
+    // Changes left unsent need a person to know: attention, exit 1, and every customer counted.
+    expect(stopped.code).to.equal(1);
+    expect(summary.status).to.equal('attention');
+    const c = summary.customers;
+    expect(c.created + c.updated + c.unchanged + c.deleted + c.failed + c.pending).to.equal(30);
+    expect(summary.attention.map((a) => [a.kind, a.partner, a.count])).to.deep.equal([
+      ['unsent_changes', 'acme', c.pending],
+    ]);
     const mid = await ledgerState(ws.db);
     expect(mid.changes.filter((c) => c.status === 'in_flight')).to.deep.equal([]);
     expect(mid.changes.length).to.be.lessThan(31);

@@ -185,7 +185,12 @@ describe('e2e: rtm-batch reconcile', () => {
       // A blank token: Webex answers 401, as for an expired one.
       const env = { ALPHA_TOKEN: ' ', BETA_TOKEN: 'beta-token' };
       const res = await runJson(['nightly'], home, env);
-      expect(res.code, res.stderr).to.equal(0);
+      // A refused token needs a person (contract §4): attention, exit 1, naming the partner.
+      expect(res.code, res.stderr).to.equal(1);
+      expect(res.summary.status).to.equal('attention');
+      expect(res.summary.attention.map((a) => [a.kind, a.partner, a.count])).to.deep.equal([
+        ['token_refused', 'alpha', 1],
+      ]);
       expect(
         res.summary.notes.filter((n) =>
           n.startsWith('partner alpha: Webex refused its token; not reconciled'),

@@ -32,7 +32,12 @@ export interface FaultProxy {
  */
 export async function startFaultProxy(
   target: string,
-  decide: (req: { method: string; path: string; n: number }) => ProxyAction,
+  decide: (req: {
+    method: string;
+    path: string;
+    headers: IncomingMessage['headers'];
+    n: number;
+  }) => ProxyAction,
 ): Promise<FaultProxy> {
   const upstream = new URL(target);
   const seen: SeenRequest[] = [];
@@ -42,7 +47,7 @@ export async function startFaultProxy(
     req.on('end', () => {
       const method = req.method ?? 'GET';
       const path = req.url ?? '/';
-      const action = decide({ method, path, n: seen.length });
+      const action = decide({ method, path, headers: req.headers, n: seen.length });
       seen.push({
         method,
         path,
