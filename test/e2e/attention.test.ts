@@ -61,7 +61,7 @@ describe('e2e: runs that need a person end attention, and their counts add up (i
       port: 0,
     });
     // pa's token is revoked once its customers are made: every subscriber call with it gets 401.
-    proxy = await startFaultProxy(sim.url, ({ method, path: p, headers }) =>
+    proxy = await startFaultProxy(sim.url, ({ path: p, headers }) =>
       headers.authorization === 'Bearer pa-token' && p.includes('/wholesale/subscribers')
         ? {
             status: 401,
