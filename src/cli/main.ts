@@ -13,6 +13,7 @@ import { RplContactError, recordRplContact, toOpenLine, type AgedRplCheck } from
 import { createClock } from '../clock/index.ts';
 import { loadConfig, LOCALES, PARTNER_ID, type Config, type Locale } from '../config/index.ts';
 import { writeTemplate } from '../ingest/index.ts';
+import { redactString } from '../log/index.ts';
 import type { Summary } from '../reports/index.ts';
 import { emptyChangeCounts, emptyRowCounts, emptyRplCounts } from '../reports/summary.ts';
 import { LockHeldError, makeRunId, type App, type JobOptions } from '../runs/index.ts';
@@ -27,11 +28,42 @@ import { runWorker } from '../provision/index.ts';
 /** Exit codes of contract §4. */
 export const EXIT = { ok: 0, partial: 1, usage: 2, failed: 3, locked: 75 } as const;
 
+/** Where the command writes text. */
+export interface TextOut {
+  write(text: string): unknown;
+}
+
 export interface CliIo {
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
+  stdout: TextOut;
+  stderr: TextOut;
   env: NodeJS.ProcessEnv;
   cwd: string;
+}
+
+/** The command's io with every write masked (maskOutput); loadOrThrow gives it config.secrets. */
+interface MaskedIo extends CliIo {
+  /** From now on, also mask these values. */
+  maskSecrets(secrets: readonly string[]): void;
+}
+
+/**
+ * Masks bearer tokens, URL passwords and, once the configuration is read, its secrets in all that
+ * the command writes on stdout and stderr (summaries, notes, failure messages). The last guard:
+ * the Webex client already masks the error text it reads.
+ */
+function maskOutput(io: CliIo): MaskedIo {
+  let secrets: readonly string[] = [];
+  const masked = (out: TextOut): TextOut => ({
+    write: (text: string) => out.write(redactString(text, secrets)),
+  });
+  return {
+    ...io,
+    stdout: masked(io.stdout),
+    stderr: masked(io.stderr),
+    maskSecrets: (more) => {
+      secrets = [...secrets, ...more];
+    },
+  };
 }
 
 interface GlobalOptions {
@@ -59,7 +91,8 @@ export async function main(
   },
 ): Promise<number> {
   let exit: number = EXIT.ok;
-  const program = buildProgram(io, (code) => {
+  const out = maskOutput(io);
+  const program = buildProgram(out, (code) => {
     exit = code;
   });
   try {
@@ -70,15 +103,15 @@ export async function main(
       return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     if (err instanceof UsageError) {
-      io.stderr.write(`rtm-batch: ${err.message}\n`);
+      out.stderr.write(`rtm-batch: ${err.message}\n`);
       return EXIT.usage;
     }
-    io.stderr.write(`rtm-batch: the run failed: ${(err as Error).message}\n`);
+    out.stderr.write(`rtm-batch: the run failed: ${(err as Error).message}\n`);
     return EXIT.failed;
   }
 }
 
-function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
+function buildProgram(io: MaskedIo, setExit: (code: number) => void): Command {
   const program = new Command('rtm-batch')
     .description(
       'Nightly provisioning of Webex Wholesale customers and users from partner spreadsheets.',
@@ -331,7 +364,7 @@ function requireSharedOutbox(config: Config): void {
     );
 }
 
-function loadOrThrow(io: CliIo, command: Command): { config: Config; globals: GlobalOptions } {
+function loadOrThrow(io: MaskedIo, command: Command): { config: Config; globals: GlobalOptions } {
   const globals = command.optsWithGlobals<GlobalOptions>();
   const loaded = loadConfig({
     home: globals.home,
@@ -339,6 +372,7 @@ function loadOrThrow(io: CliIo, command: Command): { config: Config; globals: Gl
     env: io.env,
     cwd: io.cwd,
   });
+  if (loaded.config) io.maskSecrets(loaded.config.secrets);
   if (loaded.errors) {
     const lines = loaded.errors.map((e) => `  - ${e}`).join('\n');
     throw new UsageError(
@@ -353,7 +387,7 @@ function loadOrThrow(io: CliIo, command: Command): { config: Config; globals: Gl
   return { config: loaded.config, globals };
 }
 
-async function runPipeline(io: CliIo, command: Command, fn: JobFn): Promise<number> {
+async function runPipeline(io: MaskedIo, command: Command, fn: JobFn): Promise<number> {
   const { config, globals } = loadOrThrow(io, command);
   const own = command.opts() as { demo?: boolean; workers?: string };
   const demo = Boolean(own.demo);

@@ -1,5 +1,4 @@
 import { parse } from 'csv-parse';
-import { stringify } from 'csv-stringify';
 import iconv from 'iconv-lite';
 import { once } from 'node:events';
 import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
@@ -8,6 +7,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
 import { partnerConfig, type Locale } from '../config/index.ts';
+import { createCsvStringifier } from '../csv/index.ts';
 import type { RunContext } from '../runs/context.ts';
 import {
   readResultsSource,
@@ -205,8 +205,9 @@ export class CsvResultsWriter {
     if (bom) out.write(bom);
     if (format.sep) out.write(encodeText(format.sep, encoding));
     const utf8 = encoding === 'utf-8' || encoding === 'utf-8-bom';
-    // Cells starting = + - @ would run as formulas in a spreadsheet: neutralised, ours and theirs.
-    const stringifier = stringify({ delimiter, record_delimiter: '\r\n', escape_formulas: true });
+    // Text is written like the partner's file (delimiter, then encoding); cells starting = + - @
+    // are neutralised and multi-line cells quoted, ours and theirs (createCsvStringifier).
+    const stringifier = createCsvStringifier({ delimiter, bom: false });
     const done = pipeline(stringifier, utf8 ? new PassThrough() : encodeStream(encoding), out);
     done.catch(() => undefined); // awaited by end() and abort()
     return new CsvResultsWriter(stringifier, done, format.headerRow, locale);

@@ -24,7 +24,8 @@ export { renderReportsIndexHtml, sortRunsNewestFirst } from './render-reports-in
 export { planIssuesCsvRows, issueColumns, issueCsvRow } from './plan-issues-csv-rows.ts';
 export { validateSummary, SUMMARY_SCHEMA_PATH } from './validate-summary.ts';
 export { escapeHtml, REPORT_CSP } from './html-page.ts';
-export { REPORT_CSV_OPTIONS, writeIssuesCsv } from './write-issues-csv.ts';
+export { writeIssuesCsv } from './write-issues-csv.ts';
+export { writeReportCsv } from './write-report-csv.ts';
 export {
   reconciliationColumns,
   reconciliationCsvRow,

@@ -1,12 +1,7 @@
-import { createWriteStream } from 'node:fs';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { stringify } from 'csv-stringify';
 import type { Locale } from '../config/index.ts';
 import { describeReconcileLine, labelsFor } from './labels.ts';
 import type { ReconcileLine } from './report-input.ts';
-import { writeAtomically } from './write-atomically.ts';
-import { REPORT_CSV_OPTIONS } from './write-issues-csv.ts';
+import { writeReportCsv } from './write-report-csv.ts';
 
 /** The localized header of reconciliation.csv. */
 export function reconciliationColumns(locale: Locale): string[] {
@@ -37,11 +32,5 @@ export async function writeReconciliationCsv(
     yield reconciliationColumns(locale);
     for (const line of lines) yield reconciliationCsvRow(line, locale);
   }
-  await writeAtomically(target, (tmp) =>
-    pipeline(
-      Readable.from(records()),
-      stringify(REPORT_CSV_OPTIONS),
-      createWriteStream(tmp, { flags: 'wx' }),
-    ),
-  );
+  await writeReportCsv(target, records());
 }

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Locale } from '../config/index.ts';
+import { redact } from '../log/index.ts';
 import { RECONCILE_FILES, REPORT_FILES, renderReportHtml } from './render-report-html.ts';
 import { renderReportsIndexHtml } from './render-reports-index.ts';
 import type { ReportInput, RunListEntry } from './report-input.ts';
@@ -12,8 +13,16 @@ import { writeReportXlsx } from './write-report-xlsx.ts';
 /**
  * Writes a run's report folder: issues.csv, reconciliation.csv when the run reconciled, report.xlsx,
  * report.html, then summary.json last, so a folder with a summary.json holds a complete report. Each file is renamed into place when whole.
+ * `secrets` (config.secrets), bearer tokens and URL passwords are masked in everything written: the
+ * Webex client masks the error text it reads, and this is the last guard for any text that
+ * reached a run by another way.
  */
-export async function writeRunReports(reportDir: string, input: ReportInput): Promise<void> {
+export async function writeRunReports(
+  reportDir: string,
+  unmasked: ReportInput,
+  secrets: readonly string[],
+): Promise<void> {
+  const input = redact(unmasked, secrets) as ReportInput;
   await mkdir(reportDir, { recursive: true });
   await writeIssuesCsv(path.join(reportDir, REPORT_FILES.issues), input.issues, input.locale);
   if (input.summary.reconcile !== null) {

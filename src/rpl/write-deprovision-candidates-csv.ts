@@ -1,11 +1,7 @@
-import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { stringify } from 'csv-stringify';
 import type { Locale } from '../config/index.ts';
-import { REPORT_CSV_OPTIONS, writeAtomically } from '../reports/index.ts';
+import { writeReportCsv } from '../reports/index.ts';
 import { rplLabelsFor } from '../reports/rpl-labels.ts';
 import type { DeprovisionCandidate } from './candidates.ts';
 
@@ -65,13 +61,6 @@ export async function writeDeprovisionCandidatesCsv(
 ): Promise<string> {
   await mkdir(dir, { recursive: true });
   const target = path.join(dir, fileName);
-  const records = planDeprovisionCandidatesCsv(candidates, locale);
-  await writeAtomically(target, (tmp) =>
-    pipeline(
-      Readable.from(records),
-      stringify(REPORT_CSV_OPTIONS),
-      createWriteStream(tmp, { flags: 'wx' }),
-    ),
-  );
+  await writeReportCsv(target, planDeprovisionCandidatesCsv(candidates, locale));
   return target;
 }

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Clock } from '../clock/index.ts';
 import type { Config } from '../config/index.ts';
-import type { Logger } from '../log/index.ts';
+import { redactString, type Logger } from '../log/index.ts';
 import {
   planDialInLines,
   writeReportsIndex,
@@ -161,20 +161,25 @@ export async function runJob(
     if (opts.job === 'import' || opts.job === 'nightly')
       dialIns = planDialInLines(await readCustomersStagedByRun(db, runId));
   } catch (err) {
-    error = (err as Error).message || String(err);
+    // Kept in the ledger (runs.error) and the summary: a secret in it is masked like in the log.
+    error = redactString((err as Error).message || String(err), config.secrets);
     log.error(`run failed: ${error}`, { error: err });
   }
   try {
     const summary = buildSummary(ctx, startedAt, clock.now(), error);
-    await writeRunReports(summary.reportDir, {
-      summary,
-      issues: ctx.tally.issues,
-      locale: config.reportLocale,
-      reconciliation: ctx.tally.reconciliation,
-      ...(rpl ? { rpl } : {}),
-      ...(dialIns ? { dialIns } : {}),
-      ...(ctx.dryRun && ctx.tally.plan ? { plan: ctx.tally.planLines } : {}),
-    });
+    await writeRunReports(
+      summary.reportDir,
+      {
+        summary,
+        issues: ctx.tally.issues,
+        locale: config.reportLocale,
+        reconciliation: ctx.tally.reconciliation,
+        ...(rpl ? { rpl } : {}),
+        ...(dialIns ? { dialIns } : {}),
+        ...(ctx.dryRun && ctx.tally.plan ? { plan: ctx.tally.planLines } : {}),
+      },
+      config.secrets,
+    );
     await finishRun(db, runId, {
       status: summary.status,
       exitCode: summary.exitCode,

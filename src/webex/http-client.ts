@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pLimit, { type LimitFunction } from 'p-limit';
+import { redact, redactString } from '../log/index.ts';
 import {
   AuthError,
   OutcomeUnknownError,
@@ -33,6 +34,11 @@ export interface RetryBudget {
 export interface HttpClientOptions {
   baseUrl: string;
   token: string;
+  /**
+   * Values masked in Webex's error text besides `token` (config.secrets): a server that quotes a
+   * request's credentials back must not carry them into messages, reports or the ledger.
+   */
+  secrets?: readonly string[];
   subPartnerOrgId?: string | null;
   timeoutMs: number;
   concurrency: number;
@@ -64,6 +70,8 @@ export class HttpWebexClient implements WebexPort {
   private readonly opts: Required<Omit<HttpClientOptions, 'subPartnerOrgId'>> & {
     subPartnerOrgId: string | null;
   };
+  /** This client's token and the configured secrets, masked in every error it throws. */
+  private readonly secrets: readonly string[];
 
   constructor(opts: HttpClientOptions) {
     this.base = new URL(opts.baseUrl.endsWith('/') ? opts.baseUrl : `${opts.baseUrl}/`);
@@ -76,7 +84,9 @@ export class HttpWebexClient implements WebexPort {
       random: Math.random,
       ...opts,
       subPartnerOrgId: opts.subPartnerOrgId ?? null,
+      secrets: opts.secrets ?? [],
     };
+    this.secrets = [opts.token, ...this.opts.secrets];
   }
 
   async listCustomers(query: CustomerQuery = {}): Promise<WebexCustomer[]> {
@@ -281,7 +291,7 @@ export class HttpWebexClient implements WebexPort {
       const info: FailureInfo = {
         status: null,
         trackingId: trackingSent,
-        description: describeNetworkError(err),
+        description: redactString(describeNetworkError(err), this.secrets),
       };
       throw resendable
         ? new TransientError(info.description, info)
@@ -297,31 +307,43 @@ export class HttpWebexClient implements WebexPort {
         const info: FailureInfo = {
           status: res.status,
           trackingId: trackingSent,
-          description: `answer cut off or not JSON: ${describeNetworkError(err)}`,
+          description: redactString(
+            `answer cut off or not JSON: ${describeNetworkError(err)}`,
+            this.secrets,
+          ),
         };
         throw resendable
           ? new TransientError(info.description, info)
           : new OutcomeUnknownError(info.description, info);
       }
     }
-    const trackingId =
+    const trackingId = redactString(
       res.headers.get('trackingid') ??
-      (parsed as { trackingId?: string } | null)?.trackingId ??
-      trackingSent;
+        (parsed as { trackingId?: string } | null)?.trackingId ??
+        trackingSent,
+      this.secrets,
+    );
     if (res.status !== 429 && res.status !== 423) this.opts.limiter.admittedOne();
     if (res.ok) return { status: res.status, headers: res.headers, body: parsed, trackingId };
-    throw classify(res, parsed, trackingId, resendable, this.opts.limiter);
+    // Webex's error text goes on into messages, notes, reports and the ledger: an upstream that
+    // quotes the request's Authorization header back must not carry the token along (issue #16).
+    const said = {
+      body: redact(parsed, this.secrets),
+      statusText: redactString(res.statusText, this.secrets),
+    };
+    throw classify(res, said, trackingId, resendable, this.opts.limiter);
   }
 }
 
+/** The error of a refused call, from what the server said (its body and status text, masked). */
 function classify(
   res: Response,
-  body: unknown,
+  said: { body: unknown; statusText: string },
   trackingId: string,
   resendable: boolean,
   limiter: RateLimiter,
 ): WebexCallError {
-  const err = body as {
+  const err = said.body as {
     message?: string;
     errors?: { description?: string; errorCode?: number }[];
   } | null;
@@ -330,7 +352,7 @@ function classify(
     status: res.status,
     trackingId,
     errorCode: first?.errorCode,
-    description: first?.description ?? err?.message ?? res.statusText,
+    description: first?.description ?? err?.message ?? said.statusText,
     ...(err?.errors?.length ? { errors: err.errors } : {}),
   };
   if (res.status === 429 || res.status === 423) {

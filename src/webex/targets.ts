@@ -74,6 +74,7 @@ export async function openWebexTargets(
       const port = new HttpWebexClient({
         baseUrl: url,
         token,
+        secrets: config.secrets,
         subPartnerOrgId: settings.webex.subPartnerOrgId ?? null,
         timeoutMs: config.webex.timeoutMs,
         concurrency: config.webex.concurrency,

@@ -22,6 +22,16 @@ describe('cli: configuration errors', () => {
     expect(readdirSync(home)).to.deep.equal(['rtm-batch.config.json']);
   });
 
+  it('when a configuration error quotes a URL holding a password, then stderr names the setting and masks the password', async () => {
+    const home = tempHome();
+    writeConfig(home, { webex: { baseUrl: 'https://svc:hunter2pass@webex example/v1' } });
+    const res = await runCli(['nightly'], { home });
+    expect(res.code).to.equal(2);
+    expect(res.stderr).to.contain('webex.baseUrl: must be an http(s) URL');
+    expect(res.stderr).to.contain('https://svc:[REDACTED]@webex example/v1');
+    expect(res.stderr).not.to.contain('hunter2pass');
+  });
+
   it('when --config names a missing file, then exit 2 naming it', async () => {
     const home = tempHome();
     const res = await runCli(['import', '--config', path.join(home, 'nope.json')], { home });

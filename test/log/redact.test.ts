@@ -2,7 +2,13 @@ import { expect } from 'chai';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { closeLogger, createLogger, LOG_FILE_NAME, redactString } from '../../src/log/index.ts';
+import {
+  closeLogger,
+  createLogger,
+  LOG_FILE_NAME,
+  redact,
+  redactString,
+} from '../../src/log/index.ts';
 
 describe('logging: secrets never reach a log line', () => {
   it('when a message and fields carry a bearer token, an Authorization header and a configured secret, then the log file has none of them', async () => {
@@ -40,5 +46,35 @@ describe('logging: secrets never reach a log line', () => {
     expect(redactString('imported 12 rows from customers.csv', ['abcdef'])).to.equal(
       'imported 12 rows from customers.csv',
     );
+  });
+
+  it('when a customer name reads "Basic Foods" or "Bearer Co-op", then it is left as it is; a credential after Basic or Bearer is masked', () => {
+    for (const name of ['Basic Foods Inc', 'Bearer Co-op Road 12', 'Basic Well-Being Corp'])
+      expect(redactString(name, [])).to.equal(name);
+    expect(redactString('Authorization: Basic dXNlcjpwYXNzd29yZA==', [])).to.equal(
+      'Authorization: Basic [REDACTED]',
+    );
+    expect(redactString('bearer eyJhbGciOiJIUzI1NiJ9.e30.ZRrHA1JJJW8 refused', [])).to.equal(
+      'bearer [REDACTED] refused',
+    );
+  });
+
+  it('when a report input holds nothing to mask, then the same object comes back, not a copy', () => {
+    const input = { issues: [{ row: 2, value: 'a@b', at: new Date(0) }], notes: ['ok'] };
+    expect(redact(input, ['abcdef'])).to.equal(input);
+  });
+
+  it('when one object is reached by two paths, then both are masked and neither is called circular; a real cycle still is', () => {
+    const shared = { message: 'token abcdef refused' };
+    const input: Record<string, unknown> = { first: shared, list: [shared], keep: 'x' };
+    const out = redact(input, ['abcdef']) as Record<string, unknown>;
+    expect(out).to.deep.equal({
+      first: { message: 'token [REDACTED] refused' },
+      list: [{ message: 'token [REDACTED] refused' }],
+      keep: 'x',
+    });
+    expect(shared.message).to.equal('token abcdef refused'); // the input is not changed
+    input.self = input;
+    expect((redact(input, ['abcdef']) as Record<string, unknown>).self).to.equal('[Circular]');
   });
 });

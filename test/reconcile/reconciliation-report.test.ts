@@ -62,7 +62,7 @@ const HOSTILE = [
 describe('reports: reconciliation.csv and the reconciliation section', () => {
   it('when the run reconciled, then reconciliation.csv has a localized header and formulas neutralised', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'rtm-rec-'));
-    await writeRunReports(dir, input(HOSTILE, 'ja'));
+    await writeRunReports(dir, input(HOSTILE, 'ja'), []);
     const rows = parse(readFileSync(path.join(dir, 'reconciliation.csv'), 'utf8'), {
       bom: true,
     }) as string[][];
@@ -84,7 +84,7 @@ describe('reports: reconciliation.csv and the reconciliation section', () => {
 
   it('when the run did not reconcile, then there is no reconciliation.csv', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'rtm-rec-'));
-    await writeRunReports(dir, { summary: aSummary(), issues: [], locale: 'en' });
+    await writeRunReports(dir, { summary: aSummary(), issues: [], locale: 'en' }, []);
     expect(existsSync(path.join(dir, 'reconciliation.csv'))).to.equal(false);
     expect(readFileSync(path.join(dir, 'report.html'), 'utf8')).not.to.contain(
       'id="reconciliation"',
@@ -106,7 +106,7 @@ describe('reports: reconciliation.csv and the reconciliation section', () => {
 
     it('when lines carry hostile text, then the section lists drifted and orphan lines as text and runs nothing', async () => {
       const dir = mkdtempSync(path.join(tmpdir(), 'rtm-rec-'));
-      await writeRunReports(dir, input(HOSTILE));
+      await writeRunReports(dir, input(HOSTILE), []);
       const page = await browser.newPage();
       const dialogs: string[] = [];
       page.on('dialog', (d) => {
@@ -136,7 +136,7 @@ describe('reports: reconciliation.csv and the reconciliation section', () => {
       const many = Array.from({ length: HTML_ROW_LIMIT + 5 }, (_, i) =>
         aLine({ key: `c-${i}`, category: 'missingInWebex', reason: 'goneFromWebex' }),
       );
-      await writeRunReports(dir, input(many));
+      await writeRunReports(dir, input(many), []);
       const page = await browser.newPage();
       try {
         await page.goto(pathToFileURL(path.join(dir, 'report.html')).href, { waitUntil: 'load' });

@@ -151,7 +151,7 @@ describe('R-DIAL-1 in report.html and report.xlsx', function () {
   });
 
   it('when the report is opened in a browser, then the section lists each customer as text and runs nothing', async () => {
-    await writeRunReports(dir, input('ja'));
+    await writeRunReports(dir, input('ja'), []);
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
       args: ['--no-sandbox', '--disable-gpu', '--no-first-run'],
@@ -195,7 +195,7 @@ describe('R-DIAL-1 in report.html and report.xlsx', function () {
   });
 
   it('when the workbook is written, then a Dial-in sheet lists them with partner text kept as text', async () => {
-    await writeRunReports(dir, input('en'));
+    await writeRunReports(dir, input('en'), []);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(path.join(dir, 'report.xlsx'));
     const sheet = wb.getWorksheet('Dial-in');
@@ -229,7 +229,7 @@ describe('R-DIAL-1 in report.html and report.xlsx', function () {
   });
 
   it('when no dial-in lines are given (a provision-only run), then neither the section nor the sheet appears', async () => {
-    await writeRunReports(dir, { summary: aSummary(), issues: [], locale: 'en' });
+    await writeRunReports(dir, { summary: aSummary(), issues: [], locale: 'en' }, []);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(path.join(dir, 'report.xlsx'));
     expect(wb.worksheets.map((w) => w.name)).to.deep.equal(['Summary', 'Files', 'Issues']);

@@ -99,7 +99,7 @@ describe('report.html in a headless browser', function () {
   }
 
   it('when a report with hostile partner values is opened, then it shows them as text and runs and loads nothing', async () => {
-    await writeRunReports(dir, hostileInput('en'));
+    await writeRunReports(dir, hostileInput('en'), []);
     const { page, requests, dialogs } = await open(dir);
     try {
       const text = await page.locator('body').innerText();
@@ -128,7 +128,7 @@ describe('report.html in a headless browser', function () {
   });
 
   it('when the report is opened, then the totals show the run counts', async () => {
-    await writeRunReports(dir, hostileInput('en'));
+    await writeRunReports(dir, hostileInput('en'), []);
     const { page } = await open(dir);
     try {
       const totals = await page.locator('#totals').innerText();
@@ -153,7 +153,7 @@ describe('report.html in a headless browser', function () {
   });
 
   it('when the report is written in ja, then the browser shows Japanese labels', async () => {
-    await writeRunReports(dir, hostileInput('ja'));
+    await writeRunReports(dir, hostileInput('ja'), []);
     const { page } = await open(dir);
     try {
       expect(await page.locator('html').getAttribute('lang')).to.equal('ja');

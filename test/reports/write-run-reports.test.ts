@@ -10,8 +10,18 @@ import {
   writeReportsIndex,
   writeRunReports,
   type ReportInput,
+  type Summary,
 } from '../../src/reports/index.ts';
-import { anIssue, aSummary } from './builders.ts';
+import { aFile, anIssue, aSummary } from './builders.ts';
+
+const COUNTS_NONE = {
+  inSync: 0,
+  drifted: 0,
+  missingInWebex: 0,
+  orphansInWebex: 0,
+  parked: 0,
+  partnerOwnOrg: 0,
+};
 
 const FORMULAS = ["=cmd|' /C calc'!A0", '＝1+1', '+SUM(A1:A2)', '-2+3', '@SUM(A1)', '\t=1'];
 
@@ -52,7 +62,7 @@ describe('writeRunReports', () => {
   it('when a run is written, then the folder holds exactly the four reports and summary.json validates', async () => {
     const reportDir = path.join(dir, 'reports', 'run-1');
     const input = anInput();
-    await writeRunReports(reportDir, input);
+    await writeRunReports(reportDir, input, []);
 
     expect((await readdir(reportDir)).sort()).to.deep.equal([
       'issues.csv',
@@ -68,7 +78,7 @@ describe('writeRunReports', () => {
   });
 
   it('when issues look like formulas, then issues.csv neutralises every one and keeps the rest verbatim', async () => {
-    await writeRunReports(dir, anInput());
+    await writeRunReports(dir, anInput(), []);
     const bytes = await readFile(path.join(dir, 'issues.csv'));
     expect([...bytes.subarray(0, 3)]).to.deep.equal([0xef, 0xbb, 0xbf]); // UTF-8 BOM for Excel
 
@@ -99,7 +109,7 @@ describe('writeRunReports', () => {
   });
 
   it('when the workbook is written, then its sheets have bold, frozen, filtered headers and partner text stays text', async () => {
-    await writeRunReports(dir, anInput());
+    await writeRunReports(dir, anInput(), []);
     const wb = await readWorkbook(path.join(dir, 'report.xlsx'));
     expect(wb.worksheets.map((ws) => ws.name)).to.deep.equal(['Summary', 'Files', 'Issues']);
 
@@ -150,6 +160,7 @@ describe('writeRunReports', () => {
         }),
         plan: [{ partner: 'tokyo-tel', entity: 'customer', key: 'C-1', action: 'create' }],
       }),
+      [],
     );
     const wb = await readWorkbook(path.join(dir, 'report.xlsx'));
     expect(wb.worksheets.map((ws) => ws.name)).to.deep.equal([
@@ -171,10 +182,11 @@ describe('writeRunReports', () => {
   });
 
   it('when a report is rewritten, then the new files replace the old and no temporary file is left', async () => {
-    await writeRunReports(dir, anInput());
+    await writeRunReports(dir, anInput(), []);
     await writeRunReports(
       dir,
       anInput({ summary: aSummary({ status: 'ok', exitCode: 0 }), issues: [] }),
+      [],
     );
     expect((await readdir(dir)).sort()).to.deep.equal([
       'issues.csv',
@@ -188,6 +200,69 @@ describe('writeRunReports', () => {
     expect(summary.status).to.equal('ok');
     const csv: string[][] = parse(await readFile(path.join(dir, 'issues.csv')), { bom: true });
     expect(csv).to.have.length(1);
+  });
+  it('when run text carries a configured secret, a bearer token or a URL password, then no report file holds them, and the input is left as it was', async () => {
+    const secret = 'c2VjcmV0LXRva2VuLTQy';
+    const leaks = [
+      `Webex refused the token (HTTP 401): invalid token ${secret}`,
+      'Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.e30.ZRrHA1JJJW8opsbCGfG_HACGpVUMN_a9IV7pAx_Zmeo',
+      'could not reach postgres://rtm:hunter2pass@db.example/rtm',
+    ];
+    const input = anInput({
+      summary: aSummary({
+        reconcile: { ...COUNTS_NONE, drifted: 1 },
+        notes: leaks,
+        error: leaks[0] as string,
+        files: [aFile({ status: 'quarantined', code: 'FILE_FORMAT', message: leaks[1] as string })],
+      }),
+      issues: leaks.map((message, i) => anIssue({ row: i + 2, value: secret, message })),
+      reconciliation: [
+        {
+          partner: 'acme',
+          entity: 'customer',
+          key: 'c-1',
+          webexId: 'W-1',
+          category: 'drifted',
+          reason: 'differs',
+          status: 'provisioned',
+          diffs: [{ field: 'address.city', webex: leaks[2] as string, expected: 'Austin' }],
+          pendingChange: false,
+        },
+      ],
+    });
+    const before = JSON.stringify(input);
+    await writeRunReports(dir, input, [secret]);
+
+    expect(JSON.stringify(input)).to.equal(before);
+    const names = (await readdir(dir)).sort();
+    expect(names).to.deep.equal([
+      'issues.csv',
+      'reconciliation.csv',
+      'report.html',
+      'report.xlsx',
+      'summary.json',
+    ]);
+    const texts = await Promise.all(
+      names
+        .filter((n) => !n.endsWith('.xlsx'))
+        .map(async (n) => [n, await readFile(path.join(dir, n), 'utf8')] as const),
+    );
+    const cells: string[] = [];
+    (await readWorkbook(path.join(dir, 'report.xlsx'))).eachSheet((ws) =>
+      ws.eachRow((row) => row.eachCell((cell) => cells.push(cell.text))),
+    );
+    for (const [name, text] of [...texts, ['report.xlsx', cells.join('\n')] as const]) {
+      for (const leaked of [secret, 'eyJhbGciOiJIUzI1NiJ9', 'hunter2pass'])
+        expect(text, name).not.to.contain(leaked);
+      expect(text, name).to.contain('[REDACTED]');
+    }
+    const summary = JSON.parse(texts.find(([n]) => n === 'summary.json')?.[1] ?? '') as Summary;
+    expect(summary.notes).to.deep.equal([
+      'Webex refused the token (HTTP 401): invalid token [REDACTED]',
+      'Authorization: Bearer [REDACTED]',
+      'could not reach postgres://rtm:[REDACTED]@db.example/rtm',
+    ]);
+    expect(validateSummary(summary)).to.deep.equal([]);
   });
 });
 

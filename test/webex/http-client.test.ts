@@ -179,3 +179,70 @@ describe('webex client: long lists', () => {
     }
   });
 });
+
+describe('webex client: credentials quoted back in error text', () => {
+  const TOKEN = 'OWQ5ZjE2YzAtNmI3Ny00YjNkLTlkYmItYzY1ZGQ3NTkyYmYx_PF84_token';
+  const OTHER = 'configured-secret-0042';
+
+  it('when Webex quotes the Authorization header, a configured secret or a URL password in a 401, 400 or 503, then no error the client throws holds them, and each still carries its status, code and tracking id', async () => {
+    const server = createServer((req, res) => {
+      const auth = req.headers.authorization ?? '';
+      const [status, body]: [number, unknown] =
+        req.url === '/v1/wholesale/customers/c-401'
+          ? [401, { message: `invalid token ${auth}`, trackingId: 'T-401' }]
+          : req.url === '/v1/wholesale/customers/c-400'
+            ? [
+                400,
+                {
+                  message: 'Bad request',
+                  errors: [
+                    { errorCode: 4003, description: `token ${TOKEN} and ${OTHER} refused` },
+                    { errorCode: 4004, description: `Authorization: ${auth}` },
+                  ],
+                  trackingId: 'T-400',
+                },
+              ]
+            : [503, { message: `upstream https://svc:${OTHER}@idbroker.example/ said no` }];
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const port = (server.address() as AddressInfo).port;
+    const client = new HttpWebexClient({
+      baseUrl: `http://127.0.0.1:${port}/v1`,
+      token: TOKEN,
+      secrets: [OTHER],
+      timeoutMs: 5000,
+      concurrency: 2,
+      limiter: new RateLimiter({ requestsPerSecond: 1000 }),
+      budget: { remaining: 0 },
+    });
+    const failure = (id: string) =>
+      client.getCustomer(id).then(
+        () => expect.fail(`${id} did not fail`),
+        (err: Error & { info: { status: number; trackingId: string; errorCode?: number } }) => err,
+      );
+    try {
+      const errors = [await failure('c-401'), await failure('c-400'), await failure('c-503')];
+      expect(errors.map((e) => e.name)).to.deep.equal([
+        'AuthError',
+        'PermanentError',
+        'TransientError',
+      ]);
+      expect(errors.map((e) => [e.info.status, e.info.errorCode])).to.deep.equal([
+        [401, undefined],
+        [400, 4003],
+        [503, undefined],
+      ]);
+      expect(errors[0]?.info.trackingId).to.equal('T-401');
+      expect(errors[0]?.message).to.contain('invalid token Bearer [REDACTED]');
+      expect(errors[1]?.message).to.contain('token [REDACTED] and [REDACTED] refused');
+      expect(errors[2]?.message).to.contain('https://svc:[REDACTED]@idbroker.example/');
+      const text = JSON.stringify(errors.map((e) => [e.message, e.stack, e.info]));
+      expect(text).not.to.contain(TOKEN);
+      expect(text).not.to.contain(OTHER);
+    } finally {
+      server.close();
+    }
+  });
+});
