@@ -19,7 +19,7 @@ import {
   type RunRules,
   type SubscriberDesired,
 } from '../rules/index.ts';
-import type { RunContext } from '../runs/context.ts';
+import { LeaseLostError, type RunContext } from '../runs/context.ts';
 import {
   beginFile,
   ensurePartner,
@@ -142,6 +142,11 @@ export async function runImport(ctx: RunContext, openTargets?: OpenTargets): Pro
   if (ctx.signal.aborted) await countUnread(ctx, folders);
 }
 
+/** Whether the run stopped because another run took its lock. */
+function lostLock(ctx: RunContext): boolean {
+  return ctx.signal.reason instanceof LeaseLostError;
+}
+
 /** A run stopped before it read every file: what it left in the inboxes needs a person to know. */
 async function countUnread(ctx: RunContext, folders: PartnerFolder[]): Promise<void> {
   for (const folder of folders) {
@@ -230,8 +235,9 @@ async function importPartner(
   } finally {
     for (const source of sources) await source.opened.handle.close().catch(() => undefined);
   }
-  // A stop between claim and read leaves claims behind: they go back for the next run.
-  if (!ctx.dryRun && ctx.signal.aborted) await recoverClaims(folder.dir);
+  // A stop between claim and read leaves claims behind: they go back for the next run (unless
+  // the lock was lost: the run that holds it now handles the drop zone).
+  if (!ctx.dryRun && ctx.signal.aborted && !lostLock(ctx)) await recoverClaims(folder.dir);
 }
 
 /** The partner's port and ledger look-ups for the remote precheck, or null with a note. */
@@ -477,6 +483,8 @@ async function importSource(
   // opened in the try below, whose catch rolls the file's transaction back if it cannot be.
   let results: ImportResults | null = null;
   const take = async (sheet: SheetInfo, batch: SheetRow[]): Promise<StagedRow[]> => {
+    // Another run holds the lock now: stop reading; nothing of this file will be committed.
+    if (lostLock(ctx)) throw ctx.signal.reason;
     const staged = await checkRowsYielding(ctx, run, at, sheet, batch);
     await precheckBatch(ctx, run, staged);
     for (const r of staged) {
@@ -552,8 +560,9 @@ async function importSource(
       ctx.dryRunDesired.subscribers.length = kept.subscribers;
     }
     if (!(err instanceof FileRefusal)) {
-      // A failure of the run, not of the file: the file goes back for the next run.
-      if (source.candidate.claim) await releaseClaim(source.candidate.claim);
+      // A failure of the run, not of the file: the file goes back for the next run (unless
+      // another run holds the lock now: the drop zone is its to handle).
+      if (source.candidate.claim && !lostLock(ctx)) await releaseClaim(source.candidate.claim);
       throw err;
     }
     // The refused file's accepted rows were applied to the run's rules: start again from the ledger.
@@ -590,6 +599,9 @@ async function importSource(
         })),
       });
       await releaseStatements(trx);
+      // Fenced: a run whose lock was taken over meanwhile commits nothing (on SQLite this also
+      // renews the lock, which the heartbeat could not do while the file held the connection).
+      await ctx.holdLock?.(trx);
       // Rejects when the database refused the COMMIT (a full disk): the store checks it.
       await trx.commit();
     } catch (err) {
@@ -597,6 +609,8 @@ async function importSource(
       // back to the drop zone for the next run. The run fails with the cause (exit 3).
       await results?.abandon();
       if (!trx.isCompleted()) await trx.rollback().catch(() => undefined);
+      // A run that lost its lock leaves the drop zone to the run that holds it now.
+      if (err instanceof LeaseLostError) throw err;
       if (source.candidate.claim) await releaseClaim(source.candidate.claim);
       throw new Error(
         `the ledger could not record inbox/${partner}/${source.candidate.name} (${(err as Error).message}); nothing of it was kept and the file is back in the inbox for the next run`,

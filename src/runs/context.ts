@@ -16,7 +16,17 @@ import type { ReconcileLine } from '../reports/report-input.ts';
 import type { RplDeprovisionLine } from '../reports/report-input.ts';
 import { emptyChangeCounts, emptyRowCounts, emptyRplCounts } from '../reports/summary.ts';
 import type { PlanLine } from '../reports/report-input.ts';
-import type { Db } from '../store/index.ts';
+import type { Db, Tx } from '../store/index.ts';
+
+/** The run's lock was taken over by another run: this one stops touching shared state (exit 3). */
+export class LeaseLostError extends Error {
+  override readonly name = 'LeaseLostError';
+  constructor(runId: string) {
+    super(
+      `run ${runId} lost its lock to another run (its lease expired and was taken over); it stopped and committed nothing more`,
+    );
+  }
+}
 
 /** What a use-case needs from the run it is part of. */
 export interface RunContext {
@@ -36,6 +46,11 @@ export interface RunContext {
    * connection, so the heartbeat cannot renew meanwhile: the import renews as soon as it commits.
    */
   renewLock?: () => Promise<void>;
+  /**
+   * Renews the run's lock inside `trx`, the transaction about to commit a file, and throws
+   * LeaseLostError when another run holds it now: a run that lost its lock commits nothing more.
+   */
+  holdLock?: (trx: Tx) => Promise<void>;
   /**
    * A dry run's desired state accepted by this run's import but not staged (a dry run writes
    * nothing): rows in the shape staging writes to `customers` / `subscribers`. The planner lays

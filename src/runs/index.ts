@@ -1,4 +1,4 @@
 export { runJob, makeRunId, LockHeldError, PIPELINE_LOCK } from './run-job.ts';
 export type { App, JobOptions } from './run-job.ts';
-export { newTally } from './context.ts';
+export { LeaseLostError, newTally } from './context.ts';
 export type { RunContext, RunTally } from './context.ts';

@@ -24,8 +24,10 @@ import {
   renewLease,
   type Db,
   type LeaseHolder,
+  type Tx,
 } from '../store/index.ts';
-import { newTally, type RunContext } from './context.ts';
+import { LeaseLostError, newTally, type RunContext } from './context.ts';
+import { holderProcess } from './holder-process.ts';
 
 /** The one lock every pipeline run takes: runs never overlap on a ledger. */
 export const PIPELINE_LOCK = 'pipeline';
@@ -80,7 +82,7 @@ export async function runJob(
   const ttlMs = config.lock.leaseSeconds * 1000;
   const lease = { name: PIPELINE_LOCK, owner: runId, host: os.hostname(), pid: process.pid, ttlMs };
   // Leases use the wall clock, never RTM_NOW: a moved clock must not free or freeze a lock.
-  const got = await acquireLease(db, { ...lease, now: new Date(), isHolderDead }).catch(
+  const got = await acquireLease(db, { ...lease, now: new Date(), holderProcess }).catch(
     async (err: unknown) => {
       // SQLite: another run is inside a long write (a large file's transaction) and cannot renew
       // its lease meanwhile; the database is busy because that run holds it.
@@ -102,11 +104,23 @@ export async function runJob(
   const controller = new AbortController();
   const onAbort = () => controller.abort(opts.signal.reason);
   opts.signal.addEventListener('abort', onAbort, { once: true });
+  let leaseLost: LeaseLostError | null = null;
+  const loseLease = (): LeaseLostError => {
+    if (!leaseLost) {
+      leaseLost = new LeaseLostError(runId);
+      log.error('the run lost its lock (lease expired and taken over): stopping');
+      controller.abort(leaseLost);
+    }
+    return leaseLost;
+  };
+  const holdLock = async (trx: Tx): Promise<void> => {
+    if (leaseLost || !(await renewLease(trx, PIPELINE_LOCK, runId, new Date(), ttlMs)))
+      throw loseLease();
+  };
   const renewLock = async (): Promise<void> => {
     try {
-      if (await renewLease(db, PIPELINE_LOCK, runId, new Date(), ttlMs)) return;
-      log.error('the run lost its lock (lease expired and taken over): stopping');
-      controller.abort(new Error('lease lost'));
+      if (leaseLost || !(await renewLease(db, PIPELINE_LOCK, runId, new Date(), ttlMs)))
+        loseLease();
     } catch (err) {
       // SQLite: this run's own file transaction holds the one connection; it renews on commit.
       if ((err as Error).name === 'KnexTimeoutError')
@@ -129,6 +143,7 @@ export async function runJob(
     signal: controller.signal,
     tally: newTally(),
     renewLock,
+    holdLock,
   };
   let error: string | null = null;
   let rpl: RplReport | undefined;
@@ -145,6 +160,8 @@ export async function runJob(
     });
     log.info(`run ${runId} started${opts.dryRun ? ' (dry run)' : ''}`);
     await body(ctx);
+    // A run whose lock was taken over has stopped part-way: it failed (exit 3), whatever it did.
+    if (leaseLost) throw leaseLost;
     if (controller.signal.aborted)
       ctx.tally.notes.push(
         'the run was interrupted before it finished; the next run continues where it stopped.',
@@ -270,15 +287,4 @@ function toListEntry(r: Awaited<ReturnType<typeof listRuns>>[number]) {
     exitCode: r.exitCode,
     dryRun: r.dryRun,
   };
-}
-
-/** A holder on this host whose process is gone crashed: its lock need not wait for expiry. */
-function isHolderDead(holder: LeaseHolder): boolean {
-  if (holder.host !== os.hostname() || holder.pid === process.pid) return false;
-  try {
-    process.kill(holder.pid, 0);
-    return false;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ESRCH';
-  }
 }

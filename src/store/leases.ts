@@ -17,13 +17,20 @@ export interface LeaseClaim {
   /** Wall-clock now: leases use real time, never RTM_NOW, so a moved clock cannot break a lock. */
   now: Date;
   ttlMs: number;
-  /** True when the holder is a process that no longer exists on this host. */
-  isHolderDead?: (holder: LeaseHolder) => boolean;
+  /**
+   * What is known of the holder's process: `dead` frees the lease at once; `alive` keeps it past
+   * its expiry (a live run's renewals can be held up: on SQLite a long file transaction holds the
+   * only connection, and nobody may take the lock from a run that still works).
+   */
+  holderProcess?: (holder: LeaseHolder) => 'alive' | 'dead' | 'unknown';
 }
 
 export type LeaseResult = { acquired: true } | { acquired: false; holder: LeaseHolder };
 
-/** Takes the named lease if it is free, expired, or held by a dead process on this host (compare-and-set). */
+/**
+ * Takes the named lease if it is free, expired (and its holder not known to be alive), or held by
+ * a process known dead (compare-and-set).
+ */
 export async function acquireLease(db: Tx, claim: LeaseClaim): Promise<LeaseResult> {
   const now = claim.now.toISOString();
   const expires = new Date(claim.now.getTime() + claim.ttlMs).toISOString();
@@ -41,7 +48,8 @@ export async function acquireLease(db: Tx, claim: LeaseClaim): Promise<LeaseResu
     if (inserted.length > 0) return { acquired: true };
     const current = await readLease(db, claim.name);
     if (!current) continue; // released between our insert and read: try again
-    const stale = current.expiresAt <= now || (claim.isHolderDead?.(current) ?? false);
+    const process = claim.holderProcess?.(current) ?? 'unknown';
+    const stale = process === 'dead' || (current.expiresAt <= now && process !== 'alive');
     if (!stale) return { acquired: false, holder: current };
     // Only the process that still sees the same holder and expiry wins the takeover.
     const taken = await db('leases')

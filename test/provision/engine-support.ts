@@ -103,7 +103,7 @@ export interface Workspace {
 /** A workspace pointed at a running simulator, its ledger opened for staging and checks. */
 export async function workspace(
   simUrl: string,
-  opts: { database?: DatabaseConfig; webex?: Record<string, unknown> } = {},
+  opts: { database?: DatabaseConfig; webex?: Record<string, unknown>; leaseSeconds?: number } = {},
 ): Promise<Workspace> {
   const home = tempHome('rtm-engine-');
   mkdirSync(path.join(home, 'var'), { recursive: true });
@@ -123,7 +123,7 @@ export async function workspace(
     },
     partners: { acme: { webex: { tokenEnv: 'ACME_TOKEN' } } },
     database,
-    lock: { leaseSeconds: 10 },
+    lock: { leaseSeconds: opts.leaseSeconds ?? 10 },
   });
   const db = openDb(database);
   await migrateDb(db);

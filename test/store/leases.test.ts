@@ -49,9 +49,21 @@ for (const backend of backends()) {
       await acquireLease(t.db, claim('run-1', '2026-01-01T00:00:00.000Z'));
       const got = await acquireLease(
         t.db,
-        claim('run-2', '2026-01-01T00:00:05.000Z', { isHolderDead: (h) => h.owner === 'run-1' }),
+        claim('run-2', '2026-01-01T00:00:05.000Z', {
+          holderProcess: (h) => (h.owner === 'run-1' ? 'dead' : 'unknown'),
+        }),
       );
       expect(got.acquired).to.equal(true);
+    });
+
+    it('when the lease expired but its holder is known alive, then it stays with the holder', async () => {
+      await acquireLease(t.db, claim('run-1', '2026-01-01T00:00:00.000Z'));
+      const later = await acquireLease(
+        t.db,
+        claim('run-2', '2026-01-01T00:05:00.000Z', { holderProcess: () => 'alive' }),
+      );
+      expect(later.acquired).to.equal(false);
+      expect((await readLease(t.db, 'pipeline'))?.owner).to.equal('run-1');
     });
 
     it('when a lease was taken over, then the old owner can neither renew nor release it', async () => {
