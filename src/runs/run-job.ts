@@ -161,7 +161,9 @@ export async function runJob(
     log.info(`run ${runId} started${opts.dryRun ? ' (dry run)' : ''}`);
     await body(ctx);
     // A run whose lock was taken over has stopped part-way: it failed (exit 3), whatever it did.
-    if (leaseLost) throw leaseLost;
+    // (Set from the heartbeat's closure: TypeScript cannot see it change.)
+    const lost = leaseLost as LeaseLostError | null;
+    if (lost) throw lost;
     if (controller.signal.aborted)
       ctx.tally.notes.push(
         'the run was interrupted before it finished; the next run continues where it stopped.',

@@ -19,10 +19,10 @@ function customers(n: number): string {
 }
 
 /** A workspace with a big customers file and a 5 s lease, on the backend's database. */
-async function bigImport(
+function bigImport(
   rows: number,
   database: DatabaseConfig | null,
-): Promise<{ home: string; inbox: string }> {
+): { home: string; inbox: string } {
   const home = tempHome();
   writeConfig(home, {
     inbox: { stableSeconds: 0 },
@@ -75,7 +75,7 @@ for (const backend of backends()) {
     it('when another command starts after the lease has lapsed, then it finds the lock held (75) and the import finishes alone', async function () {
       this.timeout(180_000);
       if (backend === 'pg') pg = await freshDb('pg');
-      const { home, inbox } = await bigImport(150_000, pg ? pgFor(pg) : null);
+      const { home, inbox } = bigImport(150_000, pg ? pgFor(pg) : null);
       const first = (await startImport(home, inbox)).done;
       // Past the 5 s lease while the file's transaction still runs.
       await new Promise((r) => setTimeout(r, 7_000));
@@ -110,7 +110,7 @@ if (backends().includes('pg'))
       pg = await freshDb('pg');
       const database = pgFor(pg);
       db = openDb(database);
-      const { home, inbox } = await bigImport(60_000, database);
+      const { home, inbox } = bigImport(60_000, database);
       const first = (await startImport(home, inbox)).done;
       // A run on another host takes the lock over (as after a lapse it could not see renewed).
       await new Promise((r) => setTimeout(r, 500));
