@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+// A leaf module with no imports of its own: the crash tests' fault injection.
+import { crashPoint } from '../runs/crash-points.ts';
 
 /**
  * Lets `produce` write a temporary file beside `target`, then renames it into place, so a crash
@@ -17,6 +19,7 @@ export async function writeAtomically(
   );
   try {
     await produce(tmp);
+    crashPoint('report-written');
     await rename(tmp, target);
   } catch (err) {
     await rm(tmp, { force: true });

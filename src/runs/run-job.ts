@@ -10,7 +10,7 @@ import {
   writeRunReports,
   type DialInLine,
 } from '../reports/index.ts';
-import { decideOutcome, type JobName, type Summary } from '../reports/summary.ts';
+import { addAttention, decideOutcome, type JobName, type Summary } from '../reports/summary.ts';
 import { readRplReport } from '../rpl/index.ts';
 import type { RplReport } from '../reports/index.ts';
 import {
@@ -28,6 +28,7 @@ import {
 } from '../store/index.ts';
 import { LeaseLostError, newTally, type RunContext } from './context.ts';
 import { holderProcess } from './holder-process.ts';
+import { recoverAbandonedRuns } from './recover-abandoned.ts';
 
 /** The one lock every pipeline run takes: runs never overlap on a ledger. */
 export const PIPELINE_LOCK = 'pipeline';
@@ -159,6 +160,10 @@ export async function runJob(
       pid: lease.pid,
     });
     log.info(`run ${runId} started${opts.dryRun ? ' (dry run)' : ''}`);
+    // Holding the lock, this run is the only live one: any other still "running" died unfinished.
+    if (!opts.dryRun)
+      for (const item of await recoverAbandonedRuns(config, db, { runId, now: clock.now() }))
+        addAttention(ctx.tally.attention, item);
     await body(ctx);
     // A run whose lock was taken over has stopped part-way: it failed (exit 3), whatever it did.
     // (Set from the heartbeat's closure: TypeScript cannot see it change.)

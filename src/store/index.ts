@@ -2,7 +2,16 @@ export { openDb, migrateDb, knexSettings, SQLITE_BUSY_TIMEOUT_MS } from './db.ts
 export type { Db, Tx, DbOptions } from './db.ts';
 export { acquireLease, renewLease, releaseLease, readLease } from './leases.ts';
 export type { LeaseClaim, LeaseHolder, LeaseResult } from './leases.ts';
-export { insertRun, finishRun, listRuns, readRun } from './runs.ts';
+export {
+  insertRun,
+  finishRun,
+  listRuns,
+  readRun,
+  listUnfinishedRuns,
+  markRunAbandoned,
+  readRunFiles,
+  readRunIssues,
+} from './runs.ts';
 export type { RunRecord } from './runs.ts';
 export {
   ensurePartner,

@@ -106,3 +106,119 @@ function toRecord(r: RunRow): RunRecord {
     error: r.error,
   };
 }
+
+/** Runs recorded as started and never finished, other than `except`. */
+export async function listUnfinishedRuns(db: Tx, except: string): Promise<RunRecord[]> {
+  const rows = (await db('runs')
+    .where({ status: 'running' })
+    .whereNot({ id: except })
+    .orderBy('started_at')) as RunRow[];
+  return rows.map(toRecord);
+}
+
+/** Records that a run's process ended without finishing it (killed, crashed). */
+export async function markRunAbandoned(
+  db: Tx,
+  id: string,
+  end: { finishedAt: string; reportDir: string; error: string; counts: unknown },
+): Promise<void> {
+  await db('runs')
+    .where({ id, status: 'running' })
+    .update({
+      status: 'abandoned',
+      exit_code: 3,
+      finished_at: end.finishedAt,
+      report_dir: end.reportDir,
+      error: end.error,
+      counts: JSON.stringify(end.counts),
+    });
+}
+
+/** The files a run recorded, with their counts, as its summary lists them. */
+export async function readRunFiles(
+  db: Tx,
+  runId: string,
+): Promise<
+  {
+    partner: string;
+    name: string;
+    sha256: string | null;
+    format: 'csv' | 'xlsx' | null;
+    encoding: string | null;
+    status: 'processed' | 'duplicate' | 'quarantined' | 'skipped';
+    code: string | null;
+    message: string | null;
+    rows: { total: number; accepted: number; rejected: number };
+  }[]
+> {
+  const rows = (await db('files').where({ run_id: runId }).orderBy('id')) as {
+    partner_id: string;
+    name: string;
+    sha256: string | null;
+    format: 'csv' | 'xlsx' | null;
+    encoding: string | null;
+    status: 'processed' | 'duplicate' | 'quarantined' | 'skipped';
+    code: string | null;
+    message: string | null;
+    rows_total: number;
+    rows_accepted: number;
+    rows_rejected: number;
+  }[];
+  return rows.map((r) => ({
+    partner: r.partner_id,
+    name: r.name,
+    sha256: r.sha256,
+    format: r.format,
+    encoding: r.encoding,
+    status: r.status,
+    code: r.code,
+    message: r.message,
+    rows: {
+      total: Number(r.rows_total),
+      accepted: Number(r.rows_accepted),
+      rejected: Number(r.rows_rejected),
+    },
+  }));
+}
+
+/** The row issues a run recorded, with the file they are in, as issues.csv lists them. */
+export async function readRunIssues(
+  db: Tx,
+  runId: string,
+): Promise<
+  {
+    partner: string;
+    file: string | null;
+    sheet: string | null;
+    row: number | null;
+    column: string | null;
+    value: string | null;
+    code: string;
+    message: string;
+  }[]
+> {
+  const rows = (await db('row_issues as i')
+    .leftJoin('files as f', 'f.id', 'i.file_id')
+    .where('i.run_id', runId)
+    .orderBy('i.id')
+    .select(
+      'i.partner_id as partner',
+      'f.name as file',
+      'i.sheet as sheet',
+      'i.row_number as row',
+      'i.column as column',
+      'i.value as value',
+      'i.code as code',
+      'i.message as message',
+    )) as {
+    partner: string;
+    file: string | null;
+    sheet: string | null;
+    row: number | null;
+    column: string | null;
+    value: string | null;
+    code: string;
+    message: string;
+  }[];
+  return rows.map((r) => ({ ...r, sheet: r.sheet || null }));
+}

@@ -19,10 +19,7 @@ function customers(n: number): string {
 }
 
 /** A workspace with a big customers file and a 5 s lease, on the backend's database. */
-function bigImport(
-  rows: number,
-  database: DatabaseConfig | null,
-): { home: string; inbox: string } {
+function bigImport(rows: number, database: DatabaseConfig | null): { home: string; inbox: string } {
   const home = tempHome();
   writeConfig(home, {
     inbox: { stableSeconds: 0 },
