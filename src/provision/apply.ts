@@ -41,6 +41,7 @@ import {
   type SubscriberBody,
   type WebexCustomer,
   type WebexPort,
+  type WebexSubscriber,
 } from '../webex/index.ts';
 import { crashAfterSending, crashPoint } from '../runs/crash-points.ts';
 import { planLines, planCounts, planProvisioning, type ProvisioningPlan } from './plan.ts';
@@ -739,7 +740,18 @@ export async function followSubscribers(
     awaiting.map((change) =>
       gate.run(async () => {
         if (eng.signal.aborted) return;
-        const sub = await port.getSubscriber(change.webexId as string);
+        let sub: WebexSubscriber | null;
+        try {
+          sub = await port.getSubscriber(change.webexId as string);
+        } catch (err) {
+          // A look that failed changes nothing: the change stays awaiting for a later look. Only a
+          // refused token stops the partner; before, a 5xx here failed the whole run.
+          if (err instanceof AuthError) throw err;
+          eng.log.warn(`following subscriber ${change.entityKey}: ${(err as Error).message}`, {
+            partner,
+          });
+          return;
+        }
         const now = isoNow(eng);
         if (sub === null) {
           await finish(eng, change, {
