@@ -14,6 +14,8 @@ import {
 } from '../store/index.ts';
 import {
   AuthError,
+  OutcomeUnknownError,
+  PermanentError,
   WebexCallError,
   type WebexCustomer,
   type WebexPort,
@@ -322,7 +324,11 @@ async function applyEntry(
   return removeCustomer(ctx, port, entry, report);
 }
 
-/** Subscribers first, then the customer; followed until Webex no longer shows it, or the wait ends. */
+/**
+ * Subscribers first, then the customer; followed until Webex no longer shows it, or the wait ends.
+ * What is reported is what Webex said: a delete whose answer was lost is looked up before it is
+ * called done or failed, and a user or customer already gone (404) counts as removed.
+ */
 async function removeCustomer(
   ctx: RunContext,
   port: WebexPort,
@@ -334,19 +340,28 @@ async function removeCustomer(
   ) => Promise<ApplyOutcome>,
 ): Promise<ApplyOutcome> {
   let subscribersDeleted = 0;
+  let trackingId: string | null = null;
   try {
     const users = await port.listSubscribers({ customerId: entry.webexId });
     for (const user of users) {
-      await port.deleteSubscriber(user.id);
+      await goneIfMissing(() => port.deleteSubscriber(user.id));
       subscribersDeleted += 1;
     }
-    const accepted = await port.deleteCustomer(entry.webexId);
-    const gone = await followDeletion(ctx, port, entry.webexId);
-    return report(
-      'deleted',
-      gone ? null : 'Webex accepted the delete and is still deleting the customer',
-      { subscribersDeleted, trackingId: accepted.trackingId },
-    );
+    try {
+      trackingId =
+        (await goneIfMissing(() => port.deleteCustomer(entry.webexId)))?.trackingId ?? null;
+    } catch (err) {
+      if (!(err instanceof OutcomeUnknownError)) throw err;
+      // The delete may have reached Webex: what it shows now decides.
+      const now = await port.getCustomer(entry.webexId);
+      if (now !== null && now.status !== 'deleting')
+        return report(
+          'failed',
+          `${subscribersDeleted} user(s) removed; the customer's delete got no answer and Webex still shows it (status ${now.status}): apply the plan again`,
+          { subscribersDeleted, trackingId: err.info.trackingId },
+        );
+      trackingId = err.info.trackingId;
+    }
   } catch (err) {
     if (err instanceof AuthError || !(err instanceof WebexCallError)) {
       if (err instanceof AuthError)
@@ -358,9 +373,26 @@ async function removeCustomer(
     }
     return report(
       'failed',
-      `${subscribersDeleted} user(s) removed, then: ${err.message}; the customer is still there`,
+      `${subscribersDeleted} user(s) removed, then: ${err.message}; the customer was not removed, or Webex did not say so: apply the plan again`,
       { subscribersDeleted, trackingId: err.info.trackingId },
     );
+  }
+  // Webex took the delete: a look that fails afterwards does not undo that.
+  const gone = await followDeletion(ctx, port, entry.webexId).catch(() => false);
+  return report(
+    'deleted',
+    gone ? null : 'Webex accepted the delete and is still deleting the customer',
+    { subscribersDeleted, trackingId },
+  );
+}
+
+/** A delete of something Webex no longer has (404) is done: an earlier attempt did it. */
+async function goneIfMissing<T>(call: () => Promise<T>): Promise<T | null> {
+  try {
+    return await call();
+  } catch (err) {
+    if (err instanceof PermanentError && err.info.status === 404) return null;
+    throw err;
   }
 }
 

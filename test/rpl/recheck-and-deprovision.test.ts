@@ -19,7 +19,12 @@ import {
   openRplCheck,
   type Db,
 } from '../../src/store/index.ts';
-import { openWebexTargets, type WebexPort, type WebexTargets } from '../../src/webex/index.ts';
+import {
+  openWebexTargets,
+  OutcomeUnknownError,
+  type WebexPort,
+  type WebexTargets,
+} from '../../src/webex/index.ts';
 import { backends, freshDb, type TestDb } from '../support/db.ts';
 import { testConfig, testRunContext } from '../support/run-context.ts';
 import { customerDoc, stageCustomers } from '../support/staging.ts';
@@ -383,6 +388,51 @@ for (const backend of backends()) {
       expect(ctx.tally.subscribers.deleted).to.equal(2);
       expect(await port().listSubscribers({ customerId: webexId })).to.deep.equal([]);
       expect(await port().getCustomer(webexId)).to.equal(null);
+    });
+
+    it('when the delete of a candidate reaches Webex but its answer is lost, then apply looks it up and reports it deleted, not still there', async () => {
+      await provision([named('c-6', 'Later Six')]);
+      const row = await customerRow(t.db, 'c-6');
+      config = withConfig({ rplMatch: '^Later' });
+      await run();
+      await openRplCheck(t.db, {
+        partner: 'acme',
+        customerId: Number(row.id),
+        trigger: 'address_change',
+        addressHash: 'h2',
+        status: 'pending_rpl_review',
+        at: clock.now().toISOString(),
+        runId: 'r',
+      });
+      clock.advance(DAY);
+      await unreachable('c-6', 3);
+      const written = await runDeprovisionPlan(await run(), targets!, null);
+      const ctx = await run();
+      // Webex carries the delete out; the answer never comes back (a timeout, a cut connection).
+      const real = port();
+      const lossy: WebexPort = {
+        ...real,
+        listSubscribers: (q) => real.listSubscribers(q),
+        getCustomer: (id) => real.getCustomer(id),
+        deleteCustomer: async (id) => {
+          await real.deleteCustomer(id);
+          throw new OutcomeUnknownError('answer lost', {
+            status: null,
+            trackingId: 'T-lost',
+            description: 'timeout',
+          });
+        },
+      };
+      const lossyTargets = { ...targets!, portFor: () => ({ port: lossy }) } as WebexTargets;
+      await runDeprovisionApply(
+        ctx,
+        lossyTargets,
+        await readApplicablePlan(t.db, written.jsonPath),
+      );
+      expect(ctx.tally.rplDeprovisions.map((d) => [d.externalId, d.outcome])).to.deep.equal([
+        ['c-6', 'deleted'],
+      ]);
+      expect(await real.getCustomer(row.webex_id as string)).to.equal(null);
     });
   });
 }
