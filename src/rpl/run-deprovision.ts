@@ -340,7 +340,7 @@ async function removeCustomer(
   ) => Promise<ApplyOutcome>,
 ): Promise<ApplyOutcome> {
   let subscribersDeleted = 0;
-  let trackingId: string | null = null;
+  let trackingId: string | null;
   try {
     const users = await port.listSubscribers({ customerId: entry.webexId });
     for (const user of users) {
