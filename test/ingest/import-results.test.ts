@@ -282,8 +282,10 @@ describe('ingest: a run killed while it writes a results file', function () {
     expect(readdirSync(outbox)).to.include(unfinished);
 
     const again = await runCli(['import', '--json'], { home });
-    expect(again.code, again.stderr).to.equal(0);
     const summary = JSON.parse(again.stdout) as Summary;
+    // The killed run is found abandoned: exit 1, and nothing else needs a person.
+    expect(again.code, again.stderr).to.equal(1);
+    expect(summary.attention.map((a) => a.kind)).to.deep.equal(['run_abandoned']);
     expect(summary.files.map((f) => [f.name, f.status, f.rows.total])).to.deep.equal([
       ['many.csv', 'processed', 40_000],
     ]);

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import type { Summary } from '../../src/reports/index.ts';
 import type { ChildProcess } from 'node:child_process';
 import {
   ledgerState,
@@ -69,7 +70,15 @@ describe('provision: crashes at named points and kill -9 (separate processes)', 
       expect(crashed.signal, `${spec}: ${crashed.stderr}`).to.equal('SIGKILL');
     }
     const last = await runRtm(ws, ['provision', '--json']);
-    expect(last.code, last.stderr).to.equal(0);
+    // Each killed run is found abandoned by the run after it; the last one by this run, which
+    // says so: a person should know processes died (exit 1).
+    expect(last.code, last.stderr).to.equal(1);
+    const summary = JSON.parse(last.stdout) as Summary;
+    expect(summary.attention.map((a) => [a.kind, a.count])).to.deep.equal([['run_abandoned', 1]]);
+    expect(
+      (await ws.db('runs').where({ status: 'abandoned' }).count({ n: '*' })) as { n: number }[],
+    ).to.deep.equal([{ n: 4 }]);
+    expect(summary.customers.created + summary.customers.unchanged).to.equal(CUSTOMERS);
     await expectExactlyOnce(sim, ws, 'named-');
   });
 
@@ -86,7 +95,10 @@ describe('provision: crashes at named points and kill -9 (separate processes)', 
       clearTimeout(timer);
     }
     const last = await runRtm(ws, ['provision', '--json']);
-    expect(last.code, last.stderr).to.equal(0);
+    // Each run the kill reached is found abandoned (a kill may land after a run ended).
+    const summary = JSON.parse(last.stdout) as Summary;
+    expect(summary.attention.every((a) => a.kind === 'run_abandoned')).to.equal(true);
+    expect(last.code, last.stderr).to.equal(summary.attention.length > 0 ? 1 : 0);
     await expectExactlyOnce(sim, ws, 'random-');
   });
 });
