@@ -20,6 +20,7 @@ import {
   type SubscriberDesired,
 } from '../rules/index.ts';
 import type { RunContext } from '../runs/context.ts';
+import { crashPoint } from '../runs/crash-points.ts';
 import {
   beginFile,
   ensurePartner,
@@ -585,6 +586,7 @@ async function importSource(
         { cause: err },
       );
     }
+    crashPoint('file-committed');
     // The heartbeat could not renew the lock while the file held the connection (SQLite).
     await ctx.renewLock?.();
     // The ledger has the rows now; a crash before the move makes the next run see a duplicate.

@@ -42,7 +42,7 @@ import {
   type WebexCustomer,
   type WebexPort,
 } from '../webex/index.ts';
-import { crashAfterSending, crashPoint } from './crash-points.ts';
+import { crashAfterSending, crashPoint } from '../runs/crash-points.ts';
 import { planLines, planCounts, planProvisioning, type ProvisioningPlan } from './plan.ts';
 import { overlayDesired } from './dry-run.ts';
 

@@ -1,8 +1,11 @@
 // Fault injection for the crash tests: the process kills itself (SIGKILL, like `kill -9`) at a named
-// point of sending a change. Read only when RTM_TEST_HOOKS=1, so a production run never crashes here.
+// point of a run's work. Read only when RTM_TEST_HOOKS=1, so a production run never crashes here.
 
-/** Where a change can be cut off: claimed (intent recorded), request sent, answer received but not recorded. */
-export type CrashPoint = 'claimed' | 'request-sent' | 'answer-received';
+/**
+ * Where work can be cut off. Sending a change: claimed (intent recorded), request sent, answer
+ * received but not recorded. Importing a file: its rows committed, the file not yet archived.
+ */
+export type CrashPoint = 'claimed' | 'request-sent' | 'answer-received' | 'file-committed';
 
 const hits = new Map<string, number>();
 
