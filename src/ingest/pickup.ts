@@ -1,6 +1,4 @@
-import { createHash } from 'node:crypto';
 import { constants, promises as fs, type Dirent } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { PARTNER_ID } from '../config/index.ts';
 
@@ -84,75 +82,6 @@ export async function listCandidates(
     });
   }
   return out.sort((a, b) => a.mtimeMs - b.mtimeMs || a.name.localeCompare(b.name));
-}
-
-export type ReadResult =
-  | { ok: true; bytes: Buffer; sha256: string; size: number }
-  | { ok: false; code: 'FILE_NOT_REGULAR' | 'FILE_LIMIT'; message: string }
-  | { ok: false; code: 'CHANGED'; message: string };
-
-/**
- * Reads a file without following links, checking the open descriptor is one plain file, and
- * checking after the read that nobody wrote to it meanwhile (size, mtime, inode).
- */
-export async function readCandidate(file: string): Promise<ReadResult> {
-  let handle: FileHandle;
-  try {
-    handle = await fs.open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ELOOP') {
-      return {
-        ok: false,
-        code: 'FILE_NOT_REGULAR',
-        message: 'this is a link, not a file: upload the file itself',
-      };
-    }
-    throw err;
-  }
-  try {
-    const before = await handle.stat();
-    if (!before.isFile()) {
-      return {
-        ok: false,
-        code: 'FILE_NOT_REGULAR',
-        message: 'this is not a regular file: upload the file itself',
-      };
-    }
-    if (before.nlink !== 1) {
-      return {
-        ok: false,
-        code: 'FILE_NOT_REGULAR',
-        message: 'this file has other hard links: upload a plain copy',
-      };
-    }
-    if (before.size > MAX_FILE_BYTES) {
-      return {
-        ok: false,
-        code: 'FILE_LIMIT',
-        message: `the file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB: split it`,
-      };
-    }
-    const bytes = await handle.readFile();
-    const after = await handle.stat();
-    const onDisk = await fs.lstat(file).catch(() => null);
-    if (
-      after.size !== before.size ||
-      after.mtimeMs !== before.mtimeMs ||
-      bytes.length !== before.size ||
-      onDisk?.ino !== before.ino
-    ) {
-      return {
-        ok: false,
-        code: 'CHANGED',
-        message: 'the file changed while it was being read; it will be read once it is stable',
-      };
-    }
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
-    return { ok: true, bytes, sha256, size: bytes.length };
-  } finally {
-    await handle.close();
-  }
 }
 
 /** Hidden folder inside a partner inbox where claimed files wait while a run reads them. */
