@@ -15,6 +15,7 @@ import {
   type ResultsSource,
   type RowResult,
 } from '../store/index.ts';
+import { fitFileName, NAME_MAX_BYTES, splitExtension, TEMP_SUFFIX_BYTES } from './file-names.ts';
 import { rowCursor, writeXlsxResults } from './results-xlsx.ts';
 
 /** The columns a results file adds, in each locale. */
@@ -63,7 +64,8 @@ const SAFE_NAME = /^[\p{L}\p{M}\p{N} ._()[\]+,&'@#=-]{1,180}$/u;
 /**
  * The name a results file may take from the partner's file: only plain names (letters, digits,
  * spaces and common punctuation; no separators, controls, bidi marks or device names). Anything
- * else gets the stored copy's name, which the run made.
+ * else gets the stored copy's name, which the run made. A name too long for the file system once
+ * `.results.csv` and a temporary suffix are added is shortened (fitFileName), keeping its extension.
  */
 export function resultsFileName(
   original: string,
@@ -72,8 +74,8 @@ export function resultsFileName(
 ): string {
   const safe =
     SAFE_NAME.test(original) && !original.startsWith('.') && !WINDOWS_RESERVED.test(original);
-  const base = safe ? original : path.basename(storedPath ?? 'file');
-  return `${base}.results.${format}`;
+  const { stem, ext } = splitExtension(safe ? original : path.basename(storedPath ?? 'file'));
+  return fitFileName(stem, `${ext}.results.${format}`, NAME_MAX_BYTES - TEMP_SUFFIX_BYTES);
 }
 
 /**
