@@ -86,26 +86,35 @@ export function resultsFileName(
 export async function writeResultsFiles(ctx: RunContext, fileIds: Iterable<number>): Promise<void> {
   for (const id of fileIds) {
     const source = await readResultsSource(ctx.db, id);
-    if (!source?.storedPath || !source.format) continue;
-    const locale = partnerConfig(ctx.config, source.partner).locale;
-    const archived = path.join(ctx.config.home, source.storedPath);
-    const dir = path.join(ctx.config.home, 'outbox', source.partner);
-    await fs.mkdir(dir, { recursive: true });
-    const target = path.join(dir, resultsFileName(source.name, source.storedPath, source.format));
-    const tmp = `${target}.${process.pid}.tmp`;
-    await fs.rm(tmp, { force: true }); // a crash's leftover (rm removes a link, never its target)
-    try {
-      if (source.format === 'xlsx') {
-        const cells = (r: RowResult | undefined) => renderResultCells(r, locale);
-        const resultsOf = (sheet: string) => streamRowResults(ctx.db, id, sheet);
-        await writeXlsxResults(archived, tmp, resultsOf, RESULT_COLUMNS[locale], cells);
-      } else {
-        await writeCsvResults(archived, tmp, source, streamRowResults(ctx.db, id, ''), locale);
-      }
-      await fs.rename(tmp, target);
-    } finally {
-      await fs.rm(tmp, { force: true });
+    if (source) await writeResultsFile(ctx, source);
+  }
+}
+
+/**
+ * Writes the results file of one processed file from its archived copy at `source.storedPath`,
+ * which the caller may give before the ledger records it (a file finished after a crash).
+ */
+export async function writeResultsFile(ctx: RunContext, source: ResultsSource): Promise<void> {
+  const { id } = source;
+  if (!source.storedPath || !source.format) return;
+  const locale = partnerConfig(ctx.config, source.partner).locale;
+  const archived = path.join(ctx.config.home, source.storedPath);
+  const dir = path.join(ctx.config.home, 'outbox', source.partner);
+  await fs.mkdir(dir, { recursive: true });
+  const target = path.join(dir, resultsFileName(source.name, source.storedPath, source.format));
+  const tmp = `${target}.${process.pid}.tmp`;
+  await fs.rm(tmp, { force: true }); // a crash's leftover (rm removes a link, never its target)
+  try {
+    if (source.format === 'xlsx') {
+      const cells = (r: RowResult | undefined) => renderResultCells(r, locale);
+      const resultsOf = (sheet: string) => streamRowResults(ctx.db, id, sheet);
+      await writeXlsxResults(archived, tmp, resultsOf, RESULT_COLUMNS[locale], cells);
+    } else {
+      await writeCsvResults(archived, tmp, source, streamRowResults(ctx.db, id, ''), locale);
     }
+    await fs.rename(tmp, target);
+  } finally {
+    await fs.rm(tmp, { force: true });
   }
 }
 

@@ -40,6 +40,14 @@ export class FileRefusal extends Error {
   }
 }
 
+/** A link found where a partner's file should be: refused, and removed by a real run (moveInto). */
+export function linkRefusal(): FileRefusal {
+  return new FileRefusal(
+    'FILE_NOT_REGULAR',
+    'this is a link, not a file: links are not followed, and are removed from the inbox (what they point to is not touched); upload the file itself',
+  );
+}
+
 /** An inbox file opened without following links, with what fstat said of it when opened. */
 export interface OpenedFile {
   handle: FileHandle;
@@ -58,11 +66,7 @@ export async function openInboxFile(file: string): Promise<OpenedFile> {
   try {
     handle = await fs.open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ELOOP')
-      throw new FileRefusal(
-        'FILE_NOT_REGULAR',
-        'this is a link, not a file: upload the file itself',
-      );
+    if ((err as NodeJS.ErrnoException).code === 'ELOOP') throw linkRefusal();
     throw err;
   }
   try {

@@ -3,9 +3,11 @@
 
 /**
  * Where work can be cut off. Sending a change: claimed (intent recorded), request sent, answer
- * received but not recorded. Importing a file: its rows committed, the file not yet archived.
+ * received but not recorded. Importing a file: its rows committed, the file not yet archived; the
+ * file archived, where it went not yet recorded.
  */
-export type CrashPoint = 'claimed' | 'request-sent' | 'answer-received' | 'file-committed';
+export type CrashPoint =
+  'claimed' | 'request-sent' | 'answer-received' | 'file-committed' | 'file-archived';
 
 const hits = new Map<string, number>();
 
