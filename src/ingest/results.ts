@@ -15,7 +15,9 @@ import {
   type ResultsSource,
   type RowResult,
 } from '../store/index.ts';
+import { addAttention } from '../reports/summary.ts';
 import { fitFileName, NAME_MAX_BYTES, splitExtension, TEMP_SUFFIX_BYTES } from './file-names.ts';
+import { describePartnerFault } from './partner-faults.ts';
 import { rowCursor, writeXlsxResults } from './results-xlsx.ts';
 
 /** The columns a results file adds, in each locale. */
@@ -81,12 +83,28 @@ export function resultsFileName(
 /**
  * Writes (or rewrites) the results file of each processed file into outbox/<partner>/: a workbook
  * for a workbook, a text file like the input for a text file (the format read from the content,
- * as the files table records it). Written under a temporary name, then renamed.
+ * as the files table records it). Written under a temporary name, then renamed. A partner whose
+ * outbox cannot take its file (a file or link where the folder belongs) is reported (attention)
+ * and the other partners' files are still written.
  */
 export async function writeResultsFiles(ctx: RunContext, fileIds: Iterable<number>): Promise<void> {
   for (const id of fileIds) {
     const source = await readResultsSource(ctx.db, id);
-    if (source) await writeResultsFile(ctx, source);
+    if (!source) continue;
+    try {
+      await writeResultsFile(ctx, source);
+    } catch (err) {
+      const fault = describePartnerFault(err, ctx.config.home, source.partner);
+      if (fault === null) throw err;
+      const message = `the results file of ${JSON.stringify(source.name)} was not written: ${fault}; put that right, and its results are written again when its rows next change.`;
+      ctx.log.child({ partner: source.partner }).warn(message);
+      addAttention(ctx.tally.attention, {
+        kind: 'partner_folder',
+        partner: source.partner,
+        count: 1,
+        message,
+      });
+    }
   }
 }
 

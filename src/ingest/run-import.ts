@@ -59,6 +59,7 @@ import {
   type Recovery,
 } from './pickup.ts';
 import { ImportResults, removeStaleResults } from './import-results.ts';
+import { describePartnerFault } from './partner-faults.ts';
 import { writeResultsFile, writeResultsFiles } from './results.ts';
 import { hasRecognisableHeader, NO_HEADER_MESSAGE } from './read-csv.ts';
 import type { SheetRow } from './sheet.ts';
@@ -153,52 +154,15 @@ export async function runImport(ctx: RunContext, openTargets?: OpenTargets): Pro
     } catch (err) {
       // A fault of one partner's folders is that partner's: it is skipped with the reason, and
       // the others are read. Anything else (the ledger, a full disk, a bug) fails the run.
-      const reason = partnerFault(err, ctx.config.home, folder.partner);
-      if (reason === null) throw err;
+      const fault = describePartnerFault(err, ctx.config.home, folder.partner);
+      if (fault === null) throw err;
+      const reason =
+        err instanceof PartnerFolderFault
+          ? fault
+          : `${fault}, so the rest of ${folder.partner}'s files wait in the inbox; put that right and the next run reads them`;
       await skipPartner(ctx, folder.partner, reason);
     }
   }
-}
-
-/** The folders of a partner's own that the run uses: a fault in one of them is the partner's. */
-const PARTNER_AREAS = ['inbox', 'outbox', 'archive', 'quarantine'] as const;
-/** File-system errors that are the whole workspace's (a full or read-only disk), never one partner's. */
-const WORKSPACE_ERRORS: ReadonlySet<string> = new Set([
-  'ENOSPC',
-  'EDQUOT',
-  'EROFS',
-  'EIO',
-  'EMFILE',
-  'ENFILE',
-  'ENOMEM',
-]);
-/** What a file-system error code means, for an operator. */
-const ERROR_WORDS: Record<string, string> = {
-  ENOTDIR: 'something other than a folder is where a folder belongs',
-  EISDIR: 'a folder is where a file belongs',
-  EEXIST: 'something already has the name the program needs',
-  ELOOP: 'a link is where the program never follows one',
-  ENAMETOOLONG: 'a name is too long for the file system',
-  EACCES: 'the program may not use it',
-  EPERM: 'the program may not use it',
-  ENOENT: 'it disappeared while the run used it',
-};
-
-/**
- * The sentence a partner is skipped with when `err` is a fault of that partner's folders (a link
- * or file where a folder belongs, a name the file system refuses, a folder the program may not
- * use), or null when it is a failure of the run.
- */
-function partnerFault(err: unknown, home: string, partner: string): string | null {
-  if (err instanceof PartnerFolderFault) return err.message;
-  const { code, syscall, path: where } = (err ?? {}) as NodeJS.ErrnoException;
-  if (typeof code !== 'string' || typeof syscall !== 'string' || typeof where !== 'string')
-    return null;
-  if (WORKSPACE_ERRORS.has(code)) return null;
-  const mine = PARTNER_AREAS.map((area) => path.join(home, area, partner));
-  if (!mine.some((dir) => where === dir || where.startsWith(dir + path.sep))) return null;
-  const what = path.relative(home, where);
-  return `the run could not use ${what} (${code} on ${syscall}: ${ERROR_WORDS[code] ?? 'see the log'}), so the rest of ${partner}'s files wait in the inbox; put that right and the next run reads them`;
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
+  rmSync,
   utimesSync,
   writeFileSync,
 } from 'node:fs';
@@ -107,5 +108,28 @@ describe('ingest: one partner never stops the others (issue 16, case 9)', functi
     // Its file waits in the inbox for the next run; nothing of it was kept.
     expect(listing(aaa)).to.deep.equal([CLAIM_DIR, 'a.csv']);
     expect(listing(path.join(aaa, CLAIM_DIR))).to.deep.equal([]);
+  });
+
+  it("when a partner's outbox turns into a file before its results are refreshed after provisioning, then that partner is reported and the others' results are refreshed", async () => {
+    const home = tempHome();
+    writeConfig(home, { inbox: { stableSeconds: 0 }, simulator: { provisioningSeconds: 0.1 } });
+    const id = 'ZjViMzYxODctYzhkZC00NzI3LThiMmYtZjljNDQ3ZjI5MDQ2';
+    const provisionable = (name: string) => sheet(name).replace(/,P1\n$/, `,${id}\n`);
+    drop(path.join(home, 'inbox', 'aaa'), 'a.csv', provisionable('aaa-1'));
+    drop(path.join(home, 'inbox', 'zzz'), 'z.csv', provisionable('zzz-1'));
+    expect((await runCli(['import'], { home })).code).to.equal(0);
+    rmSync(path.join(home, 'outbox', 'aaa'), { recursive: true });
+    writeFileSync(path.join(home, 'outbox', 'aaa'), 'in the way');
+
+    const res = await runCli(['provision', '--json'], { home });
+    expect(res.code, res.stderr).to.equal(1);
+    const s = JSON.parse(res.stdout) as Summary;
+    expect(validateSummary(s)).to.deep.equal([]);
+    expect(s.customers).to.include({ created: 2, failed: 0 });
+    expect(s.attention.map((a) => [a.kind, a.partner])).to.deep.equal([['partner_folder', 'aaa']]);
+    expect(s.attention[0]?.message).to.contain('"a.csv"');
+    expect(s.attention[0]?.message).to.contain('outbox/aaa');
+    const results = readFileSync(path.join(home, 'outbox', 'zzz', 'z.csv.results.csv'), 'utf8');
+    expect(results).to.match(/\nzzz-1,.*,created,/);
   });
 });
