@@ -13,8 +13,8 @@ import type { SheetHead } from './xlsx/index.ts';
  * The results file of a file being imported, written in the same pass that reads and checks its
  * rows (contract §2): reading a million-row file a second time only to write its results took
  * about as long as the import itself. It is written under a temporary name in the partner's outbox
- * and takes its own name once the file's rows are committed and the file archived; a file refused
- * half-way leaves nothing behind. Rewrites after provisioning still go through writeResultsFiles,
+ * and takes its own name once the file's rows are committed; a file refused half-way leaves
+ * nothing behind. Rewrites after provisioning still go through writeResultsFiles,
  * which writes the same bytes from the ledger and the archived copy.
  */
 export class ImportResults {
@@ -22,15 +22,14 @@ export class ImportResults {
 
   private constructor(
     private readonly tmp: string,
-    private readonly dir: string,
-    private readonly name: string,
-    private readonly format: 'csv' | 'xlsx',
+    private readonly target: string,
     private readonly writer: CsvResultsWriter | XlsxResultsWriter,
   ) {}
 
   /**
    * Opens the results file of `name` (the partner's file name) in outbox/<partner>/; `claimed` is
-   * the path the file was claimed under, whose name stands in for an unsafe partner name.
+   * the path the file was claimed under, whose name (the name it is archived under) stands in for
+   * an unsafe partner name.
    */
   static async open(
     ctx: RunContext,
@@ -62,7 +61,7 @@ export class ImportResults {
         renderResultCells(r, locale),
       );
     }
-    return new ImportResults(tmp, dir, file.name, source.format, writer);
+    return new ImportResults(tmp, target, writer);
   }
 
   /**
@@ -115,15 +114,14 @@ export class ImportResults {
   }
 
   /**
-   * Completes the file and gives it its name, now that the source is archived at `storedPath`.
-   * Returns false when the results were abandoned and are still to be written.
+   * Completes the file and gives it its name, now that the source's rows are committed. Returns
+   * false when the results were abandoned and are still to be written.
    */
-  async finish(storedPath: string): Promise<boolean> {
+  async finish(): Promise<boolean> {
     if (this.abandoned) return false;
     try {
       await this.writer.end();
-      const target = path.join(this.dir, resultsFileName(this.name, storedPath, this.format));
-      await fs.rename(this.tmp, target);
+      await fs.rename(this.tmp, this.target);
       return true;
     } finally {
       await fs.rm(this.tmp, { force: true });

@@ -20,7 +20,7 @@ export interface CsvSheet {
 
 export type CsvResult =
   | { ok: true; sheet: CsvSheet }
-  | { ok: false; code: 'FILE_MALFORMED' | 'FILE_HEADER'; message: string };
+  | { ok: false; code: 'FILE_MALFORMED' | 'FILE_HEADER' | 'FILE_LIMIT'; message: string };
 
 /** csv-parse options every read shares: strict quotes and column counts, any line ending. */
 export const CSV_OPTIONS = {
@@ -92,8 +92,18 @@ export function describeCsvError(err: unknown, recordLine: number): string {
     case 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE':
       return `${where}characters follow a closing quote: a " inside a field must be doubled ("")`;
     case 'CSV_MAX_RECORD_SIZE':
-      return `${where}a record is longer than ${MAX_RECORD_BYTES} bytes: an unclosed quote or wrong delimiter`;
+      // Said only when the rest of the file could not be read to tell a long row from an open quote.
+      return `${where}a record is longer than ${MAX_RECORD_BYTES.toLocaleString('en-US')} bytes: an unclosed quote or a cell too long`;
     default:
       return `${where}${e.message ?? String(err)}`;
   }
+}
+
+/**
+ * FILE_LIMIT for a row whose quotes do close but which is longer than MAX_RECORD_BYTES: `row` as
+ * a spreadsheet numbers it, `column` the header of the cell being read when the limit was passed.
+ */
+export function describeLongRecord(row: number, column: string | undefined): string {
+  const where = column?.trim() ? `row ${row}, column ${column.trim()}` : `row ${row}`;
+  return `${where}: the row is longer than the ${MAX_RECORD_BYTES.toLocaleString('en-US')} bytes (${MAX_RECORD_BYTES / 1024 / 1024} MB) a row may hold: shorten the cell, or split what it holds across rows`;
 }

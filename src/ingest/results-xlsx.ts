@@ -150,13 +150,27 @@ export class XlsxResultsWriter {
     return new XlsxResultsWriter(wb, Excel.ValueType.RichText, resultHeaders, resultCells);
   }
 
+  /**
+   * Rejects when the file cannot be written (a full disk). exceljs listens for its file's errors
+   * only once the workbook is committed; until then a write that failed left rows() waiting for a
+   * 'drain' that never comes, and the run hung with the lock held.
+   */
+  private readonly failed: Promise<never>;
+
   private constructor(
     private readonly wb: ExcelJS.stream.xlsx.WorkbookWriter,
     /** exceljs's ValueType.RichText, the type its style ids are asked for. */
     private readonly richText: ExcelJS.ValueType,
     private readonly resultHeaders: readonly string[],
     private readonly resultCells: (r: RowResult | undefined) => string[],
-  ) {}
+  ) {
+    const { stream, zip } = wb as unknown as WorkbookWriterInternals;
+    this.failed = new Promise<never>((_resolve, reject) => {
+      stream.once('error', reject);
+      zip.once('error', reject);
+    });
+    this.failed.catch(() => undefined); // raced by rows() and end()
+  }
 
   /** A sheet starts: the previous one is committed, this one's header written. */
   sheet(head: SheetHead): void {
@@ -213,7 +227,7 @@ export class XlsxResultsWriter {
       row.commit();
     }
     if (xml) sheet.stream.write(xml);
-    await zipCaughtUp(ws);
+    await Promise.race([zipCaughtUp(ws), this.failed]);
   }
 
   /**
@@ -255,7 +269,7 @@ export class XlsxResultsWriter {
   async end(): Promise<void> {
     this.current?.ws.commit();
     this.current = null;
-    await this.wb.commit();
+    await Promise.race([this.wb.commit(), this.failed]);
   }
 }
 
@@ -266,6 +280,9 @@ interface SheetWriterInternals {
 }
 interface WorkbookWriterInternals {
   styles: { addStyleModel(style: Partial<ExcelJS.Style>, type: ExcelJS.ValueType): number };
+  /** The file written (fs.WriteStream) and the zip (archiver) that feeds it. */
+  stream: EventEmitter;
+  zip: EventEmitter;
 }
 
 function escapeXml(text: string): string {

@@ -15,6 +15,9 @@ import {
   type ResultsSource,
   type RowResult,
 } from '../store/index.ts';
+import { addAttention } from '../reports/summary.ts';
+import { fitFileName, NAME_MAX_BYTES, splitExtension, TEMP_SUFFIX_BYTES } from './file-names.ts';
+import { describePartnerFault } from './partner-faults.ts';
 import { rowCursor, writeXlsxResults } from './results-xlsx.ts';
 
 /** The columns a results file adds, in each locale. */
@@ -63,7 +66,8 @@ const SAFE_NAME = /^[\p{L}\p{M}\p{N} ._()[\]+,&'@#=-]{1,180}$/u;
 /**
  * The name a results file may take from the partner's file: only plain names (letters, digits,
  * spaces and common punctuation; no separators, controls, bidi marks or device names). Anything
- * else gets the stored copy's name, which the run made.
+ * else gets the stored copy's name, which the run made. A name too long for the file system once
+ * `.results.csv` and a temporary suffix are added is shortened (fitFileName), keeping its extension.
  */
 export function resultsFileName(
   original: string,
@@ -72,38 +76,63 @@ export function resultsFileName(
 ): string {
   const safe =
     SAFE_NAME.test(original) && !original.startsWith('.') && !WINDOWS_RESERVED.test(original);
-  const base = safe ? original : path.basename(storedPath ?? 'file');
-  return `${base}.results.${format}`;
+  const { stem, ext } = splitExtension(safe ? original : path.basename(storedPath ?? 'file'));
+  return fitFileName(stem, `${ext}.results.${format}`, NAME_MAX_BYTES - TEMP_SUFFIX_BYTES);
 }
 
 /**
  * Writes (or rewrites) the results file of each processed file into outbox/<partner>/: a workbook
  * for a workbook, a text file like the input for a text file (the format read from the content,
- * as the files table records it). Written under a temporary name, then renamed.
+ * as the files table records it). Written under a temporary name, then renamed. A partner whose
+ * outbox cannot take its file (a file or link where the folder belongs) is reported (attention)
+ * and the other partners' files are still written.
  */
 export async function writeResultsFiles(ctx: RunContext, fileIds: Iterable<number>): Promise<void> {
   for (const id of fileIds) {
     const source = await readResultsSource(ctx.db, id);
-    if (!source?.storedPath || !source.format) continue;
-    const locale = partnerConfig(ctx.config, source.partner).locale;
-    const archived = path.join(ctx.config.home, source.storedPath);
-    const dir = path.join(ctx.config.home, 'outbox', source.partner);
-    await fs.mkdir(dir, { recursive: true });
-    const target = path.join(dir, resultsFileName(source.name, source.storedPath, source.format));
-    const tmp = `${target}.${process.pid}.tmp`;
-    await fs.rm(tmp, { force: true }); // a crash's leftover (rm removes a link, never its target)
+    if (!source) continue;
     try {
-      if (source.format === 'xlsx') {
-        const cells = (r: RowResult | undefined) => renderResultCells(r, locale);
-        const resultsOf = (sheet: string) => streamRowResults(ctx.db, id, sheet);
-        await writeXlsxResults(archived, tmp, resultsOf, RESULT_COLUMNS[locale], cells);
-      } else {
-        await writeCsvResults(archived, tmp, source, streamRowResults(ctx.db, id, ''), locale);
-      }
-      await fs.rename(tmp, target);
-    } finally {
-      await fs.rm(tmp, { force: true });
+      await writeResultsFile(ctx, source);
+    } catch (err) {
+      const fault = describePartnerFault(err, ctx.config.home, source.partner);
+      if (fault === null) throw err;
+      const message = `the results file of ${JSON.stringify(source.name)} was not written: ${fault}; put that right, and its results are written again when its rows next change.`;
+      ctx.log.child({ partner: source.partner }).warn(message);
+      addAttention(ctx.tally.attention, {
+        kind: 'partner_folder',
+        partner: source.partner,
+        count: 1,
+        message,
+      });
     }
+  }
+}
+
+/**
+ * Writes the results file of one processed file from its archived copy at `source.storedPath`,
+ * which the caller may give before the ledger records it (a file finished after a crash).
+ */
+export async function writeResultsFile(ctx: RunContext, source: ResultsSource): Promise<void> {
+  const { id } = source;
+  if (!source.storedPath || !source.format) return;
+  const locale = partnerConfig(ctx.config, source.partner).locale;
+  const archived = path.join(ctx.config.home, source.storedPath);
+  const dir = path.join(ctx.config.home, 'outbox', source.partner);
+  await fs.mkdir(dir, { recursive: true });
+  const target = path.join(dir, resultsFileName(source.name, source.storedPath, source.format));
+  const tmp = `${target}.${process.pid}.tmp`;
+  await fs.rm(tmp, { force: true }); // a crash's leftover (rm removes a link, never its target)
+  try {
+    if (source.format === 'xlsx') {
+      const cells = (r: RowResult | undefined) => renderResultCells(r, locale);
+      const resultsOf = (sheet: string) => streamRowResults(ctx.db, id, sheet);
+      await writeXlsxResults(archived, tmp, resultsOf, RESULT_COLUMNS[locale], cells);
+    } else {
+      await writeCsvResults(archived, tmp, source, streamRowResults(ctx.db, id, ''), locale);
+    }
+    await fs.rename(tmp, target);
+  } finally {
+    await fs.rm(tmp, { force: true });
   }
 }
 

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { partnerConfig, type Locale } from '../config/index.ts';
-import { addAttention, type FileSummary, type IssueRecord } from '../reports/summary.ts';
+import { addAttention, addRows, type FileSummary, type IssueRecord } from '../reports/summary.ts';
 import {
   createRunRules,
   defaultIssue,
@@ -26,13 +26,16 @@ import {
   ensurePartner,
   findProcessedFile,
   finishFile,
+  listUnarchivedFiles,
   loadCustomers,
   loadSubscribers,
+  readResultsSource,
   recordFile,
   releaseStatements,
   setStoredPath,
   stageRows,
   type FileRecord,
+  type ProcessedFile,
   type StagedRow,
 } from '../store/index.ts';
 import { LOCALE_ENCODING, SUSPICIOUS, suggestEncoding } from './decode.ts';
@@ -40,17 +43,24 @@ import { columnLabel, type HeaderMap } from './headers.ts';
 import {
   claimCandidate,
   endClaim,
+  findArchivedCopy,
   listCandidates,
-  recoverClaims,
-  releaseClaim,
   listPartnerFolders,
   moveInto,
+  nameStamp,
+  openClaimFolder,
+  PartnerFolderFault,
+  recoverClaims,
+  releaseClaim,
   storedExtension,
+  CLAIM_DIR,
   type Candidate,
   type PartnerFolder,
+  type Recovery,
 } from './pickup.ts';
 import { ImportResults, removeStaleResults } from './import-results.ts';
-import { writeResultsFiles } from './results.ts';
+import { describePartnerFault } from './partner-faults.ts';
+import { writeResultsFile, writeResultsFiles } from './results.ts';
 import { hasRecognisableHeader, NO_HEADER_MESSAGE } from './read-csv.ts';
 import type { SheetRow } from './sheet.ts';
 import {
@@ -59,6 +69,7 @@ import {
   fileBytes,
   FileRefusal,
   headText,
+  linkRefusal,
   openInboxFile,
   ROW_BATCH,
   scanFile,
@@ -138,7 +149,19 @@ export async function runImport(ctx: RunContext, openTargets?: OpenTargets): Pro
       continue;
     }
     if (ctx.signal.aborted) break;
-    await importPartner(ctx, folder, openTargets);
+    try {
+      await importPartner(ctx, folder, openTargets);
+    } catch (err) {
+      // A fault of one partner's folders is that partner's: it is skipped with the reason, and
+      // the others are read. Anything else (the ledger, a full disk, a bug) fails the run.
+      const fault = describePartnerFault(err, ctx.config.home, folder.partner);
+      if (fault === null) throw err;
+      const reason =
+        err instanceof PartnerFolderFault
+          ? fault
+          : `${fault}, so the rest of ${folder.partner}'s files wait in the inbox; put that right and the next run reads them`;
+      await skipPartner(ctx, folder.partner, reason);
+    }
   }
   if (ctx.signal.aborted) await countUnread(ctx, folders);
 }
@@ -165,6 +188,23 @@ async function countUnread(ctx: RunContext, folders: PartnerFolder[]): Promise<v
   }
 }
 
+/**
+ * A partner whose folders the run cannot use: it needs a person (attention), and the reason goes
+ * beside the partner's refused files too (quarantine/<partner>/<run>-inbox.reason.txt).
+ */
+async function skipPartner(ctx: RunContext, partner: string, reason: string): Promise<void> {
+  ctx.log.child({ partner }).warn(`partner skipped: ${reason}`);
+  addAttention(ctx.tally.attention, { kind: 'partner_folder', partner, count: 1, message: reason });
+  if (ctx.dryRun) return;
+  const text = `${reason}\nrun: ${ctx.runId}\nat: ${ctx.clock.now().toISOString()}\n`;
+  const dir = path.join(ctx.config.home, 'quarantine', partner);
+  // The attention item carries the reason already: a quarantine folder that fails too adds nothing.
+  await fs
+    .mkdir(dir, { recursive: true })
+    .then(() => fs.writeFile(path.join(dir, `${ctx.runId}-inbox.reason.txt`), text, { flag: 'wx' }))
+    .catch(() => undefined);
+}
+
 async function importPartner(
   ctx: RunContext,
   folder: PartnerFolder,
@@ -174,13 +214,16 @@ async function importPartner(
   const settings = partnerConfig(ctx.config, partner);
   const legacy = settings.encoding ?? LOCALE_ENCODING[settings.locale];
   const log = ctx.log.child({ partner });
-  if (!ctx.dryRun) {
+  const stamp = nameStamp(ctx.clock.now());
+  // Checked without following links; a dry run makes nothing, so a missing one stays missing.
+  const claims = await openClaimFolder(folder, !ctx.dryRun);
+  if (!ctx.dryRun && claims) {
     await ensurePartner(ctx.db, partner, settings.locale, ctx.clock.now().toISOString());
-    const restored = await recoverClaims(folder.dir);
-    if (restored > 0) log.warn(`put back ${restored} file(s) an interrupted run had claimed`);
+    reportRecovery(ctx, partner, await recoverClaims(claims, stamp));
     const removed = await removeStaleResults(ctx.config.home, partner);
     if (removed > 0)
       log.warn(`removed ${removed} unfinished results file(s) an interrupted run left`);
+    await finishArchivedFiles(ctx, partner);
   }
   const sources: Source[] = [];
   try {
@@ -192,8 +235,8 @@ async function importPartner(
       if (ctx.signal.aborted) break;
       // A dry run reads files where they lie; a real run first takes them out of the drop zone.
       let candidate: Candidate = found;
-      if (!ctx.dryRun) {
-        const claim = await claimCandidate(folder.dir, found, storedName(ctx, found.name));
+      if (claims) {
+        const claim = await claimCandidate(claims, found, storedName(ctx, found.name));
         if (!claim) continue;
         candidate = { ...found, path: claim.path, claim };
       }
@@ -233,12 +276,115 @@ async function importPartner(
       });
       if (done.fileId !== null && !done.resultsWritten) await writeResultsFiles(ctx, [done.fileId]);
     }
+  } catch (err) {
+    // The files claimed and not yet read go back to the inbox now, not at the next run's start
+    // (unless the lock was lost: the run that holds it now handles the drop zone).
+    if (!ctx.dryRun && claims && !lostLock(ctx))
+      await recoverClaims(claims, stamp).then(
+        (found) => reportRecovery(ctx, partner, found, 'this run'),
+        () => undefined,
+      );
+    throw err;
   } finally {
     for (const source of sources) await source.opened.handle.close().catch(() => undefined);
   }
   // A stop between claim and read leaves claims behind: they go back for the next run (unless
   // the lock was lost: the run that holds it now handles the drop zone).
-  if (!ctx.dryRun && ctx.signal.aborted && !lostLock(ctx)) await recoverClaims(folder.dir);
+  if (!ctx.dryRun && claims && ctx.signal.aborted && !lostLock(ctx))
+    reportRecovery(ctx, partner, await recoverClaims(claims, stamp), 'this run');
+}
+
+/**
+ * Says what recoverClaims did: files put back (a log line), files that came back under a made
+ * name, and what the program never puts in a claim folder (attention: a person should know).
+ */
+function reportRecovery(
+  ctx: RunContext,
+  partner: string,
+  found: Recovery,
+  who: 'an interrupted run' | 'this run' = 'an interrupted run',
+): void {
+  const log = ctx.log.child({ partner });
+  if (found.restored > 0) log.warn(`put back ${found.restored} file(s) ${who} had claimed`);
+  for (const { original, name } of found.renamed) reportRenamed(ctx, partner, original, name, who);
+  const claims = `inbox/${partner}/${CLAIM_DIR}`;
+  if (found.links > 0)
+    addAttention(ctx.tally.attention, {
+      kind: 'partner_folder',
+      partner,
+      count: found.links,
+      message: `${claims} held links, which the program never puts there: they were removed (what they point to was not touched).`,
+    });
+  if (found.folders.length > 0)
+    addAttention(ctx.tally.attention, {
+      kind: 'partner_folder',
+      partner,
+      count: found.folders.length,
+      message: `${claims} holds folders the program never makes (${found.folders.map((n) => JSON.stringify(n)).join(', ')}): move them out of it.`,
+    });
+}
+
+/** A claimed file that came back to the inbox under a made name: the partner's results file follows that name. */
+function reportRenamed(
+  ctx: RunContext,
+  partner: string,
+  original: string | null,
+  name: string,
+  who: 'an interrupted run' | 'this run',
+): void {
+  const message =
+    original === null
+      ? `a file ${who} had claimed had lost the note of the name it was dropped with: it was put back in inbox/${partner} as ${JSON.stringify(name)}, and is read under that name.`
+      : `a file ${who} had claimed, ${JSON.stringify(original)}, could not go back under its name, which a newer upload has taken: it was put back as ${JSON.stringify(name)} beside it, and is read under that name (its results file too); check that both were meant to be read.`;
+  ctx.log.child({ partner }).warn(message);
+  addAttention(ctx.tally.attention, { kind: 'claim_renamed', partner, count: 1, message });
+}
+
+/**
+ * Files whose rows an earlier run committed, which it archived but died before recording where:
+ * their archived copy is found (by that run's stored names and the file's bytes), recorded, and
+ * the partner's results file written. A file still in the inbox is finished by probe.
+ */
+async function finishArchivedFiles(ctx: RunContext, partner: string): Promise<void> {
+  for (const file of await listUnarchivedFiles(ctx.db, partner, ctx.runId)) {
+    const found = await findArchivedCopy(ctx.config.home, partner, file.runId, file.sha256);
+    if (found) await finishInterrupted(ctx, partner, file, file.name, found);
+  }
+}
+
+/**
+ * Finishes a file whose rows an earlier run committed before it died: writes its results file,
+ * which the partner would never have had, from the copy now archived at `storedPath` (null in a
+ * dry run, which moves nothing), then records where that copy is. The file counts as processed
+ * by this run, its rows with it.
+ */
+async function finishInterrupted(
+  ctx: RunContext,
+  partner: string,
+  file: ProcessedFile,
+  name: string,
+  storedPath: string | null,
+): Promise<void> {
+  const source = storedPath !== null ? await readResultsSource(ctx.db, file.id) : null;
+  if (source && storedPath !== null) {
+    // In this order: a run that dies between the two leaves the file for finishArchivedFiles.
+    await writeResultsFile(ctx, { ...source, storedPath });
+    await setStoredPath(ctx.db, file.id, storedPath);
+  }
+  const message = `its rows were checked and staged by run ${file.runId} on ${file.createdAt}, which stopped before it archived the file and wrote its results: this run did both`;
+  const summary = fileSummary(
+    partner,
+    name,
+    file.sha256,
+    file.format,
+    file.encoding,
+    'processed',
+    null,
+    message,
+  );
+  ctx.tally.files.push({ ...summary, rows: file.rows });
+  ctx.tally.rows = addRows(ctx.tally.rows, file.rows);
+  ctx.log.info(`finished ${name}: ${message}`, { partner });
 }
 
 /** The partner's port and ledger look-ups for the remote precheck, or null with a note. */
@@ -332,10 +478,17 @@ async function probe(
 ): Promise<Source | null> {
   const base = { partner, candidate };
   if (!candidate.regular) {
-    await rejectFile(ctx, base, null, {
-      code: 'FILE_NOT_REGULAR',
-      message: 'this is a link or special file, not a regular file: upload the file itself',
-    });
+    await rejectFile(
+      ctx,
+      base,
+      null,
+      candidate.link
+        ? linkRefusal()
+        : new FileRefusal(
+            'FILE_NOT_REGULAR',
+            'this is a special file (a pipe, socket or device), not a regular file: upload the file itself',
+          ),
+    );
     return null;
   }
   let opened: OpenedFile;
@@ -361,6 +514,14 @@ async function probe(
     }
     const known = { sha256: scan.sha256, size: scan.size };
     const duplicate = await findProcessedFile(ctx.db, partner, scan.sha256);
+    if (duplicate && duplicate.storedPath === null && duplicate.runId !== ctx.runId) {
+      // Staged by a run that died before it archived the file: finished now, not a duplicate.
+      const { storedPath } = ctx.dryRun
+        ? { storedPath: null }
+        : await settle(ctx, 'archive', partner, candidate);
+      await finishInterrupted(ctx, partner, duplicate, candidate.name, storedPath);
+      return null;
+    }
     if (duplicate) {
       await recordDuplicate(ctx, partner, candidate, scan.sha256, scan.size, duplicate);
       return null;
@@ -563,7 +724,7 @@ async function importSource(
     if (!(err instanceof FileRefusal)) {
       // A failure of the run, not of the file: the file goes back for the next run (unless
       // another run holds the lock now: the drop zone is its to handle).
-      if (source.candidate.claim && !lostLock(ctx)) await releaseClaim(source.candidate.claim);
+      if (!lostLock(ctx)) await giveBack(ctx, partner, source.candidate);
       throw err;
     }
     // The refused file's accepted rows were applied to the run's rules: start again from the ledger.
@@ -612,7 +773,7 @@ async function importSource(
       if (!trx.isCompleted()) await trx.rollback().catch(() => undefined);
       // A run that lost its lock leaves the drop zone to the run that holds it now.
       if (err instanceof LeaseLostError) throw err;
-      if (source.candidate.claim) await releaseClaim(source.candidate.claim);
+      await giveBack(ctx, partner, source.candidate);
       throw new Error(
         `the ledger could not record inbox/${partner}/${source.candidate.name} (${(err as Error).message}); nothing of it was kept and the file is back in the inbox for the next run`,
         { cause: err },
@@ -621,10 +782,13 @@ async function importSource(
     crashPoint('file-committed');
     // The heartbeat could not renew the lock while the file held the connection (SQLite).
     await ctx.renewLock?.();
-    // The ledger has the rows now; a crash before the move makes the next run see a duplicate.
-    const storedPath = await settle(ctx, 'archive', partner, source.candidate);
-    await setStoredPath(ctx.db, fileId, storedPath);
-    resultsWritten = (await results?.finish(storedPath)) ?? false;
+    // The ledger has the rows: the partner's answer first, then the archive, then the record of
+    // where the file went. A run that dies in between leaves the file in the claim folder or the
+    // archive with no stored path, and the next run finishes it (finishInterrupted).
+    resultsWritten = (await results?.finish()) ?? false;
+    const { storedPath } = await settle(ctx, 'archive', partner, source.candidate);
+    crashPoint('file-archived');
+    if (storedPath !== null) await setStoredPath(ctx.db, fileId, storedPath);
   }
   ctx.tally.rows = {
     total: ctx.tally.rows.total + rows.total,
@@ -836,8 +1000,19 @@ async function putBack(
   candidate: Candidate,
   why: string,
 ): Promise<void> {
-  if (candidate.claim) await releaseClaim(candidate.claim);
+  await giveBack(ctx, partner, candidate);
   ctx.tally.notes.push(`inbox/${partner}/${candidate.name}: ${why}.`);
+}
+
+/**
+ * Puts a file this run claimed back into the partner's inbox; one whose name a newer upload took
+ * meanwhile comes back beside it under a made name, which the run reports.
+ */
+async function giveBack(ctx: RunContext, partner: string, candidate: Candidate): Promise<void> {
+  if (!candidate.claim) return;
+  const back = await releaseClaim(candidate.claim, nameStamp(ctx.clock.now()));
+  if (back.renamedFrom !== undefined)
+    reportRenamed(ctx, partner, back.renamedFrom, back.name, 'this run');
 }
 
 /** FILE_HEADER naming the required columns missing and the columns given twice. */
@@ -921,11 +1096,11 @@ async function rejectFile(
   ctx.log.warn(`quarantined ${candidate.name}: ${why.code} ${why.message}`, { partner });
   if (ctx.dryRun) return;
   const now = ctx.clock.now().toISOString();
-  const storedPath = await settle(ctx, 'quarantine', partner, candidate);
+  // A link is removed, not stored (storedPath null): its reason is kept under the name it would have had.
+  const { storedPath, name } = await settle(ctx, 'quarantine', partner, candidate);
   const reason = `${why.code}: ${why.message}\nfile: ${JSON.stringify(candidate.name)}\nrun: ${ctx.runId}\nat: ${now}\n`;
-  await fs.writeFile(path.join(ctx.config.home, storedPath + '.reason.txt'), reason, {
-    flag: 'wx',
-  });
+  const reasonFile = path.join(ctx.config.home, 'quarantine', partner, `${name}.reason.txt`);
+  await fs.writeFile(reasonFile, reason, { flag: 'wx' });
   await recordFile(ctx.db, {
     partner,
     runId: ctx.runId,
@@ -967,7 +1142,7 @@ async function recordDuplicate(
   );
   ctx.log.info(`duplicate ${candidate.name}`, { partner });
   if (ctx.dryRun) return;
-  const storedPath = await settle(ctx, 'archive', partner, candidate);
+  const { storedPath } = await settle(ctx, 'archive', partner, candidate);
   await recordFile(ctx.db, {
     partner,
     runId: ctx.runId,
@@ -986,19 +1161,22 @@ async function recordDuplicate(
   });
 }
 
-/** Moves a file that is done with into archive/ or quarantine/ under the name its claim gave it. */
+/**
+ * Moves a file that is done with into archive/ or quarantine/ under the name its claim gave it;
+ * a link is removed instead (storedPath null, see moveInto).
+ */
 async function settle(
   ctx: RunContext,
   area: 'archive' | 'quarantine',
   partner: string,
   candidate: Candidate,
-): Promise<string> {
+): Promise<{ storedPath: string | null; name: string }> {
   const name = candidate.claim
     ? path.basename(candidate.claim.path)
     : storedName(ctx, candidate.name);
   const storedPath = await moveInto(ctx.config.home, area, partner, candidate.path, name);
   if (candidate.claim) await endClaim(candidate.claim);
-  return storedPath;
+  return { storedPath, name };
 }
 
 let stored = 0;

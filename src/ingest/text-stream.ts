@@ -9,6 +9,7 @@ import { MAX_FILE_BYTES } from './pickup.ts';
 import {
   CSV_OPTIONS,
   describeCsvError,
+  describeLongRecord,
   findHeader,
   NO_HEADER_MESSAGE,
   type CsvResult,
@@ -39,6 +40,14 @@ export class FileRefusal extends Error {
   }
 }
 
+/** A link found where a partner's file should be: refused, and removed by a real run (moveInto). */
+export function linkRefusal(): FileRefusal {
+  return new FileRefusal(
+    'FILE_NOT_REGULAR',
+    'this is a link, not a file: links are not followed, and are removed from the inbox (what they point to is not touched); upload the file itself',
+  );
+}
+
 /** An inbox file opened without following links, with what fstat said of it when opened. */
 export interface OpenedFile {
   handle: FileHandle;
@@ -57,11 +66,7 @@ export async function openInboxFile(file: string): Promise<OpenedFile> {
   try {
     handle = await fs.open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ELOOP')
-      throw new FileRefusal(
-        'FILE_NOT_REGULAR',
-        'this is a link, not a file: upload the file itself',
-      );
+    if ((err as NodeJS.ErrnoException).code === 'ELOOP') throw linkRefusal();
     throw err;
   }
   try {
@@ -359,6 +364,7 @@ export async function* streamCsvRows(
 ): AsyncGenerator<CsvBatch> {
   // Where the last whole record ended: a quote left open starts the record after it.
   let lastLine = 0;
+  let lastRecord = 0;
   const parser = parse({
     ...CSV_OPTIONS,
     delimiter: header.delimiter,
@@ -366,18 +372,21 @@ export async function* streamCsvRows(
     // The record's number and end line, read from csv-parse's live context (cheaper than `info`).
     on_record: ((record: string[], context: { records: number; lines: number }): ParsedRecord => {
       lastLine = context.lines;
+      lastRecord = context.records;
       return { cells: record, records: context.records, lines: context.lines };
     }) as never,
   });
   // UTF-8 goes to csv-parse as bytes, as csv-parse alone reads it; other encodings are decoded first.
+  const quotes = new QuoteCount();
+  quotes.on('error', (err) => parser.destroy(err));
   if (encoding.iconv === 'utf-8') {
-    source.on('error', (err) => parser.destroy(err));
-    source.pipe(parser);
+    source.on('error', (err) => quotes.destroy(err));
+    source.pipe(quotes).pipe(parser);
   } else {
     const decoder = new DecodeText(encoding);
     source.on('error', (err) => decoder.destroy(err));
-    decoder.on('error', (err) => parser.destroy(err));
-    source.pipe(decoder).pipe(parser);
+    decoder.on('error', (err) => quotes.destroy(err));
+    source.pipe(decoder).pipe(quotes).pipe(parser);
   }
   const width = header.header.length;
   // A `sep=X` line is a record of its own; row numbers count from the line after it, as Excel shows.
@@ -403,11 +412,54 @@ export async function* streamCsvRows(
     }
   } catch (err) {
     if (err instanceof FileRefusal) throw err;
+    const e = err as { code?: string; column?: number };
+    if (e.code === 'CSV_MAX_RECORD_SIZE') {
+      // csv-parse stops a record at the limit whether its quote closes later or never does: the
+      // rest of the file tells which (a long cell is FILE_LIMIT, an open quote FILE_MALFORMED).
+      const open = await quoteLeftOpen(quotes);
+      if (open === false)
+        throw new FileRefusal(
+          'FILE_LIMIT',
+          describeLongRecord(lastRecord + 1 - offset, header.header[e.column ?? -1]),
+        );
+      if (open === true)
+        throw new FileRefusal(
+          'FILE_MALFORMED',
+          describeCsvError({ code: 'CSV_QUOTE_NOT_CLOSED' }, lastLine + 1),
+        );
+    }
     throw new FileRefusal('FILE_MALFORMED', describeCsvError(err, lastLine + 1));
   } finally {
     source.destroy();
     parser.destroy();
   }
+}
+
+/** Counts the quote characters (UTF-8 bytes 0x22) of the text on its way to csv-parse. */
+class QuoteCount extends Transform {
+  quotes = 0;
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    for (let i = chunk.indexOf(0x22); i !== -1; i = chunk.indexOf(0x22, i + 1)) this.quotes += 1;
+    done(null, chunk);
+  }
+}
+
+/**
+ * Once csv-parse stopped at a record over the size limit: whether a quote is still open at the end
+ * of the text, read to its end through the counter (null when the rest cannot be read). Every
+ * record before holds an even number of quotes (strict quotes), so the count's parity says it.
+ */
+async function quoteLeftOpen(quotes: QuoteCount): Promise<boolean | null> {
+  quotes.unpipe();
+  try {
+    for await (const _chunk of quotes as AsyncIterable<Buffer>) {
+      // counted on the way through
+    }
+  } catch {
+    return null;
+  }
+  return quotes.quotes % 2 === 1;
 }
 
 /**
@@ -490,7 +542,7 @@ export async function readCsv(text: string): Promise<CsvResult> {
       for (const row of batch.rows) rows.push(row);
   } catch (err) {
     if (!(err instanceof FileRefusal)) throw err;
-    return { ok: false, code: 'FILE_MALFORMED', message: err.message };
+    return { ok: false, code: err.code as 'FILE_MALFORMED' | 'FILE_LIMIT', message: err.message };
   }
   const sheet = {
     delimiter: found.delimiter,

@@ -16,6 +16,7 @@ export type { RunRecord } from './runs.ts';
 export {
   ensurePartner,
   findProcessedFile,
+  listUnarchivedFiles,
   recordFile,
   setStoredPath,
   stageFile,
@@ -25,7 +26,7 @@ export {
   finishFile,
   releaseStatements,
 } from './staging.ts';
-export type { FileRecord, StagedIssue, StagedRow } from './staging.ts';
+export type { FileRecord, ProcessedFile, StagedIssue, StagedRow } from './staging.ts';
 export {
   countEntities,
   loadCustomers,

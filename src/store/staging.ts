@@ -54,17 +54,80 @@ export async function ensurePartner(
     .merge(['locale', 'updated_at']);
 }
 
+/** A processed file as the import finds it again: by its bytes, or because it was never archived. */
+export interface ProcessedFile {
+  id: number;
+  runId: string;
+  name: string;
+  sha256: string;
+  format: 'csv' | 'xlsx' | null;
+  encoding: string | null;
+  /** Null while the run that committed its rows has not archived it (or died first). */
+  storedPath: string | null;
+  rows: { total: number; accepted: number; rejected: number };
+  createdAt: string;
+}
+
+const PROCESSED_FILE_COLUMNS = [
+  'id',
+  'run_id',
+  'name',
+  'sha256',
+  'format',
+  'encoding',
+  'stored_path',
+  'rows_total',
+  'rows_accepted',
+  'rows_rejected',
+  'created_at',
+];
+
+function processedFile(row: Record<string, unknown>): ProcessedFile {
+  return {
+    id: Number(row.id),
+    runId: row.run_id as string,
+    name: row.name as string,
+    sha256: row.sha256 as string,
+    format: (row.format as ProcessedFile['format']) ?? null,
+    encoding: (row.encoding as string | null) ?? null,
+    storedPath: (row.stored_path as string | null) ?? null,
+    rows: {
+      total: Number(row.rows_total),
+      accepted: Number(row.rows_accepted),
+      rejected: Number(row.rows_rejected),
+    },
+    createdAt: row.created_at as string,
+  };
+}
+
 /** The processed file with these bytes for a partner, if any. */
 export async function findProcessedFile(
   db: Tx,
   partner: string,
   sha256: string,
-): Promise<{ id: number; name: string; createdAt: string } | null> {
+): Promise<ProcessedFile | null> {
   const row = (await db('files')
     .where({ partner_id: partner, sha256, status: 'processed' })
-    .first('id', 'name', 'created_at')) as
-    { id: number; name: string; created_at: string } | undefined;
-  return row ? { id: row.id, name: row.name, createdAt: row.created_at } : null;
+    .first(PROCESSED_FILE_COLUMNS)) as Record<string, unknown> | undefined;
+  return row ? processedFile(row) : null;
+}
+
+/**
+ * A partner's processed files that an earlier run committed and never archived: it died between
+ * the COMMIT and recording where the file went (the import finishes them).
+ */
+export async function listUnarchivedFiles(
+  db: Tx,
+  partner: string,
+  exceptRun: string,
+): Promise<ProcessedFile[]> {
+  const rows = (await db('files')
+    .where({ partner_id: partner, status: 'processed' })
+    .whereNull('stored_path')
+    .whereNot({ run_id: exceptRun })
+    .orderBy('id')
+    .select(PROCESSED_FILE_COLUMNS)) as Record<string, unknown>[];
+  return rows.map(processedFile);
 }
 
 /** Records a file that was not processed (duplicate, quarantined, skipped). */

@@ -71,6 +71,31 @@ describe('readCsv', () => {
     if (!res.ok) expect(res.message).to.match(/^line \d+: a quoted field is never closed/);
   });
 
+  it('when a quoted cell is longer than a record may be (1 MB), then FILE_LIMIT names the limit, the row and the column, not an unclosed quote', async () => {
+    const cell = 'x'.repeat(1024 * 1024 + 10);
+    const res = await readCsv(`External ID,Customer name\nc-1,ok\nc-2,"${cell}"\nc-3,x\n`);
+    expect(res).to.deep.equal({
+      ok: false,
+      code: 'FILE_LIMIT',
+      message:
+        'row 3, column Customer name: the row is longer than the 1,048,576 bytes (1 MB) a row may hold: shorten the cell, or split what it holds across rows',
+    });
+  });
+
+  it('when an unquoted cell is longer than a record may be, then FILE_LIMIT too', async () => {
+    const res = await readCsv(`External ID,Customer name\nc-1,${'x'.repeat(1024 * 1024 + 10)}\n`);
+    expect(res).to.deep.include({ ok: false, code: 'FILE_LIMIT' });
+  });
+
+  it('when a quote opens and more than 1 MB follows without closing it, then FILE_MALFORMED names the line where it opened', async () => {
+    let text = 'External ID,Customer name\nc-1,ok\n"c-2,broken\n';
+    for (let i = 0; i < 60_000; i++) text += `c-${i},Name number ${i}\n`;
+    expect(text.length).to.be.above(1024 * 1024);
+    const res = await readCsv(text);
+    expect(res).to.deep.include({ ok: false, code: 'FILE_MALFORMED' });
+    if (!res.ok) expect(res.message).to.match(/^line 3: a quoted field is never closed/);
+  });
+
   it('when a row has more fields than the header, then FILE_MALFORMED names the line', async () => {
     const res = await readCsv('External ID,Customer name\nc-1,a,b\n');
     expect(res).to.deep.equal({

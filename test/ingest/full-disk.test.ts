@@ -8,9 +8,11 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
+import ExcelJS from 'exceljs';
+import { once } from 'node:events';
 import knexFactory from 'knex';
 import type { Summary } from '../../src/reports/index.ts';
-import { runCli, tempHome, writeConfig } from '../support/cli.ts';
+import { runCli, startCli, tempHome, writeConfig } from '../support/cli.ts';
 import { mountSmallFs, type SmallFs } from '../support/small-fs.ts';
 
 const HEADER =
@@ -91,5 +93,45 @@ describe('ingest: the ledger on a full disk (issue 16, case 1)', () => {
     expect(await ledgerCounts(ledger)).to.deep.equal({ files: 1, customers: 2000 });
     const results = readFileSync(path.join(outbox, 'customers.csv.results.csv'), 'utf8');
     expect(results.trim().split('\n')).to.have.length(2001);
+  });
+  it('when the outbox fills up while a workbook is read, then the run fails with the cause instead of waiting forever, and the file is back in the inbox', async function () {
+    this.timeout(120_000);
+    const home = tempHome();
+    writeConfig(home, { inbox: { stableSeconds: 0 } });
+    const inbox = path.join(home, 'inbox', 'acme');
+    mkdirSync(inbox, { recursive: true });
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('Customers');
+    ws.addRow(HEADER.trim().split(','));
+    for (let i = 1; i <= 3000; i++)
+      ws.addRow([
+        `fd-${i}`,
+        `Full Disk Co ${i}`,
+        `it${i}@fulldisk.example`,
+        `${i} Main Street`,
+        'Austin',
+        'TX',
+        '78701',
+        'US',
+        'webex_meetings',
+        'P1',
+      ]);
+    await wb.xlsx.writeFile(path.join(inbox, 'book.xlsx'));
+    fs = mountSmallFs(path.join(home, 'outbox'), 64);
+    fs.fill();
+
+    // Before: the results workbook waited for a 'drain' its full disk never gave; the run hung.
+    const child = startCli(['import', '--json'], { home });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const stuck = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    const [code] = (await once(child, 'exit')) as [number | null];
+    clearTimeout(stuck);
+    expect(code, 'the run ended by itself').to.equal(3);
+    const summary = JSON.parse(stdout) as Summary;
+    expect(summary.error).to.match(/ENOSPC/);
+    expect(readdirSync(inbox).filter((n) => !n.startsWith('.'))).to.deep.equal(['book.xlsx']);
+    expect(readdirSync(path.join(inbox, '.rtm-claims'))).to.deep.equal([]);
+    expect(readdirSync(path.join(home, 'outbox', 'acme'))).to.deep.equal([]);
   });
 });

@@ -258,6 +258,40 @@ const CASES: Case[] = [
     },
   },
   {
+    partner: 'bigcell',
+    hazard: 'a quoted cell of 1 MB, over the limit a record may hold (issue 16, case 14)',
+    files: [],
+    setup: (dir) => {
+      const cell = 'x'.repeat(1024 * 1024 + 10);
+      const text = `${GOOD_TEXT.split('\r\n')[0]}\r\nhz-big,"${cell}",a@big.example,1 Main St,Austin,TX,78701,US,webex_meetings,${PROVISIONING_ID}\r\n`;
+      writeFileSync(path.join(dir, 'big.csv'), text);
+      utimesSync(path.join(dir, 'big.csv'), OLD, OLD);
+    },
+    check: (c) => {
+      c.quarantined(
+        'big.csv',
+        'FILE_LIMIT',
+        /^row 2, column Customer name: the row is longer than the 1,048,576 bytes \(1 MB\) a row may hold/,
+      );
+    },
+  },
+  {
+    partner: 'openquote',
+    hazard: 'a quote never closed, with more than 1 MB of the file after it (issue 16, case 14)',
+    files: [],
+    setup: (dir) => {
+      const [header, good] = GOOD_TEXT.split('\r\n');
+      let text = `${header}\r\n${good}\r\n"hz-open,broken\r\n`;
+      for (let i = 0; i < 20_000; i++)
+        text += `hz-${i},Name ${i},n${i}@open.example,${i} Main St,Austin,TX,78701,US,webex_meetings,${PROVISIONING_ID}\r\n`;
+      writeFileSync(path.join(dir, 'open.csv'), text);
+      utimesSync(path.join(dir, 'open.csv'), OLD, OLD);
+    },
+    check: (c) => {
+      c.quarantined('open.csv', 'FILE_MALFORMED', /^line 3: a quoted field is never closed/);
+    },
+  },
+  {
     partner: 'ragged',
     hazard: 'a row with more fields than the header',
     files: [[f('ragged-row.csv'), 'ragged.csv']],

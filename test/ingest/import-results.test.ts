@@ -301,7 +301,7 @@ describe('ingest: a run killed while it writes a results file', function () {
 describe('ingest: a results file that cannot be written', function () {
   this.timeout(60_000);
 
-  it('when the outbox cannot take the results file, then the run fails, nothing of the file is staged, and the next run reads it whole', async () => {
+  it('when the outbox cannot take the results file, then the partner is skipped with the reason, nothing of the file is staged, and the next run reads it whole', async () => {
     const home = tempHome();
     writeConfig(home, { inbox: { stableSeconds: 0 } });
     dropInto(home, 'acme', 'clientes.csv', customersText(',', false));
@@ -309,9 +309,19 @@ describe('ingest: a results file that cannot be written', function () {
     mkdirSync(path.join(home, 'outbox'), { recursive: true });
     writeFileSync(path.join(home, 'outbox', 'acme'), 'in the way');
 
+    // The partner's folder, not the run, is at fault (issue 16, case 9): exit 1, with the reason.
     const failed = await runCli(['import', '--json'], { home });
-    expect(failed.code, failed.stderr).to.equal(3);
-    expect(readdirSync(path.join(home, 'inbox', 'acme'))).to.deep.equal(['clientes.csv']);
+    expect(failed.code, failed.stderr).to.equal(1);
+    const skipped = JSON.parse(failed.stdout) as Summary;
+    expect(skipped.files).to.deep.equal([]);
+    expect(skipped.attention.map((a) => [a.kind, a.partner])).to.deep.equal([
+      ['partner_folder', 'acme'],
+    ]);
+    expect(skipped.attention[0]?.message).to.contain('outbox/acme');
+    expect(readdirSync(path.join(home, 'inbox', 'acme')).sort()).to.deep.equal([
+      '.rtm-claims',
+      'clientes.csv',
+    ]);
 
     rmSync(path.join(home, 'outbox', 'acme'));
     const again = await runCli(['import', '--json'], { home });

@@ -3,17 +3,31 @@ import { execFileSync } from 'node:child_process';
 import {
   existsSync,
   linkSync,
+  lstatSync,
   mkdirSync,
   readdirSync,
   readFileSync,
+  renameSync,
   symlinkSync,
   utimesSync,
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
-import { recoverClaims, CLAIM_DIR } from '../../src/ingest/pickup.ts';
+import {
+  claimCandidate,
+  isCandidateName,
+  moveInto,
+  openClaimFolder,
+  PartnerFolderFault,
+  recoveredName,
+  recoverClaims,
+  releaseClaim,
+  CLAIM_DIR,
+  type ClaimFolder,
+} from '../../src/ingest/pickup.ts';
 import type { Summary } from '../../src/reports/index.ts';
 import { runCli, tempHome } from '../support/cli.ts';
+import { mountSmallFs, type SmallFs } from '../support/small-fs.ts';
 
 const CUSTOMERS =
   'External ID,Customer name,Primary email,Address line 1,City,Country,Packages,Provisioning ID\nc-1,Good Co,a@good.example,1 Main St,Austin,US,webex_meetings,P1\n';
@@ -130,7 +144,14 @@ describe('ingest: pickup from the drop zone', () => {
       path.join(claims, 'run-0002.csv.claim.json'),
       JSON.stringify({ name: '../escape.csv' }),
     );
-    expect(await recoverClaims(dir)).to.equal(1);
+    const folder = await openClaimFolder({ partner: 'acme', dir }, false);
+    if (!folder) throw new Error('expected the claim folder');
+    expect(await recoverClaims(folder, '20261206T031500Z')).to.deep.equal({
+      restored: 1,
+      renamed: [],
+      links: 0,
+      folders: [],
+    });
     expect(readFileSync(path.join(dir, 'customers.csv'), 'utf8')).to.equal(CUSTOMERS);
     expect(readdirSync(claims)).to.deep.equal([]);
     expect(existsSync(path.join(home, 'inbox', 'escape.csv'))).to.equal(false);
@@ -152,5 +173,130 @@ describe('ingest: pickup from the drop zone', () => {
     expect(existsSync(path.join(home, 'archive'))).to.equal(false);
     const again = JSON.parse((await runCli(['import', '--json'], { home })).stdout) as Summary;
     expect(again.rows.accepted).to.equal(1); // nothing was staged by the dry run
+  });
+});
+
+describe('pickup: putting files back and moving them (issue 16)', () => {
+  const STAMP = '20261206T031500Z';
+
+  async function claimFolder(dir: string): Promise<ClaimFolder> {
+    const folder = await openClaimFolder({ partner: 'acme', dir }, true);
+    if (!folder) throw new Error('expected the claim folder');
+    return folder;
+  }
+
+  it('when a claimed file comes back under a made name, then the name is still read, keeps the extension as spelled, and fits', () => {
+    expect(recoveredName('Clientes.CSV', '20261206T031500Z')).to.equal(
+      'Clientes (recovered 20261206T031500Z).CSV',
+    );
+    expect(recoveredName('a.xlsx', '20261206T031500Z', 2)).to.equal(
+      'a (recovered 20261206T031500Z 2).xlsx',
+    );
+    const long = recoveredName(`${'顧'.repeat(80)}.csv`, '20261206T031500Z');
+    expect(Buffer.byteLength(long)).to.be.at.most(255);
+    expect(long).to.match(/ \(recovered 20261206T031500Z\)\.csv$/);
+    expect(isCandidateName(long)).to.equal(true);
+  });
+
+  it('when a claimed file goes back and a new upload has its name, then it comes back beside it under a made name and the new file is untouched', async () => {
+    const dir = inbox(tempHome());
+    const claims = await claimFolder(dir);
+    const file = drop(dir, 'customers.csv', CUSTOMERS);
+    const claim = await claimCandidate(
+      claims,
+      { name: 'customers.csv', path: file, regular: true, link: false, size: 1, mtimeMs: 0 },
+      'run-0001.csv',
+    );
+    if (!claim) throw new Error('expected a claim');
+    drop(dir, 'customers.csv', 'the new upload');
+    expect(await releaseClaim(claim, STAMP)).to.deep.equal({
+      name: `customers (recovered ${STAMP}).csv`,
+      renamedFrom: 'customers.csv',
+    });
+    expect(readFileSync(path.join(dir, 'customers.csv'), 'utf8')).to.equal('the new upload');
+    expect(readFileSync(path.join(dir, `customers (recovered ${STAMP}).csv`), 'utf8')).to.equal(
+      CUSTOMERS,
+    );
+    expect(readdirSync(path.join(dir, CLAIM_DIR))).to.deep.equal([]);
+  });
+
+  it('when a run died between linking a file back and unlinking its claim, then recovery leaves one file, not two', async () => {
+    const dir = inbox(tempHome());
+    const claims = await claimFolder(dir);
+    writeFileSync(path.join(claims.path, 'run-0001.csv'), CUSTOMERS);
+    writeFileSync(
+      path.join(claims.path, 'run-0001.csv.claim.json'),
+      JSON.stringify({ name: 'customers.csv' }),
+    );
+    linkSync(path.join(claims.path, 'run-0001.csv'), path.join(dir, 'customers.csv'));
+    expect(await recoverClaims(claims, STAMP)).to.deep.include({ restored: 1, renamed: [] });
+    expect(readdirSync(dir).sort()).to.deep.equal([CLAIM_DIR, 'customers.csv']);
+    expect(lstatSync(path.join(dir, 'customers.csv')).nlink).to.equal(1);
+    expect(readdirSync(claims.path)).to.deep.equal([]);
+  });
+
+  it('when the claim folder holds a link and a folder the program never puts there, then the link is removed (its target untouched) and the folder is reported', async () => {
+    const home = tempHome();
+    const dir = inbox(home);
+    const claims = await claimFolder(dir);
+    const target = drop(home, 'target.csv', CUSTOMERS);
+    symlinkSync(target, path.join(claims.path, 'run-0001.csv'));
+    mkdirSync(path.join(claims.path, 'stuff'));
+    expect(await recoverClaims(claims, STAMP)).to.deep.equal({
+      restored: 0,
+      renamed: [],
+      links: 1,
+      folders: ['stuff'],
+    });
+    expect(readdirSync(claims.path)).to.deep.equal(['stuff']);
+    expect(readFileSync(target, 'utf8')).to.equal(CUSTOMERS);
+    expect(readdirSync(dir).sort()).to.deep.equal([CLAIM_DIR]);
+  });
+
+  it("when the claim folder was replaced by a link to another partner's inbox, then recovery refuses and moves nothing", async () => {
+    const home = tempHome();
+    const dir = inbox(home);
+    const other = inbox(home, 'other');
+    drop(other, 'theirs.csv', CUSTOMERS);
+    const claims = await claimFolder(dir);
+    renameSync(claims.path, path.join(dir, '.old-claims'));
+    symlinkSync('../other', path.join(dir, CLAIM_DIR));
+    let refused: unknown = null;
+    await recoverClaims(claims, STAMP).catch((err: unknown) => (refused = err));
+    expect(refused).to.be.instanceOf(PartnerFolderFault);
+    expect(readdirSync(other)).to.deep.equal(['theirs.csv']);
+    expect(readdirSync(dir).sort()).to.deep.equal(['.old-claims', CLAIM_DIR]);
+  });
+
+  it('when a link is to be archived or quarantined, then it is removed instead and nothing is stored', async () => {
+    const home = tempHome();
+    const target = drop(home, 'target.csv', CUSTOMERS);
+    const link = path.join(home, 'link.csv');
+    symlinkSync(target, link);
+    expect(await moveInto(home, 'quarantine', 'acme', link, 'run-0001.csv')).to.equal(null);
+    expect(existsSync(link)).to.equal(false);
+    expect(readdirSync(path.join(home, 'quarantine', 'acme'))).to.deep.equal([]);
+    expect(readFileSync(target, 'utf8')).to.equal(CUSTOMERS);
+  });
+
+  describe('across file systems', () => {
+    let small: SmallFs | null = null;
+    afterEach(() => {
+      small?.unmount();
+      small = null;
+    });
+
+    it('when the copy to another file system fails for a full disk, then no partial copy is left and the original stays', async () => {
+      const home = tempHome();
+      small = mountSmallFs(path.join(home, 'archive'), 64);
+      const file = drop(home, 'big.csv', 'x'.repeat(200_000));
+      let failed: unknown = null;
+      await moveInto(home, 'archive', 'acme', file, 'run-0001.csv').catch(
+        (err: unknown) => (failed = err),
+      );
+      expect((failed as NodeJS.ErrnoException | null)?.code).to.equal('ENOSPC');
+      expect(readdirSync(path.join(home, 'archive', 'acme'))).to.deep.equal([]);
+      expect(readFileSync(file, 'utf8')).to.have.length(200_000);
+    });
   });
 });

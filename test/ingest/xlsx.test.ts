@@ -383,6 +383,27 @@ describe('readWorkbook', function () {
         );
     });
 
+    it('when a cell holds 1 MB of text (issue 16, case 14), then FILE_LIMIT names the cell and the limit a cell may hold', async () => {
+      // Letters that do not repeat, so the part compresses like text and not like a zip bomb.
+      let seed = 7;
+      const letters = Array.from({ length: 1024 * 1024 + 10 }, () => {
+        seed = (seed * 48271) % 2147483647;
+        return String.fromCharCode(97 + (seed % 26));
+      }).join('');
+      const file = await writeBook('one-mb-cell.xlsx', (wb) => {
+        const ws = wb.addWorksheet('Customers');
+        ws.addRow(['External ID', 'Customer name', 'Primary email']);
+        ws.addRow(['c-1', letters, 'a@big.example']);
+      });
+      const res = await readWorkbook(file);
+      expect(res).to.deep.equal({
+        ok: false,
+        code: 'FILE_LIMIT',
+        message:
+          "sheet 'Customers', cell B2 holds 1,048,586 characters, more than the 32,767 a cell may hold",
+      });
+    });
+
     it('when the declared unpacked size is over the limit, then FILE_LIMIT is given from the zip index alone', async () => {
       const res = await readWorkbook(fixture('two-sheets-en.xlsx'), {
         maxUncompressedBytes: 10_000,

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,12 +31,8 @@ export function runCli(
   args: string[],
   opts: { home?: string; env?: Record<string, string | undefined> } = {},
 ): Promise<CliResult> {
-  const env: Record<string, string | undefined> = { ...process.env, ...opts.env };
-  if (opts.home) env.RTM_HOME = opts.home;
-  // Store tests on PostgreSQL use DATABASE_URL; CLI tests use their workspace's SQLite unless asked.
-  if (!opts.env || !('DATABASE_URL' in opts.env)) delete env.DATABASE_URL;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env, cwd: opts.home ?? REPO_ROOT });
+    const child = startCli(args, opts);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -44,4 +40,16 @@ export function runCli(
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/** Starts the installed command without waiting for it: for tests that kill it on the way. */
+export function startCli(
+  args: string[],
+  opts: { home?: string; env?: Record<string, string | undefined> } = {},
+): ChildProcessWithoutNullStreams {
+  const env: Record<string, string | undefined> = { ...process.env, ...opts.env };
+  if (opts.home) env.RTM_HOME = opts.home;
+  // Store tests on PostgreSQL use DATABASE_URL; CLI tests use their workspace's SQLite unless asked.
+  if (!opts.env || !('DATABASE_URL' in opts.env)) delete env.DATABASE_URL;
+  return spawn(process.execPath, [BIN, ...args], { env, cwd: opts.home ?? REPO_ROOT });
 }

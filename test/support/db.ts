@@ -62,3 +62,34 @@ export async function freshDb(backend: Backend): Promise<TestDb> {
     },
   };
 }
+
+/** The ledger a command run by a CLI test uses: its workspace's SQLite file, or a fresh PostgreSQL schema. */
+export interface CliLedger {
+  /** What to add to the command's environment (runCli): DATABASE_URL for PostgreSQL. */
+  env: Record<string, string | undefined>;
+  /** A connection to that ledger, for checks once the command has made it. */
+  open(): Db;
+  close(): Promise<void>;
+}
+
+/** A ledger for the commands a CLI test runs in `home`, on the given backend. */
+export async function cliLedger(backend: Backend, home: string): Promise<CliLedger> {
+  if (backend === 'sqlite') {
+    let db: Db | null = null;
+    return {
+      env: {},
+      open: () =>
+        (db ??= openDb({
+          client: 'sqlite3',
+          connection: path.join(home, 'var', 'rtm-batch.sqlite'),
+        })),
+      close: async () => {
+        await db?.destroy();
+      },
+    };
+  }
+  const t = await freshDb('pg');
+  const url = new URL(process.env.DATABASE_URL as string);
+  url.searchParams.set('options', `-c search_path=${t.searchPath}`);
+  return { env: { DATABASE_URL: url.toString() }, open: () => t.db, close: () => t.close() };
+}
