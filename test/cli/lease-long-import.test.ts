@@ -1,22 +1,15 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { DatabaseConfig } from '../../src/config/index.ts';
 import type { Summary } from '../../src/reports/index.ts';
 import { openDb, type Db } from '../../src/store/index.ts';
 import { REPO_ROOT, runCli, tempHome, writeConfig } from '../support/cli.ts';
 import { backends, freshDb, type TestDb } from '../support/db.ts';
+import { customersCsv, dropFile } from '../support/sheets.ts';
 
 const BIN = path.join(REPO_ROOT, 'bin', 'rtm-batch.js');
-
-function customers(n: number): string {
-  let text =
-    'External ID,Customer name,Primary email,Address line 1,City,State or province,Postal code,Country,Packages,Provisioning ID\n';
-  for (let i = 1; i <= n; i++)
-    text += `long-${i},Long Co ${i},it@long${i}.example,${i} Main Street,Austin,TX,78701,US,webex_meetings,P1\n`;
-  return text;
-}
 
 /** A workspace with a big customers file and a 5 s lease, on the backend's database. */
 function bigImport(rows: number, database: DatabaseConfig | null): { home: string; inbox: string } {
@@ -27,11 +20,7 @@ function bigImport(rows: number, database: DatabaseConfig | null): { home: strin
     ...(database ? { database } : {}),
   });
   const inbox = path.join(home, 'inbox', 'acme');
-  mkdirSync(inbox, { recursive: true });
-  const file = path.join(inbox, 'customers.csv');
-  writeFileSync(file, customers(rows));
-  const old = new Date(Date.now() - 60_000);
-  utimesSync(file, old, old);
+  dropFile(inbox, 'customers.csv', customersCsv('long', rows));
   return { home, inbox };
 }
 

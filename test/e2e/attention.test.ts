@@ -1,38 +1,18 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createClock } from '../../src/clock/index.ts';
 import { validateSummary, type ChangeCounts, type Summary } from '../../src/reports/index.ts';
 import { startSimulator, type RunningSimulator } from '../../src/webex/simulator/index.ts';
 import { REPO_ROOT, runCli, tempHome, writeConfig } from '../support/cli.ts';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
+import { customersCsv, dropFile, subscribersCsv } from '../support/sheets.ts';
 
 const OLD = new Date(Date.now() - 3_600_000);
 
-function drop(home: string, partner: string, name: string, text: string): void {
-  const dir = path.join(home, 'inbox', partner);
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, name);
-  writeFileSync(file, text);
-  utimesSync(file, OLD, OLD);
-}
-
-function customersCsv(prefix: string, n: number): string {
-  let text =
-    'External ID,Customer name,Primary email,Address line 1,City,State or province,Postal code,Country,Packages,Provisioning ID\n';
-  for (let i = 1; i <= n; i++)
-    text += `${prefix}-${i},${prefix} Co ${i},it@${prefix}${i}.example,${i} Main Street,Austin,TX,78701,US,webex_meetings,P1\n`;
-  return text;
-}
-
-function subscribersCsv(prefix: string, customers: number, perCustomer: number): string {
-  let text = 'Customer external ID,Email,First name,Last name,Package,Admin\n';
-  for (let c = 1; c <= customers; c++)
-    for (let u = 1; u <= perCustomer; u++)
-      text += `${prefix}-${c},u${u}@${prefix}${c}.example,User,${u},webex_meetings,no\n`;
-  return text;
-}
+const drop = (home: string, partner: string, name: string, text: string) =>
+  dropFile(path.join(home, 'inbox', partner), name, text, OLD);
 
 const sum = (c: ChangeCounts) =>
   c.created + c.updated + c.unchanged + c.deleted + c.failed + c.pending;

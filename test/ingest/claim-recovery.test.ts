@@ -3,37 +3,13 @@
 // else is found in the claim folder is put back or reported, never left there unread.
 import { expect } from 'chai';
 import { once } from 'node:events';
-import {
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  utimesSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CLAIM_DIR } from '../../src/ingest/pickup.ts';
 import { validateSummary, type Summary } from '../../src/reports/index.ts';
 import { runCli, startCli, tempHome, writeConfig } from '../support/cli.ts';
 import { backends, cliLedger } from '../support/db.ts';
-
-const HEADER =
-  'External ID,Customer name,Primary email,Address line 1,City,State or province,Postal code,Country,Packages,Provisioning ID\n';
-
-/** A customers sheet of `n` rows whose ids start with `prefix`. */
-function customers(prefix: string, n: number): string {
-  let text = HEADER;
-  for (let i = 1; i <= n; i++)
-    text += `${prefix}-${i},${prefix} Co ${i},it${i}@${prefix}.example,${i} Main Street,Austin,TX,78701,US,webex_meetings,P1\n`;
-  return text;
-}
-
-function drop(dir: string, name: string, text: string): void {
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, name), text);
-  const old = new Date(Date.now() - 60_000);
-  utimesSync(path.join(dir, name), old, old);
-}
+import { customersCsv as customers, dropFile as drop, listing } from '../support/sheets.ts';
 
 async function until(done: () => boolean, what: string, ms = 60_000): Promise<void> {
   const end = Date.now() + ms;
@@ -42,8 +18,6 @@ async function until(done: () => boolean, what: string, ms = 60_000): Promise<vo
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
-
-const listing = (dir: string) => (existsSync(dir) ? readdirSync(dir).sort() : []);
 
 for (const backend of backends()) {
   describe(`ingest: a claimed file and a new upload under its name (issue 16, case 3, ${backend})`, function () {
@@ -89,10 +63,15 @@ for (const backend of backends()) {
           [recovered, 'processed', 30_000],
           ['customers.csv', 'processed', 3],
         ]);
-        expect(s.attention).to.have.length(1);
-        expect(s.attention[0]).to.include({ kind: 'claim_renamed', partner: 'acme', count: 1 });
-        expect(s.attention[0]?.message).to.contain('"customers.csv"');
-        expect(s.attention[0]?.message).to.contain(JSON.stringify(recovered));
+        // The killed run is found abandoned, and the renamed claim is said.
+        expect(s.attention.map((a) => a.kind).sort()).to.deep.equal([
+          'claim_renamed',
+          'run_abandoned',
+        ]);
+        const renamed = s.attention.find((a) => a.kind === 'claim_renamed');
+        expect(renamed).to.include({ partner: 'acme', count: 1 });
+        expect(renamed?.message).to.contain('"customers.csv"');
+        expect(renamed?.message).to.contain(JSON.stringify(recovered));
 
         expect(listing(claims)).to.deep.equal([]);
         expect(listing(inbox)).to.deep.equal([CLAIM_DIR]);

@@ -14,17 +14,11 @@ import knexFactory from 'knex';
 import type { Summary } from '../../src/reports/index.ts';
 import { runCli, startCli, tempHome, writeConfig } from '../support/cli.ts';
 import { mountSmallFs, type SmallFs } from '../support/small-fs.ts';
+import { CUSTOMERS_HEADER, customersCsv } from '../support/sheets.ts';
 
-const HEADER =
-  'External ID,Customer name,Primary email,Address line 1,City,State or province,Postal code,Country,Packages,Provisioning ID\n';
-
+const HEADER = CUSTOMERS_HEADER;
 /** A customers sheet of `n` rows, about 1 MB of ledger at 2,000. */
-function customers(n: number): string {
-  let text = HEADER;
-  for (let i = 1; i <= n; i++)
-    text += `fd-${i},Full Disk Co ${i},it${i}@fulldisk.example,${i} Main Street,Austin,TX,78701,US,webex_meetings,P1\n`;
-  return text;
-}
+const customers = (n: number) => customersCsv('fd', n);
 
 async function ledgerCounts(file: string): Promise<{ files: number; customers: number }> {
   const db = knexFactory({

@@ -3,38 +3,16 @@
 // followed, moved into quarantine/ or archive/, or allowed to carry one partner's file into
 // another partner's folder.
 import { expect } from 'chai';
-import {
-  chownSync,
-  existsSync,
-  lstatSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  symlinkSync,
-  utimesSync,
-  writeFileSync,
-} from 'node:fs';
+import { chownSync, lstatSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { CLAIM_DIR } from '../../src/ingest/pickup.ts';
 import { validateSummary, type Summary } from '../../src/reports/index.ts';
 import { runCli, tempHome, writeConfig } from '../support/cli.ts';
 import { cliLedger } from '../support/db.ts';
+import { CUSTOMERS_HEADER, dropFile as drop, listing } from '../support/sheets.ts';
 
-const HEADER =
-  'External ID,Customer name,Primary email,Address line 1,City,State or province,Postal code,Country,Packages,Provisioning ID\n';
 const sheet = (id: string) =>
-  `${HEADER}${id},${id} Co,it@${id}.example,1 Main Street,Austin,TX,78701,US,webex_meetings,P1\n`;
-
-function drop(dir: string, name: string, text: string): string {
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, name);
-  writeFileSync(file, text);
-  const old = new Date(Date.now() - 60_000);
-  utimesSync(file, old, old);
-  return file;
-}
-
-const listing = (dir: string) => (existsSync(dir) ? readdirSync(dir).sort() : []);
+  `${CUSTOMERS_HEADER}${id},${id} Co,it@${id}.example,1 Main Street,Austin,TX,78701,US,webex_meetings,P1\n`;
 
 async function importJson(home: string, args: string[] = []): Promise<Summary> {
   const res = await runCli(['import', '--json', ...args], { home });

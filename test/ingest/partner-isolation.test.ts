@@ -2,35 +2,15 @@
 // exit 3 every night, leaving every other partner's files unread; now it is that partner's (or
 // that file's) problem, reported, and partner zzz's file is imported in the same run.
 import { expect } from 'chai';
-import {
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  utimesSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CLAIM_DIR } from '../../src/ingest/pickup.ts';
 import { validateSummary, type Summary } from '../../src/reports/index.ts';
 import { runCli, tempHome, writeConfig } from '../support/cli.ts';
+import { CUSTOMERS_HEADER, dropFile as drop, listing } from '../support/sheets.ts';
 
-const HEADER =
-  'External ID,Customer name,Primary email,Address line 1,City,State or province,Postal code,Country,Packages,Provisioning ID\n';
 const sheet = (id: string) =>
-  `${HEADER}${id},${id} Co,it@${id}.example,1 Main Street,Austin,TX,78701,US,webex_meetings,P1\n`;
-
-function drop(dir: string, name: string, text: string): string {
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, name);
-  writeFileSync(file, text);
-  const old = new Date(Date.now() - 60_000);
-  utimesSync(file, old, old);
-  return file;
-}
-
-const listing = (dir: string) => (existsSync(dir) ? readdirSync(dir).sort() : []);
+  `${CUSTOMERS_HEADER}${id},${id} Co,it@${id}.example,1 Main Street,Austin,TX,78701,US,webex_meetings,P1\n`;
 
 /** A workspace with partner aaa (set up by the case) and partner zzz, whose file must be imported. */
 function workspace(): { home: string; aaa: string } {
