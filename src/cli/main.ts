@@ -15,7 +15,7 @@ import { loadConfig, LOCALES, PARTNER_ID, type Config, type Locale } from '../co
 import { writeTemplate } from '../ingest/index.ts';
 import { redactString } from '../log/index.ts';
 import type { Summary } from '../reports/index.ts';
-import { emptyChangeCounts, emptyRowCounts, emptyRplCounts } from '../reports/summary.ts';
+import { failedSummary } from '../reports/summary.ts';
 import { LockHeldError, makeRunId, type App, type JobOptions } from '../runs/index.ts';
 import { startSimulator } from '../webex/simulator/index.ts';
 import { simulatorStateFile } from '../webex/index.ts';
@@ -463,26 +463,19 @@ function unstartedSummary(
 ): Summary {
   const clock = createClock(config.nowAtStart);
   const now = clock.now().toISOString();
-  return {
-    runId: makeRunId(clock.now(), job as Summary['job']),
-    job: job as Summary['job'],
-    startedAt: now,
-    finishedAt: now,
-    status: 'failed',
+  const run = makeRunId(clock.now(), job as Summary['job']);
+  return failedSummary(
+    {
+      runId: run,
+      job: job as Summary['job'],
+      startedAt: now,
+      finishedAt: now,
+      dryRun: Boolean(globals.dryRun),
+      reportDir: '',
+    },
     exitCode,
-    dryRun: Boolean(globals.dryRun),
-    reportDir: '',
-    files: [],
-    rows: emptyRowCounts(),
-    customers: emptyChangeCounts(),
-    subscribers: emptyChangeCounts(),
-    rpl: emptyRplCounts(),
-    reconcile: null,
-    issueCounts: {},
-    attention: [],
-    notes: [error],
     error,
-  };
+  );
 }
 
 function renderShortSummary(s: Summary): string {

@@ -139,6 +139,32 @@ export const emptyRplCounts = (): RplCounts => ({
   deprovisionCandidates: 0,
 });
 
+/**
+ * The summary of a run that did nothing, ended `failed` with `error`: one that could not start (the
+ * lock held, a workspace that cannot be written), or one found abandoned. Counts are zero.
+ */
+export function failedSummary(
+  run: Pick<Summary, 'runId' | 'job' | 'startedAt' | 'finishedAt' | 'dryRun' | 'reportDir'>,
+  exitCode: 3 | 75,
+  error: string,
+): Summary {
+  return {
+    ...run,
+    status: 'failed',
+    exitCode,
+    files: [],
+    rows: emptyRowCounts(),
+    customers: emptyChangeCounts(),
+    subscribers: emptyChangeCounts(),
+    rpl: emptyRplCounts(),
+    reconcile: null,
+    issueCounts: {},
+    attention: [],
+    notes: [error],
+    error,
+  };
+}
+
 /** Adds row counts. */
 export function addRows(a: RowCounts, b: RowCounts): RowCounts {
   return {

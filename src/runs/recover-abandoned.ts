@@ -3,9 +3,8 @@ import path from 'node:path';
 import type { Config } from '../config/index.ts';
 import {
   addRows,
-  emptyChangeCounts,
   emptyRowCounts,
-  emptyRplCounts,
+  failedSummary,
   writeRunReports,
   type AttentionItem,
   type JobName,
@@ -39,24 +38,20 @@ export async function recoverAbandonedRuns(
     const files = await readRunFiles(db, run.id);
     const error = `the run's process ended before it finished (killed or crashed); marked abandoned by run ${by.runId}, which carried on with its work`;
     const summary: Summary = {
-      runId: run.id,
-      job: run.job as JobName,
-      startedAt: run.startedAt,
-      finishedAt: by.now.toISOString(),
-      status: 'failed',
-      exitCode: 3,
-      dryRun: run.dryRun,
-      reportDir,
+      ...failedSummary(
+        {
+          runId: run.id,
+          job: run.job as JobName,
+          startedAt: run.startedAt,
+          finishedAt: by.now.toISOString(),
+          dryRun: run.dryRun,
+          reportDir,
+        },
+        3,
+        error,
+      ),
       files,
       rows: files.reduce((sum, f) => addRows(sum, f.rows), emptyRowCounts()),
-      customers: emptyChangeCounts(),
-      subscribers: emptyChangeCounts(),
-      rpl: emptyRplCounts(),
-      reconcile: null,
-      issueCounts: {},
-      attention: [],
-      notes: [error],
-      error,
     };
     const issues = await readRunIssues(db, run.id);
     for (const i of issues) summary.issueCounts[i.code] = (summary.issueCounts[i.code] ?? 0) + 1;

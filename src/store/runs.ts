@@ -134,36 +134,37 @@ export async function markRunAbandoned(
     });
 }
 
-/** The files a run recorded, with their counts, as its summary lists them. */
-export async function readRunFiles(
-  db: Tx,
-  runId: string,
-): Promise<
-  {
-    partner: string;
-    name: string;
-    sha256: string | null;
-    format: 'csv' | 'xlsx' | null;
-    encoding: string | null;
-    status: 'processed' | 'duplicate' | 'quarantined' | 'skipped';
-    code: string | null;
-    message: string | null;
-    rows: { total: number; accepted: number; rejected: number };
-  }[]
-> {
-  const rows = (await db('files').where({ run_id: runId }).orderBy('id')) as {
-    partner_id: string;
-    name: string;
-    sha256: string | null;
-    format: 'csv' | 'xlsx' | null;
-    encoding: string | null;
-    status: 'processed' | 'duplicate' | 'quarantined' | 'skipped';
-    code: string | null;
-    message: string | null;
-    rows_total: number;
-    rows_accepted: number;
-    rows_rejected: number;
-  }[];
+/** A file a run recorded, as its summary lists it. */
+export interface RunFile {
+  partner: string;
+  name: string;
+  sha256: string | null;
+  format: 'csv' | 'xlsx' | null;
+  encoding: string | null;
+  status: 'processed' | 'duplicate' | 'quarantined' | 'skipped';
+  code: string | null;
+  message: string | null;
+  rows: { total: number; accepted: number; rejected: number };
+}
+
+/** A row issue a run recorded, as issues.csv lists it. */
+export interface RunIssue {
+  partner: string;
+  file: string | null;
+  sheet: string | null;
+  row: number | null;
+  column: string | null;
+  value: string | null;
+  code: string;
+  message: string;
+}
+
+/** The files a run recorded, with their counts. */
+export async function readRunFiles(db: Tx, runId: string): Promise<RunFile[]> {
+  const rows = (await db('files').where({ run_id: runId }).orderBy('id')) as (Omit<
+    RunFile,
+    'partner' | 'rows'
+  > & { partner_id: string; rows_total: number; rows_accepted: number; rows_rejected: number })[];
   return rows.map((r) => ({
     partner: r.partner_id,
     name: r.name,
@@ -181,22 +182,8 @@ export async function readRunFiles(
   }));
 }
 
-/** The row issues a run recorded, with the file they are in, as issues.csv lists them. */
-export async function readRunIssues(
-  db: Tx,
-  runId: string,
-): Promise<
-  {
-    partner: string;
-    file: string | null;
-    sheet: string | null;
-    row: number | null;
-    column: string | null;
-    value: string | null;
-    code: string;
-    message: string;
-  }[]
-> {
+/** The row issues a run recorded, with the file they are in. */
+export async function readRunIssues(db: Tx, runId: string): Promise<RunIssue[]> {
   const rows = (await db('row_issues as i')
     .leftJoin('files as f', 'f.id', 'i.file_id')
     .where('i.run_id', runId)
@@ -210,15 +197,6 @@ export async function readRunIssues(
       'i.value as value',
       'i.code as code',
       'i.message as message',
-    )) as {
-    partner: string;
-    file: string | null;
-    sheet: string | null;
-    row: number | null;
-    column: string | null;
-    value: string | null;
-    code: string;
-    message: string;
-  }[];
+    )) as RunIssue[];
   return rows.map((r) => ({ ...r, sheet: r.sheet || null }));
 }
