@@ -2,9 +2,9 @@ import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createClock } from '../../src/clock/index.ts';
 import { validateSummary, type ChangeCounts, type Summary } from '../../src/reports/index.ts';
-import { startSimulator, type RunningSimulator } from '../../src/webex/simulator/index.ts';
+import type { RunningSimulator } from '../../src/webex/simulator/index.ts';
+import { startTestSimulator } from '../webex/simulator-support.ts';
 import { REPO_ROOT, runCli, tempHome, writeConfig } from '../support/cli.ts';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
 import { customersCsv, dropFile, subscribersCsv } from '../support/sheets.ts';
@@ -27,19 +27,7 @@ describe('e2e: runs that need a person end attention, and their counts add up (i
 
   it("when Webex refuses one partner's token half-way, then every accepted change has one outcome, the refused ones pending, and the run ends attention naming the partner", async function () {
     this.timeout(120_000);
-    sim = await startSimulator({
-      config: {
-        rateLimitPerSecond: 1000,
-        latencyMs: 0,
-        faultRate: 0,
-        rplMatch: null,
-        rplReviewMinutes: 0,
-        provisioningSeconds: 0.1,
-      },
-      clock: createClock(null),
-      stateFile: null,
-      port: 0,
-    });
+    sim = await startTestSimulator({ provisioningSeconds: 0.1 });
     // pa's token is revoked once its customers are made: every subscriber call with it gets 401.
     proxy = await startFaultProxy(sim.url, ({ path: p, headers }) =>
       headers.authorization === 'Bearer pa-token' && p.includes('/wholesale/subscribers')

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { createClock } from '../../src/clock/index.ts';
 import type { DatabaseConfig } from '../../src/config/index.ts';
-import { startSimulator, type RunningSimulator } from '../../src/webex/simulator/index.ts';
+import type { RunningSimulator } from '../../src/webex/simulator/index.ts';
+import { startTestSimulator } from '../webex/simulator-support.ts';
 import { backends, freshDb, type TestDb } from '../support/db.ts';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
 import { customerDoc } from '../support/staging.ts';
@@ -20,19 +20,7 @@ for (const backend of backends()) {
 
     it('when the next night runs with a good token, then it looks the customer up and finds it: created once, the row created', async function () {
       this.timeout(120_000);
-      sim = await startSimulator({
-        config: {
-          rateLimitPerSecond: 1000,
-          latencyMs: 0,
-          faultRate: 0,
-          rplMatch: null,
-          rplReviewMinutes: 0,
-          provisioningSeconds: 0.1,
-        },
-        clock: createClock(null),
-        stateFile: null,
-        port: 0,
-      });
+      sim = await startTestSimulator({ provisioningSeconds: 0.1 });
       let posts = 0;
       let lookups = 0;
       proxy = await startFaultProxy(sim.url, ({ method, path }) => {

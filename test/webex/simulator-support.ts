@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import type { SimulatorConfig } from '../../src/config/index.ts';
+import { createClock } from '../../src/clock/index.ts';
 import {
+  startSimulator,
   validateSpecSchema,
   type RunningSimulator,
   type SpecSchemaName,
@@ -114,3 +116,13 @@ export const PIZZA_CUSTOMER = {
   address: PIZZA_ADDRESS,
   customerInfo: { name: "John's Pizza", primaryEmail: 'john@pizza.example' },
 };
+
+/** The simulator on an ephemeral loopback port, on the real clock, state in memory; `over` sets what a test needs. */
+export function startTestSimulator(over: Partial<SimulatorConfig> = {}): Promise<RunningSimulator> {
+  return startSimulator({
+    config: { ...CONFIG, ...over },
+    clock: createClock(null),
+    stateFile: null,
+    port: 0,
+  });
+}
