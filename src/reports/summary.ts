@@ -206,6 +206,34 @@ export function decideOutcome(
   return problems ? { status: 'partial', exitCode: 1 } : { status: 'ok', exitCode: 0 };
 }
 
+/**
+ * What does not add up in a run's counts (contract §6): each file's total is its accepted plus its
+ * rejected rows, and the run's rows are its files' rows. [] when all add up.
+ */
+export function checkCounts(s: Pick<Summary, 'files' | 'rows'>): string[] {
+  const problems: string[] = [];
+  const add = (c: RowCounts) => c.accepted + c.rejected;
+  for (const f of s.files)
+    if (f.rows.total !== add(f.rows))
+      problems.push(
+        `file ${f.partner}/${f.name}: ${f.rows.total} rows read, ${f.rows.accepted} accepted + ${f.rows.rejected} rejected`,
+      );
+  const files = s.files.reduce((sum, f) => addRows(sum, f.rows), emptyRowCounts());
+  if (s.rows.total !== add(s.rows))
+    problems.push(
+      `run: ${s.rows.total} rows read, ${s.rows.accepted} accepted + ${s.rows.rejected} rejected`,
+    );
+  if (
+    files.total !== s.rows.total ||
+    files.accepted !== s.rows.accepted ||
+    files.rejected !== s.rows.rejected
+  )
+    problems.push(
+      `run: ${JSON.stringify(s.rows)} rows, its files ${JSON.stringify(files)} between them`,
+    );
+  return problems;
+}
+
 /** Adds an attention item, merged with one of the same kind and partner (counts add up). */
 export function addAttention(into: AttentionItem[], item: AttentionItem): void {
   const same = into.find((a) => a.kind === item.kind && a.partner === item.partner);

@@ -10,7 +10,13 @@ import {
   writeRunReports,
   type DialInLine,
 } from '../reports/index.ts';
-import { addAttention, decideOutcome, type JobName, type Summary } from '../reports/summary.ts';
+import {
+  addAttention,
+  checkCounts,
+  decideOutcome,
+  type JobName,
+  type Summary,
+} from '../reports/summary.ts';
 import { readRplReport } from '../rpl/index.ts';
 import type { RplReport } from '../reports/index.ts';
 import {
@@ -216,7 +222,7 @@ export async function runJob(
         rpl: summary.rpl,
       },
       reportDir: summary.reportDir,
-      error,
+      error: summary.error ?? null,
     });
     await writeReportsIndex(
       path.join(config.home, 'reports'),
@@ -244,9 +250,16 @@ function buildSummary(
   ctx: RunContext,
   startedAt: Date,
   finishedAt: Date,
-  error: string | null,
+  failure: string | null,
 ): Summary {
   const t = ctx.tally;
+  let error = failure;
+  // Counts that do not add up would make the report lie: the run fails, saying what is off.
+  const mismatch = checkCounts(t);
+  if (mismatch.length > 0 && error === null) {
+    error = `the run's counts do not add up (${mismatch.join('; ')}); nothing was lost, but the report would not tell the truth: please report it`;
+    ctx.log.error(error);
+  }
   const issueCounts: Record<string, number> = {};
   for (const i of t.issues) issueCounts[i.code] = (issueCounts[i.code] ?? 0) + 1;
   for (const f of t.files)

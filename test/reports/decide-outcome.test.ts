@@ -1,13 +1,14 @@
 import { expect } from 'chai';
 import {
   addAttention,
+  checkCounts,
   decideOutcome,
   emptyChangeCounts,
   renderReportHtml,
   validateSummary,
   type AttentionItem,
 } from '../../src/reports/index.ts';
-import { anIssue, aSummary } from './builders.ts';
+import { aFile, anIssue, aSummary } from './builders.ts';
 
 const clean = {
   files: [],
@@ -73,5 +74,25 @@ describe('decideOutcome (contract §4)', () => {
     expect(attention).to.be.lessThan(html.indexOf('id="notes"'));
     expect(html).to.include('Needs attention');
     expect(html).to.include('the run stopped before sending 100 change(s)');
+  });
+});
+
+describe('checkCounts (contract §6: counts add up)', () => {
+  it('when every file and the run add up, then nothing is said', () => {
+    const s = aSummary();
+    expect(
+      checkCounts({ files: s.files, rows: { total: 1234, accepted: 1200, rejected: 34 } }),
+    ).to.deep.equal([]);
+  });
+
+  it('when a file or the run does not add up, then each mismatch is named', () => {
+    const problems = checkCounts({
+      files: [
+        aFile({ partner: 'acme', name: 'a.csv', rows: { total: 10, accepted: 7, rejected: 2 } }),
+      ],
+      rows: { total: 12, accepted: 7, rejected: 2 },
+    });
+    expect(problems).to.have.length(3);
+    expect(problems[0]).to.equal('file acme/a.csv: 10 rows read, 7 accepted + 2 rejected');
   });
 });
