@@ -846,7 +846,12 @@ async function readWorkbookRows(
       if (!sheet) return;
       const held = waiting.find((w) => w.sheet === sheet);
       if (held) for (const row of batch) held.rows.push(row);
-      else await results?.rows(batch, await take(sheet, batch));
+      else {
+        // Checked whether or not a results file is written: `results?.rows(…, await take(…))`
+        // skipped the check in a dry run, which has no results file, and read no row at all.
+        const staged = await take(sheet, batch);
+        await results?.rows(batch, staged);
+      }
     },
   });
   if (!outcome.ok) throw new FileRefusal(outcome.code as FileRefusal['code'], outcome.message);

@@ -105,7 +105,8 @@ export async function applyProvisioning(
       delete: prev.delete + counts.delete,
       unchanged: prev.unchanged + counts.unchanged,
     };
-    ctx.tally.planLines.push(...planLines(partner, plan));
+    // One by one: spreading 200,000 lines into push() overflowed the stack.
+    for (const line of planLines(partner, plan)) ctx.tally.planLines.push(line);
     return { customers: plan, subscribers: plan };
   }
   const eng = runEngine(ctx);
