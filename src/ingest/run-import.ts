@@ -896,13 +896,15 @@ function checkRows(
   const kind = sheet.map.kind;
   const { locale, rules } = run;
   const label = (c: string | null) => (c ? columnLabel(kind, c, locale) : null);
+  // Where a person finds a row: the sheet of a workbook, the file of a text file.
+  const place = sheet.name || at.slice(0, at.indexOf('\u0000'));
   return batch.map((sheetRow): StagedRow => {
     const { row } = sheetRow;
     const { record, cellIssues } = readRow(sheet.map.columns, sheetRow);
     const check =
       kind === 'customers'
-        ? rules.checkCustomer(record, { file: at, row })
-        : rules.checkSubscriber(record, { file: at, row });
+        ? rules.checkCustomer(record, { file: at, row, place })
+        : rules.checkSubscriber(record, { file: at, row, place });
     // Cells the workbook itself made untrustworthy speak for their column; the rules see them empty.
     const issues = cellIssues.length === 0 ? [...check.issues] : cellIssuesFirst(cellIssues, check);
     // LOCATION_DEFAULTED and PRECHECK_INFO inform; every other code refuses the row.

@@ -371,19 +371,20 @@ const TEMPLATES: Templates = {
       `o cliente "${v(p)}" não está em nenhuma planilha de clientes nem foi importado antes; inclua-o primeiro.`,
   },
   CUSTOMER_REJECTED: {
-    en: (p) => `customer "${v(p)}" was refused in row ${v(p, 'customerRow')}; fix that row first.`,
+    en: (p) =>
+      `customer "${v(p)}" was refused ${has(p, 'customerPlace') ? `(${v(p, 'customerPlace')}, row ${v(p, 'customerRow')})` : `in row ${v(p, 'customerRow')}`}; fix that row first.`,
     ja: (p) =>
-      `顧客「${v(p)}」は${v(p, 'customerRow')}行目で拒否されました。先にその行を修正してください。`,
+      `顧客「${v(p)}」は${has(p, 'customerPlace') ? `${v(p, 'customerPlace')}の` : ''}${v(p, 'customerRow')}行目で拒否されました。先にその行を修正してください。`,
     'pt-BR': (p) =>
-      `o cliente "${v(p)}" foi recusado na linha ${v(p, 'customerRow')}; corrija essa linha primeiro.`,
+      `o cliente "${v(p)}" foi recusado ${has(p, 'customerPlace') ? `(${v(p, 'customerPlace')}, linha ${v(p, 'customerRow')})` : `na linha ${v(p, 'customerRow')}`}; corrija essa linha primeiro.`,
   },
   CUSTOMER_DELETED: {
     en: (p) =>
-      `customer "${v(p)}" is deleted by row ${v(p, 'customerRow')} of the customers sheet, so no user can be added to it; remove this row or that delete.`,
+      `customer "${v(p)}" is deleted by row ${v(p, 'customerRow')} of ${has(p, 'customerPlace') ? v(p, 'customerPlace') : 'the customers sheet'}, so no user can be added to it; remove this row or that delete.`,
     ja: (p) =>
-      `顧客「${v(p)}」は顧客シートの${v(p, 'customerRow')}行目で削除されるため、ユーザーを追加できません。この行か、その削除を取り消してください。`,
+      `顧客「${v(p)}」は${has(p, 'customerPlace') ? v(p, 'customerPlace') : '顧客シート'}の${v(p, 'customerRow')}行目で削除されるため、ユーザーを追加できません。この行か、その削除を取り消してください。`,
     'pt-BR': (p) =>
-      `o cliente "${v(p)}" é excluído pela linha ${v(p, 'customerRow')} da planilha de clientes, então nenhum usuário pode ser incluído nele; remova esta linha ou essa exclusão.`,
+      `o cliente "${v(p)}" é excluído pela linha ${v(p, 'customerRow')} de ${has(p, 'customerPlace') ? v(p, 'customerPlace') : 'a planilha de clientes'}, então nenhum usuário pode ser incluído nele; remova esta linha ou essa exclusão.`,
   },
   API_REJECTED: {
     en: (p) =>

@@ -42,6 +42,11 @@ export interface LedgerSeed {
 export interface RowSource {
   file: string;
   row: number;
+  /**
+   * Where a person finds the row: the sheet's name in a workbook, the file's name for a text
+   * file. Knock-on refusals name it ("customer us-001 was refused (Customers, row 2)").
+   */
+  place?: string;
 }
 
 /** A customer row's verdict in the run; `key` is its external id (null when empty). */
@@ -73,6 +78,7 @@ interface CustomerFacts {
 interface RunCustomer {
   status: 'accepted' | 'refused' | 'deleted';
   row: number;
+  place: string | undefined;
 }
 
 /**
@@ -137,15 +143,21 @@ export function createRunRules(ctx: RuleContext, seed: LedgerSeed = {}): RunRule
     const verdict = validateCustomerRow(row, ctx);
     const issues = [...verdict.issues];
     const desired = verdict.value;
-    if (desired && key && desired.action === 'upsert') {
-      for (const r of quotas.checkLimits(key, desired.limits)) {
+    // R-PKG-3 whatever else is wrong with the row: what its own cells say is checked too.
+    const wanted = desired
+      ? desired.action === 'upsert'
+        ? { limits: desired.limits, packages: desired.packages as string[] | null }
+        : null
+      : (verdict.parsed ?? null);
+    if (wanted && key) {
+      for (const r of quotas.checkLimits(key, wanted.limits)) {
         // limit columns are canonical `limit_<api name>` (ingest maps display names)
         const column = `limit_${r.package}`;
         issues.push(makeIssue('QUOTA_BELOW_ASSIGNED', column, String(r.limit), { ...r }));
       }
-      for (const pkg of facts.get(key)?.packages ?? []) {
+      for (const pkg of wanted.packages ? (facts.get(key)?.packages ?? []) : []) {
         const count = quotas.assigned(key, pkg);
-        if (!desired.packages.includes(pkg) && count > 0)
+        if (!wanted.packages?.includes(pkg) && count > 0)
           issues.push(
             makeIssue('QUOTA_BELOW_ASSIGNED', 'packages', row.packages ?? '', {
               package: pkg,
@@ -158,7 +170,8 @@ export function createRunRules(ctx: RuleContext, seed: LedgerSeed = {}): RunRule
     const repeat = duplicate(key, at);
     if (repeat) issues.push(repeat);
     if (issues.length > 0 || !desired) {
-      if (key && !repeat && !inRun.has(key)) inRun.set(key, { status: 'refused', row: at.row });
+      if (key && !repeat && !inRun.has(key))
+        inRun.set(key, { status: 'refused', row: at.row, place: at.place });
       return { value: null, issues, defaults: [], meetings: null, key };
     }
     if (key) applyCustomer(key, desired, at);
@@ -170,7 +183,7 @@ export function createRunRules(ctx: RuleContext, seed: LedgerSeed = {}): RunRule
       quotas.removeCustomer(key);
       facts.delete(key);
       admins.delete(key);
-      inRun.set(key, { status: 'deleted', row: at.row });
+      inRun.set(key, { status: 'deleted', row: at.row, place: at.place });
       return;
     }
     quotas.changeLimits(key, desired.limits);
@@ -180,7 +193,7 @@ export function createRunRules(ctx: RuleContext, seed: LedgerSeed = {}): RunRule
       country: desired.address.country,
       creationPackage: previous?.creationPackage ?? null,
     });
-    inRun.set(key, { status: 'accepted', row: at.row });
+    inRun.set(key, { status: 'accepted', row: at.row, place: at.place });
   }
 
   function checkSubscriber(row: RowRecord, at: RowSource): SubscriberCheck {
@@ -208,14 +221,16 @@ export function createRunRules(ctx: RuleContext, seed: LedgerSeed = {}): RunRule
       : !/^delete$/i.test((row.action ?? '').trim());
     if (upsert && customer) {
       const run = inRun.get(customer);
-      if (run?.status === 'refused') {
-        issues.push(customerIssue('CUSTOMER_REJECTED', customer, { customerRow: run.row }));
-      } else if (run?.status === 'deleted') {
-        issues.push(customerIssue('CUSTOMER_DELETED', customer, { customerRow: run.row }));
+      if (run?.status === 'refused' || run?.status === 'deleted') {
+        const where = { customerRow: run.row, ...(run.place ? { customerPlace: run.place } : {}) };
+        const code = run.status === 'refused' ? 'CUSTOMER_REJECTED' : 'CUSTOMER_DELETED';
+        issues.push(customerIssue(code, customer, where));
       } else if (!known) {
         issues.push(customerIssue('UNKNOWN_CUSTOMER', customer, {}));
-      } else if (desired) {
-        issues.push(...packageRules(customer, desired, known));
+      } else {
+        // R-PKG-2 and R-PKG-4 whatever else is wrong with the row: every problem at once.
+        const user = desired ?? verdict.parsed;
+        if (user.package) issues.push(...packageRules(customer, user, known));
       }
     }
     const repeat = duplicate(key, at, { customer, email });
@@ -235,6 +250,18 @@ export function createRunRules(ctx: RuleContext, seed: LedgerSeed = {}): RunRule
           );
         else setAdmin(admins, customer, desired.email.toLowerCase(), desired.isAdmin);
       }
+    } else if (upsert && known && verdict.parsed.package && verdict.parsed.email) {
+      // R-PKG-3 for a row refused for something else: said, but no seat is taken.
+      const onCustomer = !issues.some((i) => i.code === 'PACKAGE_NOT_ON_CUSTOMER');
+      const refusal =
+        onCustomer && quotas.checkAssign(customer, verdict.parsed.email, verdict.parsed.package);
+      if (refusal)
+        issues.push(
+          makeIssue('QUOTA_EXCEEDED', 'package', row.package ?? verdict.parsed.package, {
+            ...refusal,
+            customer,
+          }),
+        );
     }
     if (issues.length > 0) return { value: null, issues, key };
     return { value: desired, issues, key };
@@ -243,7 +270,7 @@ export function createRunRules(ctx: RuleContext, seed: LedgerSeed = {}): RunRule
   /** R-PKG-2 and R-PKG-4 for an upsert whose customer is known. */
   function packageRules(
     customer: string,
-    desired: SubscriberDesired,
+    desired: Pick<SubscriberDesired, 'package' | 'isAdmin' | 'email'>,
     known: CustomerFacts,
   ): RowIssue[] {
     const pkg = desired.package;
@@ -322,7 +349,7 @@ function setAdmin(
 function customerIssue(
   code: 'CUSTOMER_REJECTED' | 'CUSTOMER_DELETED' | 'UNKNOWN_CUSTOMER',
   customer: string,
-  params: Record<string, number>,
+  params: Record<string, number | string>,
 ): RowIssue {
   return makeIssue(code, 'customer_external_id', customer, params);
 }

@@ -151,6 +151,12 @@ export type CustomerVerdict = Validated<CustomerDesired> & {
   defaults: DefaultNote[];
   /** R-DIAL-1 for an accepted upsert; null otherwise. */
   meetings: MeetingsDialIn | null;
+  /**
+   * A refused upsert's packages and limits as far as their own cells read, so the cross-row
+   * rules (R-PKG-3) still speak for the row: every problem at once. Packages only when their cell
+   * was right.
+   */
+  parsed?: { packages: string[] | null; limits: Record<string, number> };
 };
 
 export interface RuleContext {

@@ -86,7 +86,9 @@ export function validateCustomerRow(row: RowRecord, ctx: RuleContext): CustomerV
       issues.push(makeIssue('INVALID_TIMEZONE', c, get(c), suggestion(checked)));
   }
 
+  const before = issues.length;
   const packages = validatePackages(get('packages'), ctx, policy, issues);
+  const packagesRead = issues.length === before && get('packages') !== '';
   const limits = validateLimits(row, issues);
   const hasCalling = packages.some((p) => CALLING_PACKAGES.has(p));
   issues.push(
@@ -103,7 +105,14 @@ export function validateCustomerRow(row: RowRecord, ctx: RuleContext): CustomerV
     ),
   );
   const defaults = hasCalling ? callingLocation(row, country, policy, issues) : [];
-  if (issues.length > 0) return { value: null, issues, defaults: [], meetings: null };
+  if (issues.length > 0)
+    return {
+      value: null,
+      issues,
+      defaults: [],
+      meetings: null,
+      parsed: { packages: packagesRead ? packages : null, limits },
+    };
 
   const desired = buildCustomer(row, ctx, action, packages, limits);
   desired.address.country = country;
@@ -259,10 +268,21 @@ function buildCustomer(
  * Checks one subscriber row and builds its desired state (row-local rules only). Phone numbers
  * are read with `ctx.customerCountry` as their region and stored in E.164.
  */
-export function validateSubscriberRow(
-  row: RowRecord,
-  ctx: RuleContext,
-): Validated<SubscriberDesired> {
+/**
+ * What a subscriber row's cells say that the cross-row rules need, read even when other cells are
+ * wrong: so a row with no phone is also told that its package is not on its customer, in the
+ * same results file, not the next night. Empty where the cell itself is wrong.
+ */
+export interface ParsedSubscriber {
+  email: string;
+  /** The API name of the row's one package. */
+  package: string;
+  isAdmin: boolean;
+}
+
+export type SubscriberVerdict = Validated<SubscriberDesired> & { parsed: ParsedSubscriber };
+
+export function validateSubscriberRow(row: RowRecord, ctx: RuleContext): SubscriberVerdict {
   const policy = resolvePolicy(ctx.policy);
   const issues: RowIssue[] = [];
   const get = (c: string) => row[c] ?? '';
@@ -305,7 +325,12 @@ export function validateSubscriberRow(
     if (CALLING_PACKAGES.has(pkg) && !get('phone_number') && !get('extension'))
       issues.push(makeIssue('PHONE_OR_EXTENSION_REQUIRED', 'phone_number', null, { package: pkg })); // R-CALL-1
   }
-  if (issues.length > 0) return { value: null, issues };
+  const parsed = {
+    email: issues.some((i) => i.column === 'email') ? '' : email,
+    package: pkg,
+    isAdmin,
+  };
+  if (issues.length > 0) return { value: null, issues, parsed };
   // Members set one by one, empty ones left out (as optional() would): this runs for every row of
   // a million-row sheet, and five spread objects a row were a tenth of its cost.
   const value: SubscriberDesired = {
@@ -324,10 +349,7 @@ export function validateSubscriberRow(
   if (extension) value.extension = extension;
   const locationId = get('location_id');
   if (locationId) value.locationId = locationId;
-  return {
-    value,
-    issues,
-  };
+  return { value, issues, parsed };
 }
 
 const TRUE = new Set(['true', 'yes', 'y', '1', 'はい', 'sim', 's']);
