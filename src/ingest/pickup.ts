@@ -10,13 +10,23 @@ export const READ_EXTENSIONS = ['.csv', '.tsv', '.txt', '.xlsx'] as const;
 /** Files larger than this are not read at all. */
 export const MAX_FILE_BYTES = 512 * 1024 * 1024;
 
-/** Whether a name in an inbox folder is a file to read (not a dot-file, upload-in-progress or lock file). */
-export function isCandidateName(name: string): boolean {
-  if (name.startsWith('.') || name.startsWith('~$')) return false;
+/**
+ * What the pickup does with a name at the top of a partner folder (contract §2): `read` a sheet;
+ * leave alone what the contract says to ignore (dot-files, uploads in progress, Excel's lock
+ * files); anything else is `unsupported` (.xls, .ods, .numbers, .pdf…), quarantined FILE_FORMAT
+ * with a sentence that says how to save it, never left unanswered in the inbox.
+ */
+export function inboxNameKind(name: string): 'read' | 'ignored' | 'unsupported' {
+  if (name.startsWith('.') || name.startsWith('~$')) return 'ignored';
   const lower = name.toLowerCase();
   if (lower.endsWith('.part') || lower.endsWith('.filepart') || lower.endsWith('.tmp'))
-    return false;
-  return READ_EXTENSIONS.some((ext) => lower.endsWith(ext));
+    return 'ignored';
+  return READ_EXTENSIONS.some((ext) => lower.endsWith(ext)) ? 'read' : 'unsupported';
+}
+
+/** Whether a name in an inbox folder is a sheet to read. */
+export function isCandidateName(name: string): boolean {
+  return inboxNameKind(name) === 'read';
 }
 
 /** The extension a stored copy keeps: one of ours, never the partner's spelling. */
@@ -72,33 +82,51 @@ export interface Candidate {
   link: boolean;
   size: number;
   mtimeMs: number;
+  /** A file in a format we do not read: quarantined FILE_FORMAT, never opened. */
+  unsupported?: boolean;
   /** Set once the run has taken the file out of the drop zone. */
   claim?: Claim;
 }
 
-/** Files at the top of a partner folder that may be read now: allowed names, stable long enough. */
+/** What a partner folder holds for this run: files to take now, and files still being written. */
+export interface InboxListing {
+  ready: Candidate[];
+  /** Files not stable for `inbox.stableSeconds` yet: a later run takes them. */
+  waiting: Candidate[];
+}
+
+/**
+ * Files at the top of a partner folder, oldest first: those stable long enough to take now (sheets
+ * to read, and files in formats we do not read, to quarantine), and those still being written.
+ */
 export async function listCandidates(
   dir: string,
   stableSeconds: number,
   realNowMs: number,
-): Promise<Candidate[]> {
-  const out: Candidate[] = [];
+): Promise<InboxListing> {
+  const ready: Candidate[] = [];
+  const waiting: Candidate[] = [];
   for (const e of await fs.readdir(dir, { withFileTypes: true })) {
-    if (e.isDirectory() || !isCandidateName(e.name)) continue;
+    const kind = inboxNameKind(e.name);
+    if (e.isDirectory() || kind === 'ignored') continue;
     const full = path.join(dir, e.name);
     const st = await fs.lstat(full).catch(() => null);
     if (!st) continue; // gone since the listing
-    if (st.isFile() && realNowMs - st.mtimeMs < stableSeconds * 1000) continue; // still being written
-    out.push({
+    const found: Candidate = {
       name: e.name,
       path: full,
       regular: st.isFile(),
       link: st.isSymbolicLink(),
       size: st.size,
       mtimeMs: st.mtimeMs,
-    });
+      ...(kind === 'unsupported' ? { unsupported: true } : {}),
+    };
+    if (st.isFile() && realNowMs - st.mtimeMs < stableSeconds * 1000) waiting.push(found);
+    else ready.push(found);
   }
-  return out.sort((a, b) => a.mtimeMs - b.mtimeMs || a.name.localeCompare(b.name));
+  const byAge = (a: Candidate, b: Candidate) =>
+    a.mtimeMs - b.mtimeMs || a.name.localeCompare(b.name);
+  return { ready: ready.sort(byAge), waiting: waiting.sort(byAge) };
 }
 
 /** Hidden folder inside a partner inbox where claimed files wait while a run reads them. */
@@ -325,7 +353,7 @@ async function readSidecar(file: string): Promise<string | null> {
     const note = JSON.parse(await handle.readFile('utf8')) as unknown;
     const name =
       typeof note === 'object' && note !== null ? (note as { name?: unknown }).name : undefined;
-    if (typeof name !== 'string' || !isCandidateName(name)) return null;
+    if (typeof name !== 'string' || inboxNameKind(name) === 'ignored') return null;
     return path.basename(name) === name && !name.includes('\0') ? name : null;
   } catch {
     return null;

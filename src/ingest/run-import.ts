@@ -38,6 +38,7 @@ import {
   type ProcessedFile,
   type StagedRow,
 } from '../store/index.ts';
+import { unsupportedFormatMessage } from './unsupported-format.ts';
 import { LOCALE_ENCODING, SUSPICIOUS, suggestEncoding } from './decode.ts';
 import { columnLabel, type HeaderMap } from './headers.ts';
 import {
@@ -175,9 +176,12 @@ function lostLock(ctx: RunContext): boolean {
 async function countUnread(ctx: RunContext, folders: PartnerFolder[]): Promise<void> {
   for (const folder of folders) {
     if (ctx.partnerFilter && folder.partner !== ctx.partnerFilter) continue;
-    const left = await listCandidates(folder.dir, ctx.config.inbox.stableSeconds, Date.now()).catch(
-      () => [],
-    );
+    const listed = await listCandidates(
+      folder.dir,
+      ctx.config.inbox.stableSeconds,
+      Date.now(),
+    ).catch(() => ({ ready: [] }));
+    const left = listed.ready.filter((c) => !c.unsupported);
     if (left.length === 0) continue;
     addAttention(ctx.tally.attention, {
       kind: 'files_unread',
@@ -227,11 +231,9 @@ async function importPartner(
   }
   const sources: Source[] = [];
   try {
-    for (const found of await listCandidates(
-      folder.dir,
-      ctx.config.inbox.stableSeconds,
-      Date.now(),
-    )) {
+    const listing = await listCandidates(folder.dir, ctx.config.inbox.stableSeconds, Date.now());
+    reportWaiting(ctx, partner, listing.waiting);
+    for (const found of listing.ready) {
       if (ctx.signal.aborted) break;
       // A dry run reads files where they lie; a real run first takes them out of the drop zone.
       let candidate: Candidate = found;
@@ -387,6 +389,34 @@ async function finishInterrupted(
   ctx.log.info(`finished ${name}: ${message}`, { partner });
 }
 
+/**
+ * Files still being written (changed within `inbox.stableSeconds`) are listed, skipped: a later
+ * run takes them. A person should know when one never settles (an upload that hangs).
+ */
+function reportWaiting(ctx: RunContext, partner: string, waiting: Candidate[]): void {
+  if (waiting.length === 0) return;
+  const seconds = ctx.config.inbox.stableSeconds;
+  for (const file of waiting)
+    ctx.tally.files.push(
+      fileSummary(
+        partner,
+        file.name,
+        null,
+        null,
+        null,
+        'skipped',
+        null,
+        `still being written (changed less than ${seconds} s ago): read once it has not changed for ${seconds} s`,
+      ),
+    );
+  addAttention(ctx.tally.attention, {
+    kind: 'files_waiting',
+    partner,
+    count: waiting.length,
+    message: `${waiting.length} file(s) in inbox/${partner} were still being written and wait for the next run; one that stays here run after run is an upload that never finished.`,
+  });
+}
+
 /** The partner's port and ledger look-ups for the remote precheck, or null with a note. */
 async function openPrecheck(
   ctx: RunContext,
@@ -477,6 +507,20 @@ async function probe(
   legacy: string,
 ): Promise<Source | null> {
   const base = { partner, candidate };
+  if (candidate.unsupported && candidate.regular) {
+    const locale = partnerConfig(ctx.config, partner).locale;
+    await rejectFile(ctx, base, null, {
+      code: 'FILE_FORMAT',
+      message: unsupportedFormatMessage(candidate.name, locale),
+    });
+    addAttention(ctx.tally.attention, {
+      kind: 'files_unsupported',
+      partner,
+      count: 1,
+      message: `a file in a format rtm-batch does not read was quarantined; its reason file tells the partner how to save it.`,
+    });
+    return null;
+  }
   if (!candidate.regular) {
     await rejectFile(
       ctx,

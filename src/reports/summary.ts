@@ -101,7 +101,11 @@ export type AttentionKind =
   /** A file an interrupted run had claimed came back under another name. */
   | 'claim_renamed'
   /** A run that died left its work: this run recovered it. */
-  | 'run_abandoned';
+  | 'run_abandoned'
+  /** Files still being written when the run looked: a later run reads them. */
+  | 'files_waiting'
+  /** Files in a format we do not read, quarantined FILE_FORMAT. */
+  | 'files_unsupported';
 
 export interface PlanCounts {
   create: number;

@@ -53,7 +53,7 @@ async function importJson(home: string): Promise<Summary> {
 }
 
 describe('ingest: pickup from the drop zone', () => {
-  it('when uploads are in progress, locked, hidden or in sub-folders, then only finished files are read', async () => {
+  it('when uploads are in progress, locked, hidden or in sub-folders, then only finished files are read, and one still being written is listed as waiting', async () => {
     const home = tempHome();
     const dir = inbox(home);
     drop(dir, 'customers.csv', CUSTOMERS);
@@ -63,25 +63,67 @@ describe('ingest: pickup from the drop zone', () => {
       'upload.csv.filepart',
       'x.tmp',
       '~$book.xlsx',
-      'notes.pdf',
     ])
       drop(dir, name, CUSTOMERS);
     drop(dir, 'fresh.csv', CUSTOMERS.replace('c-1', 'c-2'), false); // still being written
     mkdirSync(path.join(dir, 'old'));
     drop(path.join(dir, 'old'), 'nested.csv', CUSTOMERS);
     const s = await importJson(home);
-    expect(s.files.map((f) => f.name)).to.deep.equal(['customers.csv']);
+    expect(s.files.map((f) => [f.name, f.status])).to.deep.equal([
+      ['fresh.csv', 'skipped'],
+      ['customers.csv', 'processed'],
+    ]);
+    expect(s.files[0]?.message).to.match(/still being written/);
+    // Needs a person to know (an upload that never finishes stays waiting): attention, exit 1.
+    expect(s.status).to.equal('attention');
+    expect(s.attention.map((a) => [a.kind, a.partner, a.count])).to.deep.equal([
+      ['files_waiting', 'acme', 1],
+    ]);
     expect(readdirSync(dir).sort()).to.deep.equal([
       '.hidden.csv',
       '.rtm-claims',
       'fresh.csv',
-      'notes.pdf',
       'old',
       'upload.csv.filepart',
       'upload.csv.part',
       'x.tmp',
       '~$book.xlsx',
     ]);
+  });
+
+  it('when a partner drops a file in a format we do not read, then it is quarantined FILE_FORMAT saying in its language how to save it', async () => {
+    const home = tempHome();
+    writeFileSync(
+      path.join(home, 'rtm-batch.config.json'),
+      JSON.stringify({ partners: { sakura: { locale: 'ja' } } }),
+    );
+    for (const name of ['顧客.xls', 'notes.pdf', 'book.ods', 'plan.numbers'])
+      drop(inbox(home, 'sakura'), name, 'not a sheet we read');
+    const s = await importJson(home);
+    expect(s.files.map((f) => [f.name, f.status, f.code]).sort()).to.deep.equal(
+      [
+        ['book.ods', 'quarantined', 'FILE_FORMAT'],
+        ['notes.pdf', 'quarantined', 'FILE_FORMAT'],
+        ['plan.numbers', 'quarantined', 'FILE_FORMAT'],
+        ['顧客.xls', 'quarantined', 'FILE_FORMAT'],
+      ].sort(),
+    );
+    expect(s.status).to.equal('attention');
+    expect(s.attention.map((a) => [a.kind, a.partner, a.count])).to.deep.equal([
+      ['files_unsupported', 'sakura', 4],
+    ]);
+    // Nothing stays unanswered in the inbox; each reason says what to do, in Japanese.
+    expect(readdirSync(inbox(home, 'sakura'))).to.deep.equal(['.rtm-claims']);
+    const quarantine = path.join(home, 'quarantine', 'sakura');
+    const reasons = readdirSync(quarantine).filter((n) => n.endsWith('.reason.txt'));
+    expect(reasons).to.have.length(4);
+    const xls = reasons
+      .map((n) => readFileSync(path.join(quarantine, n), 'utf8'))
+      .find((text) => text.includes('顧客.xls'));
+    expect(xls).to.match(
+      /^FILE_FORMAT: このファイル（Excel 97-2003 workbook \(\.xls\)）は読み込めません。/,
+    );
+    expect(xls).to.contain('CSV UTF-8');
   });
 
   it('when a link, a hard-linked file or a FIFO is dropped, then each is quarantined as FILE_NOT_REGULAR and its target is untouched', async () => {
