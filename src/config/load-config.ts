@@ -89,6 +89,7 @@ export function partnerConfig(config: Config, partnerId: string): PartnerConfig 
   return (
     config.partners[partnerId] ?? {
       locale: 'en' as Locale,
+      localeConfigured: false,
       addons: false,
       precheck: false,
       webex: {},

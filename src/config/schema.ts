@@ -34,7 +34,7 @@ const webexPartnerSchema = z
 
 const partnerSchema = z
   .object({
-    locale: z.enum(LOCALES).default('en'),
+    locale: z.enum(LOCALES).optional(),
     encoding: z.string().min(1).optional(),
     provisioningId: z.string().min(1).optional(),
     addons: z.boolean().default(false),
@@ -43,7 +43,14 @@ const partnerSchema = z
     orgId: z.string().min(1).optional(),
     webex: webexPartnerSchema.default({}),
   })
-  .strict();
+  .strict()
+  // Whether the operator named the locale: without it nor an encoding, the encoding of a text
+  // file that is not UTF-8 is judged by its content (cp932 or windows-1252).
+  .transform(({ locale, ...rest }) => ({
+    ...rest,
+    locale: locale ?? ('en' as const),
+    localeConfigured: locale !== undefined,
+  }));
 
 /** Every limit of the Webex client in one place (issue 3 tunes them). */
 const webexSchema = z

@@ -33,3 +33,66 @@ export function suggestEncoding(
   }
   return null;
 }
+
+/**
+ * How much of a text's non-ASCII bytes read as everyday Japanese in cp932: a double-byte character
+ * whose lead byte is 0x81–0x9F (kana, full-width forms, the common kanji) counts; one led by
+ * 0xE0–0xFC (rare kanji, user-defined) and a single high byte (half-width katakana) do not.
+ * Western text read as cp932 is made of those: "São" is S, a rare kanji, "o".
+ */
+function cp932Fit(bytes: Uint8Array): number {
+  let everyday = 0;
+  let other = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i] as number;
+    if (b < 0x80) continue;
+    if ((b >= 0x81 && b <= 0x9f) || (b >= 0xe0 && b <= 0xfc)) {
+      i += 1; // the trail byte belongs to this character
+      if (b <= 0x9f) everyday += 1;
+      else other += 1;
+    } else other += 1;
+  }
+  return everyday + other === 0 ? 1 : everyday / (everyday + other);
+}
+
+/** windows-1252 bytes of everyday Western text: accented letters, €, quotes, dashes, NBSP, ª º °. */
+const WESTERN_BYTES = new Set([0x80, 0x91, 0x92, 0x93, 0x94, 0x96, 0x97, 0xa0, 0xaa, 0xb0, 0xba]);
+
+/** How much of a text's non-ASCII bytes read as everyday Western text in windows-1252. */
+function windows1252Fit(bytes: Uint8Array): number {
+  let everyday = 0;
+  let other = 0;
+  for (const b of bytes) {
+    if (b < 0x80) continue;
+    if ((b >= 0xc0 && b !== 0xd7 && b !== 0xf7) || WESTERN_BYTES.has(b)) everyday += 1;
+    else other += 1;
+  }
+  return everyday + other === 0 ? 1 : everyday / (everyday + other);
+}
+
+/** A guess of a legacy encoding: one that fits, or why none could be chosen. */
+export type EncodingGuess =
+  { encoding: 'cp932' | 'windows-1252' } | { encoding: null; why: 'none' | 'both' };
+
+/**
+ * Which of cp932 and windows-1252 a text file that is not UTF-8 was saved in, for a partner
+ * whose encoding and locale nobody configured: one under which the header is recognised, no
+ * character appears that no sheet holds, and the rest reads as everyday text of its script, while
+ * under the other it does not. Both or neither: no guess, and the file is refused saying what to set.
+ */
+export function guessLegacyEncoding(
+  bytes: Uint8Array,
+  recognised: (text: string) => boolean,
+): EncodingGuess {
+  const readable = (encoding: string) => {
+    const text = iconv.decode(Buffer.from(bytes), encoding);
+    return !SUSPICIOUS.test(text) && recognised(text);
+  };
+  const ja = readable('cp932') ? cp932Fit(bytes) : -1;
+  const west = readable('windows-1252') ? windows1252Fit(bytes) : -1;
+  const likely = (fit: number) => fit >= 0.8;
+  const unlikely = (fit: number) => fit < 0.5;
+  if (likely(ja) && unlikely(west)) return { encoding: 'cp932' };
+  if (likely(west) && unlikely(ja)) return { encoding: 'windows-1252' };
+  return { encoding: null, why: likely(ja) || likely(west) ? 'both' : 'none' };
+}

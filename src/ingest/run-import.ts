@@ -39,7 +39,7 @@ import {
   type StagedRow,
 } from '../store/index.ts';
 import { unsupportedFormatMessage } from './unsupported-format.ts';
-import { LOCALE_ENCODING, SUSPICIOUS, suggestEncoding } from './decode.ts';
+import { guessLegacyEncoding, LOCALE_ENCODING, SUSPICIOUS, suggestEncoding } from './decode.ts';
 import { columnLabel, type HeaderMap } from './headers.ts';
 import {
   claimCandidate,
@@ -216,7 +216,11 @@ async function importPartner(
 ): Promise<void> {
   const { partner } = folder;
   const settings = partnerConfig(ctx.config, partner);
-  const legacy = settings.encoding ?? LOCALE_ENCODING[settings.locale];
+  // The encoding of a text file that is not UTF-8: configured, the locale's, or judged by content.
+  const legacy = {
+    encoding: settings.encoding ?? LOCALE_ENCODING[settings.locale],
+    guess: settings.encoding === undefined && !settings.localeConfigured,
+  };
   const log = ctx.log.child({ partner });
   const stamp = nameStamp(ctx.clock.now());
   // Checked without following links; a dry run makes nothing, so a missing one stays missing.
@@ -504,7 +508,7 @@ async function probe(
   ctx: RunContext,
   partner: string,
   candidate: Candidate,
-  legacy: string,
+  legacy: { encoding: string; guess: boolean },
 ): Promise<Source | null> {
   const base = { partner, candidate };
   if (candidate.unsupported && candidate.regular) {
@@ -598,7 +602,8 @@ async function probe(
     }
     let encoding: TextEncoding;
     try {
-      encoding = chooseEncoding(scan, legacy);
+      encoding = chooseEncoding(scan, legacy.encoding);
+      if (encoding.legacy && legacy.guess) encoding = guessEncoding(ctx, partner, candidate, scan);
     } catch (err) {
       if (!(err instanceof FileRefusal)) throw err;
       await rejectFile(ctx, base, known, err);
@@ -641,6 +646,32 @@ async function probe(
   } finally {
     if (!keep) await opened.handle.close();
   }
+}
+
+/**
+ * The legacy encoding of a text file that is not UTF-8, for a partner without a configured
+ * encoding or locale: judged by its content (guessLegacyEncoding), said in the summary's notes;
+ * a file that fits neither or both is refused, saying what the partner and an operator can do.
+ */
+function guessEncoding(
+  ctx: RunContext,
+  partner: string,
+  candidate: Candidate,
+  scan: Scan,
+): TextEncoding {
+  const guess = guessLegacyEncoding(scan.head, hasRecognisableHeader);
+  const operator = `or an operator sets partners.${partner}.encoding (cp932 or windows-1252) or partners.${partner}.locale for this partner`;
+  if (guess.encoding === null)
+    throw new FileRefusal(
+      'FILE_ENCODING',
+      guess.why === 'both'
+        ? `the text is not UTF-8 and reads as well in cp932 (Japanese) as in windows-1252 (Western): save it as "CSV UTF-8", ${operator}`
+        : `the text is neither UTF-8, cp932 (Japanese) nor windows-1252 (Western): save it as "CSV UTF-8", ${operator}`,
+    );
+  ctx.tally.notes.push(
+    `${partner}/${candidate.name}: not UTF-8; read as ${guess.encoding}, which its text fits (no encoding or locale is set for partner ${partner}: set partners.${partner}.encoding to be sure).`,
+  );
+  return { name: guess.encoding, iconv: guess.encoding, bomBytes: 0, legacy: true };
 }
 
 /**
