@@ -24,3 +24,14 @@ export function createCsvStringifier(layout: CsvLayout): Stringifier {
     escape_formulas: true,
   });
 }
+
+/** A field createCsvStringifier neutralised: an apostrophe before what a spreadsheet runs. */
+const NEUTRALISED = /^'[=+\-@\t\r＝＋－＠]/;
+
+/**
+ * The partner's value of a field we neutralised: a results file dropped back with cells fixed
+ * reads `'+81312345678` as +81312345678 again, not as a phone number refused for its apostrophe.
+ */
+export function unneutralise(field: string): string {
+  return NEUTRALISED.test(field) ? field.slice(1) : field;
+}

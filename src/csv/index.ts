@@ -1,2 +1,2 @@
-export { createCsvStringifier } from './create-csv-stringifier.ts';
+export { createCsvStringifier, unneutralise } from './create-csv-stringifier.ts';
 export type { CsvLayout } from './create-csv-stringifier.ts';

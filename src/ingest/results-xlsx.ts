@@ -4,6 +4,7 @@ import type { RowResult } from '../store/index.ts';
 import type { SheetRow } from './sheet.ts';
 import { readWorkbookInBatches, type SheetHead } from './xlsx/index.ts';
 import { columnLetters } from './xlsx/merge-cells.ts';
+import { partnerColumnCount } from './result-columns.ts';
 
 /** What a results workbook cell holds: the partner's value as read, or one of our words. */
 export type ResultsCell = string | number | boolean | null;
@@ -63,7 +64,8 @@ export function planResultsRow(
   resultCells: (r: RowResult | undefined) => string[],
 ): ResultsRowPlan {
   const { columns } = head.map;
-  const cells: ResultsCell[] = head.header.map((_, i) => {
+  const partnerColumns = head.header.slice(0, partnerColumnCount(head.header));
+  const cells: ResultsCell[] = partnerColumns.map((_, i) => {
     const text = sheetRow.cells[i] ?? '';
     if (text === '') return null;
     const type = sheetRow.cellTypes?.[i];
@@ -183,7 +185,8 @@ export class XlsxResultsWriter {
       this.textColumns.add(i);
     });
     const header = ws.getRow(head.headerRow);
-    header.values = [...head.header.map(textCell), ...this.resultHeaders].map(inline);
+    const partnerColumns = head.header.slice(0, partnerColumnCount(head.header));
+    header.values = [...partnerColumns.map(textCell), ...this.resultHeaders].map(inline);
     header.font = { bold: true };
     header.commit();
     this.current = { ws, head };

@@ -18,14 +18,10 @@ import {
 import { addAttention } from '../reports/summary.ts';
 import { fitFileName, NAME_MAX_BYTES, splitExtension, TEMP_SUFFIX_BYTES } from './file-names.ts';
 import { describePartnerFault } from './partner-faults.ts';
+import { partnerColumnCount, RESULT_COLUMNS } from './result-columns.ts';
 import { rowCursor, writeXlsxResults } from './results-xlsx.ts';
 
-/** The columns a results file adds, in each locale. */
-export const RESULT_COLUMNS: Record<Locale, [string, string, string, string]> = {
-  en: ['result', 'code', 'message', 'webex_id'],
-  ja: ['結果', 'コード', 'メッセージ', 'Webex ID'],
-  'pt-BR': ['resultado', 'código', 'mensagem', 'webex_id'],
-};
+export { RESULT_COLUMNS } from './result-columns.ts';
 
 const RESULT_WORDS: Record<Locale, Record<string, string>> = {
   en: {
@@ -215,6 +211,9 @@ export interface CsvResultsFormat {
  * file. `target` should be a temporary name the caller renames.
  */
 export class CsvResultsWriter {
+  /** The partner's columns: a results file dropped back ends with ours, which are not echoed. */
+  private keep = Infinity;
+
   private constructor(
     private readonly stringifier: Transform,
     private readonly done: Promise<void>,
@@ -244,12 +243,13 @@ export class CsvResultsWriter {
 
   /** Record `index` (1-based, after a `sep=` line) of the partner's file, with its row's result. */
   async record(index: number, cells: string[], result: RowResult | undefined): Promise<void> {
+    if (index === this.headerRow) this.keep = partnerColumnCount(cells);
     const line =
       index < this.headerRow
         ? cells
         : index === this.headerRow
-          ? [...cells, ...RESULT_COLUMNS[this.locale]]
-          : [...cells, ...renderResultCells(result, this.locale)];
+          ? [...cells.slice(0, this.keep), ...RESULT_COLUMNS[this.locale]]
+          : [...cells.slice(0, this.keep), ...renderResultCells(result, this.locale)];
     if (!this.stringifier.write(line))
       await Promise.race([once(this.stringifier, 'drain'), this.done]);
   }

@@ -39,6 +39,7 @@ import {
   type StagedRow,
 } from '../store/index.ts';
 import { unsupportedFormatMessage } from './unsupported-format.ts';
+import { unneutralise } from '../csv/index.ts';
 import { guessLegacyEncoding, LOCALE_ENCODING, SUSPICIOUS, suggestEncoding } from './decode.ts';
 import { columnLabel, type HeaderMap } from './headers.ts';
 import {
@@ -1120,7 +1121,10 @@ function readRow(
   const cellIssues: RowIssue[] = [];
   columns.forEach((canonical, i) => {
     if (!canonical) return;
-    const value = (sheetRow.cells[i] ?? '').normalize('NFKC').trim();
+    // A cell we neutralised in a results file the partner dropped back reads as the partner's.
+    const value = unneutralise(sheetRow.cells[i] ?? '')
+      .normalize('NFKC')
+      .trim();
     const flag = sheetRow.cellFlags?.[i];
     if (flag) {
       cellIssues.push({ code: flag, column: canonical, value, params: { value } });
