@@ -150,3 +150,45 @@ export function columnLabel(kind: SheetKind, canonical: string, locale: Locale):
   }
   return canonical;
 }
+
+/** Each locale's labels, folded: which language a header row is written in. */
+const LOCALE_LABELS: Readonly<Record<Locale, ReadonlySet<string>>> = (() => {
+  const out = {} as Record<Locale, Set<string>>;
+  for (const columns of [CUSTOMER_COLUMNS, SUBSCRIBER_COLUMNS])
+    for (const labels of Object.values(columns))
+      for (const [locale, label] of Object.entries(labels) as [Locale, string][])
+        (out[locale] ??= new Set()).add(foldHeader(label));
+  return out;
+})();
+
+/**
+ * The language a header row is written in: the locale whose labels it uses most, when one does
+ * (labels several locales share, like "Webex ID", count for none). Null for canonical names only.
+ */
+export function headerLocale(cells: readonly string[]): Locale | null {
+  const count = new Map<Locale, number>();
+  for (const cell of cells) {
+    const folded = foldHeader(cell);
+    const owners = (Object.keys(LOCALE_LABELS) as Locale[]).filter((l) =>
+      LOCALE_LABELS[l].has(folded),
+    );
+    if (owners.length === 1)
+      count.set(owners[0] as Locale, (count.get(owners[0] as Locale) ?? 0) + 1);
+  }
+  const ranked = [...count].sort((a, b) => b[1] - a[1]);
+  const [first, second] = ranked;
+  if (!first || (second && second[1] === first[1])) return null;
+  return first[0];
+}
+
+/**
+ * The language partner-facing text about a sheet is in (row messages, the results file's columns
+ * and words): the partner's configured locale; without one, the language of the sheet's header.
+ */
+export function sheetLocale(
+  partner: { locale: Locale; localeConfigured: boolean },
+  header: readonly string[],
+): Locale {
+  if (partner.localeConfigured) return partner.locale;
+  return headerLocale(header) ?? partner.locale;
+}

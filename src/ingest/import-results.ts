@@ -3,7 +3,14 @@ import path from 'node:path';
 import { partnerConfig, type Locale } from '../config/index.ts';
 import type { RunContext } from '../runs/context.ts';
 import type { RowResult, StagedRow } from '../store/index.ts';
-import { CsvResultsWriter, RESULT_COLUMNS, renderResultCells, resultsFileName } from './results.ts';
+import { sheetLocale } from './headers.ts';
+import {
+  CsvResultsWriter,
+  RESULT_COLUMNS,
+  renderResultCells,
+  resultLabels,
+  resultsFileName,
+} from './results.ts';
 import { XlsxResultsWriter } from './results-xlsx.ts';
 import type { SheetRow } from './sheet.ts';
 import type { CsvBatch, TextEncoding, TextHeader } from './text-stream.ts';
@@ -24,6 +31,7 @@ export class ImportResults {
     private readonly tmp: string,
     private readonly target: string,
     private readonly writer: CsvResultsWriter | XlsxResultsWriter,
+    private readonly partner: { locale: Locale; localeConfigured: boolean },
   ) {}
 
   /**
@@ -37,7 +45,11 @@ export class ImportResults {
     file: { name: string; claimed: string },
     source: { format: 'csv' | 'xlsx'; text?: { encoding: TextEncoding; header: TextHeader } },
   ): Promise<ImportResults> {
-    const locale: Locale = partnerConfig(ctx.config, partner).locale;
+    const settings = partnerConfig(ctx.config, partner);
+    // A text file's language is its header's (sheetLocale); a workbook's, each sheet's.
+    const locale: Locale = source.text
+      ? sheetLocale(settings, source.text.header.header)
+      : settings.locale;
     const dir = path.join(ctx.config.home, 'outbox', partner);
     await fs.mkdir(dir, { recursive: true });
     const target = path.join(dir, resultsFileName(file.name, file.claimed, source.format));
@@ -61,7 +73,7 @@ export class ImportResults {
         renderResultCells(r, locale),
       );
     }
-    return new ImportResults(tmp, target, writer);
+    return new ImportResults(tmp, target, writer, settings);
   }
 
   /**
@@ -90,7 +102,11 @@ export class ImportResults {
 
   /** A workbook sheet starts (its rows follow with rows()). */
   sheet(head: SheetHead): void {
-    if (!this.abandoned) (this.writer as XlsxResultsWriter).sheet(head);
+    if (this.abandoned) return;
+    (this.writer as XlsxResultsWriter).sheet(
+      head,
+      resultLabels(sheetLocale(this.partner, head.header)),
+    );
   }
 
   /** A batch of the current sheet's data rows, in row order, with their checked outcome. */

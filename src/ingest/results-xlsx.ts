@@ -106,12 +106,13 @@ export async function writeXlsxResults(
   resultsOf: (sheet: string) => AsyncIterable<RowResult>,
   resultHeaders: readonly string[],
   resultCells: (r: RowResult | undefined) => string[],
+  labelsFor?: (head: SheetHead) => ResultLabels,
 ): Promise<void> {
   const writer = await XlsxResultsWriter.open(target, resultHeaders, resultCells);
   let resultFor: (row: number) => Promise<RowResult | undefined> = () => Promise.resolve(undefined);
   const outcome = await readWorkbookInBatches(archived, {
     sheet(next) {
-      writer.sheet(next);
+      writer.sheet(next, labelsFor?.(next));
       resultFor = rowCursor(resultsOf(next.name));
     },
     rows: (batch) => writer.rows(batch, resultFor),
@@ -126,8 +127,14 @@ export async function writeXlsxResults(
  * writeXlsxResults from the archived copy and the ledger, or by the import in the same pass that
  * checks the rows. Sheets come one after another; each sheet's rows in row order.
  */
+/** A sheet's result columns and how a row's result reads, in the sheet's language. */
+export interface ResultLabels {
+  headers: readonly string[];
+  cells: (r: RowResult | undefined) => string[];
+}
+
 export class XlsxResultsWriter {
-  private current: { ws: ExcelJS.Worksheet; head: SheetHead } | null = null;
+  private current: { ws: ExcelJS.Worksheet; head: SheetHead; labels: ResultLabels } | null = null;
   /** 0-based columns of the current sheet formatted as Text. */
   private readonly textColumns = new Set<number>();
 
@@ -174,8 +181,12 @@ export class XlsxResultsWriter {
     this.failed.catch(() => undefined); // raced by rows() and end()
   }
 
-  /** A sheet starts: the previous one is committed, this one's header written. */
-  sheet(head: SheetHead): void {
+  /**
+   * A sheet starts: the previous one is committed, this one's header written. `labels`: its result
+   * columns and words when they are not the workbook's (a sheet in another language).
+   */
+  sheet(head: SheetHead, labels?: ResultLabels): void {
+    const own = labels ?? { headers: this.resultHeaders, cells: this.resultCells };
     this.current?.ws.commit();
     const ws = this.wb.addWorksheet(head.name);
     this.textColumns.clear();
@@ -186,10 +197,10 @@ export class XlsxResultsWriter {
     });
     const header = ws.getRow(head.headerRow);
     const partnerColumns = head.header.slice(0, partnerColumnCount(head.header));
-    header.values = [...partnerColumns.map(textCell), ...this.resultHeaders].map(inline);
+    header.values = [...partnerColumns.map(textCell), ...own.headers].map(inline);
     header.font = { bold: true };
     header.commit();
-    this.current = { ws, head };
+    this.current = { ws, head, labels: own };
   }
 
   /**
@@ -202,11 +213,11 @@ export class XlsxResultsWriter {
     resultFor: (row: number) => RowResult | undefined | Promise<RowResult | undefined>,
   ): Promise<void> {
     if (!this.current) return;
-    const { ws, head } = this.current;
+    const { ws, head, labels } = this.current;
     const sheet = ws as unknown as SheetWriterInternals;
     let xml = '';
     for (const sheetRow of batch) {
-      const plan = planResultsRow(head, sheetRow, await resultFor(sheetRow.row), this.resultCells);
+      const plan = planResultsRow(head, sheetRow, await resultFor(sheetRow.row), labels.cells);
       if (plan.marks.length === 0) {
         xml += this.plainRowXml(plan);
         // exceljs finds a row by its number less the first one it has not written yet.

@@ -18,8 +18,9 @@ import {
 import { addAttention } from '../reports/summary.ts';
 import { fitFileName, NAME_MAX_BYTES, splitExtension, TEMP_SUFFIX_BYTES } from './file-names.ts';
 import { describePartnerFault } from './partner-faults.ts';
+import { sheetLocale } from './headers.ts';
 import { partnerColumnCount, RESULT_COLUMNS } from './result-columns.ts';
-import { rowCursor, writeXlsxResults } from './results-xlsx.ts';
+import { rowCursor, writeXlsxResults, type ResultLabels } from './results-xlsx.ts';
 
 export { RESULT_COLUMNS } from './result-columns.ts';
 
@@ -111,7 +112,11 @@ export async function writeResultsFiles(ctx: RunContext, fileIds: Iterable<numbe
 export async function writeResultsFile(ctx: RunContext, source: ResultsSource): Promise<void> {
   const { id } = source;
   if (!source.storedPath || !source.format) return;
-  const locale = partnerConfig(ctx.config, source.partner).locale;
+  const settings = partnerConfig(ctx.config, source.partner);
+  // The language the import wrote the file's results in (its header's, unless configured).
+  const locale = settings.localeConfigured
+    ? settings.locale
+    : (source.details?.locale ?? settings.locale);
   const archived = path.join(ctx.config.home, source.storedPath);
   const dir = path.join(ctx.config.home, 'outbox', source.partner);
   await fs.mkdir(dir, { recursive: true });
@@ -122,7 +127,9 @@ export async function writeResultsFile(ctx: RunContext, source: ResultsSource): 
     if (source.format === 'xlsx') {
       const cells = (r: RowResult | undefined) => renderResultCells(r, locale);
       const resultsOf = (sheet: string) => streamRowResults(ctx.db, id, sheet);
-      await writeXlsxResults(archived, tmp, resultsOf, RESULT_COLUMNS[locale], cells);
+      await writeXlsxResults(archived, tmp, resultsOf, RESULT_COLUMNS[locale], cells, (head) =>
+        resultLabels(sheetLocale(settings, head.header)),
+      );
     } else {
       await writeCsvResults(archived, tmp, source, streamRowResults(ctx.db, id, ''), locale);
     }
@@ -130,6 +137,11 @@ export async function writeResultsFile(ctx: RunContext, source: ResultsSource): 
   } finally {
     await fs.rm(tmp, { force: true });
   }
+}
+
+/** The result columns and words of a results file in a locale. */
+export function resultLabels(locale: Locale): ResultLabels {
+  return { headers: RESULT_COLUMNS[locale], cells: (r) => renderResultCells(r, locale) };
 }
 
 /** The four cells a results file adds to a row: result, codes, messages, Webex id. */

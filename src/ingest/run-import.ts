@@ -41,7 +41,7 @@ import {
 import { unsupportedFormatMessage } from './unsupported-format.ts';
 import { unneutralise } from '../csv/index.ts';
 import { guessLegacyEncoding, LOCALE_ENCODING, SUSPICIOUS, suggestEncoding } from './decode.ts';
-import { columnLabel, type HeaderMap } from './headers.ts';
+import { columnLabel, sheetLocale, type HeaderMap } from './headers.ts';
 import {
   claimCandidate,
   endClaim,
@@ -107,6 +107,8 @@ interface SheetInfo {
   headerRow: number;
   map: HeaderMap;
   rows: number;
+  /** The language of its row messages and results (sheetLocale). */
+  locale: Locale;
 }
 
 type Rejection = { code: IssueCode | FileRefusal['code']; message: string };
@@ -115,6 +117,8 @@ type Rejection = { code: IssueCode | FileRefusal['code']; message: string };
 interface PartnerRun {
   partner: string;
   locale: Locale;
+  /** The partner's locale and whether an operator set it (sheetLocale). */
+  settings: { locale: Locale; localeConfigured: boolean };
   rules: RunRules;
   rebuild(): Promise<void>;
   /** Partner `precheck: true`: where accepted rows are sent to Webex's /validate before staging. */
@@ -255,6 +259,7 @@ async function importPartner(
     const run: PartnerRun = {
       partner,
       locale: settings.locale,
+      settings,
       rules: await partnerRules(ctx, partner),
       async rebuild() {
         this.rules = await partnerRules(ctx, partner);
@@ -765,6 +770,7 @@ async function importSource(
         headerRow: header.headerIndex + 1,
         map: header.map,
         rows: 0,
+        locale: sheetLocale(run.settings, header.header),
       };
       sheets.push(sheet);
       for await (const batch of streamCsvRows(
@@ -778,7 +784,7 @@ async function importSource(
       if (rows.total === 0)
         throw new FileRefusal('FILE_EMPTY', 'the sheet has a header but no data rows');
     } else {
-      notes = await readWorkbookRows(source, sheets, take, results);
+      notes = await readWorkbookRows(source, run.settings, sheets, take, results);
       if (rows.total === 0)
         throw new FileRefusal('FILE_EMPTY', 'the workbook has headers but no data rows');
     }
@@ -829,6 +835,8 @@ async function importSource(
       await finishFile(trx, fileId, rows, {
         delimiter: source.text?.header.delimiter,
         headerRow: sheets[0]?.headerRow,
+        // The language its results were written in, for their rewrites.
+        ...(sheets[0] ? { locale: sheets[0].locale } : {}),
         sheets: sheets.map((sh) => ({
           name: sh.name,
           kind: sh.map.kind,
@@ -896,6 +904,7 @@ async function importSource(
  */
 async function readWorkbookRows(
   source: Source,
+  partner: { locale: Locale; localeConfigured: boolean },
   sheets: SheetInfo[],
   take: (sheet: SheetInfo, batch: SheetRow[]) => Promise<StagedRow[]>,
   results: ImportResults | null,
@@ -909,7 +918,7 @@ async function readWorkbookRows(
         const problem = headerProblem(head);
         throw new FileRefusal('FILE_HEADER', problem.message);
       }
-      current = { ...head, rows: 0 };
+      current = { ...head, rows: 0, locale: sheetLocale(partner, head.header) };
       sheets.push(current);
       if (head.map.kind === 'customers') customersSeen = true;
       else if (!customersSeen && !last) waiting.push({ sheet: current, rows: [] });
@@ -970,7 +979,8 @@ function checkRows(
   batch: SheetRow[],
 ): StagedRow[] {
   const kind = sheet.map.kind;
-  const { locale, rules } = run;
+  const { rules } = run;
+  const { locale } = sheet;
   const label = (c: string | null) => (c ? columnLabel(kind, c, locale) : null);
   // Where a person finds a row: the sheet of a workbook, the file of a text file.
   const place = sheet.name || at.slice(0, at.indexOf('\u0000'));

@@ -1,3 +1,4 @@
+import type { Locale } from '../config/index.ts';
 import type { Tx } from './db.ts';
 
 /** A processed file as its results file needs it. */
@@ -8,7 +9,8 @@ export interface ResultsSource {
   storedPath: string | null;
   format: 'csv' | 'xlsx' | null;
   encoding: string | null;
-  details: { delimiter?: string; headerRow?: number; kind?: string } | null;
+  /** `locale`: the language its results were written in, when the partner's is not configured. */
+  details: { delimiter?: string; headerRow?: number; kind?: string; locale?: Locale } | null;
 }
 
 /** What happened to one row: its outcome, provisioning result and every issue. */
