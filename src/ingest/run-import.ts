@@ -84,7 +84,12 @@ import {
   type TextHeader,
 } from './text-stream.ts';
 import { readWorkbookInBatches } from './xlsx/index.ts';
-import type { WebexPort, WebexTargets } from '../webex/index.ts';
+import {
+  SIMULATOR_PROVISIONING_ID,
+  usesRealWebex,
+  type WebexPort,
+  type WebexTargets,
+} from '../webex/index.ts';
 
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 const CFB_MAGIC = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
@@ -496,7 +501,12 @@ async function partnerRules(ctx: RunContext, partner: string): Promise<RunRules>
   return createRunRules(
     {
       locale: settings.locale,
-      provisioningId: settings.provisioningId,
+      // The embedded simulator takes any template; a real Webex waits for the operator's.
+      provisioningId:
+        settings.provisioningId ??
+        (usesRealWebex(ctx.config, partner) ? undefined : SIMULATOR_PROVISIONING_ID),
+      provisioningIdLater:
+        settings.provisioningId === undefined && usesRealWebex(ctx.config, partner),
       addonsEnabled: settings.addons,
     },
     {

@@ -1,7 +1,8 @@
 import type { Clock } from '../clock/index.ts';
-import type { Config } from '../config/index.ts';
+import { partnerConfig, type Config } from '../config/index.ts';
 import type { Logger } from '../log/index.ts';
 import { hashDesired, renderRowMessage } from '../rules/index.ts';
+import { addAttention } from '../reports/summary.ts';
 import type { RunContext } from '../runs/context.ts';
 import {
   claimChanges,
@@ -107,6 +108,8 @@ export async function applyProvisioning(
     };
     // One by one: spreading 200,000 lines into push() overflowed the stack.
     for (const line of planLines(partner, plan)) ctx.tally.planLines.push(line);
+    // What the real run would say of customers that wait for an onboarding template.
+    noteTemplateWait(ctx, partner, plan.customers.changes);
     return { customers: plan, subscribers: plan };
   }
   const eng = runEngine(ctx);
@@ -123,7 +126,7 @@ export async function applyProvisioning(
   await followSubscribers(eng, partner, port);
 
   const customers = await readPlan(ctx, partner);
-  await enqueue(eng, customers.customers.changes, now());
+  await enqueue(eng, withTemplates(ctx.config, partner, customers.customers.changes), now());
   await drain(eng, partner, port, 'customer', { untilSettled: true });
   await followCustomers(eng, partner, port);
 
@@ -461,6 +464,46 @@ async function sendSubscriberChange(eng: Engine, port: WebexPort, change: Change
       seenAt: now,
     }),
   );
+}
+
+/**
+ * Customer creates with the partner's onboarding template where the sheet gave none (read as the
+ * run plans, so the operator's setting counts from the next run on). A create still without one
+ * is not written to the outbox: the customer waits, pending, and the run's count says what the
+ * operator must set (waitingForTemplate).
+ */
+export function withTemplates(config: Config, partner: string, changes: NewChange[]): NewChange[] {
+  const template = partnerConfig(config, partner).provisioningId;
+  const out: NewChange[] = [];
+  for (const c of changes) {
+    const body = c.payload as Partial<CustomerBody>;
+    if (c.entity !== 'customer' || c.action !== 'create' || body.provisioningId) out.push(c);
+    else if (template) out.push({ ...c, payload: { ...body, provisioningId: template } });
+  }
+  return out;
+}
+
+/** Customers that wait for the partner's onboarding template: one item for the operator. */
+export function noteTemplateWait(ctx: RunContext, partner: string, changes: NewChange[]): void {
+  const template = waitingForTemplate(ctx.config, partner, changes);
+  if (template > 0)
+    addAttention(ctx.tally.attention, {
+      kind: 'partner_config',
+      partner,
+      count: template,
+      message: `${template} customer(s) wait to be created: set partners.${partner}.provisioningId (the Partner Hub onboarding template); their rows are accepted and go out with the next run after it is set.`,
+    });
+}
+
+/** Customer creates of a plan that wait for the partner's onboarding template. */
+export function waitingForTemplate(config: Config, partner: string, changes: NewChange[]): number {
+  if (partnerConfig(config, partner).provisioningId) return 0;
+  return changes.filter(
+    (c) =>
+      c.entity === 'customer' &&
+      c.action === 'create' &&
+      !(c.payload as Partial<CustomerBody>).provisioningId,
+  ).length;
 }
 
 /**

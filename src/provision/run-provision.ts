@@ -12,7 +12,7 @@ import {
   readRowSource,
 } from '../store/index.ts';
 import { addAttention, type ChangeCounts } from '../reports/summary.ts';
-import { applyProvisioning, readPlan } from './apply.ts';
+import { applyProvisioning, noteTemplateWait, readPlan } from './apply.ts';
 
 /** Why a partner's changes were not all sent this run: each needs a person to know. */
 type Stopped = { kind: 'token_refused' | 'partner_unreachable'; why: string } | null;
@@ -123,6 +123,8 @@ async function tallyPartner(ctx: RunContext, partner: string, stopped: Stopped):
       count: unsent + open.customer + open.subscriber,
       message: `the run was stopped with ${unsent + open.customer + open.subscriber} change(s) not sent or not yet confirmed; the next run goes on with them.`,
     });
+
+  noteTemplateWait(ctx, partner, plan.customers.changes);
 
   for (const change of [...(await failedChanges(ctx.db, partner, ctx.runId)), ...refusedBefore]) {
     const source = change.sourceRowId ? await readRowSource(ctx.db, change.sourceRowId) : null;

@@ -105,7 +105,9 @@ export type AttentionKind =
   /** Files still being written when the run looked: a later run reads them. */
   | 'files_waiting'
   /** Files in a format we do not read, quarantined FILE_FORMAT. */
-  | 'files_unsupported';
+  | 'files_unsupported'
+  /** A partner's configuration lacks what its work needs (its onboarding template). */
+  | 'partner_config';
 
 export interface PlanCounts {
   create: number;

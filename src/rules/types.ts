@@ -163,6 +163,13 @@ export interface RuleContext {
   locale: Locale;
   /** The partner's default onboarding template (contract §2 `provisioningId`). */
   provisioningId?: string | undefined;
+  /**
+   * Nobody configured the partner's onboarding template yet, against a real Webex: a row without
+   * a Provisioning ID is not the partner's to fix. It is accepted, and its customer waits for the
+   * operator to set `partners.<id>.provisioningId` (one attention item per partner, not a refusal
+   * per row).
+   */
+  provisioningIdLater?: boolean;
   /** R-PKG-5: the partner may order add-ons (partner config `addons`). Absent means no. */
   addonsEnabled?: boolean | undefined;
   /** Subscriber rows: the customer's country (alpha-2), the region of national phone numbers. */

@@ -62,7 +62,7 @@ export function validateCustomerRow(row: RowRecord, ctx: RuleContext): CustomerV
   }
 
   for (const c of CUSTOMER_REQUIRED) if (!get(c)) issues.push(makeIssue('REQUIRED', c, null));
-  if (!get('provisioning_id') && !ctx.provisioningId)
+  if (!get('provisioning_id') && !ctx.provisioningId && !ctx.provisioningIdLater)
     issues.push(makeIssue('REQUIRED', 'provisioning_id', null));
   const name = get('customer_name');
   if (name.includes('%')) issues.push(makeIssue('INVALID_NAME_CHAR', 'customer_name', name)); // R-NAME-1

@@ -3,6 +3,11 @@ export type { HttpClientOptions, RetryBudget } from './http-client.ts';
 export { RateLimiter } from './rate-limiter.ts';
 export * from './errors.ts';
 export type * from './port.ts';
-export { openWebexTargets, simulatorStateFile } from './targets.ts';
+export {
+  openWebexTargets,
+  simulatorStateFile,
+  SIMULATOR_PROVISIONING_ID,
+  usesRealWebex,
+} from './targets.ts';
 export type { WebexTargets, PortResult } from './targets.ts';
 export * from './types.ts';

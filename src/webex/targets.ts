@@ -6,6 +6,18 @@ import type { WebexPort } from './port.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { startSimulator, type RunningSimulator } from './simulator/index.ts';
 
+/**
+ * The onboarding template a partner's customers are created with in the embedded simulator when
+ * none is configured: the simulator takes any, so a demo or a trial needs none (a real Webex does).
+ */
+export const SIMULATOR_PROVISIONING_ID = 'rtm-batch-simulator-template';
+
+/** Whether a partner's changes go to a real Webex (a base URL), not the embedded simulator. */
+export function usesRealWebex(config: Config, partner: string): boolean {
+  const own = partnerConfig(config, partner).webex.baseUrl;
+  return Boolean(own === undefined ? config.webex.baseUrl : own);
+}
+
 /** Token the embedded simulator is called with; it accepts any bearer token. */
 const EMBEDDED_TOKEN = 'embedded-simulator';
 
