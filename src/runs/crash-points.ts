@@ -3,11 +3,17 @@
 
 /**
  * Where work can be cut off. Sending a change: claimed (intent recorded), request sent, answer
- * received but not recorded. Importing a file: its rows committed, the file not yet archived.
+ * received but not recorded. Importing a file: a batch of its rows staged inside the file's
+ * transaction, not committed (rows-staged); its rows committed, the file not yet archived.
  * Writing a report file: written whole under its temporary name, not yet renamed into place.
  */
 export type CrashPoint =
-  'claimed' | 'request-sent' | 'answer-received' | 'file-committed' | 'report-written';
+  | 'claimed'
+  | 'request-sent'
+  | 'answer-received'
+  | 'rows-staged'
+  | 'file-committed'
+  | 'report-written';
 
 const hits = new Map<string, number>();
 
