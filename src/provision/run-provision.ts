@@ -1,6 +1,6 @@
 import type { RunContext } from '../runs/context.ts';
 import { AuthError, type WebexTargets } from '../webex/index.ts';
-import { writeResultsFiles } from '../ingest/index.ts';
+import { resultsFileName, writeResultsFiles } from '../ingest/index.ts';
 import { renderRowMessage } from '../rules/index.ts';
 import {
   changesByKey,
@@ -9,7 +9,9 @@ import {
   failedChanges,
   filesWithResultsSince,
   openChangeEntities,
+  readLaterNamesakes,
   readRowSource,
+  type NamedFile,
 } from '../store/index.ts';
 import { addAttention, type ChangeCounts } from '../reports/summary.ts';
 import { applyProvisioning, readPlan } from './apply.ts';
@@ -38,7 +40,26 @@ export async function runProvision(ctx: RunContext, targets: WebexTargets | null
     if (!ctx.dryRun) await tallyPartner(ctx, partner, stopped);
   }
   // Partners see what became of each row in their results files.
-  if (!ctx.dryRun) await writeResultsFiles(ctx, await filesWithResultsSince(ctx.db, startedAt));
+  if (!ctx.dryRun) await rewriteResultsFiles(ctx, startedAt);
+}
+
+/**
+ * Rewrites the results files of the files whose rows got a result since `since`. A file that a
+ * later upload under the same name replaced is left alone: its results file's name now holds the
+ * later file's results, which an RPL review clearing on an old row must not overwrite.
+ */
+export async function rewriteResultsFiles(ctx: RunContext, since: string): Promise<void> {
+  const ids = await filesWithResultsSince(ctx.db, since);
+  const named = await readLaterNamesakes(ctx.db, ids);
+  const outboxName = (f: NamedFile) =>
+    f.format === null ? null : resultsFileName(f.name, f.storedPath, f.format);
+  const current = ids.filter((id) => {
+    const entry = named.get(id);
+    if (!entry) return true;
+    const own = outboxName(entry.file);
+    return !entry.later.some((l) => outboxName(l) === own);
+  });
+  await writeResultsFiles(ctx, current);
 }
 
 /** Plans and sends one partner's changes; says why it stopped early, if it did. */

@@ -93,8 +93,9 @@ export type {
 } from './outbox.ts';
 export {
   filesWithResultsSince,
+  readLaterNamesakes,
   readCustomersStagedByRun,
   readResultsSource,
   streamRowResults,
 } from './results.ts';
-export type { ResultsSource, RowResult, StagedCustomer } from './results.ts';
+export type { NamedFile, ResultsSource, RowResult, StagedCustomer } from './results.ts';

@@ -1,0 +1,149 @@
+// Cases the soak campaign (issue #17, `npm run soak`) found, each replayed end to end: partner sheets
+// in an inbox, `rtm-batch` in its own process on the night's clock (RTM_NOW), the simulator in this
+// process on the same clock, the ledger on SQLite or PostgreSQL.
+import { expect } from 'chai';
+import { parse } from 'csv-parse/sync';
+import { mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { createClock } from '../../src/clock/index.ts';
+import type { SimulatorConfig } from '../../src/config/index.ts';
+import { validateSummary, type Summary } from '../../src/reports/index.ts';
+import { startSimulator, type RunningSimulator } from '../../src/webex/simulator/index.ts';
+import { tempHome } from '../support/cli.ts';
+import { backends, freshDb, type Backend, type TestDb } from '../support/db.ts';
+import { runRtm, workspace, type Workspace } from './engine-support.ts';
+
+const DAY = 86_400_000;
+const NIGHT_1 = Date.parse('2026-03-02T01:00:00Z');
+
+const SIM: SimulatorConfig = {
+  rateLimitPerSecond: 1000,
+  latencyMs: 0,
+  faultRate: 0,
+  rplMatch: null,
+  rplReviewMinutes: 0,
+  provisioningSeconds: 0.2,
+};
+
+const CUSTOMER_HEADER =
+  'External ID,Customer name,Primary email,Address line 1,City,State or province,Postal code,Country,Packages,Provisioning ID';
+
+function customerLine(id: string, name: string): string {
+  return `${id},${name},admin@${id}.example,1 Main St,Austin,TX,78701,US,webex_meetings,P1`;
+}
+
+function drop(ws: Workspace, name: string, lines: string[]): void {
+  const inbox = path.join(ws.home, 'inbox', 'acme');
+  mkdirSync(inbox, { recursive: true });
+  const file = path.join(inbox, name);
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  const old = new Date(Date.now() - 60_000);
+  utimesSync(file, old, old);
+}
+
+/** The data rows of a results file in outbox/acme, by header. */
+function results(ws: Workspace, name: string): Record<string, string>[] {
+  const text = readFileSync(path.join(ws.home, 'outbox', 'acme', `${name}.results.csv`), 'utf8');
+  return parse(text, { columns: true, bom: true }) as Record<string, string>[];
+}
+
+for (const backend of backends()) {
+  describe(`soak cases, replayed (${backend})`, function () {
+    this.timeout(120_000);
+    let sim: RunningSimulator | null = null;
+    let ws: Workspace | null = null;
+    let pg: TestDb | null = null;
+    let stateFile = '';
+    let port = 0;
+
+    afterEach(async () => {
+      await sim?.close();
+      sim = null;
+      if (pg) await pg.close();
+      else await ws?.db.destroy();
+      pg = null;
+      ws = null;
+    });
+
+    async function openWorkspace(b: Backend, url: string): Promise<Workspace> {
+      const webex = { waitForProvisionedSeconds: 3, pollSeconds: 0.1 };
+      if (b === 'sqlite') return workspace(url, { webex });
+      pg = await freshDb('pg');
+      const conn = new URL(process.env.DATABASE_URL as string);
+      conn.searchParams.set('options', `-c search_path=${pg.searchPath}`);
+      const w = await workspace(url, {
+        database: { client: 'pg', connection: conn.toString() },
+        webex,
+      });
+      await w.db.destroy();
+      w.db = pg.db;
+      return w;
+    }
+
+    /** Night `n`: the simulator (re)started on that night's clock with `config`. */
+    async function night(n: number, config: Partial<SimulatorConfig> = {}): Promise<number> {
+      const nowMs = NIGHT_1 + (n - 1) * DAY;
+      await sim?.close();
+      sim = await startSimulator({
+        config: { ...SIM, ...config },
+        clock: createClock(nowMs),
+        stateFile,
+        port,
+      });
+      port = sim.port;
+      return nowMs;
+    }
+
+    async function nightly(nowMs: number): Promise<{ code: number | null; summary: Summary }> {
+      const res = await runRtm(ws as Workspace, ['nightly', '--json'], {
+        RTM_NOW: new Date(nowMs).toISOString(),
+      });
+      expect(res.stdout, res.stderr).to.not.equal('');
+      const summary = JSON.parse(res.stdout) as Summary;
+      expect(validateSummary(summary)).to.deep.equal([]);
+      return { code: res.code, summary };
+    }
+
+    beforeEach(async () => {
+      stateFile = path.join(tempHome('rtm-soak-case-'), 'state.json');
+      port = 0;
+      await night(1);
+      ws = await openWorkspace(backend, (sim as RunningSimulator).url);
+    });
+
+    it('when an RPL review clears on a row of a file that a later upload under the same name replaced, then the results file keeps the later upload’s rows (soak seed 3, night 7)', async () => {
+      // Night 1: "Hold One" stays in RPL review; its row says pending.
+      let now = await night(1, { rplMatch: '^Hold' });
+      drop(ws as Workspace, 'customers.csv', [
+        CUSTOMER_HEADER,
+        customerLine('sc-1', 'Hold One'),
+        customerLine('sc-2', 'Plain Two'),
+      ]);
+      expect((await nightly(now)).summary.customers).to.include({ created: 1, pending: 1 });
+      // Night 2: the partner uploads customers.csv again, with another customer.
+      now = await night(2, { rplMatch: '^Hold' });
+      drop(ws as Workspace, 'customers.csv', [
+        CUSTOMER_HEADER,
+        customerLine('sc-3', 'Plain Three'),
+      ]);
+      expect((await nightly(now)).summary.customers).to.include({ created: 1, pending: 1 });
+      expect(results(ws as Workspace, 'customers.csv').map((r) => r['External ID'])).to.deep.equal([
+        'sc-3',
+      ]);
+
+      // Night 3: the review clears; the first file's row is created at last.
+      now = await night(3);
+      expect((await nightly(now)).summary.customers).to.include({ created: 1 });
+      const first = (await (ws as Workspace)
+        .db('row_outcomes as o')
+        .join('files as f', 'f.id', 'o.file_id')
+        .where({ 'o.entity_key': 'sc-1' })
+        .first('o.result')) as { result: string };
+      expect(first.result).to.equal('created');
+      // Before: the first file's results were written over the second's, under its name.
+      expect(
+        results(ws as Workspace, 'customers.csv').map((r) => [r['External ID'], r.result]),
+      ).to.deep.equal([['sc-3', 'created']]);
+    });
+  });
+}
