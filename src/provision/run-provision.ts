@@ -8,6 +8,7 @@ import {
   countEntities,
   failedChanges,
   filesWithResultsSince,
+  fillRowResults,
   openChangeEntities,
   readLaterNamesakes,
   readRowSource,
@@ -15,6 +16,7 @@ import {
 } from '../store/index.ts';
 import { addAttention, type ChangeCounts } from '../reports/summary.ts';
 import { applyProvisioning, readPlan } from './apply.ts';
+import type { ProvisioningPlan } from './plan.ts';
 
 /** Why a partner's changes were not all sent this run: each needs a person to know. */
 type Stopped = { kind: 'token_refused' | 'partner_unreachable'; why: string } | null;
@@ -126,6 +128,7 @@ async function tallyPartner(ctx: RunContext, partner: string, stopped: Stopped):
     counts[entity].pending += p.changes.length + p.waiting;
   }
   await assertCountsAddUp(ctx, partner, counts);
+  await settleRows(ctx, plan, refusedBefore);
   ctx.tally.customers = add(ctx.tally.customers, counts.customer);
   ctx.tally.subscribers = add(ctx.tally.subscribers, counts.subscriber);
 
@@ -167,6 +170,47 @@ async function tallyPartner(ctx: RunContext, partner: string, stopped: Stopped):
         null,
       ),
     });
+  }
+}
+
+/**
+ * The rows of the entities the closing plan counts say so in their results file as well: a row
+ * without a result yet (a user waiting for its customer's RPL review, a change not sent because
+ * the run stopped, a row identical to what Webex has) gets pending, unchanged, or failed with the
+ * refusal Webex gave the very same change before. Before, they stayed "accepted" for ever.
+ */
+async function settleRows(
+  ctx: RunContext,
+  plan: ProvisioningPlan,
+  refusedBefore: Awaited<ReturnType<typeof changesByKey>>,
+): Promise<void> {
+  const at = ctx.clock.now().toISOString();
+  const none = { code: null, message: null, trackingId: null, at };
+  for (const p of [plan.customers, plan.subscribers]) {
+    await fillRowResults(ctx.db, p.rows.unchanged, { ...none, result: 'unchanged' });
+    await fillRowResults(ctx.db, p.rows.pending, { ...none, result: 'pending' });
+    for (const { row, key } of p.rows.refused) {
+      const refused = refusedBefore.find((c) => c.idempotencyKey === key);
+      const source = await readRowSource(ctx.db, row);
+      const message = renderRowMessage(
+        'API_REJECTED',
+        {
+          description: refused?.errorMessage ?? '',
+          errorCode: refused?.errorCode ?? '',
+          trackingId: refused?.trackingId ?? '',
+        },
+        ctx.config.reportLocale,
+        source?.row ?? null,
+        null,
+      );
+      await fillRowResults(ctx.db, [row], {
+        result: 'failed',
+        code: 'API_REJECTED',
+        message,
+        trackingId: refused?.trackingId ?? null,
+        at,
+      });
+    }
   }
 }
 

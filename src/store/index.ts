@@ -32,6 +32,7 @@ export {
   loadSubscribers,
   updateWebexState,
   setRowResult,
+  fillRowResults,
   readRowSource,
   openRplCheck,
   observeRplStatus,

@@ -124,6 +124,35 @@ export async function setRowResult(
   });
 }
 
+/**
+ * Gives rows that have no result yet the outcome their entity ends a run with (unchanged, pending,
+ * or failed as Webex refused it before); a row that already has a result keeps it.
+ */
+export async function fillRowResults(
+  db: Tx,
+  rowIds: readonly number[],
+  result: {
+    result: 'unchanged' | 'pending' | 'failed';
+    code: string | null;
+    message: string | null;
+    trackingId: string | null;
+    at: string;
+  },
+): Promise<void> {
+  for (let i = 0; i < rowIds.length; i += 500)
+    await db('row_outcomes')
+      .whereIn('id', rowIds.slice(i, i + 500))
+      .where('outcome', 'accepted')
+      .whereNull('result')
+      .update({
+        result: result.result,
+        result_code: result.code,
+        result_message: result.message,
+        tracking_id: result.trackingId,
+        updated_at: result.at,
+      });
+}
+
 /** Where a row came from, for messages and issues.csv. */
 export async function readRowSource(
   db: Tx,

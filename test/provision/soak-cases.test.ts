@@ -25,11 +25,16 @@ const SIM: SimulatorConfig = {
   provisioningSeconds: 0.2,
 };
 
+const SUBSCRIBER_HEADER = 'Customer external ID,Email,First name,Last name,Package,Admin';
 const CUSTOMER_HEADER =
   'External ID,Customer name,Primary email,Address line 1,City,State or province,Postal code,Country,Packages,Provisioning ID';
 
 function customerLine(id: string, name: string): string {
   return `${id},${name},admin@${id}.example,1 Main St,Austin,TX,78701,US,webex_meetings,P1`;
+}
+
+function userLine(customer: string, email: string): string {
+  return `${customer},${email},Test,User,webex_meetings,no`;
 }
 
 function drop(ws: Workspace, name: string, lines: string[]): void {
@@ -144,6 +149,54 @@ for (const backend of backends()) {
       expect(
         results(ws as Workspace, 'customers.csv').map((r) => [r['External ID'], r.result]),
       ).to.deep.equal([['sc-3', 'created']]);
+    });
+
+    it('when users wait for a customer in RPL review, or a row repeats what Webex has, then each row says pending or unchanged, as the summary counts it (soak seed 1, night 1; seed 2, night 4)', async () => {
+      let now = await night(1, { rplMatch: '^Hold' });
+      drop(ws as Workspace, 'customers.csv', [
+        CUSTOMER_HEADER,
+        customerLine('sw-1', 'Hold One'),
+        customerLine('sw-2', 'Plain Two'),
+      ]);
+      drop(ws as Workspace, 'users.csv', [
+        SUBSCRIBER_HEADER,
+        userLine('sw-1', 'a@sw-1.example'),
+        userLine('sw-2', 'b@sw-2.example'),
+      ]);
+      const first = await nightly(now);
+      expect(first.summary.subscribers).to.include({ created: 1, pending: 1 });
+      // Before: the waiting user's row stayed "accepted", which is no outcome.
+      expect(results(ws as Workspace, 'users.csv').map((r) => [r.Email, r.result])).to.deep.equal([
+        ['a@sw-1.example', 'pending'],
+        ['b@sw-2.example', 'created'],
+      ]);
+
+      // The partner sends sw-2 again as it is: its row is unchanged, not "accepted".
+      now = await night(2, { rplMatch: '^Hold' });
+      drop(ws as Workspace, 'customers-again.csv', [
+        CUSTOMER_HEADER,
+        customerLine('sw-2', 'Plain Two'),
+      ]);
+      const second = await nightly(now);
+      expect(second.summary.customers).to.include({ unchanged: 1, pending: 1 });
+      expect(results(ws as Workspace, 'customers-again.csv').map((r) => r.result)).to.deep.equal([
+        'unchanged',
+      ]);
+
+      // The review clears: the user is created and its row says so.
+      now = await night(3);
+      const third = await nightly(now);
+      expect(third.summary.subscribers).to.include({ created: 1 });
+      expect(results(ws as Workspace, 'users.csv').map((r) => r.result)).to.deep.equal([
+        'created',
+        'created',
+      ]);
+      const empty = (await (ws as Workspace)
+        .db('row_outcomes')
+        .where({ outcome: 'accepted' })
+        .whereNull('result')
+        .count({ n: '*' })) as { n: number | string }[];
+      expect(Number(empty[0]?.n)).to.equal(0);
     });
   });
 }
