@@ -198,5 +198,45 @@ for (const backend of backends()) {
         .count({ n: '*' })) as { n: number | string }[];
       expect(Number(empty[0]?.n)).to.equal(0);
     });
+
+    it('when a customer under RPL review is deprovisioned, then the rows that waited for it (its create, its users) say failed RPL_DEPROVISIONED, not pending for ever (soak seed 2, night 5)', async () => {
+      const now = await night(1, { rplMatch: '^Hold' });
+      drop(ws as Workspace, 'customers.csv', [CUSTOMER_HEADER, customerLine('sr-1', 'Hold One')]);
+      drop(ws as Workspace, 'users.csv', [SUBSCRIBER_HEADER, userLine('sr-1', 'a@sr-1.example')]);
+      const first = await nightly(now);
+      expect(first.summary.customers).to.include({ pending: 1 });
+      expect(results(ws as Workspace, 'users.csv').map((r) => r.result)).to.deep.equal(['pending']);
+
+      // Ops could not reach the partner three times: a deprovisioning candidate (R-RPL-5).
+      const at = { RTM_NOW: new Date(now + 3_600_000).toISOString() };
+      for (let i = 0; i < 3; i++) {
+        const contact = await runRtm(
+          ws as Workspace,
+          ['--partner', 'acme', 'rpl', 'contact', '--customer', 'sr-1', '--outcome', 'unreachable'],
+          at,
+        );
+        expect(contact.code, contact.stderr).to.equal(0);
+      }
+      const planFile = path.join((ws as Workspace).home, 'plan.json');
+      const plan = await runRtm(ws as Workspace, ['deprovision', '--plan', '--out', planFile], at);
+      expect(plan.code, plan.stderr).to.equal(0);
+      const apply = await runRtm(
+        ws as Workspace,
+        ['deprovision', '--apply', planFile, '--json'],
+        at,
+      );
+      const summary = JSON.parse(apply.stdout) as Summary;
+      expect(summary.customers).to.include({ deleted: 1 });
+      expect(
+        [...(sim as RunningSimulator).state.customers.values()].map((c) => c.externalId),
+      ).to.deep.equal([]);
+
+      // Before: both rows said pending for ever.
+      for (const name of ['customers.csv', 'users.csv']) {
+        const [row] = results(ws as Workspace, name);
+        expect(row, name).to.include({ result: 'failed', code: 'RPL_DEPROVISIONED' });
+        expect(row?.message).to.match(/sr-1.*R-RPL-5/);
+      }
+    });
   });
 }
