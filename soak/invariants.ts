@@ -166,6 +166,22 @@ export const acceptedRowsHaveOutcome: Check = (input) => {
       out.push(`${where}: outcome '${r.result}' is none of ${[...FINAL_OR_PENDING].join(', ')}`);
       continue;
     }
+    // The row says pending, but its customer was removed after its RPL review: nothing will come.
+    const retired =
+      entity?.desiredAction === 'delete' &&
+      entity.desired.action === 'upsert' &&
+      entity.webexStatus === 'deleted';
+    if (
+      r.result === 'pending' &&
+      entity &&
+      retired &&
+      !OPEN_CHANGE.has(latest.get(`${entity.kind}:${entity.id}`)?.status ?? '')
+    ) {
+      out.push(
+        `${where}: still says pending, but the ledger retired it (its customer was deprovisioned)`,
+      );
+      continue;
+    }
     // The row says pending, but the change made from it is over: its outcome never reached the row.
     if (r.result === 'pending' && entity) {
       const change = latest.get(`${entity.kind}:${entity.id}`);
