@@ -8,6 +8,7 @@ import {
   planFaults,
   planNight,
   CAMPAIGN_START_MS,
+  DAY_MS,
   type GeneratorOptions,
   type NightPlan,
 } from './generate.ts';
@@ -23,7 +24,6 @@ import { readInbox, readLedger, readWebex, type Snapshot } from './snapshot.ts';
 import { createWorkspace, type Backend, type CommandResult } from './workspace.ts';
 import type { Summary } from '../src/reports/index.ts';
 
-const DAY_MS = 86_400_000;
 
 export interface CampaignOptions extends GeneratorOptions {
   seed: number;
@@ -85,7 +85,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
     for (let night = 1; night <= o.nights; night++) {
       if (o.deadlineMs !== null && Date.now() > o.deadlineMs) break;
       const calm = o.calm || (o.calmBefore !== null && night < o.calmBefore);
-      const faults = planFaults(o.seed, night, { calm });
+      const faults = planFaults(o.seed, night, { calm, without: o.without });
       jumps += faults.clockJumpDays;
       const nowMs = CAMPAIGN_START_MS + (night - 1) * DAY_MS + jumps * DAY_MS;
       const plan = planNight(o.seed, night, nowMs, faults, world, o);
@@ -214,6 +214,15 @@ function nightLine(r: NightReport, outcome: NightOutcome, snap: Snapshot): strin
   ].join(' | ');
 }
 
+/** The options a replay needs to draw the same nights. */
+export function flags(o: Pick<CampaignOptions, 'resultsBack' | 'without' | 'calm'>): string {
+  return [
+    o.calm ? ' --calm' : '',
+    o.resultsBack ? ' --results-back' : '',
+    o.without && o.without.size > 0 ? ` --without ${[...o.without].join(',')}` : '',
+  ].join('');
+}
+
 function printViolation(o: CampaignOptions, r: NightReport, plan: NightPlan, dir: string): void {
   o.print('');
   o.print(`VIOLATION: seed ${r.seed}, night ${r.night}, ${r.backend}`);
@@ -227,7 +236,7 @@ function printViolation(o: CampaignOptions, r: NightReport, plan: NightPlan, dir
     if (v.violations.length > 12) o.print(`      … and ${v.violations.length - 12} more`);
   }
   o.print(
-    `  reproduce: npm run soak -- --replay ${r.seed}:${r.night} --db ${r.backend}${o.resultsBack ? ' --results-back' : ''}`,
+    `  reproduce: npm run soak -- --replay ${r.seed}:${r.night} --db ${r.backend}${flags(o)}`,
   );
   o.print(`  (add --calm-before to play nights 1..${r.night - 1} without their faults)`);
   o.print(`  workspace kept: ${dir}`);

@@ -200,11 +200,32 @@ export interface GeneratorOptions {
   resultsBack: boolean;
   /** No faults at all (a calm run). */
   calm: boolean;
+  /**
+   * Fault kinds left out though the seed draws them (while a known fault is fixed elsewhere):
+   * sim-faults, lost-answers, 429, 401, latency, kill, kill:<point>, sigterm, second-run,
+   * disk-full, clock-jump. The draws are the same, so the other faults of a seed do not move.
+   */
+  without?: ReadonlySet<string>;
 }
+
+/** The names `without` takes. */
+export const FAULT_KINDS: readonly string[] = [
+  'sim-faults',
+  'lost-answers',
+  '429',
+  '401',
+  'latency',
+  'kill',
+  ...KILL_POINTS.map((p) => `kill:${p}`),
+  'sigterm',
+  'second-run',
+  'disk-full',
+  'clock-jump',
+];
 
 /** The campaign's first night is at this instant; each later night one day on (plus clock jumps). */
 export const CAMPAIGN_START_MS = Date.parse('2026-03-02T01:00:00Z');
-const DAY_MS = 86_400_000;
+export const DAY_MS = 86_400_000;
 
 export function emptyWorld(): World {
   return { customers: new Map(), users: new Map(), files: [], counter: new Map() };
@@ -214,7 +235,7 @@ export function emptyWorld(): World {
 export function planFaults(
   seed: number,
   night: number,
-  opts: Pick<GeneratorOptions, 'calm'>,
+  opts: Pick<GeneratorOptions, 'calm' | 'without'>,
 ): FaultPlan {
   const r = new Rng(seed, night, 'faults');
   const none: FaultPlan = {
@@ -230,11 +251,11 @@ export function planFaults(
     clockJumpDays: 0,
   };
   // Every draw is made whether or not it is used, so one fault's choice never shifts another's.
-  const d = Array.from({ length: 24 }, () => r.next());
+  const d = Array.from({ length: 28 }, () => r.next());
   const at = (i: number) => d[i] as number;
   if (opts.calm) return none;
   const kill = at(10) < 0.2;
-  return {
+  return leaveOut(opts.without, {
     simFaultRate: at(0) < 0.35 ? 0.02 + at(1) * 0.13 : 0,
     lostAnswers: at(2) < 0.25 ? 0.05 + at(3) * 0.15 : 0,
     burst429:
@@ -257,8 +278,8 @@ export function planFaults(
       at(22) < 0.15
         ? {
             from: Math.floor(at(23) * 40),
-            count: 2 + Math.floor(at(19) * 7),
-            ms: 500 + Math.floor(at(18) * 3500),
+            count: 2 + Math.floor(at(24) * 7),
+            ms: 500 + Math.floor(at(25) * 3500),
           }
         : null,
     kill: kill
@@ -277,36 +298,23 @@ export function planFaults(
     concurrent: at(16) < 0.1,
     dbFull: at(17) < 0.06,
     clockJumpDays: at(19) < 0.08 ? 2 + Math.floor(at(18) * 11) : 0,
-  };
+  });
 }
 
-/** The program's clock at the start of `night`: one day per night, plus every jump so far. */
-export function nightStartMs(
-  seed: number,
-  night: number,
-  opts: Pick<GeneratorOptions, 'calm'>,
-): number {
-  let jumps = 0;
-  for (let n = 1; n <= night; n++) jumps += planFaults(seed, n, opts).clockJumpDays;
-  return CAMPAIGN_START_MS + (night - 1) * DAY_MS + jumps * DAY_MS;
-}
-
-/** Draws nights 1..last, calling `each` with every night's plan; returns the world after them. */
-export function generateNights(
-  seed: number,
-  last: number,
-  opts: GeneratorOptions,
-  each: (plan: NightPlan) => void,
-): World {
-  const world = emptyWorld();
-  let jumps = 0;
-  for (let night = 1; night <= last; night++) {
-    const faults = planFaults(seed, night, opts);
-    jumps += faults.clockJumpDays;
-    const nowMs = CAMPAIGN_START_MS + (night - 1) * DAY_MS + jumps * DAY_MS;
-    each(planNight(seed, night, nowMs, faults, world, opts));
-  }
-  return world;
+function leaveOut(without: ReadonlySet<string> | undefined, f: FaultPlan): FaultPlan {
+  if (!without || without.size === 0) return f;
+  const out = { ...f };
+  if (without.has('sim-faults')) out.simFaultRate = 0;
+  if (without.has('lost-answers')) out.lostAnswers = 0;
+  if (without.has('429')) out.burst429 = null;
+  if (without.has('401')) out.unauthorized = null;
+  if (without.has('latency')) out.latency = null;
+  if (without.has('kill') || (out.kill && without.has(`kill:${out.kill.point}`))) out.kill = null;
+  if (without.has('sigterm')) out.sigterm = null;
+  if (without.has('second-run')) out.concurrent = false;
+  if (without.has('disk-full')) out.dbFull = false;
+  if (without.has('clock-jump')) out.clockJumpDays = 0;
+  return out;
 }
 
 /** One night of partner activity; moves `world` on. Pure apart from `world`. */

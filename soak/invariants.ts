@@ -364,7 +364,10 @@ export const dropsAccounted: Check = (input) => {
       out.push(
         `${names}: dropped ${list.length} time(s), but the ledger records ${recorded.get(key) ?? 0} and the inbox holds ${waiting.get(key)?.length ?? 0}: a file was lost`,
       );
-    else if (got > list.length)
+    else if (
+      got > list.length &&
+      !(claimedAfterKill(waiting.get(key) ?? [], finished) >= got - list.length)
+    )
       out.push(
         `${names}: dropped ${list.length} time(s), but the ledger records ${recorded.get(key) ?? 0} and the inbox still holds ${waiting.get(key)?.length ?? 0}`,
       );
@@ -399,6 +402,11 @@ export const dropsAccounted: Check = (input) => {
       out.push(`${fileLabel(f)}: quarantined without its reason file`);
   return out;
 };
+
+/** A run killed after a file's commit leaves it claimed: the next run must settle it, not count it again. */
+function claimedAfterKill(waiting: Snapshot['inbox'], finished: boolean): number {
+  return finished ? 0 : waiting.filter((w) => w.claimed).length;
+}
 
 // 5 ─────────────────────────────────────────────────────────────────────────────────────────────
 /**

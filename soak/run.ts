@@ -5,7 +5,8 @@
 import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { addFaults, runCampaign, type CampaignResult } from './campaign.ts';
+import { addFaults, flags, runCampaign, type CampaignResult } from './campaign.ts';
+import { FAULT_KINDS } from './generate.ts';
 import { zeroFaults, type FaultCounts } from './night.ts';
 import { runSelfTest } from './self-test.ts';
 import type { Backend } from './workspace.ts';
@@ -19,6 +20,9 @@ const USAGE = `usage: npm run soak -- [options]
   --calm-before            with --replay: nights before NIGHT without their faults
   --results-back           partners also send fixed results files back (issue #18)
   --calm                   no faults at all
+  --without KIND,…         leave these fault kinds out (the seed's other draws stay): sim-faults,
+                           lost-answers, 429, 401, latency, kill, kill:<point>, sigterm, second-run,
+                           disk-full, clock-jump
   --continue               after a violation, go on with the next campaign (exit 1 at the end)
   --keep-going             after a violation, go on with the next night (to see several at once)
   --keep                   keep every workspace (one with a violation is always kept)
@@ -35,6 +39,7 @@ interface Args {
   calmBefore: boolean;
   resultsBack: boolean;
   calm: boolean;
+  without: Set<string>;
   continueAfter: boolean;
   keepGoing: boolean;
   keep: boolean;
@@ -64,6 +69,7 @@ function parseArgs(argv: string[]): Args {
     calmBefore: false,
     resultsBack: false,
     calm: false,
+    without: new Set(),
     continueAfter: false,
     keepGoing: false,
     keep: false,
@@ -112,6 +118,13 @@ function parseArgs(argv: string[]): Args {
         break;
       case '--calm':
         a.calm = true;
+        break;
+      case '--without':
+        for (const kind of value(i++, arg).split(',')) {
+          if (!FAULT_KINDS.includes(kind))
+            throw new Error(`--without ${kind}: one of ${FAULT_KINDS.join(', ')}`);
+          a.without.add(kind);
+        }
         break;
       case '--continue':
         a.continueAfter = true;
@@ -195,6 +208,7 @@ async function main(): Promise<number> {
         print,
         resultsBack: args.resultsBack,
         calm: args.calm,
+        without: args.without,
       });
       results.push(result);
       if (result.firstViolation && !args.continueAfter) break outer;
@@ -223,7 +237,7 @@ async function main(): Promise<number> {
   }
   for (const r of bad)
     print(
-      `  violation: seed ${r.seed} night ${r.firstViolation?.night} (${r.backend}): npm run soak -- --replay ${r.seed}:${r.firstViolation?.night} --db ${r.backend}`,
+      `  violation: seed ${r.seed} night ${r.firstViolation?.night} (${r.backend}): npm run soak -- --replay ${r.seed}:${r.firstViolation?.night} --db ${r.backend}${flags(args)}`,
     );
   return 1;
 }
