@@ -24,7 +24,6 @@ import { readInbox, readLedger, readWebex, type Snapshot } from './snapshot.ts';
 import { createWorkspace, type Backend, type CommandResult } from './workspace.ts';
 import type { Summary } from '../src/reports/index.ts';
 
-
 export interface CampaignOptions extends GeneratorOptions {
   seed: number;
   nights: number;

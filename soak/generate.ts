@@ -112,6 +112,8 @@ export type Drop =
       partner: string;
       name: string;
       kind: 'sheet';
+      /** How a later re-drop names this file's bytes. */
+      key?: string;
       customers: CustomerRow[] | null;
       users: UserRow[] | null;
       /** Rows the generator made wrong on purpose (they should be refused). */
@@ -190,7 +192,7 @@ export interface NightPlan {
 export interface World {
   customers: Map<string, CustomerModel>;
   users: Map<string, UserModel>;
-  /** Every sheet file dropped so far, by key `<night>:<index>`, with its partner and name. */
+  /** Every sheet file dropped so far, by key `<night>:<partner>:<n>`, with its partner and name. */
   files: { key: string; partner: string; name: string; night: number; badRows: number }[];
   counter: Map<string, number>;
 }
@@ -616,8 +618,8 @@ function partnerNight(
     return `${label}-${night}-${nextNumber(world, `file:${p.id}`)}.${ext}`;
   };
   const record = (drop: Drop & { kind: 'sheet' }, bad: number) => {
-    const key = `${night}:${drops.length}`;
-    drops.push(drop);
+    const key = `${night}:${p.id}:${drops.length}`;
+    drops.push({ ...drop, key });
     world.files.push({ key, partner: p.id, name: drop.name, night, badRows: bad });
   };
   if (p.format === 'xlsx') {

@@ -199,7 +199,7 @@ function sha256(bytes: Buffer): string {
 async function dropFiles(c: CampaignState, plan: NightPlan): Promise<void> {
   const old = new Date(Date.now() - 3_600_000);
   for (const [i, drop] of plan.drops.entries()) {
-    const key = `${plan.night}:${i}`;
+    const key = drop.kind === 'sheet' && drop.key ? drop.key : `${plan.night}:${i}`;
     const bytes =
       drop.kind === 'redrop'
         ? c.bytes.get(drop.of)
