@@ -12,6 +12,7 @@ import {
   openChangeEntities,
   readLaterNamesakes,
   readRowSource,
+  resultsBehindSince,
   type NamedFile,
 } from '../store/index.ts';
 import { addAttention, type ChangeCounts } from '../reports/summary.ts';
@@ -46,11 +47,14 @@ export async function runProvision(ctx: RunContext, targets: WebexTargets | null
 }
 
 /**
- * Rewrites the results files of the files whose rows got a result since `since`. A file that a
- * later upload under the same name replaced is left alone: its results file's name now holds the
- * later file's results, which an RPL review clearing on an old row must not overwrite.
+ * Rewrites the results files of the files whose rows got a result since `startedAt`, or since an
+ * earlier run that died before it could rewrite them (a kill -9 after outcomes were recorded left
+ * them saying pending for ever). A file that a later upload under the same name replaced is left
+ * alone: its results file's name now holds the later file's results, which an RPL review clearing
+ * on an old row must not overwrite.
  */
-export async function rewriteResultsFiles(ctx: RunContext, since: string): Promise<void> {
+export async function rewriteResultsFiles(ctx: RunContext, startedAt: string): Promise<void> {
+  const since = await resultsBehindSince(ctx.db, ctx.runId, startedAt);
   const ids = await filesWithResultsSince(ctx.db, since);
   const named = await readLaterNamesakes(ctx.db, ids);
   const outboxName = (f: NamedFile) =>

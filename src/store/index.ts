@@ -11,6 +11,7 @@ export {
   markRunAbandoned,
   readRunFiles,
   readRunIssues,
+  resultsBehindSince,
 } from './runs.ts';
 export type { RunRecord } from './runs.ts';
 export {

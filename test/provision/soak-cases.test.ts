@@ -37,8 +37,8 @@ function userLine(customer: string, email: string): string {
   return `${customer},${email},Test,User,webex_meetings,no`;
 }
 
-function drop(ws: Workspace, name: string, lines: string[]): void {
-  const inbox = path.join(ws.home, 'inbox', 'acme');
+function drop(ws: Workspace, name: string, lines: string[], partner = 'acme'): void {
+  const inbox = path.join(ws.home, 'inbox', partner);
   mkdirSync(inbox, { recursive: true });
   const file = path.join(inbox, name);
   writeFileSync(file, `${lines.join('\n')}\n`);
@@ -99,9 +99,14 @@ for (const backend of backends()) {
       return nowMs;
     }
 
-    async function nightly(nowMs: number): Promise<{ code: number | null; summary: Summary }> {
+    async function nightly(
+      nowMs: number,
+      env: Record<string, string> = {},
+    ): Promise<{ code: number | null; summary: Summary }> {
       const res = await runRtm(ws as Workspace, ['nightly', '--json'], {
         RTM_NOW: new Date(nowMs).toISOString(),
+        BETA_TOKEN: 'beta-token-5678',
+        ...env,
       });
       expect(res.stdout, res.stderr).to.not.equal('');
       const summary = JSON.parse(res.stdout) as Summary;
@@ -197,6 +202,58 @@ for (const backend of backends()) {
         .whereNull('result')
         .count({ n: '*' })) as { n: number | string }[];
       expect(Number(empty[0]?.n)).to.equal(0);
+    });
+
+    it('when a run is killed after it recorded outcomes and before it rewrote the results files, then the next run rewrites them (soak seed 5, night 6)', async () => {
+      // A second partner, sent after acme: the kill lands on its create.
+      const configFile = path.join((ws as Workspace).home, 'rtm-batch.config.json');
+      const config = JSON.parse(readFileSync(configFile, 'utf8')) as {
+        partners: Record<string, unknown>;
+      };
+      config.partners.beta = { webex: { tokenEnv: 'BETA_TOKEN' } };
+      writeFileSync(configFile, JSON.stringify(config));
+      let now = await night(1);
+      drop(ws as Workspace, 'customers.csv', [CUSTOMER_HEADER, customerLine('sk-1', 'Plain One')]);
+      expect((await nightly(now)).summary.customers).to.include({ created: 1 });
+
+      now = await night(2);
+      drop(ws as Workspace, 'users.csv', [
+        SUBSCRIBER_HEADER,
+        userLine('sk-1', 'a@sk-1.example'),
+        userLine('sk-1', 'b@sk-1.example'),
+      ]);
+      drop(
+        ws as Workspace,
+        'customers.csv',
+        [CUSTOMER_HEADER, customerLine('sk-b', 'Beta')],
+        'beta',
+      );
+      // acme's two users are created and recorded; the process dies on beta's answer.
+      const killed = await runRtm(ws as Workspace, ['nightly', '--json'], {
+        RTM_NOW: new Date(now).toISOString(),
+        BETA_TOKEN: 'beta-token-5678',
+        RTM_TEST_HOOKS: '1',
+        RTM_CRASH_AT: 'answer-received:3',
+      });
+      expect(killed.signal).to.equal('SIGKILL');
+      const recorded = (await (ws as Workspace)
+        .db('row_outcomes')
+        .where('entity_key', 'like', 'sk-1/%')
+        .orderBy('row_number')
+        .pluck('result')) as string[];
+      expect(recorded).to.deep.equal(['created', 'created']);
+      expect(results(ws as Workspace, 'users.csv').map((r) => r.result)).to.deep.equal([
+        'accepted',
+        'accepted',
+      ]);
+
+      now = await night(3);
+      await nightly(now);
+      // Before: nothing of users.csv changed in this run, so its results file was never rewritten.
+      expect(results(ws as Workspace, 'users.csv').map((r) => r.result)).to.deep.equal([
+        'created',
+        'created',
+      ]);
     });
 
     it('when a customer under RPL review is deprovisioned, then the rows that waited for it (its create, its users) say failed RPL_DEPROVISIONED, not pending for ever (soak seed 2, night 5)', async () => {
