@@ -53,7 +53,13 @@ export interface EntityPlan {
    * nothing else happens: unchanged; pending (waiting, in flight, or to be sent); refused before
    * (with the refused change's key). The run's closing plan gives these rows their result.
    */
-  rows: { unchanged: number[]; pending: number[]; refused: { row: number; key: string }[] };
+  rows: {
+    unchanged: number[];
+    pending: number[];
+    refused: { row: number; key: string }[];
+    /** Entities whose change completed in this run and that need nothing more: the run's outcome. */
+    settled: { row: number; entity: ChangeEntity; entityId: number }[];
+  };
 }
 
 export interface ProvisioningPlan {
@@ -68,7 +74,7 @@ const emptyPlan = (): EntityPlan => ({
   waiting: 0,
   waitingCreates: [],
   refused: [],
-  rows: { unchanged: [], pending: [], refused: [] },
+  rows: { unchanged: [], pending: [], refused: [], settled: [] },
 });
 
 /** Adds a planned change, or counts it refused when Webex already refused this very change. */
@@ -81,6 +87,32 @@ function push(input: PlanInput, plan: EntityPlan, planned: NewChange): void {
     plan.changes.push(planned);
     if (row !== null) plan.rows.pending.push(row);
   }
+}
+
+/**
+ * An entity whose change completed earlier in this run is counted by that outcome. Its current row
+ * may be a newer one, staged while the change was on its way: pending when it needs another change
+ * (failed when Webex refused that very change before), else it asked for what the change applied
+ * and ends with the change's outcome.
+ */
+function settledRow(
+  input: PlanInput,
+  plan: EntityPlan,
+  entity: ChangeEntity,
+  e: Pick<CustomerRow, 'id' | 'desiredHash' | 'sourceRowId'>,
+  key: string,
+  needed: ChangeAction | null,
+): void {
+  const row = e.sourceRowId;
+  if (row === null) return;
+  if (!needed) {
+    plan.rows.settled.push({ row, entity, entityId: e.id });
+    return;
+  }
+  const retry = entity === 'customer' ? (input.retries?.get(e.id) ?? 0) : 0;
+  const ik = idempotencyKey(input.partner, entity, key, needed, e.desiredHash, retry);
+  if (input.refusedKeys?.has(ik)) plan.rows.refused.push({ row, key: ik });
+  else plan.rows.pending.push(row);
 }
 
 /** Notes the entity's current sheet row under how it ends the run. */
@@ -111,8 +143,11 @@ export function planProvisioning(input: PlanInput): ProvisioningPlan {
       rowOf(subscribers, 'pending', s);
       continue;
     }
-    if (input.settledSubscribers?.has(s.id)) continue;
     const action = customerGoes ? (s.webexId ? 'delete' : null) : neededAction(s);
+    if (input.settledSubscribers?.has(s.id)) {
+      settledRow(input, subscribers, 'subscriber', s, `${s.customerExternalId}/${s.email}`, action);
+      continue;
+    }
     if (!action) {
       subscribers.unchanged += 1;
       rowOf(subscribers, 'unchanged', s);
@@ -147,8 +182,11 @@ export function planProvisioning(input: PlanInput): ProvisioningPlan {
       rowOf(customers, 'pending', c);
       continue;
     }
-    if (input.settledCustomers?.has(c.id)) continue;
     const action = neededAction(c);
+    if (input.settledCustomers?.has(c.id)) {
+      settledRow(input, customers, 'customer', c, c.externalId, action);
+      continue;
+    }
     if (!action) {
       customers.unchanged += 1;
       rowOf(customers, 'unchanged', c);

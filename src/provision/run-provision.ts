@@ -9,6 +9,7 @@ import {
   failedChanges,
   filesWithResultsSince,
   fillRowResults,
+  completedChangeOf,
   openChangeEntities,
   readLaterNamesakes,
   readRowSource,
@@ -132,7 +133,7 @@ async function tallyPartner(ctx: RunContext, partner: string, stopped: Stopped):
     counts[entity].pending += p.changes.length + p.waiting;
   }
   await assertCountsAddUp(ctx, partner, counts);
-  await settleRows(ctx, plan, refusedBefore);
+  await settleRows(ctx, partner, plan);
   ctx.tally.customers = add(ctx.tally.customers, counts.customer);
   ctx.tally.subscribers = add(ctx.tally.subscribers, counts.subscriber);
 
@@ -183,16 +184,33 @@ async function tallyPartner(ctx: RunContext, partner: string, stopped: Stopped):
  * the run stopped, a row identical to what Webex has) gets pending, unchanged, or failed with the
  * refusal Webex gave the very same change before. Before, they stayed "accepted" for ever.
  */
-async function settleRows(
-  ctx: RunContext,
-  plan: ProvisioningPlan,
-  refusedBefore: Awaited<ReturnType<typeof changesByKey>>,
-): Promise<void> {
+async function settleRows(ctx: RunContext, partner: string, plan: ProvisioningPlan): Promise<void> {
   const at = ctx.clock.now().toISOString();
+  const refusedBefore = await changesByKey(ctx.db, partner, [
+    ...plan.customers.rows.refused.map((r) => r.key),
+    ...plan.subscribers.rows.refused.map((r) => r.key),
+  ]);
   const none = { code: null, message: null, trackingId: null, at };
   for (const p of [plan.customers, plan.subscribers]) {
     await fillRowResults(ctx.db, p.rows.unchanged, { ...none, result: 'unchanged' });
     await fillRowResults(ctx.db, p.rows.pending, { ...none, result: 'pending' });
+    // A newer row asking for what this run's change applied ends with that change's outcome.
+    for (const { row, entity, entityId } of p.rows.settled) {
+      const done = await completedChangeOf(ctx.db, entity, entityId, ctx.runId);
+      const result = done?.outcome;
+      if (
+        result === 'created' ||
+        result === 'updated' ||
+        result === 'deleted' ||
+        result === 'unchanged'
+      )
+        await fillRowResults(ctx.db, [row], {
+          ...none,
+          result,
+          webexId: done?.webexId ?? null,
+          trackingId: done?.trackingId ?? null,
+        });
+    }
     for (const { row, key } of p.rows.refused) {
       const refused = refusedBefore.find((c) => c.idempotencyKey === key);
       const source = await readRowSource(ctx.db, row);

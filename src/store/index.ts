@@ -34,6 +34,7 @@ export {
   updateWebexState,
   setRowResult,
   fillRowResults,
+  completedChangeOf,
   readRowSource,
   openRplCheck,
   observeRplStatus,

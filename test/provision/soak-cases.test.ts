@@ -29,8 +29,8 @@ const SUBSCRIBER_HEADER = 'Customer external ID,Email,First name,Last name,Packa
 const CUSTOMER_HEADER =
   'External ID,Customer name,Primary email,Address line 1,City,State or province,Postal code,Country,Packages,Provisioning ID';
 
-function customerLine(id: string, name: string): string {
-  return `${id},${name},admin@${id}.example,1 Main St,Austin,TX,78701,US,webex_meetings,P1`;
+function customerLine(id: string, name: string, street = '1 Main St'): string {
+  return `${id},${name},admin@${id}.example,${street},Austin,TX,78701,US,webex_meetings,P1`;
 }
 
 function userLine(customer: string, email: string): string {
@@ -253,6 +253,35 @@ for (const backend of backends()) {
       expect(results(ws as Workspace, 'users.csv').map((r) => r.result)).to.deep.equal([
         'created',
         'created',
+      ]);
+    });
+
+    it('when a customer’s create completes during a run that also staged a newer row for it, then the newer row says pending until its update is sent (soak seed 5, night 8)', async () => {
+      let now = await night(1, { rplMatch: '^Hold' });
+      drop(ws as Workspace, 'customers.csv', [CUSTOMER_HEADER, customerLine('sn-1', 'Hold Five')]);
+      expect((await nightly(now)).summary.customers).to.include({ pending: 1 });
+
+      // The review clears overnight; the partner moves the customer the same day.
+      now = await night(2);
+      drop(ws as Workspace, 'customers-moved.csv', [
+        CUSTOMER_HEADER,
+        customerLine('sn-1', 'Hold Five', '9 Congress Ave'),
+      ]);
+      const second = await nightly(now);
+      // The create is what this run completed; the move waits for the next run.
+      expect(second.summary.customers).to.include({ created: 1 });
+      expect(results(ws as Workspace, 'customers.csv').map((r) => r.result)).to.deep.equal([
+        'created',
+      ]);
+      // Before: the newer row kept no outcome ("accepted").
+      expect(results(ws as Workspace, 'customers-moved.csv').map((r) => r.result)).to.deep.equal([
+        'pending',
+      ]);
+
+      now = await night(3);
+      expect((await nightly(now)).summary.customers).to.include({ updated: 1 });
+      expect(results(ws as Workspace, 'customers-moved.csv').map((r) => r.result)).to.deep.equal([
+        'updated',
       ]);
     });
 
