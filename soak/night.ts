@@ -384,6 +384,17 @@ export async function playNight(c: CampaignState, plan: NightPlan): Promise<Nigh
     }
   }
 
+  // What each command printed, kept beside the workspace for whoever reads a violation.
+  const out = path.join(ws.dir, 'commands');
+  mkdirSync(out, { recursive: true });
+  for (const [i, r] of commands.entries())
+    writeFileSync(
+      path.join(
+        out,
+        `night-${String(plan.night).padStart(3, '0')}-${i}-${r.label.replace(/\W+/g, '-')}.txt`,
+      ),
+      `$ rtm-batch ${r.args.join(' ')}\nexit ${r.code ?? r.signal}${r.signalled ? ` (sent ${r.signalled})` : ''}, ${Math.round(r.ms)} ms\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`,
+    );
   await proxy.close();
   const stats = sim.stats();
   faults.simFaults = stats.faultsInjected - stats.connectionsCut;
