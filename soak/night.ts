@@ -307,7 +307,7 @@ export async function playNight(c: CampaignState, plan: NightPlan): Promise<Nigh
       : {};
     const main = run('nightly', ['nightly', '--json'], hooks);
     const second = f.concurrent ? run('nightly (second)', ['nightly', '--json']) : null;
-    nightly = f.sigterm
+    const first = f.sigterm
       ? await withSigterm(
           main,
           f.sigterm.during === 'import'
@@ -315,18 +315,26 @@ export async function playNight(c: CampaignState, plan: NightPlan): Promise<Nigh
             : () => proxy.seen.length >= (f.sigterm?.afterRequests ?? 0),
         )
       : await main.done;
-    commands.push(nightly);
-    if (second) commands.push(await second.done);
+    commands.push(first);
+    const other = second ? await second.done : null;
+    if (other) commands.push(other);
+    // The night's nightly is the one that ran: the second when the first found the lock held.
+    nightly = first.code === 75 && other ? other : first;
     if (f.kill) {
-      if (nightly.signal === 'SIGKILL') faults.kills += 1;
+      if (first.signal === 'SIGKILL') faults.kills += 1;
       else faults.killsMissed += 1;
     }
     if (f.sigterm) {
-      if (nightly.signalled === 'SIGTERM') faults.sigterms += 1;
+      if (first.signalled === 'SIGTERM') faults.sigterms += 1;
       else faults.sigtermsMissed += 1;
     }
-    if (second && commands.some((r) => r.code === 75)) faults.lockContention += 1;
-    if (filled && /full|ENOSPC|No space/i.test(`${nightly.stdout}\n${nightly.stderr}`))
+    if (other && commands.some((r) => r.code === 75)) faults.lockContention += 1;
+    // Every run writes its run record: on a full disk it fails, one way or another.
+    const said = `${nightly.stdout}\n${nightly.stderr}`;
+    if (
+      filled &&
+      (nightly.code === 3 || /full|ENOSPC|No space|SQLITE_(FULL|IOERR)|disk I\/O/i.test(said))
+    )
       faults.dbFull += 1;
   } finally {
     if (filled) ws.dbFs?.free();
