@@ -3,7 +3,9 @@
 // process on the same clock, the ledger on SQLite or PostgreSQL.
 import { expect } from 'chai';
 import { parse } from 'csv-parse/sync';
-import { mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import knexFactory, { type Knex } from 'knex';
+import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createClock } from '../../src/clock/index.ts';
 import type { SimulatorConfig } from '../../src/config/index.ts';
@@ -326,3 +328,67 @@ for (const backend of backends()) {
     });
   });
 }
+
+describe('soak cases, replayed: signals', function () {
+  this.timeout(60_000);
+
+  it('when SIGTERM reaches a nightly while it waits to open the ledger, then the run stops at once and still ends with its summary and one of its exit codes (soak seed 7, night 1)', async () => {
+    const sim = await startSimulator({ config: SIM, clock: createClock(null), stateFile: null });
+    const home = tempHome('rtm-soak-signal-');
+    const ledger = path.join(home, 'var', 'rtm-batch.sqlite');
+    mkdirSync(path.dirname(ledger), { recursive: true });
+    writeFileSync(
+      path.join(home, 'rtm-batch.config.json'),
+      JSON.stringify({
+        inbox: { stableSeconds: 0 },
+        webex: { baseUrl: sim.url },
+        partners: { acme: { webex: { tokenEnv: 'ACME_TOKEN' } } },
+        database: { client: 'sqlite3', connection: ledger },
+      }),
+    );
+    // A first run of the night holds the new ledger while it creates it: this one must wait.
+    const hold: Knex = knexFactory({
+      client: 'sqlite3',
+      connection: { filename: ledger },
+      useNullAsDefault: true,
+    });
+    let release = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    const writer = hold.transaction(async (trx) => {
+      await trx.raw('CREATE TABLE zz_hold (x INTEGER)');
+      await held;
+      throw new Error('rolled back');
+    });
+    writer.catch(() => undefined);
+    try {
+      drop({ home } as Workspace, 'customers.csv', [
+        CUSTOMER_HEADER,
+        customerLine('sg-1', 'Plain'),
+      ]);
+      let child: ChildProcess | null = null;
+      const run = runRtm({ home } as Workspace, ['nightly', '--json'], {}, (c) => (child = c));
+      // The command is past its start once it made var/logs; it then waits for the ledger.
+      while (!existsSync(path.join(home, 'var', 'logs')))
+        await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 500));
+      (child as ChildProcess | null)?.kill('SIGTERM');
+      await new Promise((r) => setTimeout(r, 300));
+      release();
+      await writer.catch(() => undefined);
+      const res = await run;
+      // Before: SIGTERM's default action ended it, with nothing on stdout.
+      expect(res.signal, res.stderr).to.equal(null);
+      const summary = JSON.parse(res.stdout) as Summary;
+      expect(validateSummary(summary)).to.deep.equal([]);
+      expect(res.code).to.equal(summary.exitCode);
+      // …and a signal taken before the run began is not forgotten: nothing is read or sent.
+      expect(summary.notes.join(' ')).to.match(/interrupted/);
+      expect(summary.rows.total).to.equal(0);
+      expect(sim.stats().requests).to.equal(0);
+    } finally {
+      release();
+      await hold.destroy();
+      await sim.close();
+    }
+  });
+});
