@@ -395,38 +395,67 @@ async function runPipeline(io: MaskedIo, command: Command, fn: JobFn): Promise<n
   if (!Number.isInteger(workers) || workers < 1 || workers > 64)
     throw new UsageError(`--workers ${own.workers}: a whole number from 1 to 64`);
   if (workers > 1) requireSharedOutbox(config);
-  let app: App;
-  try {
-    app = await openApp(config, { quiet: Boolean(globals.json) });
-  } catch (err) {
-    // No run could start (a workspace that cannot be written, a ledger that cannot be opened):
-    // --json still answers with a summary saying so; main prints the cause and exits 3.
-    if (globals.json)
-      io.stdout.write(
-        JSON.stringify(
-          unstartedSummary(config, command.name(), globals, 3, (err as Error).message),
-          null,
-          2,
-        ) + '\n',
-      );
-    throw err;
-  }
+  // Signals are taken from the start: a SIGTERM while the ledger opens (on SQLite it may wait
+  // for another run's write) or while the command closes would otherwise end the process by
+  // default, with no summary and an exit code that is none of ours.
+  let app: App | null = null;
   const controller = new AbortController();
   const stop = (signal: NodeJS.Signals) => {
-    app.logger.warn(`${signal}: finishing the calls in flight, then stopping`);
+    app?.logger.warn(`${signal}: finishing the calls in flight, then stopping`);
     controller.abort(new Error(signal));
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+  try {
+    try {
+      app = await openApp(config, { quiet: Boolean(globals.json) });
+    } catch (err) {
+      // No run could start (a workspace that cannot be written, a ledger that cannot be opened):
+      // --json still answers with a summary saying so; main prints the cause and exits 3.
+      if (globals.json)
+        io.stdout.write(
+          JSON.stringify(
+            unstartedSummary(config, command.name(), globals, 3, (err as Error).message),
+            null,
+            2,
+          ) + '\n',
+        );
+      throw err;
+    }
+    if (controller.signal.aborted)
+      app.logger.warn(`${String(controller.signal.reason)}: received while starting; stopping`);
+    return await runOpened(io, command, fn, app, controller.signal, {
+      config,
+      globals,
+      demo,
+      workers,
+    });
+  } finally {
+    if (app) await closeApp(app);
+    process.removeListener('SIGTERM', stop);
+    process.removeListener('SIGINT', stop);
+  }
+}
+
+/** Runs the job on an opened app; a held lock is exit 75 with nothing done. */
+async function runOpened(
+  io: MaskedIo,
+  command: Command,
+  fn: JobFn,
+  app: App,
+  signal: AbortSignal,
+  o: { config: Config; globals: GlobalOptions; demo: boolean; workers: number },
+): Promise<number> {
+  const { config, globals } = o;
   try {
     const summary = await fn(
       app,
       {
         dryRun: Boolean(globals.dryRun),
         partner: globals.partner ?? null,
-        signal: controller.signal,
-        demo,
-        workers,
+        signal,
+        demo: o.demo,
+        workers: o.workers,
       },
       io.env,
     );
@@ -446,10 +475,6 @@ async function runPipeline(io: MaskedIo, command: Command, fn: JobFn): Promise<n
         ) + '\n',
       );
     return EXIT.locked;
-  } finally {
-    process.removeListener('SIGTERM', stop);
-    process.removeListener('SIGINT', stop);
-    await closeApp(app);
   }
 }
 

@@ -48,6 +48,18 @@ export interface EntityPlan {
    * not sent again, and counts as failed until the sheet changes the row. Their idempotency keys.
    */
   refused: string[];
+  /**
+   * The sheet row each entity's desired state now comes from, by how the entity ends the run if
+   * nothing else happens: unchanged; pending (waiting, in flight, or to be sent); refused before
+   * (with the refused change's key). The run's closing plan gives these rows their result.
+   */
+  rows: {
+    unchanged: number[];
+    pending: number[];
+    refused: { row: number; key: string }[];
+    /** Entities whose change completed in this run and that need nothing more: the run's outcome. */
+    settled: { row: number; entity: ChangeEntity; entityId: number }[];
+  };
 }
 
 export interface ProvisioningPlan {
@@ -62,12 +74,54 @@ const emptyPlan = (): EntityPlan => ({
   waiting: 0,
   waitingCreates: [],
   refused: [],
+  rows: { unchanged: [], pending: [], refused: [], settled: [] },
 });
 
 /** Adds a planned change, or counts it refused when Webex already refused this very change. */
 function push(input: PlanInput, plan: EntityPlan, planned: NewChange): void {
-  if (input.refusedKeys?.has(planned.idempotencyKey)) plan.refused.push(planned.idempotencyKey);
-  else plan.changes.push(planned);
+  const row = planned.sourceRowId;
+  if (input.refusedKeys?.has(planned.idempotencyKey)) {
+    plan.refused.push(planned.idempotencyKey);
+    if (row !== null) plan.rows.refused.push({ row, key: planned.idempotencyKey });
+  } else {
+    plan.changes.push(planned);
+    if (row !== null) plan.rows.pending.push(row);
+  }
+}
+
+/**
+ * An entity whose change completed earlier in this run is counted by that outcome. Its current row
+ * may be a newer one, staged while the change was on its way: pending when it needs another change
+ * (failed when Webex refused that very change before), else it asked for what the change applied
+ * and ends with the change's outcome.
+ */
+function settledRow(
+  input: PlanInput,
+  plan: EntityPlan,
+  entity: ChangeEntity,
+  e: Pick<CustomerRow, 'id' | 'desiredHash' | 'sourceRowId'>,
+  key: string,
+  needed: ChangeAction | null,
+): void {
+  const row = e.sourceRowId;
+  if (row === null) return;
+  if (!needed) {
+    plan.rows.settled.push({ row, entity, entityId: e.id });
+    return;
+  }
+  const retry = entity === 'customer' ? (input.retries?.get(e.id) ?? 0) : 0;
+  const ik = idempotencyKey(input.partner, entity, key, needed, e.desiredHash, retry);
+  if (input.refusedKeys?.has(ik)) plan.rows.refused.push({ row, key: ik });
+  else plan.rows.pending.push(row);
+}
+
+/** Notes the entity's current sheet row under how it ends the run. */
+function rowOf(
+  plan: EntityPlan,
+  how: 'unchanged' | 'pending',
+  e: { sourceRowId: number | null },
+): void {
+  if (e.sourceRowId !== null) plan.rows[how].push(e.sourceRowId);
 }
 
 /**
@@ -86,12 +140,17 @@ export function planProvisioning(input: PlanInput): ProvisioningPlan {
     if (s.webexId || input.openSubscribers.has(s.id)) occupied.add(s.customerExternalId);
     if (input.openSubscribers.has(s.id)) {
       subscribers.inFlight += 1;
+      rowOf(subscribers, 'pending', s);
       continue;
     }
-    if (input.settledSubscribers?.has(s.id)) continue;
     const action = customerGoes ? (s.webexId ? 'delete' : null) : neededAction(s);
+    if (input.settledSubscribers?.has(s.id)) {
+      settledRow(input, subscribers, 'subscriber', s, `${s.customerExternalId}/${s.email}`, action);
+      continue;
+    }
     if (!action) {
       subscribers.unchanged += 1;
+      rowOf(subscribers, 'unchanged', s);
       continue;
     }
     const desired = s.desired as SubscriberDesired;
@@ -101,6 +160,7 @@ export function planProvisioning(input: PlanInput): ProvisioningPlan {
       if (!customer?.webexId || !READY_FOR_SUBSCRIBERS.has(customer.webexStatus ?? '')) {
         subscribers.waiting += 1; // Webex refuses subscribers of a customer that is not provisioned
         subscribers.waitingCreates.push(key);
+        rowOf(subscribers, 'pending', s);
         continue;
       }
       payload = subscriberCreateBody(desired, customer.webexId);
@@ -119,16 +179,22 @@ export function planProvisioning(input: PlanInput): ProvisioningPlan {
   for (const c of input.customers) {
     if (input.openCustomers.has(c.id)) {
       customers.inFlight += 1;
+      rowOf(customers, 'pending', c);
       continue;
     }
-    if (input.settledCustomers?.has(c.id)) continue;
     const action = neededAction(c);
+    if (input.settledCustomers?.has(c.id)) {
+      settledRow(input, customers, 'customer', c, c.externalId, action);
+      continue;
+    }
     if (!action) {
       customers.unchanged += 1;
+      rowOf(customers, 'unchanged', c);
       continue;
     }
     if (action === 'delete' && occupied.has(c.externalId)) {
       customers.waiting += 1; // its subscribers are deleted first
+      rowOf(customers, 'pending', c);
       continue;
     }
     const desired = c.desired as CustomerDesired;

@@ -1,6 +1,6 @@
 import type { RunContext } from '../runs/context.ts';
 import { AuthError, type WebexTargets } from '../webex/index.ts';
-import { writeResultsFiles } from '../ingest/index.ts';
+import { resultsFileName, writeResultsFiles } from '../ingest/index.ts';
 import { renderRowMessage } from '../rules/index.ts';
 import {
   changesByKey,
@@ -8,11 +8,17 @@ import {
   countEntities,
   failedChanges,
   filesWithResultsSince,
+  fillRowResults,
+  completedChangeOf,
   openChangeEntities,
+  readLaterNamesakes,
   readRowSource,
+  resultsBehindSince,
+  type NamedFile,
 } from '../store/index.ts';
 import { addAttention, type ChangeCounts } from '../reports/summary.ts';
 import { applyProvisioning, noteTemplateWait, readPlan } from './apply.ts';
+import type { ProvisioningPlan } from './plan.ts';
 
 /** Why a partner's changes were not all sent this run: each needs a person to know. */
 type Stopped = { kind: 'token_refused' | 'partner_unreachable'; why: string } | null;
@@ -38,7 +44,29 @@ export async function runProvision(ctx: RunContext, targets: WebexTargets | null
     if (!ctx.dryRun) await tallyPartner(ctx, partner, stopped);
   }
   // Partners see what became of each row in their results files.
-  if (!ctx.dryRun) await writeResultsFiles(ctx, await filesWithResultsSince(ctx.db, startedAt));
+  if (!ctx.dryRun) await rewriteResultsFiles(ctx, startedAt);
+}
+
+/**
+ * Rewrites the results files of the files whose rows got a result since `startedAt`, or since an
+ * earlier run that died before it could rewrite them (a kill -9 after outcomes were recorded left
+ * them saying pending for ever). A file that a later upload under the same name replaced is left
+ * alone: its results file's name now holds the later file's results, which an RPL review clearing
+ * on an old row must not overwrite.
+ */
+export async function rewriteResultsFiles(ctx: RunContext, startedAt: string): Promise<void> {
+  const since = await resultsBehindSince(ctx.db, ctx.runId, startedAt);
+  const ids = await filesWithResultsSince(ctx.db, since);
+  const named = await readLaterNamesakes(ctx.db, ids);
+  const outboxName = (f: NamedFile) =>
+    f.format === null ? null : resultsFileName(f.name, f.storedPath, f.format);
+  const current = ids.filter((id) => {
+    const entry = named.get(id);
+    if (!entry) return true;
+    const own = outboxName(entry.file);
+    return !entry.later.some((l) => outboxName(l) === own);
+  });
+  await writeResultsFiles(ctx, current);
 }
 
 /** Plans and sends one partner's changes; says why it stopped early, if it did. */
@@ -105,6 +133,7 @@ async function tallyPartner(ctx: RunContext, partner: string, stopped: Stopped):
     counts[entity].pending += p.changes.length + p.waiting;
   }
   await assertCountsAddUp(ctx, partner, counts);
+  await settleRows(ctx, partner, plan);
   ctx.tally.customers = add(ctx.tally.customers, counts.customer);
   ctx.tally.subscribers = add(ctx.tally.subscribers, counts.subscriber);
 
@@ -148,6 +177,64 @@ async function tallyPartner(ctx: RunContext, partner: string, stopped: Stopped):
         null,
       ),
     });
+  }
+}
+
+/**
+ * The rows of the entities the closing plan counts say so in their results file as well: a row
+ * without a result yet (a user waiting for its customer's RPL review, a change not sent because
+ * the run stopped, a row identical to what Webex has) gets pending, unchanged, or failed with the
+ * refusal Webex gave the very same change before. Before, they stayed "accepted" for ever.
+ */
+async function settleRows(ctx: RunContext, partner: string, plan: ProvisioningPlan): Promise<void> {
+  const at = ctx.clock.now().toISOString();
+  const refusedBefore = await changesByKey(ctx.db, partner, [
+    ...plan.customers.rows.refused.map((r) => r.key),
+    ...plan.subscribers.rows.refused.map((r) => r.key),
+  ]);
+  const none = { code: null, message: null, trackingId: null, at };
+  for (const p of [plan.customers, plan.subscribers]) {
+    await fillRowResults(ctx.db, p.rows.unchanged, { ...none, result: 'unchanged' });
+    await fillRowResults(ctx.db, p.rows.pending, { ...none, result: 'pending' });
+    // A newer row asking for what this run's change applied ends with that change's outcome.
+    for (const { row, entity, entityId } of p.rows.settled) {
+      const done = await completedChangeOf(ctx.db, entity, entityId, ctx.runId);
+      const result = done?.outcome;
+      if (
+        result === 'created' ||
+        result === 'updated' ||
+        result === 'deleted' ||
+        result === 'unchanged'
+      )
+        await fillRowResults(ctx.db, [row], {
+          ...none,
+          result,
+          webexId: done?.webexId ?? null,
+          trackingId: done?.trackingId ?? null,
+        });
+    }
+    for (const { row, key } of p.rows.refused) {
+      const refused = refusedBefore.find((c) => c.idempotencyKey === key);
+      const source = await readRowSource(ctx.db, row);
+      const message = renderRowMessage(
+        'API_REJECTED',
+        {
+          description: refused?.errorMessage ?? '',
+          errorCode: refused?.errorCode ?? '',
+          trackingId: refused?.trackingId ?? '',
+        },
+        ctx.config.reportLocale,
+        source?.row ?? null,
+        null,
+      );
+      await fillRowResults(ctx.db, [row], {
+        result: 'failed',
+        code: 'API_REJECTED',
+        message,
+        trackingId: refused?.trackingId ?? null,
+        at,
+      });
+    }
   }
 }
 

@@ -32,6 +32,8 @@ import {
   type DeprovisionPlanExclusion,
 } from './deprovision-plan.ts';
 import { ownOrgConflict } from './own-org.ts';
+import { rewriteResultsFiles } from '../provision/index.ts';
+import { renderRowMessage } from '../rules/index.ts';
 import { writeDeprovisionCandidatesCsv } from './write-deprovision-candidates-csv.ts';
 
 /** A plan file that must not be applied: nothing is done (exit 2). */
@@ -199,6 +201,7 @@ export async function runDeprovisionApply(
   targets: WebexTargets,
   plan: { planId: string; entries: DeprovisionPlanEntry[] },
 ): Promise<Record<string, number>> {
+  const startedAt = ctx.clock.now().toISOString();
   const cap = rplPolicy(ctx.config.rpl).deprovisionCap;
   const done = await deprovisionedCustomers(ctx.db, plan.planId);
   const current = new Map(
@@ -220,6 +223,8 @@ export async function runDeprovisionApply(
     if (outcome === 'deleted' || outcome === 'would_delete') removed += 1;
     tallies[outcome] = (tallies[outcome] ?? 0) + 1;
   }
+  // Rows of removed customers that waited for a change now say it will not come.
+  if (!ctx.dryRun) await rewriteResultsFiles(ctx, startedAt);
   if ((tallies.skipped_cap ?? 0) > 0)
     ctx.tally.notes.push(
       `deprovision: the cap of ${cap} removal(s) per run was reached; ${tallies.skipped_cap} customer(s) left for another --apply of the same plan`,
@@ -276,6 +281,13 @@ async function applyEntry(
       message,
       trackingId: extra.trackingId ?? null,
       at: ctx.clock.now().toISOString(),
+      rowMessage: renderRowMessage(
+        'RPL_DEPROVISIONED',
+        { value: entry.externalId, planId: state.planId },
+        ctx.config.reportLocale,
+        null,
+        null,
+      ),
     });
     return outcome;
   };

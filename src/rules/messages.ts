@@ -394,6 +394,14 @@ const TEMPLATES: Templates = {
     'pt-BR': (p) =>
       `o Webex recusou a alteração: ${v(p, 'description')} (erro ${v(p, 'errorCode')}, tracking id ${v(p, 'trackingId')}). Corrija a linha ou informe o tracking id ao suporte.`,
   },
+  RPL_DEPROVISIONED: {
+    en: (p) =>
+      `customer "${v(p)}" was removed from Webex after its RPL review (R-RPL-5, deprovisioning plan ${v(p, 'planId')}), so this change will not be made. Send the row again once the review question is settled.`,
+    ja: (p) =>
+      `RPL 審査の結果、顧客「${v(p)}」は Webex から削除されたため（R-RPL-5、削除計画 ${v(p, 'planId')}）、この変更は行われません。審査の件が解決したら、行を再送してください。`,
+    'pt-BR': (p) =>
+      `o cliente "${v(p)}" foi removido do Webex após a revisão RPL (R-RPL-5, plano de desprovisionamento ${v(p, 'planId')}), então esta alteração não será feita. Envie a linha de novo quando a questão da revisão estiver resolvida.`,
+  },
   PRECHECK_REJECTED: {
     en: (p) =>
       `Webex's precheck refused this ${p.entity === 'subscriber' ? 'user' : 'customer'}: ${webexSaid(p, 'en')}. ${precheckHint(p, 'en')}`,

@@ -45,13 +45,15 @@ export const ISSUE_CODES = [
   'CUSTOMER_REJECTED',
   'CUSTOMER_DELETED',
   'API_REJECTED',
+  'RPL_DEPROVISIONED',
   'PRECHECK_REJECTED',
   'PRECHECK_INFO',
   'LOCATION_DEFAULTED',
 ] as const;
 
 /**
- * A code of contract §6, plus ours: LOCATION_NAME_TOO_LONG, CUSTOMER_DELETED, PRECHECK_REJECTED
+ * A code of contract §6, plus ours: LOCATION_NAME_TOO_LONG, CUSTOMER_DELETED, RPL_DEPROVISIONED
+ * (the customer was removed after its RPL review, R-RPL-5), PRECHECK_REJECTED
  * (Webex's /validate refused the row), PRECHECK_INFO and LOCATION_DEFAULTED (informational).
  */
 export type IssueCode = (typeof ISSUE_CODES)[number];

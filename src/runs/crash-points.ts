@@ -3,7 +3,8 @@
 
 /**
  * Where work can be cut off. Sending a change: claimed (intent recorded), request sent, answer
- * received but not recorded. Importing a file: its rows committed, the file not yet archived; the
+ * received but not recorded. Importing a file: a batch of its rows staged inside the file's
+ * transaction, not committed (rows-staged); its rows committed, the file not yet archived; the
  * file archived, where it went not yet recorded. Writing a report file: written whole under its
  * temporary name, not yet renamed into place.
  */
@@ -11,6 +12,7 @@ export type CrashPoint =
   | 'claimed'
   | 'request-sent'
   | 'answer-received'
+  | 'rows-staged'
   | 'file-committed'
   | 'file-archived'
   | 'report-written';

@@ -110,7 +110,9 @@ export async function runJob(
   });
   const controller = new AbortController();
   const onAbort = () => controller.abort(opts.signal.reason);
-  opts.signal.addEventListener('abort', onAbort, { once: true });
+  // A signal that came while the command started (the ledger opening) stops the run at once.
+  if (opts.signal.aborted) onAbort();
+  else opts.signal.addEventListener('abort', onAbort, { once: true });
   let leaseLost: LeaseLostError | null = null;
   const loseLease = (): LeaseLostError => {
     if (!leaseLost) {

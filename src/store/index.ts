@@ -11,6 +11,7 @@ export {
   markRunAbandoned,
   readRunFiles,
   readRunIssues,
+  resultsBehindSince,
 } from './runs.ts';
 export type { RunRecord } from './runs.ts';
 export {
@@ -33,6 +34,8 @@ export {
   loadSubscribers,
   updateWebexState,
   setRowResult,
+  fillRowResults,
+  completedChangeOf,
   readRowSource,
   openRplCheck,
   observeRplStatus,
@@ -94,8 +97,9 @@ export type {
 } from './outbox.ts';
 export {
   filesWithResultsSince,
+  readLaterNamesakes,
   readCustomersStagedByRun,
   readResultsSource,
   streamRowResults,
 } from './results.ts';
-export type { ResultsSource, RowResult, StagedCustomer } from './results.ts';
+export type { NamedFile, ResultsSource, RowResult, StagedCustomer } from './results.ts';

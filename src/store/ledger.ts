@@ -124,6 +124,53 @@ export async function setRowResult(
   });
 }
 
+/**
+ * Gives rows that have no result yet the outcome their entity ends a run with (unchanged, pending,
+ * or failed as Webex refused it before); a row that already has a result keeps it.
+ */
+export async function fillRowResults(
+  db: Tx,
+  rowIds: readonly number[],
+  result: {
+    result: 'unchanged' | 'pending' | 'failed' | 'created' | 'updated' | 'deleted';
+    code: string | null;
+    message: string | null;
+    trackingId: string | null;
+    at: string;
+    /** Kept as it is when not given. */
+    webexId?: string | null;
+  },
+): Promise<void> {
+  for (let i = 0; i < rowIds.length; i += 500)
+    await db('row_outcomes')
+      .whereIn('id', rowIds.slice(i, i + 500))
+      .where('outcome', 'accepted')
+      .whereNull('result')
+      .update({
+        result: result.result,
+        result_code: result.code,
+        result_message: result.message,
+        tracking_id: result.trackingId,
+        updated_at: result.at,
+        ...(result.webexId !== undefined ? { webex_id: result.webexId } : {}),
+      });
+}
+
+/** The latest change of an entity that a run completed: its outcome, Webex id and tracking id. */
+export async function completedChangeOf(
+  db: Tx,
+  entity: 'customer' | 'subscriber',
+  entityId: number,
+  runId: string,
+): Promise<{ outcome: string | null; webexId: string | null; trackingId: string | null } | null> {
+  const r = (await db('changes')
+    .where({ entity, entity_id: entityId, completed_run_id: runId })
+    .orderBy('id', 'desc')
+    .first('outcome', 'webex_id', 'tracking_id')) as
+    { outcome: string | null; webex_id: string | null; tracking_id: string | null } | undefined;
+  return r ? { outcome: r.outcome, webexId: r.webex_id, trackingId: r.tracking_id } : null;
+}
+
 /** Where a row came from, for messages and issues.csv. */
 export async function readRowSource(
   db: Tx,

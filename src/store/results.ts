@@ -34,6 +34,68 @@ export async function filesWithResultsSince(db: Tx, since: string): Promise<numb
   return rows.map((r) => r.file_id);
 }
 
+/** A processed file as far as its results file's name goes. */
+export interface NamedFile {
+  id: number;
+  name: string;
+  storedPath: string | null;
+  format: 'csv' | 'xlsx' | null;
+}
+
+/**
+ * Each of these processed files with the processed files of its partner that came later under the
+ * same name (a re-upload): their results file may take the same name in outbox/.
+ */
+export async function readLaterNamesakes(
+  db: Tx,
+  fileIds: readonly number[],
+): Promise<Map<number, { file: NamedFile; later: NamedFile[] }>> {
+  const out = new Map<number, { file: NamedFile; later: NamedFile[] }>();
+  if (fileIds.length === 0) return out;
+  const rows = (await db('files as f')
+    .leftJoin('files as l', function () {
+      this.on('l.partner_id', '=', 'f.partner_id')
+        .andOn('l.name', '=', 'f.name')
+        .andOn('l.id', '>', 'f.id')
+        .andOnVal('l.status', '=', 'processed');
+    })
+    .whereIn('f.id', [...fileIds])
+    .where('f.status', 'processed')
+    .select(
+      'f.id',
+      'f.name',
+      'f.stored_path',
+      'f.format',
+      'l.id as later_id',
+      'l.stored_path as later_stored_path',
+      'l.format as later_format',
+    )) as {
+    id: number;
+    name: string;
+    stored_path: string | null;
+    format: NamedFile['format'];
+    later_id: number | null;
+    later_stored_path: string | null;
+    later_format: NamedFile['format'];
+  }[];
+  for (const r of rows) {
+    const id = Number(r.id);
+    const entry = out.get(id) ?? {
+      file: { id, name: r.name, storedPath: r.stored_path, format: r.format },
+      later: [],
+    };
+    if (r.later_id !== null)
+      entry.later.push({
+        id: Number(r.later_id),
+        name: r.name,
+        storedPath: r.later_stored_path,
+        format: r.later_format,
+      });
+    out.set(id, entry);
+  }
+  return out;
+}
+
 /** A processed file's record. */
 export async function readResultsSource(db: Tx, fileId: number): Promise<ResultsSource | null> {
   const r = (await db('files').where({ id: fileId, status: 'processed' }).first()) as

@@ -283,9 +283,17 @@ export interface DeprovisionRecord {
   message: string | null;
   trackingId: string | null;
   at: string;
+  /**
+   * What the rows of a removed customer and of its users say when they were still waiting for a
+   * change (pending, or no result yet): it will never come. In the report's locale.
+   */
+  rowMessage?: string;
 }
 
-/** Records an outcome; a removal also retires the customer and its subscribers in the ledger. */
+/**
+ * Records an outcome; a removal also retires the customer and its subscribers in the ledger, and
+ * their rows still waiting for a change end failed (RPL_DEPROVISIONED) instead of pending for ever.
+ */
 export async function recordDeprovision(db: Tx, rec: DeprovisionRecord): Promise<void> {
   await db.transaction(async (trx) => {
     await trx('rpl_deprovisions').insert({
@@ -323,20 +331,52 @@ export async function recordDeprovision(db: Tx, rec: DeprovisionRecord): Promise
       Number(r.id),
     );
     await subs.clone().update(retired);
-    // Changes still open for these entities can only fail against a removed customer.
-    const settle = (entity: 'customer' | 'subscriber', ids: number[]) =>
+    // The rows the customer and its users come from, and the rows of their open changes.
+    const rows = [
+      ...((await trx('customers')
+        .where({ id: rec.customerId })
+        .whereNotNull('source_row_id')
+        .pluck('source_row_id')) as number[]),
+      ...((await subs.clone().whereNotNull('source_row_id').pluck('source_row_id')) as number[]),
+    ];
+    const openChanges = (entity: 'customer' | 'subscriber', ids: number[]) =>
       trx('changes')
         .where({ partner_id: rec.partner, entity })
         .whereIn('entity_id', ids)
-        .whereIn('status', OPEN_STATUSES)
+        .whereIn('status', OPEN_STATUSES);
+    for (const [entity, ids] of [
+      ['customer', [rec.customerId]],
+      ['subscriber', subIds],
+    ] as const)
+      for (let i = 0; i < ids.length; i += 500)
+        rows.push(
+          ...((await openChanges(entity, ids.slice(i, i + 500))
+            .whereNotNull('source_row_id')
+            .pluck('source_row_id')) as number[]),
+        );
+    for (let i = 0; i < rows.length; i += 500)
+      await trx('row_outcomes')
+        .whereIn('id', rows.slice(i, i + 500).map(Number))
+        .where('outcome', 'accepted')
+        .where((q) => {
+          void q.whereNull('result').orWhere('result', 'pending');
+        })
         .update({
-          status: 'failed',
-          outcome: 'failed',
-          error_code: 'RPL_DEPROVISIONED',
-          error_message: 'the customer was deprovisioned after its RPL review (R-RPL-5)',
-          completed_run_id: rec.runId,
+          result: 'failed',
+          result_code: 'RPL_DEPROVISIONED',
+          result_message: rec.rowMessage ?? null,
           updated_at: rec.at,
         });
+    // Changes still open for these entities can only fail against a removed customer.
+    const settle = (entity: 'customer' | 'subscriber', ids: number[]) =>
+      openChanges(entity, ids).update({
+        status: 'failed',
+        outcome: 'failed',
+        error_code: 'RPL_DEPROVISIONED',
+        error_message: 'the customer was deprovisioned after its RPL review (R-RPL-5)',
+        completed_run_id: rec.runId,
+        updated_at: rec.at,
+      });
     await settle('customer', [rec.customerId]);
     if (subIds.length > 0) await settle('subscriber', subIds);
     if (rec.checkId !== null) {

@@ -33,6 +33,34 @@ export async function insertRun(
   });
 }
 
+/** Jobs that rewrite the results files once they have provisioned. */
+const RESULTS_WRITERS = ['provision', 'nightly'];
+
+/**
+ * Since when results files may lag behind the ledger: the start of the earliest run that did not
+ * finish (killed, failed) after the last provisioning run over every partner that did, since such
+ * a run may have recorded outcomes and died before it rewrote the results files; else `fallback`
+ * (the asking run's own start).
+ */
+export async function resultsBehindSince(db: Tx, runId: string, fallback: string): Promise<string> {
+  const good = (await db('runs')
+    .whereNot({ id: runId })
+    .whereIn('job', RESULTS_WRITERS)
+    .whereIn('status', ['ok', 'partial', 'attention'])
+    .where({ dry_run: false })
+    .whereNull('partner_filter')
+    .max({ at: 'started_at' })) as { at: string | null }[];
+  const after = good[0]?.at ?? '';
+  const bad = (await db('runs')
+    .whereNot({ id: runId })
+    .whereIn('status', ['failed', 'abandoned', 'running'])
+    .where({ dry_run: false })
+    .where('started_at', '>', after)
+    .min({ at: 'started_at' })) as { at: string | null }[];
+  const since = bad[0]?.at ?? null;
+  return since !== null && since < fallback ? since : fallback;
+}
+
 /** Records how a run ended. */
 export async function finishRun(
   db: Tx,

@@ -1,3 +1,5 @@
+// A leaf module with no imports of its own: the crash tests' fault injection.
+import { crashPoint } from '../runs/crash-points.ts';
 import type { Tx } from './db.ts';
 
 export interface StagedIssue {
@@ -240,7 +242,11 @@ export async function stageRows(
 ): Promise<void> {
   if (rows.length === 0) return;
   const sqlite = await sqliteConnection(db);
-  if (sqlite) return stageRowsOnSqlite(sqlite, file, fileId, rows);
+  if (sqlite) {
+    await stageRowsOnSqlite(sqlite, file, fileId, rows);
+    crashPoint('rows-staged');
+    return;
+  }
   const returned = await insertMany(
     db,
     'row_outcomes',
@@ -317,6 +323,7 @@ export async function stageRows(
       subscribers.map((r) => [...desired(r), r.desired?.customerExternalId, r.desired?.email]),
       upsertTail(['partner_id', 'customer_external_id', 'email']),
     );
+  crashPoint('rows-staged');
 }
 
 /**

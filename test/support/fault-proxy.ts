@@ -9,7 +9,9 @@ export type ProxyAction =
   /** Forward it, let the server act on it, then cut the connection: the answer is lost. */
   | 'lose-answer'
   /** Answer it here without forwarding (Webex's own error bodies carry a trackingId). */
-  | { status: number; body: unknown; headers?: Record<string, string> };
+  | { status: number; body: unknown; headers?: Record<string, string> }
+  /** Hold it this long (a latency spike), then pass it on or lose its answer. */
+  | { delayMs: number; then: 'pass' | 'lose-answer' };
 
 export interface SeenRequest {
   method: string;
@@ -38,6 +40,8 @@ export async function startFaultProxy(
     headers: IncomingMessage['headers'];
     n: number;
   }) => ProxyAction,
+  /** 0 (default) picks a free port; the soak campaign keeps one across nights. */
+  listenPort = 0,
 ): Promise<FaultProxy> {
   const upstream = new URL(target);
   const seen: SeenRequest[] = [];
@@ -47,18 +51,31 @@ export async function startFaultProxy(
     req.on('end', () => {
       const method = req.method ?? 'GET';
       const path = req.url ?? '/';
-      const action = decide({ method, path, headers: req.headers, n: seen.length });
+      const decided = decide({ method, path, headers: req.headers, n: seen.length });
       seen.push({
         method,
         path,
-        action: typeof action === 'string' ? action : String(action.status),
+        action:
+          typeof decided === 'string'
+            ? decided
+            : 'status' in decided
+              ? String(decided.status)
+              : `delay ${decided.delayMs}ms, ${decided.then}`,
       });
-      if (typeof action !== 'string') {
+      if (typeof decided !== 'string' && 'status' in decided) {
         res
-          .writeHead(action.status, { 'content-type': 'application/json', ...action.headers })
-          .end(JSON.stringify(action.body));
+          .writeHead(decided.status, { 'content-type': 'application/json', ...decided.headers })
+          .end(JSON.stringify(decided.body));
         return;
       }
+      const action = typeof decided === 'string' ? decided : decided.then;
+      const delayMs = typeof decided === 'string' ? 0 : decided.delayMs;
+      // The client may give up while the request is held; the server still gets it, like a slow network.
+      setTimeout(() => forward(action), delayMs);
+    });
+    const forward = (action: 'pass' | 'lose-answer') => {
+      const method = req.method ?? 'GET';
+      const path = req.url ?? '/';
       const forwarded = request(
         {
           host: upstream.hostname,
@@ -87,9 +104,9 @@ export async function startFaultProxy(
       );
       forwarded.on('error', () => req.socket.destroy());
       forwarded.end(Buffer.concat(chunks));
-    });
+    };
   });
-  server.listen(0, '127.0.0.1');
+  server.listen(listenPort, '127.0.0.1');
   await once(server, 'listening');
   const port = () => (server.address() as AddressInfo).port;
   return {
