@@ -25,7 +25,7 @@ export interface CheckInput {
   plansDir: string;
   snap: Snapshot;
   commands: CommandResult[];
-  /** The night's nightly run (the first, when two were started). */
+  /** The night's nightly run: the one that ran, when a second found the lock held. */
   nightly: CommandResult;
   contacts: ContactRecord[];
   drops: DropRecord[];
