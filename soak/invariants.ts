@@ -521,6 +521,27 @@ async function readXlsxResults(
 
 // 6 ─────────────────────────────────────────────────────────────────────────────────────────────
 /** Each run's summary is valid and adds up: files, rows, and one outcome per ledger entity. */
+/**
+ * A file whose rows a run staged before it died is archived and answered by the next run, which
+ * lists it as processed (its message names the dead run); the ledger keeps it as the dead run's.
+ */
+function finishedForDeadRun(
+  ledgerRunId: string,
+  runId: string,
+  message: string | null,
+  snap: Snapshot,
+): boolean {
+  const dead = snap.runs.find((r) => r.id === ledgerRunId);
+  const finisher = snap.runs.find((r) => r.id === runId);
+  return (
+    dead !== undefined &&
+    finisher !== undefined &&
+    dead.startedAt < finisher.startedAt &&
+    !['ok', 'partial', 'attention'].includes(dead.status) &&
+    (message ?? '').includes(ledgerRunId)
+  );
+}
+
 export const summaryCountsAddUp: Check = ({ commands, snap }) => {
   const out: string[] = [];
   for (const r of commands) {
@@ -547,7 +568,7 @@ export const summaryCountsAddUp: Check = ({ commands, snap }) => {
             x.partner === f.partner &&
             x.sha256 === f.sha256 &&
             x.status === 'processed' &&
-            x.runId === s.runId,
+            (x.runId === s.runId || finishedForDeadRun(x.runId, s.runId, f.message, snap)),
         );
         if (!led)
           out.push(
