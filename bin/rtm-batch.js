@@ -17,5 +17,9 @@ for (const stream of [process.stdout, process.stderr])
   stream.on('error', (err) => {
     if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
   });
+// Signals are held from here while the CLI's modules load (src/cli/early-signals.ts).
+const signals = await import(new URL('../dist/src/cli/early-signals.js', import.meta.url).href);
+signals.holdEarlySignals();
 const { main } = await import(cli.href);
 process.exitCode = await main(process.argv.slice(2));
+signals.obeyHeldSignal();

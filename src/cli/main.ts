@@ -20,6 +20,7 @@ import { LockHeldError, makeRunId, type App, type JobOptions } from '../runs/ind
 import { startSimulator } from '../webex/simulator/index.ts';
 import { simulatorStateFile } from '../webex/index.ts';
 import { closeApp, openApp } from './app.ts';
+import { obeyHeldSignal, takeEarlySignal } from './early-signals.ts';
 import { UsageError } from './errors.ts';
 import { readStatus, renderStatus } from './status.ts';
 import { runScheduler } from '../schedule/index.ts';
@@ -132,6 +133,11 @@ function buildProgram(io: MaskedIo, setExit: (code: number) => void): Command {
       '\nExit codes: 0 ok, 1 some rows or files rejected or failed, 2 usage or configuration error, 3 the run failed, 75 another run holds the lock.',
     );
 
+  // Commands that take SIGTERM/SIGINT themselves; the others get the default from their start.
+  const takesSignals = new Set(['provision-worker', 'simulator']);
+  program.hook('preAction', (_program, action) => {
+    if (!takesSignals.has(action.name())) obeyHeldSignal();
+  });
   const pipeline = (
     name: string,
     description: string,
@@ -139,6 +145,7 @@ function buildProgram(io: MaskedIo, setExit: (code: number) => void): Command {
     extra?: (cmd: Command) => Command,
   ) => {
     let cmd = program.command(name).description(description);
+    takesSignals.add(name);
     if (extra) cmd = extra(cmd);
     cmd.action(async (_opts: unknown, command: Command) =>
       setExit(await runPipeline(io, command, fn)),
@@ -177,6 +184,7 @@ function buildProgram(io: MaskedIo, setExit: (code: number) => void): Command {
       const stop = () => controller.abort(new Error('signal'));
       process.once('SIGTERM', stop);
       process.once('SIGINT', stop);
+      if (takeEarlySignal()) stop();
       try {
         await runWorker(app, {
           runId: opts.run ?? null,
@@ -344,6 +352,7 @@ function buildProgram(io: MaskedIo, setExit: (code: number) => void): Command {
       await new Promise<void>((resolve) => {
         process.once('SIGINT', () => resolve());
         process.once('SIGTERM', () => resolve());
+        if (takeEarlySignal()) resolve();
       });
       await sim.close();
     });
@@ -406,6 +415,8 @@ async function runPipeline(io: MaskedIo, command: Command, fn: JobFn): Promise<n
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+  const early = takeEarlySignal();
+  if (early) stop(early);
   try {
     try {
       app = await openApp(config, { quiet: Boolean(globals.json) });

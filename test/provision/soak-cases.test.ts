@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { parse } from 'csv-parse/sync';
 import type { ChildProcess } from 'node:child_process';
 import knexFactory, { type Knex } from 'knex';
-import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createClock } from '../../src/clock/index.ts';
 import type { SimulatorConfig } from '../../src/config/index.ts';
@@ -388,6 +388,69 @@ describe('soak cases, replayed: signals', function () {
     } finally {
       release();
       await hold.destroy();
+      await sim.close();
+    }
+  });
+
+  it('when SIGTERM reaches a nightly while its modules still load, then the command stops with its summary and one of its exit codes, and `status` still dies by the signal (soak seed 11, night 3)', async () => {
+    const sim = await startSimulator({ config: SIM, clock: createClock(null), stateFile: null });
+    const home = tempHome('rtm-soak-early-signal-');
+    writeFileSync(
+      path.join(home, 'rtm-batch.config.json'),
+      JSON.stringify({
+        inbox: { stableSeconds: 0 },
+        webex: { baseUrl: sim.url },
+        partners: { acme: { webex: { tokenEnv: 'ACME_TOKEN' } } },
+        database: { client: 'sqlite3', connection: path.join(home, 'var', 'rtm-batch.sqlite') },
+      }),
+    );
+    // A module hook holds the CLI's main module back (as a busy machine does) and says when.
+    const marker = path.join(home, 'loading');
+    const hooks = path.join(home, 'slow-hooks.mjs');
+    writeFileSync(
+      hooks,
+      `import { writeFileSync } from 'node:fs';
+export async function load(url, context, next) {
+  if (url.endsWith('/dist/src/cli/main.js')) {
+    writeFileSync(${JSON.stringify(marker)}, '');
+    await new Promise((r) => setTimeout(r, 1500));
+  }
+  return next(url, context);
+}
+`,
+    );
+    const register = path.join(home, 'slow-register.mjs');
+    writeFileSync(
+      register,
+      `import { register } from 'node:module';\nregister(${JSON.stringify(new URL(`file://${hooks}`).href)});\n`,
+    );
+    const env = { NODE_OPTIONS: `--import ${new URL(`file://${register}`).href}` };
+    const signalWhileLoading = async (args: string[]) => {
+      rmSync(marker, { force: true });
+      let child: ChildProcess | null = null;
+      const run = runRtm({ home } as Workspace, args, env, (c) => (child = c));
+      while (!existsSync(marker)) await new Promise((r) => setTimeout(r, 10));
+      (child as ChildProcess | null)?.kill('SIGTERM');
+      return run;
+    };
+    try {
+      drop({ home } as Workspace, 'customers.csv', [
+        CUSTOMER_HEADER,
+        customerLine('sg-1', 'Plain'),
+      ]);
+      const res = await signalWhileLoading(['nightly', '--json']);
+      // Before: SIGTERM's default action ended it while main.js loaded, with nothing on stdout.
+      expect(res.signal, res.stderr).to.equal(null);
+      const summary = JSON.parse(res.stdout) as Summary;
+      expect(validateSummary(summary)).to.deep.equal([]);
+      expect(res.code).to.equal(summary.exitCode);
+      expect(summary.notes.join(' ')).to.match(/interrupted/);
+      expect(summary.rows.total).to.equal(0);
+      expect(sim.stats().requests).to.equal(0);
+      // A command that does not take signals obeys one that came while it loaded, as by default.
+      const status = await signalWhileLoading(['status']);
+      expect(status.signal).to.equal('SIGTERM');
+    } finally {
       await sim.close();
     }
   });
