@@ -3,19 +3,11 @@
 // command run as cron would run it.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import {
-  closeSync,
-  mkdirSync,
-  openSync,
-  rmSync,
-  statSync,
-  truncateSync,
-  writeFileSync,
-  writeSync,
-} from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import knexFactory, { type Knex } from 'knex';
+import { mountSmallFs, type SmallFs } from '../test/support/small-fs.ts';
 import { PARTNERS } from './generate.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -53,37 +45,18 @@ const DB_FS_KIB = 256 * 1024;
 function mountTmpfs(dir: string, owner: string | null): DbFs | null {
   mkdirSync(dir, { recursive: true });
   if (process.getuid?.() !== 0) return null;
+  let fs: SmallFs;
   try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${DB_FS_KIB}k,mode=0777`, 'tmpfs', dir], {
-      stdio: 'pipe',
-    });
+    fs = mountSmallFs(dir, DB_FS_KIB, '0777');
   } catch {
     return null;
   }
   if (owner) execFileSync('chown', [owner, dir]);
-  const filler = path.join(dir, '.filler');
   return {
     dir,
-    fill() {
-      const fd = openSync(filler, 'a');
-      try {
-        for (const size of [1024 * 1024, 64 * 1024, 4096, 512]) {
-          const chunk = Buffer.alloc(size);
-          try {
-            for (;;) writeSync(fd, chunk);
-          } catch (err) {
-            if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err;
-          }
-        }
-      } finally {
-        closeSync(fd);
-      }
-      // Room for a few pages: the run opens, then its first real writes fail.
-      truncateSync(filler, Math.max(0, statSync(filler).size - 16 * 1024));
-    },
-    free() {
-      rmSync(filler, { force: true });
-    },
+    // Room for a few pages: the run opens, then its first real writes fail.
+    fill: () => fs.fill(16 * 1024),
+    free: () => fs.free(),
   };
 }
 

@@ -16,10 +16,11 @@ export interface SmallFs {
  * Mounts a tmpfs of `sizeKiB` at `dir`: a real file system that really fills up, so SQLite,
  * knex and our writers meet ENOSPC / SQLITE_FULL exactly as on a full disk.
  */
-export function mountSmallFs(dir: string, sizeKiB = 4096): SmallFs {
+export function mountSmallFs(dir: string, sizeKiB = 4096, mode?: string): SmallFs {
   mkdirSync(dir, { recursive: true });
+  const options = mode ? `size=${sizeKiB}k,mode=${mode}` : `size=${sizeKiB}k`;
   try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${sizeKiB}k`, 'tmpfs', dir], {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir], {
       stdio: 'pipe',
     });
   } catch (err) {
@@ -34,7 +35,7 @@ export function mountSmallFs(dir: string, sizeKiB = 4096): SmallFs {
     fill(leaveBytes = 0) {
       const fd = openSync(filler, 'a');
       try {
-        for (const size of [64 * 1024, 4096, 512]) {
+        for (const size of [1024 * 1024, 64 * 1024, 4096, 512]) {
           const chunk = Buffer.alloc(size);
           try {
             for (;;) writeSync(fd, chunk);
