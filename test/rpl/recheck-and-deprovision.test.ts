@@ -74,6 +74,18 @@ for (const backend of backends()) {
       await stageCustomers(t.db, 'acme', ctx.runId, docs);
       await runProvision(ctx, targets!);
     }
+    /** The customer's billing address changed: Webex reviews it again (R-RPL-1). */
+    async function reviewAgain(row: Record<string, unknown>): Promise<void> {
+      await openRplCheck(t.db, {
+        partner: 'acme',
+        customerId: Number(row.id),
+        trigger: 'address_change',
+        addressHash: 'h2',
+        status: 'pending_rpl_review',
+        at: clock.now().toISOString(),
+        runId: 'r',
+      });
+    }
     async function unreachable(externalId: string, times: number): Promise<void> {
       for (let i = 0; i < times; i += 1)
         await recordRplContact(t.db, config, {
@@ -317,15 +329,7 @@ for (const backend of backends()) {
       const ownOrg = row.webex_org_id as string;
       expect(ownOrg).to.be.a('string');
       config = withConfig({ rplMatch: '^Later' });
-      await openRplCheck(t.db, {
-        partner: 'acme',
-        customerId: Number(row.id),
-        trigger: 'address_change',
-        addressHash: 'h2',
-        status: 'pending_rpl_review',
-        at: clock.now().toISOString(),
-        runId: 'r',
-      });
+      await reviewAgain(row);
       clock.advance(31 * DAY);
       const known = withConfig({ orgId: ownOrg });
       const planCtx = await run(known);
@@ -355,15 +359,7 @@ for (const backend of backends()) {
       // A new billing address: Webex reviews the customer again (R-RPL-1) and the check opens.
       config = withConfig({ rplMatch: '^Later' });
       await run();
-      await openRplCheck(t.db, {
-        partner: 'acme',
-        customerId: Number(row.id),
-        trigger: 'address_change',
-        addressHash: 'h2',
-        status: 'pending_rpl_review',
-        at: clock.now().toISOString(),
-        runId: 'r',
-      });
+      await reviewAgain(row);
       clock.advance(DAY);
       await unreachable('c-5', 3);
       const planCtx = await run();
@@ -395,15 +391,7 @@ for (const backend of backends()) {
       const row = await customerRow(t.db, 'c-6');
       config = withConfig({ rplMatch: '^Later' });
       await run();
-      await openRplCheck(t.db, {
-        partner: 'acme',
-        customerId: Number(row.id),
-        trigger: 'address_change',
-        addressHash: 'h2',
-        status: 'pending_rpl_review',
-        at: clock.now().toISOString(),
-        runId: 'r',
-      });
+      await reviewAgain(row);
       clock.advance(DAY);
       await unreachable('c-6', 3);
       const written = await runDeprovisionPlan(await run(), targets!, null);
