@@ -1,5 +1,4 @@
-import { seedDemoInbox } from '../src/cli/demo.ts';
-import { runImport } from '../src/ingest/index.ts';
+import { runImport, seedDemoInbox } from '../src/ingest/index.ts';
 import { runProvision } from '../src/provision/index.ts';
 import { runReconcile } from '../src/reconcile/index.ts';
 import type { Summary } from '../src/reports/index.ts';

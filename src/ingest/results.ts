@@ -15,7 +15,7 @@ import {
   type ResultsSource,
   type RowResult,
 } from '../store/index.ts';
-import { addAttention } from '../reports/summary.ts';
+import { addAttention } from '../reports/index.ts';
 import { fitFileName, NAME_MAX_BYTES, splitExtension, TEMP_SUFFIX_BYTES } from './file-names.ts';
 import { describePartnerFault } from './partner-faults.ts';
 import { sheetLocale } from './headers.ts';

@@ -1,26 +1,23 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { partnerConfig, type Locale } from '../config/index.ts';
-import { addAttention, addRows, type FileSummary, type IssueRecord } from '../reports/summary.ts';
+import { addAttention, addRows, type FileSummary, type IssueRecord } from '../reports/index.ts';
 import {
   createRunRules,
   defaultIssue,
   hashDesired,
-  precheckNote,
   refuses,
   renderDefaultsNote,
   renderRowMessage,
-  sendPrechecks,
   type CustomerDesired,
-  type PrecheckEntry,
   type IssueCode,
   type RowIssue,
   type RowRecord,
   type RunRules,
   type SubscriberDesired,
 } from '../rules/index.ts';
-import { LeaseLostError, type RunContext } from '../runs/context.ts';
-import { crashPoint } from '../runs/crash-points.ts';
+import { crashPoint, LeaseLostError } from '../faults/index.ts';
+import type { RunContext } from '../runs/index.ts';
 import {
   beginFile,
   ensurePartner,
@@ -38,6 +35,7 @@ import {
   type ProcessedFile,
   type StagedRow,
 } from '../store/index.ts';
+import { precheckNote, sendPrechecks, type PrecheckEntry } from './precheck.ts';
 import { unsupportedFormatMessage } from './unsupported-format.ts';
 import { unneutralise } from '../csv/index.ts';
 import { guessLegacyEncoding, LOCALE_ENCODING, SUSPICIOUS, suggestEncoding } from './decode.ts';

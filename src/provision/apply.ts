@@ -2,7 +2,7 @@ import type { Clock } from '../clock/index.ts';
 import { partnerConfig, type Config } from '../config/index.ts';
 import type { Logger } from '../log/index.ts';
 import { hashDesired, renderRowMessage } from '../rules/index.ts';
-import { addAttention } from '../reports/summary.ts';
+import { addAttention } from '../reports/index.ts';
 import type { RunContext } from '../runs/context.ts';
 import {
   claimChanges,
@@ -44,7 +44,7 @@ import {
   type WebexPort,
   type WebexSubscriber,
 } from '../webex/index.ts';
-import { crashAfterSending, crashPoint } from '../runs/crash-points.ts';
+import { crashAfterSending, crashPoint } from '../faults/index.ts';
 import { planLines, planCounts, planProvisioning, type ProvisioningPlan } from './plan.ts';
 import { overlayDesired } from './dry-run.ts';
 

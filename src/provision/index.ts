@@ -1,4 +1,4 @@
-export { runProvision, rewriteResultsFiles } from './run-provision.ts';
+export { runProvision } from './run-provision.ts';
 export {
   applyProvisioning,
   drain,

@@ -1,22 +1,18 @@
 import type { RunContext } from '../runs/context.ts';
 import { AuthError, type WebexTargets } from '../webex/index.ts';
-import { resultsFileName, writeResultsFiles } from '../ingest/index.ts';
+import { rewriteResultsFiles } from '../ingest/index.ts';
 import { renderRowMessage } from '../rules/index.ts';
 import {
   changesByKey,
   completedOutcomes,
   countEntities,
   failedChanges,
-  filesWithResultsSince,
   fillRowResults,
   completedChangeOf,
   openChangeEntities,
-  readLaterNamesakes,
   readRowSource,
-  resultsBehindSince,
-  type NamedFile,
 } from '../store/index.ts';
-import { addAttention, type ChangeCounts } from '../reports/summary.ts';
+import { addAttention, type ChangeCounts } from '../reports/index.ts';
 import { applyProvisioning, noteTemplateWait, readPlan } from './apply.ts';
 import type { ProvisioningPlan } from './plan.ts';
 
@@ -45,28 +41,6 @@ export async function runProvision(ctx: RunContext, targets: WebexTargets | null
   }
   // Partners see what became of each row in their results files.
   if (!ctx.dryRun) await rewriteResultsFiles(ctx, startedAt);
-}
-
-/**
- * Rewrites the results files of the files whose rows got a result since `startedAt`, or since an
- * earlier run that died before it could rewrite them (a kill -9 after outcomes were recorded left
- * them saying pending for ever). A file that a later upload under the same name replaced is left
- * alone: its results file's name now holds the later file's results, which an RPL review clearing
- * on an old row must not overwrite.
- */
-export async function rewriteResultsFiles(ctx: RunContext, startedAt: string): Promise<void> {
-  const since = await resultsBehindSince(ctx.db, ctx.runId, startedAt);
-  const ids = await filesWithResultsSince(ctx.db, since);
-  const named = await readLaterNamesakes(ctx.db, ids);
-  const outboxName = (f: NamedFile) =>
-    f.format === null ? null : resultsFileName(f.name, f.storedPath, f.format);
-  const current = ids.filter((id) => {
-    const entry = named.get(id);
-    if (!entry) return true;
-    const own = outboxName(entry.file);
-    return !entry.later.some((l) => outboxName(l) === own);
-  });
-  await writeResultsFiles(ctx, current);
 }
 
 /** Plans and sends one partner's changes; says why it stopped early, if it did. */

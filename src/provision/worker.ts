@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
-import { PIPELINE_LOCK, type App } from '../runs/run-job.ts';
+import { PIPELINE_LOCK, type App } from '../runs/index.ts';
 import { acquireLease, readLease, releaseLease, renewLease } from '../store/index.ts';
 import { openWebexTargets, AuthError, type WebexPort } from '../webex/index.ts';
 import { drain, sleep, type Engine } from './apply.ts';

@@ -32,7 +32,7 @@ import {
   type DeprovisionPlanExclusion,
 } from './deprovision-plan.ts';
 import { ownOrgConflict } from './own-org.ts';
-import { rewriteResultsFiles } from '../provision/index.ts';
+import { rewriteResultsFiles } from '../ingest/index.ts';
 import { renderRowMessage } from '../rules/index.ts';
 import { writeDeprovisionCandidatesCsv } from './write-deprovision-candidates-csv.ts';
 

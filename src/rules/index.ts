@@ -31,8 +31,8 @@
  *   refused when `issues.some(refuses)`: LOCATION_DEFAULTED and PRECHECK_INFO only inform.
  * - R-CALL-1 defaults: add `check.defaults.map(defaultIssue)` to an accepted row's issues, and one
  *   `renderDefaultsNote({ partner, file, rows }, reportLocale)` per file to the summary notes.
- * - Remote precheck (partner `precheck: true`): `sendPrechecks(port, entries, lookup)` once per
- *   partner after its rows are checked and before staging; see src/rules/precheck.ts.
+ * - Remote precheck (partner `precheck: true`) is not a rule: it calls Webex, so it lives in
+ *   src/ingest/precheck.ts and runs once per partner after its rows are checked, before staging.
  *
  * `createRunRules` replaces the import's own DUPLICATE_ROW, UNKNOWN_CUSTOMER and
  * CUSTOMER_REJECTED checks and its ledger look-up of known customers. `validateCustomerRow` and
@@ -91,19 +91,6 @@ export {
   type PrecheckStop,
 } from './messages.ts';
 export { defaultIssue, makeIssue } from './issue.ts';
-export {
-  sendPrechecks,
-  precheckNote,
-  precheckCustomerBody,
-  precheckSubscriberBody,
-  planPrecheckIssues,
-  PRECHECK_BATCH,
-  PRECHECK_PASSED_CODE,
-  type PrecheckEntry,
-  type PrecheckLookup,
-  type PrecheckOptions,
-  type PrecheckReport,
-} from './precheck.ts';
 export { ISSUE_CODES, INFO_CODES, issueSeverity, refuses } from './types.ts';
 export type * from './types.ts';
 export { hashDesired } from './desired-hash.ts';

@@ -11,9 +11,14 @@ import {
   type SubscriberBody,
   type WebexPort,
 } from '../webex/index.ts';
-import { makeIssue } from './issue.ts';
-import { renderPrecheckNote, type PrecheckStop } from './messages.ts';
-import type { CustomerDesired, RowIssue, SubscriberDesired } from './types.ts';
+import {
+  makeIssue,
+  renderPrecheckNote,
+  type CustomerDesired,
+  type PrecheckStop,
+  type RowIssue,
+  type SubscriberDesired,
+} from '../rules/index.ts';
 
 /** Precheck `infoCode` for "passed" (domain.md §3); any other info code is said to the partner. */
 export const PRECHECK_PASSED_CODE = 100;
