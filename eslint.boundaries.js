@@ -12,7 +12,7 @@ const CAPABILITIES = readdirSync(new URL('./src/', import.meta.url), { withFileT
 /**
  * What a capability must not import at all (types included), and why. Lower layers first: the
  * pure rules, the store and the Webex client know nothing of the stages that use them.
- * @type {Record<string, { forbid: string[]; why: string; typesFrom?: string[] }>}
+ * @type {Record<string, { forbid: string[]; why: string; typesFrom?: string[]; files?: string[] }>}
  */
 export const LAYERS = {
   rules: {
@@ -30,6 +30,19 @@ export const LAYERS = {
     forbid: ['ingest', 'provision', 'results', 'runs', 'rpl', 'reconcile', 'reports', 'webex'],
     typesFrom: ['rules'],
     why: 'the store imports nothing above it (rules: types only)',
+  },
+  sheets: {
+    forbid: ['store', 'webex', 'log', 'ingest', 'provision', 'results', 'runs', 'rpl', 'reports'],
+    why: "the sheet's vocabulary is pure: it knows nothing of who reads or writes sheets",
+  },
+  provision: {
+    forbid: ['ingest'],
+    why: 'provisioning is handed staged rows; it never reaches back into the import',
+  },
+  results: {
+    forbid: ['provision', 'rpl', 'reconcile', 'webex'],
+    files: ['ingest/index.ts'],
+    why: 'results are written from the ledger and the partner file (read with the workbook reader); no stage is called back',
   },
 };
 
@@ -50,6 +63,11 @@ function patternsFor(up, own) {
     patterns.push({
       regex: `^${esc}(${forbid.join('|')})(/|$)`,
       message: `${own} may not import this capability: ${layer?.why ?? 'only the command line uses cli'}.`,
+    });
+  if (layer?.files)
+    patterns.push({
+      regex: `^${esc}(${layer.files.map((f) => f.replace(/\./g, '\\.')).join('|')})$`,
+      message: `${own} may not import this module: ${layer.why}.`,
     });
   if (layer?.typesFrom)
     patterns.push({

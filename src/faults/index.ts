@@ -3,3 +3,4 @@
 export { crashAfterSending, crashPoint } from './crash-points.ts';
 export type { CrashPoint } from './crash-points.ts';
 export { LeaseLostError } from './lease-lost-error.ts';
+export { describePartnerFault, PartnerFolderFault } from './partner-faults.ts';

@@ -11,11 +11,10 @@ import {
   type SubscriberBody,
   type WebexPort,
 } from '../webex/index.ts';
+import { renderPrecheckNote, type PrecheckStop } from '../results/index.ts';
 import {
   makeIssue,
-  renderPrecheckNote,
   type CustomerDesired,
-  type PrecheckStop,
   type RowIssue,
   type SubscriberDesired,
 } from '../rules/index.ts';

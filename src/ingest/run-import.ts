@@ -7,8 +7,6 @@ import {
   defaultIssue,
   hashDesired,
   refuses,
-  renderDefaultsNote,
-  renderRowMessage,
   type CustomerDesired,
   type IssueCode,
   type RowIssue,
@@ -16,7 +14,12 @@ import {
   type RunRules,
   type SubscriberDesired,
 } from '../rules/index.ts';
-import { crashPoint, LeaseLostError } from '../faults/index.ts';
+import {
+  crashPoint,
+  describePartnerFault,
+  LeaseLostError,
+  PartnerFolderFault,
+} from '../faults/index.ts';
 import type { RunContext } from '../runs/index.ts';
 import {
   beginFile,
@@ -39,7 +42,7 @@ import { precheckNote, sendPrechecks, type PrecheckEntry } from './precheck.ts';
 import { unsupportedFormatMessage } from './unsupported-format.ts';
 import { unneutralise } from '../csv/index.ts';
 import { guessLegacyEncoding, LOCALE_ENCODING, SUSPICIOUS, suggestEncoding } from './decode.ts';
-import { columnLabel, sheetLocale, type HeaderMap } from './headers.ts';
+import { columnLabel, sheetLocale, type HeaderMap } from '../sheets/index.ts';
 import {
   claimCandidate,
   endClaim,
@@ -49,7 +52,6 @@ import {
   moveInto,
   nameStamp,
   openClaimFolder,
-  PartnerFolderFault,
   recoverClaims,
   releaseClaim,
   storedExtension,
@@ -58,9 +60,14 @@ import {
   type PartnerFolder,
   type Recovery,
 } from './pickup.ts';
-import { ImportResults, removeStaleResults } from './import-results.ts';
-import { describePartnerFault } from './partner-faults.ts';
-import { writeResultsFile, writeResultsFiles } from './results.ts';
+import {
+  ImportResults,
+  removeStaleResults,
+  renderDefaultsNote,
+  renderRowMessage,
+  writeResultsFile,
+  writeResultsFiles,
+} from '../results/index.ts';
 import { hasRecognisableHeader, NO_HEADER_MESSAGE } from './read-csv.ts';
 import type { SheetRow } from './sheet.ts';
 import {

@@ -1,7 +1,8 @@
 import type { Clock } from '../clock/index.ts';
 import { partnerConfig, type Config } from '../config/index.ts';
 import type { Logger } from '../log/index.ts';
-import { hashDesired, renderRowMessage } from '../rules/index.ts';
+import { renderRowMessage } from '../results/index.ts';
+import { hashDesired } from '../rules/index.ts';
 import { addAttention } from '../reports/index.ts';
 import type { RunContext } from '../runs/context.ts';
 import {

@@ -1,7 +1,6 @@
 import type { RunContext } from '../runs/context.ts';
 import { AuthError, type WebexTargets } from '../webex/index.ts';
-import { rewriteResultsFiles } from '../ingest/index.ts';
-import { renderRowMessage } from '../rules/index.ts';
+import { renderRowMessage, rewriteResultsFiles } from '../results/index.ts';
 import {
   changesByKey,
   completedOutcomes,

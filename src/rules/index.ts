@@ -27,10 +27,11 @@
  * - `value` is null exactly when `issues` is not empty; an accepted row is applied to the run's
  *   state at once (quota seats, limits, customers), a refused one changes nothing. `key` is the
  *   entity key (`externalId`, or `customer/email` in lower case).
- * - Render issues with `renderRowMessage(code, params, locale, row, columnLabel)`. A row is
- *   refused when `issues.some(refuses)`: LOCATION_DEFAULTED and PRECHECK_INFO only inform.
+ * - Issues are codes and parameters; src/results renders them in the partner's words
+ *   (`renderRowMessage`). A row is refused when `issues.some(refuses)`: LOCATION_DEFAULTED and
+ *   PRECHECK_INFO only inform.
  * - R-CALL-1 defaults: add `check.defaults.map(defaultIssue)` to an accepted row's issues, and one
- *   `renderDefaultsNote({ partner, file, rows }, reportLocale)` per file to the summary notes.
+ *   defaults note per file to the summary notes (results' `renderDefaultsNote`).
  * - Remote precheck (partner `precheck: true`) is not a rule: it calls Webex, so it lives in
  *   src/ingest/precheck.ts and runs once per partner after its rows are checked, before staging.
  *
@@ -81,15 +82,6 @@ export { meetingsDialIn, type MeetingsDialIn } from './dial-in.ts';
 export { DEFAULT_POLICY, resolvePolicy, type RulePolicy } from './policy.ts';
 export type { AddressPolicy, FieldRequirement } from './data/address-policy.ts';
 export type { WebexLocation } from './data/webex-locations.ts';
-export {
-  describeIssue,
-  renderRowMessage,
-  renderDefaultNote,
-  renderDefaultsNote,
-  renderPrecheckNote,
-  DESCRIBED_CODES,
-  type PrecheckStop,
-} from './messages.ts';
 export { defaultIssue, makeIssue } from './issue.ts';
 export { ISSUE_CODES, INFO_CODES, issueSeverity, refuses } from './types.ts';
 export type * from './types.ts';

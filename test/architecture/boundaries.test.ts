@@ -51,7 +51,10 @@ describe('architecture: who may import whom (issue 18)', function () {
     ['src/store/planted.ts', "import { runImport } from '../ingest/index.ts';", 'nothing above'],
     ['src/store/planted.ts', "import { refuses } from '../rules/index.ts';", 'types only'],
     ['jobs/planted.ts', "import { UsageError } from '../src/cli/errors.ts';", 'import no cli'],
-    ['src/provision/planted.ts', "import { x } from '../ingest/results.ts';", 'index.ts only'],
+    ['src/provision/planted.ts', "import { x } from '../reports/summary.ts';", 'index.ts only'],
+    ['src/provision/planted.ts', "import { runImport } from '../ingest/index.ts';", 'reaches back'],
+    ['src/results/planted.ts', "import { runImport } from '../ingest/index.ts';", 'called back'],
+    ['src/sheets/planted.ts', "import { openDb } from '../store/index.ts';", 'vocabulary is pure'],
     ['src/runs/planted.ts', "import { a } from '../reports/summary.ts';", 'index.ts only'],
     ['jobs/planted.ts', "import { a } from '../src/reports/summary.ts';", 'index.ts only'],
   ];
@@ -68,6 +71,8 @@ describe('architecture: who may import whom (issue 18)', function () {
     ['src/provision/planted.ts', "import type { FileSummary } from '../reports/summary.ts';"],
     ['src/provision/planted.ts', "import { addRows } from '../reports/index.ts';"],
     ['src/cli/planted.ts', "import { startSimulator } from '../webex/simulator/index.ts';"],
+    ['src/results/planted.ts', "import { readWorkbook } from '../ingest/xlsx/index.ts';"],
+    ['src/ingest/planted.ts', "import { renderRowMessage } from '../results/index.ts';"],
     ['src/ingest/xlsx/planted.ts', "import { foldHeader } from '../headers.ts';"],
     ['jobs/planted.ts', "import { PACKAGE_ROOT } from '../src/package-root.ts';"],
   ];

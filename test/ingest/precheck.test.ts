@@ -10,10 +10,10 @@ import {
   sendPrechecks,
   type PrecheckEntry,
 } from '../../src/ingest/precheck.ts';
+import { renderRowMessage } from '../../src/results/index.ts';
 import {
   createRunRules,
   refuses,
-  renderRowMessage,
   type CustomerDesired,
   type SubscriberDesired,
 } from '../../src/rules/index.ts';

@@ -5,7 +5,7 @@ import {
   resultsBehindSince,
   type NamedFile,
 } from '../store/index.ts';
-import { resultsFileName, writeResultsFiles } from './results.ts';
+import { resultsFileName, writeResultsFiles } from './write-results-files.ts';
 
 /**
  * Rewrites the results files of the files whose rows got a result since `startedAt`, or since an
