@@ -47,7 +47,7 @@ import {
 } from '../webex/index.ts';
 import { crashAfterSending, crashPoint } from '../faults/index.ts';
 import { planLines, planCounts, planProvisioning, type ProvisioningPlan } from './plan.ts';
-import { overlayDesired } from './dry-run.ts';
+import { overlayDesired, type DryRunDesired } from './dry-run.ts';
 
 /** How many changes one process holds claimed at most; the client's limiter, not this, sets the pace. */
 export const CLAIM_BATCH = 100;
@@ -91,14 +91,16 @@ export function runEngine(ctx: RunContext): Engine {
 /**
  * Plans, then sends one partner's changes: subscriber deletes, customers (followed to a final
  * state), then subscribers of provisioned customers. Returns the plans whose `unchanged` counts.
+ * A dry run only plans, with the rows its import accepted (`imported`) laid over the ledger.
  */
 export async function applyProvisioning(
   ctx: RunContext,
   partner: string,
   port: WebexPort,
+  imported?: DryRunDesired,
 ): Promise<{ customers: ProvisioningPlan; subscribers: ProvisioningPlan }> {
   if (ctx.dryRun) {
-    const plan = await readPlan(ctx, partner);
+    const plan = await readPlan(ctx, partner, { imported });
     const counts = planCounts(plan);
     const prev = ctx.tally.plan ?? { create: 0, update: 0, delete: 0, unchanged: 0 };
     ctx.tally.plan = {
@@ -150,7 +152,7 @@ async function enqueue(eng: Engine, changes: NewChange[], now: string): Promise<
 export async function readPlan(
   ctx: RunContext,
   partner: string,
-  opts: { closing?: boolean } = {},
+  opts: { closing?: boolean; imported?: DryRunDesired | undefined } = {},
 ): Promise<ProvisioningPlan> {
   const [
     customers,
@@ -175,8 +177,8 @@ export async function readPlan(
       : Promise.resolve(undefined),
   ]);
   const desired =
-    ctx.dryRun && ctx.dryRunDesired
-      ? overlayDesired(partner, customers, subscribers, ctx.dryRunDesired)
+    ctx.dryRun && opts.imported
+      ? overlayDesired(partner, customers, subscribers, opts.imported)
       : { customers, subscribers };
   return planProvisioning({
     partner,

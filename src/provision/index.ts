@@ -12,6 +12,7 @@ export {
 } from './apply.ts';
 export type { Engine } from './apply.ts';
 export { overlayDesired } from './dry-run.ts';
+export type { DryRunDesired } from './dry-run.ts';
 export { runWorker } from './worker.ts';
 export {
   planProvisioning,

@@ -13,6 +13,7 @@ import {
 } from '../store/index.ts';
 import { addAttention, type ChangeCounts } from '../reports/index.ts';
 import { applyProvisioning, noteTemplateWait, readPlan } from './apply.ts';
+import type { DryRunDesired } from './dry-run.ts';
 import type { ProvisioningPlan } from './plan.ts';
 
 /** Why a partner's changes were not all sent this run: each needs a person to know. */
@@ -23,19 +24,22 @@ type Stopped = { kind: 'token_refused' | 'partner_unreachable'; why: string } | 
  * entities are counted at the end whatever happened (a stop, a refused token): each ends the run
  * in exactly one outcome, and what was left unsent is an attention item.
  */
-export async function runProvision(ctx: RunContext, targets: WebexTargets | null): Promise<void> {
+export async function runProvision(
+  ctx: RunContext,
+  targets: WebexTargets | null,
+  imported?: DryRunDesired,
+): Promise<void> {
   const startedAt = ctx.clock.now().toISOString();
   const partners = (await ctx.db('partners').orderBy('id').pluck('id')) as string[];
   // A dry run may plan partners the import saw but did not stage.
-  for (const d of [
-    ...(ctx.dryRunDesired?.customers ?? []),
-    ...(ctx.dryRunDesired?.subscribers ?? []),
-  ])
+  for (const d of [...(imported?.customers ?? []), ...(imported?.subscribers ?? [])])
     if (!partners.includes(d.partnerId)) partners.push(d.partnerId);
   for (const partner of partners) {
     if (ctx.partnerFilter && partner !== ctx.partnerFilter) continue;
     const stopped =
-      ctx.signal.aborted || !targets ? null : await provisionPartner(ctx, partner, targets);
+      ctx.signal.aborted || !targets
+        ? null
+        : await provisionPartner(ctx, partner, targets, imported);
     if (!ctx.dryRun) await tallyPartner(ctx, partner, stopped);
   }
   // Partners see what became of each row in their results files.
@@ -47,6 +51,7 @@ async function provisionPartner(
   ctx: RunContext,
   partner: string,
   targets: WebexTargets,
+  imported: DryRunDesired | undefined,
 ): Promise<Stopped> {
   const target = targets.portFor(partner);
   if (!target.port) {
@@ -55,7 +60,7 @@ async function provisionPartner(
     return { kind: 'partner_unreachable', why: target.error };
   }
   try {
-    const plans = await applyProvisioning(ctx, partner, target.port);
+    const plans = await applyProvisioning(ctx, partner, target.port, imported);
     const c = plans.customers.customers;
     ctx.log.info(
       `planned ${c.changes.length} customer change(s), ${c.unchanged} unchanged, ${c.inFlight} in flight`,

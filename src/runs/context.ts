@@ -43,34 +43,6 @@ export interface RunContext {
    * LeaseLostError when another run holds it now: a run that lost its lock commits nothing more.
    */
   holdLock?: (trx: Tx) => Promise<void>;
-  /**
-   * A dry run's desired state accepted by this run's import but not staged (a dry run writes
-   * nothing): rows in the shape staging writes to `customers` / `subscribers`. The planner lays
-   * them over the ledger.
-   */
-  dryRunDesired?: DryRunDesired;
-}
-
-/** Desired documents of one run, as staging would write them (doc = the `desired` JSON). */
-export interface DryRunDesired {
-  customers: {
-    partnerId: string;
-    externalId: string;
-    desired: unknown;
-    desiredHash: string;
-    desiredAction: 'upsert' | 'delete';
-    sourceRowId?: number | null;
-  }[];
-  subscribers: {
-    partnerId: string;
-    customerExternalId: string;
-    /** Lower case, as staged. */
-    email: string;
-    desired: unknown;
-    desiredHash: string;
-    desiredAction: 'upsert' | 'delete';
-    sourceRowId?: number | null;
-  }[];
 }
 
 /** What a run found and did, gathered for its summary and reports. */
