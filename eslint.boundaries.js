@@ -86,8 +86,30 @@ function patternsFor(up, own) {
   return patterns;
 }
 
+/** The query builder called with a table name: SQL, which lives in src/store only. */
+const SQL_CALLS = [
+  'CallExpression[callee.name=/^(db|trx|tx|knex)$/]',
+  'CallExpression[callee.property.name=/^(db|trx|knex)$/]',
+  "CallExpression[callee.property.name='raw'][callee.object.name=/^(db|trx|tx|knex)$/]",
+].map((selector) => ({
+  selector,
+  message: 'SQL lives in src/store: add a repository function there and call it.',
+}));
+
 /** @type {import('eslint').Linter.Config[]} */
 export const boundaries = [
+  {
+    files: ['src/**/*.ts', 'jobs/*.ts'],
+    ignores: ['src/store/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        // the repository-wide rule, repeated: a later setting of a rule replaces its options
+        { selector: 'TSEnumDeclaration', message: 'use a string-literal union' },
+        ...SQL_CALLS,
+      ],
+    },
+  },
   ...CAPABILITIES.flatMap((own) =>
     [1, 2, 3].map((depth) => ({
       files: [`src/${own}/${'*/'.repeat(depth - 1)}*.ts`],

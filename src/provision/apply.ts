@@ -8,6 +8,9 @@ import type { RunContext } from '../runs/context.ts';
 import {
   claimChanges,
   countInFlight,
+  deferAwaiting,
+  readCustomerWebexState,
+  readSubscriberWebexId,
   enqueueChanges,
   entitiesCompletedInRun,
   refusedChangeKeys,
@@ -342,7 +345,7 @@ async function sendCustomerChange(
     );
     return;
   }
-  const known = await customerState(eng.db, change.entityId);
+  const known = await readCustomerWebexState(eng.db, change.entityId);
   if (!known.webexId) throw new Error(`customer ${change.entityKey} has no Webex id to change`);
   const webexId = known.webexId;
   if (change.action === 'update') {
@@ -434,7 +437,7 @@ async function sendSubscriberChange(eng: Engine, port: WebexPort, change: Change
     );
     return;
   }
-  const webexId = (await subscriberWebexId(eng.db, change.entityId)) ?? change.webexId;
+  const webexId = (await readSubscriberWebexId(eng.db, change.entityId)) ?? change.webexId;
   if (!webexId) throw new Error(`subscriber ${change.entityKey} has no Webex id to change`);
   if (change.action === 'update') {
     const accepted = await send(() =>
@@ -715,10 +718,7 @@ async function observeCustomer(
   // Still working: seconds while provisioning/updating/deleting, minutes under RPL review (R-RPL-3).
   const wait =
     customer.status === 'pending_rpl_review' ? RPL_POLL_MS : eng.config.webex.pollSeconds * 1000;
-  await eng
-    .db('changes')
-    .where({ id: change.id, status: 'awaiting' })
-    .update({ next_attempt_at: inMs(eng, wait), updated_at: now });
+  await deferAwaiting(eng.db, change.id, inMs(eng, wait), now);
 }
 
 /**
@@ -915,24 +915,6 @@ async function markCustomerGone(trx: Tx, customerId: number, now: string): Promi
     appliedHash: null,
     seenAt: now,
   });
-}
-
-async function customerState(
-  db: Db,
-  customerId: number,
-): Promise<{ webexId: string | null; address: Record<string, unknown> | null }> {
-  const row = (await db('customers').where({ id: customerId }).first('webex_id', 'webex_state')) as
-    { webex_id: string | null; webex_state: string | null } | undefined;
-  const state = row?.webex_state
-    ? (JSON.parse(row.webex_state) as { address?: Record<string, unknown> })
-    : null;
-  return { webexId: row?.webex_id ?? null, address: state?.address ?? null };
-}
-
-async function subscriberWebexId(db: Db, subscriberId: number): Promise<string | null> {
-  const row = (await db('subscribers').where({ id: subscriberId }).first('webex_id')) as
-    { webex_id: string | null } | undefined;
-  return row?.webex_id ?? null;
 }
 
 const ADDRESS_KEYS = [

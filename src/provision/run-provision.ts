@@ -4,6 +4,7 @@ import { renderRowMessage, rewriteResultsFiles } from '../results/index.ts';
 import {
   changesByKey,
   completedOutcomes,
+  listPartnerIds,
   countEntities,
   failedChanges,
   fillRowResults,
@@ -30,7 +31,7 @@ export async function runProvision(
   imported?: DryRunDesired,
 ): Promise<void> {
   const startedAt = ctx.clock.now().toISOString();
-  const partners = (await ctx.db('partners').orderBy('id').pluck('id')) as string[];
+  const partners = await listPartnerIds(ctx.db);
   // A dry run may plan partners the import saw but did not stage.
   for (const d of [...(imported?.customers ?? []), ...(imported?.subscribers ?? [])])
     if (!partners.includes(d.partnerId)) partners.push(d.partnerId);

@@ -25,13 +25,15 @@ async function zonesLinter(): Promise<ESLint> {
   });
 }
 
-/** The zone messages ESLint gives a planted file holding `code`. */
+/** The zone (and SQL) messages ESLint gives a planted file holding `code`. */
 async function refusals(eslint: ESLint, file: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(`${code}\nexport const planted = 1;\n`, {
     filePath: `${ROOT}${file}`,
   });
   return (result?.messages ?? [])
-    .filter((m) => m.ruleId === '@typescript-eslint/no-restricted-imports')
+    .filter((m) =>
+      ['@typescript-eslint/no-restricted-imports', 'no-restricted-syntax'].includes(m.ruleId ?? ''),
+    )
     .map((m) => m.message);
 }
 
@@ -80,6 +82,21 @@ describe('architecture: who may import whom (issue 18)', function () {
     it(`when ${file} holds \`${code}\`, then lint lets it be`, async () => {
       expect(await refusals(eslint, file, code)).to.deep.equal([]);
     });
+
+  const sql = "export const f = (ctx: any) => ctx.db('partners').pluck('id');";
+  it('when a module outside src/store queries a table, then lint refuses it (SQL only in the store)', async () => {
+    expect((await refusals(eslint, 'src/provision/planted.ts', sql)).join('\n')).to.contain(
+      'SQL lives in src/store',
+    );
+    expect(
+      await refusals(
+        eslint,
+        'src/reconcile/planted.ts',
+        "export const f = (db: any) => db.raw('x');",
+      ),
+    ).to.have.length(1);
+    expect(await refusals(eslint, 'src/store/planted.ts', sql)).to.deep.equal([]);
+  });
 
   it('when src/ and jobs/ are read, then no module loads itself again through its imports', () => {
     const cycles = findCycles(readImportGraph(ROOT, ['src', 'jobs']));
