@@ -2,6 +2,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import { boundaries } from './eslint.boundaries.js';
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'var/', 'reports/', 'bench/results/', 'coverage/'] },
@@ -28,6 +29,7 @@ export default tseslint.config(
       ],
     },
   },
+  ...boundaries,
   {
     files: ['test/**/*.ts'],
     rules: {

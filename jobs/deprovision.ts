@@ -1,4 +1,3 @@
-import { UsageError } from '../src/cli/errors.ts';
 import type { Summary } from '../src/reports/index.ts';
 import {
   PlanRefusedError,
@@ -6,7 +5,7 @@ import {
   runDeprovisionApply,
   runDeprovisionPlan,
 } from '../src/rpl/index.ts';
-import { runJob, type App, type JobOptions } from '../src/runs/index.ts';
+import { runJob, UsageError, type App, type JobOptions } from '../src/runs/index.ts';
 import { openWebexTargets } from '../src/webex/index.ts';
 
 /** What `deprovision` was asked to do: write a plan, or apply a reviewed one. */

@@ -1,5 +1,4 @@
-import { seedDemoInbox } from '../src/cli/demo.ts';
-import { runImport } from '../src/ingest/index.ts';
+import { runImport, seedDemoInbox } from '../src/ingest/index.ts';
 import { runProvision } from '../src/provision/index.ts';
 import { runReconcile } from '../src/reconcile/index.ts';
 import type { Summary } from '../src/reports/index.ts';
@@ -24,9 +23,10 @@ export async function nightlyJob(
     let opened: WebexTargets | null = null;
     const targets = async () => (opened ??= await openWebexTargets(app.config, app.clock, env));
     try {
-      await runImport(ctx, targets);
+      // A dry run stages nothing: what it accepted goes to the planner as a value.
+      const imported = await runImport(ctx, targets);
       // Counted even when stopped after the import: every accepted change ends in one outcome.
-      await runProvision(ctx, ctx.signal.aborted ? null : await targets());
+      await runProvision(ctx, ctx.signal.aborted ? null : await targets(), imported.desired);
       // R-RPL-2: the RPL follow-up comes after provisioning and never holds it up.
       if (!ctx.signal.aborted) await runRplRecheck(ctx, await targets());
       if (!ctx.signal.aborted) await runReconcile(ctx, await targets());

@@ -78,7 +78,7 @@ const USER_HEADERS: Record<Locale, string[]> = {
   ],
 };
 const NO: Record<Locale, string> = { en: 'no', ja: 'いいえ', 'pt-BR': 'não' };
-/** The columns a results file adds (src/ingest/results.ts), as a partner sends them back. */
+/** The columns a results file adds (src/results/write-results-files.ts), as a partner sends them back. */
 const RESULT_HEADERS: Record<Locale, string[]> = {
   en: ['result', 'code', 'message', 'webex_id'],
   ja: ['結果', 'コード', 'メッセージ', 'Webex ID'],

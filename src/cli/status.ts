@@ -1,4 +1,10 @@
-import { countChangesByStatus, listRuns, readLease, type Db } from '../store/index.ts';
+import {
+  countChangesByStatus,
+  countForStatus,
+  listRuns,
+  readLease,
+  type Db,
+} from '../store/index.ts';
 import { PIPELINE_LOCK } from '../runs/index.ts';
 
 export interface StatusReport {
@@ -11,6 +17,8 @@ export interface StatusReport {
     job: string;
     status: string;
     exitCode: number | null;
+    /** A dry run changed nothing: said so, so that it is never taken for a real run. */
+    dryRun: boolean;
     startedAt: string;
     finishedAt: string | null;
   }[];
@@ -18,17 +26,12 @@ export interface StatusReport {
 
 /** What is staged, in flight, pending, and the last runs. */
 export async function readStatus(db: Db): Promise<StatusReport> {
-  const count = async (table: string, onlyOpen = false) => {
-    const q = db(table);
-    if (onlyOpen) void q.whereNull('closed_at');
-    const [row] = (await q.count({ n: '*' })) as { n: number | string }[];
-    return Number(row?.n ?? 0);
-  };
+  const counted = await countForStatus(db);
   const lease = await readLease(db, PIPELINE_LOCK);
   return {
-    staged: { customers: await count('customers'), subscribers: await count('subscribers') },
+    staged: { customers: counted.customers, subscribers: counted.subscribers },
     outbox: await countChangesByStatus(db),
-    rplOpenChecks: await count('rpl_checks', true),
+    rplOpenChecks: counted.rplOpenChecks,
     lock: lease
       ? { owner: lease.owner, since: lease.acquiredAt, expiresAt: lease.expiresAt }
       : null,
@@ -37,6 +40,7 @@ export async function readStatus(db: Db): Promise<StatusReport> {
       job: r.job,
       status: r.status,
       exitCode: r.exitCode,
+      dryRun: r.dryRun,
       startedAt: r.startedAt,
       finishedAt: r.finishedAt,
     })),
@@ -56,7 +60,8 @@ export function renderStatus(s: StatusReport): string {
     `lock: ${s.lock ? `held by run ${s.lock.owner} since ${s.lock.since}` : 'free'}`,
     'last runs:',
     ...s.lastRuns.map(
-      (r) => `  ${r.runId}  ${r.status}${r.exitCode === null ? '' : ` (exit ${r.exitCode})`}`,
+      (r) =>
+        `  ${r.runId}  ${r.status}${r.exitCode === null ? '' : ` (exit ${r.exitCode})`}${r.dryRun ? '  dry run: nothing changed' : ''}`,
     ),
   ];
   return lines.join('\n') + '\n';

@@ -3,7 +3,8 @@ import type { FileHandle } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { PARTNER_ID } from '../config/index.ts';
-import { fitFileName, splitExtension } from './file-names.ts';
+import { PartnerFolderFault } from '../faults/index.ts';
+import { fitFileName, splitExtension } from '../results/index.ts';
 
 /** Extensions read from an inbox (contract §2). */
 export const READ_EXTENSIONS = ['.csv', '.tsv', '.txt', '.xlsx'] as const;
@@ -70,9 +71,6 @@ export async function listPartnerFolders(
  * A partner folder the run cannot use as it is (a link, or a link or file where the program keeps
  * its own folder): the partner is skipped this run with this sentence, and the others go on.
  */
-export class PartnerFolderFault extends Error {
-  override readonly name = 'PartnerFolderFault';
-}
 
 export interface Candidate {
   name: string;

@@ -1,5 +1,5 @@
 import { parse as parseSync } from 'csv-parse/sync';
-import { recogniseHeader, type HeaderMap } from './headers.ts';
+import { recogniseHeader, type HeaderMap } from '../sheets/index.ts';
 import type { SheetRow } from './sheet.ts';
 
 export type { SheetRow };

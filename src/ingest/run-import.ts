@@ -1,26 +1,22 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { partnerConfig, type Locale } from '../config/index.ts';
-import { addAttention, addRows, type FileSummary, type IssueRecord } from '../reports/summary.ts';
+import { addAttention, addRows, type FileSummary, type IssueRecord } from '../reports/index.ts';
 import {
   createRunRules,
-  defaultIssue,
-  hashDesired,
-  precheckNote,
   refuses,
-  renderDefaultsNote,
-  renderRowMessage,
-  sendPrechecks,
   type CustomerDesired,
-  type PrecheckEntry,
   type IssueCode,
-  type RowIssue,
-  type RowRecord,
   type RunRules,
-  type SubscriberDesired,
 } from '../rules/index.ts';
-import { LeaseLostError, type RunContext } from '../runs/context.ts';
-import { crashPoint } from '../runs/crash-points.ts';
+import {
+  crashPoint,
+  describePartnerFault,
+  LeaseLostError,
+  PartnerFolderFault,
+} from '../faults/index.ts';
+import type { DryRunDesired } from '../provision/index.ts';
+import type { RunContext } from '../runs/index.ts';
 import {
   beginFile,
   ensurePartner,
@@ -38,10 +34,11 @@ import {
   type ProcessedFile,
   type StagedRow,
 } from '../store/index.ts';
+import { checkBatch } from './check-batch.ts';
+import { precheckNote, sendPrechecks, type PrecheckEntry } from './precheck.ts';
 import { unsupportedFormatMessage } from './unsupported-format.ts';
-import { unneutralise } from '../csv/index.ts';
 import { guessLegacyEncoding, LOCALE_ENCODING, SUSPICIOUS, suggestEncoding } from './decode.ts';
-import { columnLabel, sheetLocale, type HeaderMap } from './headers.ts';
+import { columnLabel, sheetLocale, type HeaderMap } from '../sheets/index.ts';
 import {
   claimCandidate,
   endClaim,
@@ -51,7 +48,6 @@ import {
   moveInto,
   nameStamp,
   openClaimFolder,
-  PartnerFolderFault,
   recoverClaims,
   releaseClaim,
   storedExtension,
@@ -60,9 +56,14 @@ import {
   type PartnerFolder,
   type Recovery,
 } from './pickup.ts';
-import { ImportResults, removeStaleResults } from './import-results.ts';
-import { describePartnerFault } from './partner-faults.ts';
-import { writeResultsFile, writeResultsFiles } from './results.ts';
+import {
+  ImportResults,
+  removeStaleResults,
+  renderDefaultsNote,
+  renderRowMessage,
+  writeResultsFile,
+  writeResultsFiles,
+} from '../results/index.ts';
 import { hasRecognisableHeader, NO_HEADER_MESSAGE } from './read-csv.ts';
 import type { SheetRow } from './sheet.ts';
 import {
@@ -128,6 +129,8 @@ interface PartnerRun {
   rebuild(): Promise<void>;
   /** Partner `precheck: true`: where accepted rows are sent to Webex's /validate before staging. */
   precheck: Precheck | null;
+  /** A dry run's accepted rows, kept instead of staged (the run's, across partners). */
+  desired: DryRunDesired;
 }
 
 /** The remote precheck of one partner's run (issue 5), batch by batch as rows are checked. */
@@ -143,8 +146,20 @@ interface Precheck {
 /** The Webex targets an import needs only for the remote precheck; opened on first use. */
 export type OpenTargets = () => Promise<WebexTargets>;
 
-/** Picks up stable files from every partner inbox, validates them and stages accepted rows. */
-export async function runImport(ctx: RunContext, openTargets?: OpenTargets): Promise<void> {
+/** What an import hands on: in a dry run, the rows it accepted and did not stage. */
+export interface ImportOutcome {
+  desired: DryRunDesired;
+}
+
+/**
+ * Picks up stable files from every partner inbox, validates them and stages accepted rows. A dry
+ * run stages nothing and returns the accepted rows, for the planner to lay over the ledger.
+ */
+export async function runImport(
+  ctx: RunContext,
+  openTargets?: OpenTargets,
+): Promise<ImportOutcome> {
+  const desired: DryRunDesired = { customers: [], subscribers: [] };
   const { folders, ignored } = await listPartnerFolders(ctx.config.home);
   for (const name of ignored)
     ctx.tally.notes.push(
@@ -161,7 +176,7 @@ export async function runImport(ctx: RunContext, openTargets?: OpenTargets): Pro
     }
     if (ctx.signal.aborted) break;
     try {
-      await importPartner(ctx, folder, openTargets);
+      await importPartner(ctx, folder, openTargets, desired);
     } catch (err) {
       // A fault of one partner's folders is that partner's: it is skipped with the reason, and
       // the others are read. Anything else (the ledger, a full disk, a bug) fails the run.
@@ -175,6 +190,7 @@ export async function runImport(ctx: RunContext, openTargets?: OpenTargets): Pro
     }
   }
   if (ctx.signal.aborted) await countUnread(ctx, folders);
+  return { desired };
 }
 
 /** Whether the run stopped because another run took its lock. */
@@ -223,6 +239,7 @@ async function importPartner(
   ctx: RunContext,
   folder: PartnerFolder,
   openTargets: OpenTargets | undefined,
+  desired: DryRunDesired,
 ): Promise<void> {
   const { partner } = folder;
   const settings = partnerConfig(ctx.config, partner);
@@ -270,6 +287,7 @@ async function importPartner(
         this.rules = await partnerRules(ctx, partner);
       },
       precheck: settings.precheck ? await openPrecheck(ctx, partner, openTargets) : null,
+      desired,
     };
     // Customer sheets before subscriber sheets, so a user can name a customer of this run:
     // customer CSVs, then workbooks (each reads its customers sheet first), then subscriber CSVs.
@@ -727,8 +745,8 @@ async function importSource(
   const at = `${source.candidate.name}\u0000${source.sha256}`;
   // A dry run's rows of a file refused half-way are dropped again.
   const kept = {
-    customers: ctx.dryRunDesired?.customers.length ?? 0,
-    subscribers: ctx.dryRunDesired?.subscribers.length ?? 0,
+    customers: run.desired.customers.length,
+    subscribers: run.desired.subscribers.length,
   };
   let defaulted = 0;
   let staging: Promise<void> = Promise.resolve();
@@ -757,7 +775,7 @@ async function importSource(
       await staging;
       staging = stageRows(trx, record, fileId, staged);
       staging.catch(() => undefined); // awaited before the next batch and at the end
-    } else keepForDryRun(ctx, partner, staged);
+    } else keepForDryRun(run.desired, partner, staged);
     return staged;
   };
   let notes: string[] = [];
@@ -809,10 +827,8 @@ async function importSource(
       await releaseStatements(trx).catch(() => undefined);
       if (!trx.isCompleted()) await trx.rollback().catch(() => undefined);
     }
-    if (ctx.dryRunDesired) {
-      ctx.dryRunDesired.customers.length = kept.customers;
-      ctx.dryRunDesired.subscribers.length = kept.subscribers;
-    }
+    run.desired.customers.length = kept.customers;
+    run.desired.subscribers.length = kept.subscribers;
     if (!(err instanceof FileRefusal)) {
       // A failure of the run, not of the file: the file goes back for the next run (unless
       // another run holds the lock now: the drop zone is its to handle).
@@ -980,7 +996,10 @@ async function checkRowsYielding(
   return staged;
 }
 
-/** Checks a batch of one sheet's rows against the run's rules; nothing is written. */
+/**
+ * Checks a batch of one sheet's rows against the run's rules (checkBatch) and words each issue
+ * for the partner, in the sheet's language, as the results file and the ledger keep it.
+ */
 function checkRows(
   ctx: RunContext,
   run: PartnerRun,
@@ -989,54 +1008,17 @@ function checkRows(
   batch: SheetRow[],
 ): StagedRow[] {
   const kind = sheet.map.kind;
-  const { rules } = run;
   const { locale } = sheet;
   const label = (c: string | null) => (c ? columnLabel(kind, c, locale) : null);
   // Where a person finds a row: the sheet of a workbook, the file of a text file.
   const place = sheet.name || at.slice(0, at.indexOf('\u0000'));
-  return batch.map((sheetRow): StagedRow => {
-    const { row } = sheetRow;
-    const { record, cellIssues } = readRow(sheet.map.columns, sheetRow);
-    const check =
-      kind === 'customers'
-        ? rules.checkCustomer(record, { file: at, row, place })
-        : rules.checkSubscriber(record, { file: at, row, place });
-    // Cells the workbook itself made untrustworthy speak for their column; the rules see them empty.
-    const issues = cellIssues.length === 0 ? [...check.issues] : cellIssuesFirst(cellIssues, check);
-    // LOCATION_DEFAULTED and PRECHECK_INFO inform; every other code refuses the row.
-    const accepted = check.value !== null && !issues.some(refuses);
-    if (accepted && 'defaults' in check) issues.push(...check.defaults.map(defaultIssue));
-    let desired: StagedRow['desired'];
-    if (accepted && check.value) {
-      const doc =
-        'meetings' in check && check.meetings
-          ? { ...check.value, meetingsDialIn: check.meetings }
-          : check.value;
-      desired = { action: check.value.action, hash: hashDesired(doc), doc };
-      if (kind === 'subscribers') {
-        const sub = check.value as SubscriberDesired;
-        desired.customerExternalId = sub.customerExternalId;
-        desired.email = sub.email;
-      }
-    }
-    return {
-      sheet: sheet.name,
-      row,
-      kind: kind === 'customers' ? 'customer' : 'subscriber',
-      entityKey: check.key,
-      issues: issues.map((i) => ({
-        ...i,
-        message: renderRowMessage(i.code, i.params, locale, row, label(i.column)),
-      })),
-      ...(desired ? { desired } : {}),
-    };
-  });
-}
-
-/** A row's cell issues, then the rules' issues of the other columns. */
-function cellIssuesFirst(cellIssues: RowIssue[], check: { issues: RowIssue[] }): RowIssue[] {
-  const flagged = new Set(cellIssues.map((i) => i.column));
-  return [...cellIssues, ...check.issues.filter((i) => !i.column || !flagged.has(i.column))];
+  return checkBatch(batch, run.rules, { ...sheet, file: at, place }).map((r) => ({
+    ...r,
+    issues: r.issues.map((i) => ({
+      ...i,
+      message: renderRowMessage(i.code, i.params, locale, r.row, label(i.column)),
+    })),
+  }));
 }
 
 /** The issues of checked rows for the run's report, in the report's locale. */
@@ -1068,11 +1050,10 @@ function collectIssues(
 }
 
 /**
- * A dry run stages nothing: the rows it accepted are kept on the run so the provisioning plan
- * sees them as staging would have written them (the ledger overlaid with this run's sheets).
+ * A dry run stages nothing: the rows it accepted are kept, as staging would have written them, for
+ * runImport to return (the planner overlays the ledger with this run's sheets).
  */
-function keepForDryRun(ctx: RunContext, partner: string, staged: StagedRow[]): void {
-  const into = (ctx.dryRunDesired ??= { customers: [], subscribers: [] });
+function keepForDryRun(into: DryRunDesired, partner: string, staged: StagedRow[]): void {
   for (const r of staged) {
     const d = r.desired;
     if (!d) continue;
@@ -1127,45 +1108,6 @@ function headerProblem(sheet: { name: string; map: HeaderMap }): Rejection {
   ].filter(Boolean);
   const where = sheet.name ? `sheet ${JSON.stringify(sheet.name)}, ` : '';
   return { code: 'FILE_HEADER', message: `${where}${parts.join('; ')} (${map.kind} sheet)` };
-}
-
-/** Columns a spreadsheet damages when it stores them as numbers (VALUE_DAMAGED). */
-const TEXT_ONLY_COLUMNS: ReadonlySet<string> = new Set(['phone_number', 'zip_or_postal_code']);
-
-/** One row by canonical column (trimmed, NFKC), with the issues of cells a workbook made untrustworthy. */
-function readRow(
-  columns: (string | null)[],
-  sheetRow: SheetRow,
-): { record: RowRecord; cellIssues: RowIssue[] } {
-  const record: Record<string, string> = {};
-  const cellIssues: RowIssue[] = [];
-  columns.forEach((canonical, i) => {
-    if (!canonical) return;
-    // A cell we neutralised in a results file the partner dropped back reads as the partner's.
-    const value = unneutralise(sheetRow.cells[i] ?? '')
-      .normalize('NFKC')
-      .trim();
-    const flag = sheetRow.cellFlags?.[i];
-    if (flag) {
-      cellIssues.push({ code: flag, column: canonical, value, params: { value } });
-      record[canonical] = '';
-    } else if (
-      sheetRow.cellTypes?.[i] === 'number' &&
-      TEXT_ONLY_COLUMNS.has(canonical) &&
-      value !== ''
-    ) {
-      cellIssues.push({
-        code: 'VALUE_DAMAGED',
-        column: canonical,
-        value,
-        params: { value, damage: 'stored as a number' },
-      });
-      record[canonical] = '';
-    } else {
-      record[canonical] = value;
-    }
-  });
-  return { record, cellIssues };
 }
 
 /** Records a file that is not processed and moves it to quarantine with its reason. */

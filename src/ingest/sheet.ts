@@ -1,5 +1,5 @@
 import type { IssueCode } from '../rules/index.ts';
-import type { HeaderMap } from './headers.ts';
+import type { HeaderMap } from '../sheets/index.ts';
 
 /** What a workbook stored in a cell, where it matters for damage checks (a phone stored as a number). */
 export type CellType = 'text' | 'number' | 'date' | 'boolean' | 'formula' | 'empty';

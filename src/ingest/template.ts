@@ -6,7 +6,12 @@ import {
   CUSTOMER_PACKAGES,
   SUBSCRIBER_PACKAGES,
 } from '../rules/index.ts';
-import { columnLabel, CUSTOMER_COLUMNS, SUBSCRIBER_COLUMNS, type SheetKind } from './headers.ts';
+import {
+  columnLabel,
+  CUSTOMER_COLUMNS,
+  SUBSCRIBER_COLUMNS,
+  type SheetKind,
+} from '../sheets/index.ts';
 
 // `rtm-batch template`: the blank workbook partners fill in (contract §4). Its headers are the
 // labels readWorkbook recognises; drop-down lists and Text-formatted number-like columns keep

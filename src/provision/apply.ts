@@ -1,12 +1,16 @@
 import type { Clock } from '../clock/index.ts';
 import { partnerConfig, type Config } from '../config/index.ts';
 import type { Logger } from '../log/index.ts';
-import { hashDesired, renderRowMessage } from '../rules/index.ts';
-import { addAttention } from '../reports/summary.ts';
+import { renderRowMessage } from '../results/index.ts';
+import { hashDesired } from '../rules/index.ts';
+import { addAttention } from '../reports/index.ts';
 import type { RunContext } from '../runs/context.ts';
 import {
   claimChanges,
   countInFlight,
+  deferAwaiting,
+  readCustomerWebexState,
+  readSubscriberWebexId,
   enqueueChanges,
   entitiesCompletedInRun,
   refusedChangeKeys,
@@ -44,9 +48,9 @@ import {
   type WebexPort,
   type WebexSubscriber,
 } from '../webex/index.ts';
-import { crashAfterSending, crashPoint } from '../runs/crash-points.ts';
+import { crashAfterSending, crashPoint } from '../faults/index.ts';
 import { planLines, planCounts, planProvisioning, type ProvisioningPlan } from './plan.ts';
-import { overlayDesired } from './dry-run.ts';
+import { overlayDesired, type DryRunDesired } from './dry-run.ts';
 
 /** How many changes one process holds claimed at most; the client's limiter, not this, sets the pace. */
 export const CLAIM_BATCH = 100;
@@ -90,14 +94,16 @@ export function runEngine(ctx: RunContext): Engine {
 /**
  * Plans, then sends one partner's changes: subscriber deletes, customers (followed to a final
  * state), then subscribers of provisioned customers. Returns the plans whose `unchanged` counts.
+ * A dry run only plans, with the rows its import accepted (`imported`) laid over the ledger.
  */
 export async function applyProvisioning(
   ctx: RunContext,
   partner: string,
   port: WebexPort,
+  imported?: DryRunDesired,
 ): Promise<{ customers: ProvisioningPlan; subscribers: ProvisioningPlan }> {
   if (ctx.dryRun) {
-    const plan = await readPlan(ctx, partner);
+    const plan = await readPlan(ctx, partner, { imported });
     const counts = planCounts(plan);
     const prev = ctx.tally.plan ?? { create: 0, update: 0, delete: 0, unchanged: 0 };
     ctx.tally.plan = {
@@ -149,7 +155,7 @@ async function enqueue(eng: Engine, changes: NewChange[], now: string): Promise<
 export async function readPlan(
   ctx: RunContext,
   partner: string,
-  opts: { closing?: boolean } = {},
+  opts: { closing?: boolean; imported?: DryRunDesired | undefined } = {},
 ): Promise<ProvisioningPlan> {
   const [
     customers,
@@ -174,8 +180,8 @@ export async function readPlan(
       : Promise.resolve(undefined),
   ]);
   const desired =
-    ctx.dryRun && ctx.dryRunDesired
-      ? overlayDesired(partner, customers, subscribers, ctx.dryRunDesired)
+    ctx.dryRun && opts.imported
+      ? overlayDesired(partner, customers, subscribers, opts.imported)
       : { customers, subscribers };
   return planProvisioning({
     partner,
@@ -339,7 +345,7 @@ async function sendCustomerChange(
     );
     return;
   }
-  const known = await customerState(eng.db, change.entityId);
+  const known = await readCustomerWebexState(eng.db, change.entityId);
   if (!known.webexId) throw new Error(`customer ${change.entityKey} has no Webex id to change`);
   const webexId = known.webexId;
   if (change.action === 'update') {
@@ -431,7 +437,7 @@ async function sendSubscriberChange(eng: Engine, port: WebexPort, change: Change
     );
     return;
   }
-  const webexId = (await subscriberWebexId(eng.db, change.entityId)) ?? change.webexId;
+  const webexId = (await readSubscriberWebexId(eng.db, change.entityId)) ?? change.webexId;
   if (!webexId) throw new Error(`subscriber ${change.entityKey} has no Webex id to change`);
   if (change.action === 'update') {
     const accepted = await send(() =>
@@ -712,10 +718,7 @@ async function observeCustomer(
   // Still working: seconds while provisioning/updating/deleting, minutes under RPL review (R-RPL-3).
   const wait =
     customer.status === 'pending_rpl_review' ? RPL_POLL_MS : eng.config.webex.pollSeconds * 1000;
-  await eng
-    .db('changes')
-    .where({ id: change.id, status: 'awaiting' })
-    .update({ next_attempt_at: inMs(eng, wait), updated_at: now });
+  await deferAwaiting(eng.db, change.id, inMs(eng, wait), now);
 }
 
 /**
@@ -912,24 +915,6 @@ async function markCustomerGone(trx: Tx, customerId: number, now: string): Promi
     appliedHash: null,
     seenAt: now,
   });
-}
-
-async function customerState(
-  db: Db,
-  customerId: number,
-): Promise<{ webexId: string | null; address: Record<string, unknown> | null }> {
-  const row = (await db('customers').where({ id: customerId }).first('webex_id', 'webex_state')) as
-    { webex_id: string | null; webex_state: string | null } | undefined;
-  const state = row?.webex_state
-    ? (JSON.parse(row.webex_state) as { address?: Record<string, unknown> })
-    : null;
-  return { webexId: row?.webex_id ?? null, address: state?.address ?? null };
-}
-
-async function subscriberWebexId(db: Db, subscriberId: number): Promise<string | null> {
-  const row = (await db('subscribers').where({ id: subscriberId }).first('webex_id')) as
-    { webex_id: string | null } | undefined;
-  return row?.webex_id ?? null;
 }
 
 const ADDRESS_KEYS = [

@@ -1,5 +1,30 @@
-import type { DryRunDesired } from '../runs/context.ts';
 import type { CustomerRow, SubscriberRow } from '../store/index.ts';
+
+/**
+ * What a dry run's import accepted but did not stage (a dry run writes nothing), as staging would
+ * have written it (doc = the `desired` JSON): `runImport` returns it, the planner lays it over the
+ * ledger.
+ */
+export interface DryRunDesired {
+  customers: {
+    partnerId: string;
+    externalId: string;
+    desired: unknown;
+    desiredHash: string;
+    desiredAction: 'upsert' | 'delete';
+    sourceRowId?: number | null;
+  }[];
+  subscribers: {
+    partnerId: string;
+    customerExternalId: string;
+    /** Lower case, as staged. */
+    email: string;
+    desired: unknown;
+    desiredHash: string;
+    desiredAction: 'upsert' | 'delete';
+    sourceRowId?: number | null;
+  }[];
+}
 
 /**
  * The ledger with a dry run's desired documents laid over it, as if the import had staged them:

@@ -1,4 +1,4 @@
-export { runProvision, rewriteResultsFiles } from './run-provision.ts';
+export { runProvision } from './run-provision.ts';
 export {
   applyProvisioning,
   drain,
@@ -12,6 +12,7 @@ export {
 } from './apply.ts';
 export type { Engine } from './apply.ts';
 export { overlayDesired } from './dry-run.ts';
+export type { DryRunDesired } from './dry-run.ts';
 export { runWorker } from './worker.ts';
 export {
   planProvisioning,

@@ -6,8 +6,7 @@ import type {
   NewChange,
   SubscriberRow,
 } from '../store/index.ts';
-import type { PlanCounts } from '../reports/summary.ts';
-import type { PlanLine } from '../reports/report-input.ts';
+import type { PlanCounts, PlanLine } from '../reports/index.ts';
 import type { CustomerBody, CustomerUpdateBody, SubscriberBody } from '../webex/index.ts';
 
 /** Customer statuses under which Webex accepts subscribers (domain §3). */

@@ -1,23 +1,20 @@
 import type { RunContext } from '../runs/context.ts';
 import { AuthError, type WebexTargets } from '../webex/index.ts';
-import { resultsFileName, writeResultsFiles } from '../ingest/index.ts';
-import { renderRowMessage } from '../rules/index.ts';
+import { renderRowMessage, rewriteResultsFiles } from '../results/index.ts';
 import {
   changesByKey,
   completedOutcomes,
+  listPartnerIds,
   countEntities,
   failedChanges,
-  filesWithResultsSince,
   fillRowResults,
   completedChangeOf,
   openChangeEntities,
-  readLaterNamesakes,
   readRowSource,
-  resultsBehindSince,
-  type NamedFile,
 } from '../store/index.ts';
-import { addAttention, type ChangeCounts } from '../reports/summary.ts';
+import { addAttention, type ChangeCounts } from '../reports/index.ts';
 import { applyProvisioning, noteTemplateWait, readPlan } from './apply.ts';
+import type { DryRunDesired } from './dry-run.ts';
 import type { ProvisioningPlan } from './plan.ts';
 
 /** Why a partner's changes were not all sent this run: each needs a person to know. */
@@ -28,45 +25,26 @@ type Stopped = { kind: 'token_refused' | 'partner_unreachable'; why: string } | 
  * entities are counted at the end whatever happened (a stop, a refused token): each ends the run
  * in exactly one outcome, and what was left unsent is an attention item.
  */
-export async function runProvision(ctx: RunContext, targets: WebexTargets | null): Promise<void> {
+export async function runProvision(
+  ctx: RunContext,
+  targets: WebexTargets | null,
+  imported?: DryRunDesired,
+): Promise<void> {
   const startedAt = ctx.clock.now().toISOString();
-  const partners = (await ctx.db('partners').orderBy('id').pluck('id')) as string[];
+  const partners = await listPartnerIds(ctx.db);
   // A dry run may plan partners the import saw but did not stage.
-  for (const d of [
-    ...(ctx.dryRunDesired?.customers ?? []),
-    ...(ctx.dryRunDesired?.subscribers ?? []),
-  ])
+  for (const d of [...(imported?.customers ?? []), ...(imported?.subscribers ?? [])])
     if (!partners.includes(d.partnerId)) partners.push(d.partnerId);
   for (const partner of partners) {
     if (ctx.partnerFilter && partner !== ctx.partnerFilter) continue;
     const stopped =
-      ctx.signal.aborted || !targets ? null : await provisionPartner(ctx, partner, targets);
+      ctx.signal.aborted || !targets
+        ? null
+        : await provisionPartner(ctx, partner, targets, imported);
     if (!ctx.dryRun) await tallyPartner(ctx, partner, stopped);
   }
   // Partners see what became of each row in their results files.
   if (!ctx.dryRun) await rewriteResultsFiles(ctx, startedAt);
-}
-
-/**
- * Rewrites the results files of the files whose rows got a result since `startedAt`, or since an
- * earlier run that died before it could rewrite them (a kill -9 after outcomes were recorded left
- * them saying pending for ever). A file that a later upload under the same name replaced is left
- * alone: its results file's name now holds the later file's results, which an RPL review clearing
- * on an old row must not overwrite.
- */
-export async function rewriteResultsFiles(ctx: RunContext, startedAt: string): Promise<void> {
-  const since = await resultsBehindSince(ctx.db, ctx.runId, startedAt);
-  const ids = await filesWithResultsSince(ctx.db, since);
-  const named = await readLaterNamesakes(ctx.db, ids);
-  const outboxName = (f: NamedFile) =>
-    f.format === null ? null : resultsFileName(f.name, f.storedPath, f.format);
-  const current = ids.filter((id) => {
-    const entry = named.get(id);
-    if (!entry) return true;
-    const own = outboxName(entry.file);
-    return !entry.later.some((l) => outboxName(l) === own);
-  });
-  await writeResultsFiles(ctx, current);
 }
 
 /** Plans and sends one partner's changes; says why it stopped early, if it did. */
@@ -74,6 +52,7 @@ async function provisionPartner(
   ctx: RunContext,
   partner: string,
   targets: WebexTargets,
+  imported: DryRunDesired | undefined,
 ): Promise<Stopped> {
   const target = targets.portFor(partner);
   if (!target.port) {
@@ -82,7 +61,7 @@ async function provisionPartner(
     return { kind: 'partner_unreachable', why: target.error };
   }
   try {
-    const plans = await applyProvisioning(ctx, partner, target.port);
+    const plans = await applyProvisioning(ctx, partner, target.port, imported);
     const c = plans.customers.customers;
     ctx.log.info(
       `planned ${c.changes.length} customer change(s), ${c.unchanged} unchanged, ${c.inFlight} in flight`,

@@ -1,7 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
-import { PIPELINE_LOCK, type App } from '../runs/run-job.ts';
-import { acquireLease, readLease, releaseLease, renewLease } from '../store/index.ts';
+import { PIPELINE_LOCK, type App } from '../runs/index.ts';
+import {
+  acquireLease,
+  listPartnerIds,
+  readLease,
+  releaseLease,
+  renewLease,
+} from '../store/index.ts';
 import { openWebexTargets, AuthError, type WebexPort } from '../webex/index.ts';
 import { drain, sleep, type Engine } from './apply.ts';
 
@@ -92,7 +98,7 @@ export async function runWorker(app: App, opts: WorkerOptions): Promise<number> 
         runId,
       };
       let round = 0;
-      const partners = (await db('partners').orderBy('id').pluck('id')) as string[];
+      const partners = await listPartnerIds(db);
       for (const partner of partners) {
         const target = targets.portFor(partner);
         if (!target.port || refused.get(partner) === runId) continue;

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { ReconcileLine } from '../reports/index.ts';
 import { readDeprovisionCandidates, writeDeprovisionCandidatesCsv } from '../rpl/index.ts';
 import type { RunContext } from '../runs/context.ts';
-import { loadCustomers, loadSubscribers } from '../store/index.ts';
+import { listPartnerIds, loadCustomers, loadSubscribers } from '../store/index.ts';
 import { AuthError, type WebexTargets } from '../webex/index.ts';
 import {
   countReconciliation,
@@ -19,7 +19,7 @@ import { ownOrgIds, planWebexViews } from './plan-webex-views.ts';
  * the others go on.
  */
 export async function runReconcile(ctx: RunContext, targets: WebexTargets): Promise<void> {
-  const inLedger = (await ctx.db('partners').orderBy('id').pluck('id')) as string[];
+  const inLedger = await listPartnerIds(ctx.db);
   // Configured partners without a sheet yet still have a Webex that may hold orphans.
   const partners = [...new Set([...inLedger, ...Object.keys(ctx.config.partners)])];
   const lines: ReconcileLine[] = [];

@@ -14,6 +14,7 @@ export type {
 } from './report-input.ts';
 export { labelsFor, formatCount, describeReconcileLine } from './labels.ts';
 export type { ReportLabels } from './labels.ts';
+export { rplLabelsFor, type RplLabels } from './rpl-labels.ts';
 export {
   renderReportHtml,
   HTML_ROW_LIMIT,

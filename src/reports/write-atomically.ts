@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 // A leaf module with no imports of its own: the crash tests' fault injection.
-import { crashPoint } from '../runs/crash-points.ts';
+import { crashPoint } from '../faults/index.ts';
 
 /**
  * Lets `produce` write a temporary file beside `target`, then renames it into place, so a crash

@@ -1,5 +1,5 @@
 import type { RplConfig } from '../config/index.ts';
-import type { RplCounts } from '../reports/summary.ts';
+import type { RplCounts } from '../reports/index.ts';
 import type { OpenRplCheck } from '../store/index.ts';
 
 const MINUTE = 60_000;

@@ -1,6 +1,5 @@
 import type { RplConfig } from '../config/index.ts';
-import type { RplOpenLine, RplReport } from '../reports/report-input.ts';
-import type { RplCounts } from '../reports/summary.ts';
+import type { RplCounts, RplOpenLine, RplReport } from '../reports/index.ts';
 import {
   countClearedRplChecks,
   loadClosedRplChecks,

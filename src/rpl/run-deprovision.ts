@@ -32,8 +32,7 @@ import {
   type DeprovisionPlanExclusion,
 } from './deprovision-plan.ts';
 import { ownOrgConflict } from './own-org.ts';
-import { rewriteResultsFiles } from '../provision/index.ts';
-import { renderRowMessage } from '../rules/index.ts';
+import { renderRowMessage, rewriteResultsFiles } from '../results/index.ts';
 import { writeDeprovisionCandidatesCsv } from './write-deprovision-candidates-csv.ts';
 
 /** A plan file that must not be applied: nothing is done (exit 2). */

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Locale } from '../config/index.ts';
 import { writeReportCsv } from '../reports/index.ts';
-import { rplLabelsFor } from '../reports/rpl-labels.ts';
+import { rplLabelsFor } from '../reports/index.ts';
 import type { DeprovisionCandidate } from './candidates.ts';
 
 /** The file name of contract §6. */

@@ -27,12 +27,13 @@
  * - `value` is null exactly when `issues` is not empty; an accepted row is applied to the run's
  *   state at once (quota seats, limits, customers), a refused one changes nothing. `key` is the
  *   entity key (`externalId`, or `customer/email` in lower case).
- * - Render issues with `renderRowMessage(code, params, locale, row, columnLabel)`. A row is
- *   refused when `issues.some(refuses)`: LOCATION_DEFAULTED and PRECHECK_INFO only inform.
+ * - Issues are codes and parameters; src/results renders them in the partner's words
+ *   (`renderRowMessage`). A row is refused when `issues.some(refuses)`: LOCATION_DEFAULTED and
+ *   PRECHECK_INFO only inform.
  * - R-CALL-1 defaults: add `check.defaults.map(defaultIssue)` to an accepted row's issues, and one
- *   `renderDefaultsNote({ partner, file, rows }, reportLocale)` per file to the summary notes.
- * - Remote precheck (partner `precheck: true`): `sendPrechecks(port, entries, lookup)` once per
- *   partner after its rows are checked and before staging; see src/rules/precheck.ts.
+ *   defaults note per file to the summary notes (results' `renderDefaultsNote`).
+ * - Remote precheck (partner `precheck: true`) is not a rule: it calls Webex, so it lives in
+ *   src/ingest/precheck.ts and runs once per partner after its rows are checked, before staging.
  *
  * `createRunRules` replaces the import's own DUPLICATE_ROW, UNKNOWN_CUSTOMER and
  * CUSTOMER_REJECTED checks and its ledger look-up of known customers. `validateCustomerRow` and
@@ -81,29 +82,7 @@ export { meetingsDialIn, type MeetingsDialIn } from './dial-in.ts';
 export { DEFAULT_POLICY, resolvePolicy, type RulePolicy } from './policy.ts';
 export type { AddressPolicy, FieldRequirement } from './data/address-policy.ts';
 export type { WebexLocation } from './data/webex-locations.ts';
-export {
-  describeIssue,
-  renderRowMessage,
-  renderDefaultNote,
-  renderDefaultsNote,
-  renderPrecheckNote,
-  DESCRIBED_CODES,
-  type PrecheckStop,
-} from './messages.ts';
 export { defaultIssue, makeIssue } from './issue.ts';
-export {
-  sendPrechecks,
-  precheckNote,
-  precheckCustomerBody,
-  precheckSubscriberBody,
-  planPrecheckIssues,
-  PRECHECK_BATCH,
-  PRECHECK_PASSED_CODE,
-  type PrecheckEntry,
-  type PrecheckLookup,
-  type PrecheckOptions,
-  type PrecheckReport,
-} from './precheck.ts';
 export { ISSUE_CODES, INFO_CODES, issueSeverity, refuses } from './types.ts';
 export type * from './types.ts';
 export { hashDesired } from './desired-hash.ts';

@@ -1,32 +1,24 @@
 import type { Clock } from '../clock/index.ts';
 import type { Config } from '../config/index.ts';
 import type { Logger } from '../log/index.ts';
-import type {
-  AttentionItem,
-  ChangeCounts,
-  FileSummary,
-  IssueRecord,
-  JobName,
-  PlanCounts,
-  ReconcileCounts,
-  RowCounts,
-  RplCounts,
-} from '../reports/summary.ts';
-import type { ReconcileLine } from '../reports/report-input.ts';
-import type { RplDeprovisionLine } from '../reports/report-input.ts';
-import { emptyChangeCounts, emptyRowCounts, emptyRplCounts } from '../reports/summary.ts';
-import type { PlanLine } from '../reports/report-input.ts';
+import {
+  emptyChangeCounts,
+  emptyRowCounts,
+  emptyRplCounts,
+  type AttentionItem,
+  type ChangeCounts,
+  type FileSummary,
+  type IssueRecord,
+  type JobName,
+  type PlanCounts,
+  type PlanLine,
+  type ReconcileCounts,
+  type ReconcileLine,
+  type RowCounts,
+  type RplCounts,
+  type RplDeprovisionLine,
+} from '../reports/index.ts';
 import type { Db, Tx } from '../store/index.ts';
-
-/** The run's lock was taken over by another run: this one stops touching shared state (exit 3). */
-export class LeaseLostError extends Error {
-  override readonly name = 'LeaseLostError';
-  constructor(runId: string) {
-    super(
-      `run ${runId} lost its lock to another run (its lease expired and was taken over); it stopped and committed nothing more`,
-    );
-  }
-}
 
 /** What a use-case needs from the run it is part of. */
 export interface RunContext {
@@ -51,34 +43,6 @@ export interface RunContext {
    * LeaseLostError when another run holds it now: a run that lost its lock commits nothing more.
    */
   holdLock?: (trx: Tx) => Promise<void>;
-  /**
-   * A dry run's desired state accepted by this run's import but not staged (a dry run writes
-   * nothing): rows in the shape staging writes to `customers` / `subscribers`. The planner lays
-   * them over the ledger.
-   */
-  dryRunDesired?: DryRunDesired;
-}
-
-/** Desired documents of one run, as staging would write them (doc = the `desired` JSON). */
-export interface DryRunDesired {
-  customers: {
-    partnerId: string;
-    externalId: string;
-    desired: unknown;
-    desiredHash: string;
-    desiredAction: 'upsert' | 'delete';
-    sourceRowId?: number | null;
-  }[];
-  subscribers: {
-    partnerId: string;
-    customerExternalId: string;
-    /** Lower case, as staged. */
-    email: string;
-    desired: unknown;
-    desiredHash: string;
-    desiredAction: 'upsert' | 'delete';
-    sourceRowId?: number | null;
-  }[];
 }
 
 /** What a run found and did, gathered for its summary and reports. */

@@ -1,4 +1,6 @@
 export { runJob, makeRunId, LockHeldError, PIPELINE_LOCK } from './run-job.ts';
 export type { App, JobOptions } from './run-job.ts';
-export { LeaseLostError, newTally } from './context.ts';
+export { newTally } from './context.ts';
+export { LeaseLostError } from '../faults/index.ts';
 export type { RunContext, RunTally } from './context.ts';
+export { UsageError } from './usage-error.ts';

@@ -5,20 +5,18 @@ import type { Clock } from '../clock/index.ts';
 import type { Config } from '../config/index.ts';
 import { redactString, type Logger } from '../log/index.ts';
 import {
+  addAttention,
+  checkCounts,
+  decideOutcome,
   planDialInLines,
   writeReportsIndex,
   writeRunReports,
   type DialInLine,
-} from '../reports/index.ts';
-import {
-  addAttention,
-  checkCounts,
-  decideOutcome,
   type JobName,
+  type RplReport,
   type Summary,
-} from '../reports/summary.ts';
+} from '../reports/index.ts';
 import { readRplReport } from '../rpl/index.ts';
-import type { RplReport } from '../reports/index.ts';
 import {
   acquireLease,
   finishRun,
@@ -32,7 +30,8 @@ import {
   type LeaseHolder,
   type Tx,
 } from '../store/index.ts';
-import { LeaseLostError, newTally, type RunContext } from './context.ts';
+import { LeaseLostError } from '../faults/index.ts';
+import { newTally, type RunContext } from './context.ts';
 import { holderProcess } from './holder-process.ts';
 import { recoverAbandonedRuns } from './recover-abandoned.ts';
 

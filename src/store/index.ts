@@ -30,6 +30,10 @@ export {
 export type { FileRecord, ProcessedFile, StagedIssue, StagedRow } from './staging.ts';
 export {
   countEntities,
+  listPartnerIds,
+  countForStatus,
+  readCustomerWebexState,
+  readSubscriberWebexId,
   loadCustomers,
   loadSubscribers,
   updateWebexState,
@@ -68,6 +72,7 @@ export type {
 export type { CustomerRow, SubscriberRow, WebexStatePatch } from './ledger.ts';
 export {
   enqueueChanges,
+  deferAwaiting,
   openChangeEntities,
   entitiesCompletedInRun,
   refusedChangeKeys,

@@ -47,6 +47,48 @@ function ledgerFields(r: DbRow) {
   };
 }
 
+/** A customer's Webex id and the address Webex last said it has. */
+export async function readCustomerWebexState(
+  db: Tx,
+  customerId: number,
+): Promise<{ webexId: string | null; address: Record<string, unknown> | null }> {
+  const row = (await db('customers').where({ id: customerId }).first('webex_id', 'webex_state')) as
+    { webex_id: string | null; webex_state: string | null } | undefined;
+  const state = row?.webex_state
+    ? (JSON.parse(row.webex_state) as { address?: Record<string, unknown> })
+    : null;
+  return { webexId: row?.webex_id ?? null, address: state?.address ?? null };
+}
+
+/** A subscriber's Webex id, once Webex gave one. */
+export async function readSubscriberWebexId(db: Tx, subscriberId: number): Promise<string | null> {
+  const row = (await db('subscribers').where({ id: subscriberId }).first('webex_id')) as
+    { webex_id: string | null } | undefined;
+  return row?.webex_id ?? null;
+}
+
+/** What `status` counts: staged customers and subscribers, and the RPL checks still open. */
+export async function countForStatus(
+  db: Tx,
+): Promise<{ customers: number; subscribers: number; rplOpenChecks: number }> {
+  const count = async (table: string, onlyOpen = false) => {
+    const q = db(table);
+    if (onlyOpen) void q.whereNull('closed_at');
+    const [row] = (await q.count({ n: '*' })) as { n: number | string }[];
+    return Number(row?.n ?? 0);
+  };
+  return {
+    customers: await count('customers'),
+    subscribers: await count('subscribers'),
+    rplOpenChecks: await count('rpl_checks', true),
+  };
+}
+
+/** The ids of every partner the ledger knows, in order. */
+export async function listPartnerIds(db: Tx): Promise<string[]> {
+  return (await db('partners').orderBy('id').pluck('id')) as string[];
+}
+
 /** Every customer of a partner. */
 export async function loadCustomers(db: Tx, partner: string): Promise<CustomerRow[]> {
   const rows = (await db('customers').where({ partner_id: partner }).orderBy('id')) as DbRow[];

@@ -442,6 +442,18 @@ export async function finishAwaiting(
   return updated === 1;
 }
 
+/** An awaited change Webex is still working on: looked at again at `nextAttemptAt`. */
+export async function deferAwaiting(
+  db: Tx,
+  id: number,
+  nextAttemptAt: string,
+  now: string,
+): Promise<void> {
+  await db('changes')
+    .where({ id, status: 'awaiting' })
+    .update({ next_attempt_at: nextAttemptAt, updated_at: now });
+}
+
 /** Counts of the outbox by status, for `status`. */
 export async function countChangesByStatus(db: Tx): Promise<Record<string, number>> {
   const rows = (await db('changes').select('status').count({ n: '*' }).groupBy('status')) as {

@@ -1,5 +1,5 @@
 // A leaf module with no imports of its own: the crash tests' fault injection.
-import { crashPoint } from '../runs/crash-points.ts';
+import { crashPoint } from '../faults/index.ts';
 import type { Tx } from './db.ts';
 
 export interface StagedIssue {

@@ -9,7 +9,7 @@ import iconv from 'iconv-lite';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CsvResultsWriter, RESULT_COLUMNS, renderResultCells } from '../../src/ingest/results.ts';
+import { CsvResultsWriter, RESULT_COLUMNS, renderResultCells } from '../../src/results/index.ts';
 import {
   planIssuesCsvRows,
   reconciliationColumns,

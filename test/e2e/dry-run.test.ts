@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { seedDemoInbox } from '../../src/cli/demo.ts';
+import { seedDemoInbox } from '../../src/ingest/index.ts';
 import { validateSummary, type Summary } from '../../src/reports/index.ts';
 import { runCli, tempHome } from '../support/cli.ts';
 

@@ -18,13 +18,13 @@ import {
   isCandidateName,
   moveInto,
   openClaimFolder,
-  PartnerFolderFault,
   recoveredName,
   recoverClaims,
   releaseClaim,
   CLAIM_DIR,
   type ClaimFolder,
 } from '../../src/ingest/pickup.ts';
+import { PartnerFolderFault } from '../../src/faults/index.ts';
 import type { Summary } from '../../src/reports/index.ts';
 import { runCli, tempHome } from '../support/cli.ts';
 import { mountSmallFs, type SmallFs } from '../support/small-fs.ts';

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { parse } from 'csv-parse/sync';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { headerLocale } from '../../src/ingest/headers.ts';
+import { headerLocale } from '../../src/sheets/index.ts';
 import { REPO_ROOT, runCli, tempHome } from '../support/cli.ts';
 
 /**

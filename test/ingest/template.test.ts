@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Locale } from '../../src/config/index.ts';
-import { columnLabel } from '../../src/ingest/headers.ts';
+import { columnLabel } from '../../src/sheets/index.ts';
 import { templateColumns, TEMPLATE_ROWS, writeTemplate } from '../../src/ingest/template.ts';
 import { readWorkbook } from '../../src/ingest/xlsx/index.ts';
 import { COUNTRY_CODES, countryName, SUBSCRIBER_PACKAGES } from '../../src/rules/index.ts';

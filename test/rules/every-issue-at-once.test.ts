@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { createRunRules, renderRowMessage } from '../../src/rules/index.ts';
+import { renderRowMessage } from '../../src/results/index.ts';
+import { createRunRules } from '../../src/rules/index.ts';
 import { aContext, aCustomerRow, aSubscriberRow, codes } from './builders.ts';
 
 const at = (row: number, place = 'users.csv') => ({ file: place, row, place });

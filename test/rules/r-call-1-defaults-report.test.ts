@@ -1,12 +1,6 @@
 import { expect } from 'chai';
-import {
-  createRunRules,
-  defaultIssue,
-  refuses,
-  renderDefaultsNote,
-  renderRowMessage,
-  type RowIssue,
-} from '../../src/rules/index.ts';
+import { renderDefaultsNote, renderRowMessage } from '../../src/results/index.ts';
+import { createRunRules, defaultIssue, refuses, type RowIssue } from '../../src/rules/index.ts';
 import { aCallingCustomerRow, aContext } from './builders.ts';
 
 // R-CALL-1 "the report says it was defaulted": each defaulted value is an informational issue on

@@ -7,3 +7,4 @@ export {
   type WorkbookSink,
 } from './read-workbook.ts';
 export type { SheetHead } from './sheet-collector.ts';
+export { columnLetters } from './merge-cells.ts';

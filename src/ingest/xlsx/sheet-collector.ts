@@ -1,4 +1,4 @@
-import { recogniseHeader, type HeaderMap } from '../headers.ts';
+import { recogniseHeader, type HeaderMap } from '../../sheets/index.ts';
 import { MAX_TITLE_ROWS } from '../read-csv.ts';
 import type { CellFlag, CellType, SheetRow } from '../sheet.ts';
 import { TYPE_CODES } from './cell-text.ts';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { fitFileName, NAME_MAX_BYTES, TEMP_SUFFIX_BYTES } from '../../src/ingest/file-names.ts';
-import { resultsFileName } from '../../src/ingest/results.ts';
+import { fitFileName, NAME_MAX_BYTES, TEMP_SUFFIX_BYTES } from '../../src/results/index.ts';
+import { resultsFileName } from '../../src/results/index.ts';
 
 const bytes = (s: string) => Buffer.byteLength(s);
 

@@ -8,21 +8,19 @@ import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
 import { partnerConfig, type Locale } from '../config/index.ts';
 import { createCsvStringifier } from '../csv/index.ts';
-import type { RunContext } from '../runs/context.ts';
+import type { RunContext } from '../runs/index.ts';
 import {
   readResultsSource,
   streamRowResults,
   type ResultsSource,
   type RowResult,
 } from '../store/index.ts';
-import { addAttention } from '../reports/summary.ts';
+import { addAttention } from '../reports/index.ts';
 import { fitFileName, NAME_MAX_BYTES, splitExtension, TEMP_SUFFIX_BYTES } from './file-names.ts';
-import { describePartnerFault } from './partner-faults.ts';
-import { sheetLocale } from './headers.ts';
+import { describePartnerFault } from '../faults/index.ts';
+import { sheetLocale } from '../sheets/index.ts';
 import { partnerColumnCount, RESULT_COLUMNS } from './result-columns.ts';
 import { rowCursor, writeXlsxResults, type ResultLabels } from './results-xlsx.ts';
-
-export { RESULT_COLUMNS } from './result-columns.ts';
 
 const RESULT_WORDS: Record<Locale, Record<string, string>> = {
   en: {

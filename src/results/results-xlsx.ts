@@ -1,9 +1,8 @@
 import { once, type EventEmitter } from 'node:events';
 import type ExcelJS from 'exceljs';
 import type { RowResult } from '../store/index.ts';
-import type { SheetRow } from './sheet.ts';
-import { readWorkbookInBatches, type SheetHead } from './xlsx/index.ts';
-import { columnLetters } from './xlsx/merge-cells.ts';
+import type { SheetRow } from '../ingest/sheet.ts';
+import { columnLetters, readWorkbookInBatches, type SheetHead } from '../ingest/xlsx/index.ts';
 import { partnerColumnCount } from './result-columns.ts';
 
 /** What a results workbook cell holds: the partner's value as read, or one of our words. */

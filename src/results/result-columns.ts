@@ -1,5 +1,5 @@
 import type { Locale } from '../config/index.ts';
-import { foldHeader } from './headers.ts';
+import { foldHeader } from '../sheets/index.ts';
 
 /** The columns a results file adds, in each locale. */
 export const RESULT_COLUMNS: Record<Locale, [string, string, string, string]> = {

@@ -1,15 +1,13 @@
 import { expect } from 'chai';
 import {
   DESCRIBED_CODES,
-  ISSUE_CODES,
   describeIssue,
   renderDefaultNote,
   renderRowMessage,
-  validateCustomerRow,
-  type IssueParams,
-} from '../../src/rules/index.ts';
+} from '../../src/results/index.ts';
+import { ISSUE_CODES, validateCustomerRow, type IssueParams } from '../../src/rules/index.ts';
 import { LOCALES } from '../../src/config/index.ts';
-import { aContext, aCustomerRow } from './builders.ts';
+import { aContext, aCustomerRow } from '../rules/builders.ts';
 
 // Parameters every template may use, so a message never shows "undefined".
 const FULL: IssueParams = {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { unneutralise } from '../../src/csv/index.ts';
-import { partnerColumnCount, RESULT_COLUMNS } from '../../src/ingest/result-columns.ts';
+import { partnerColumnCount, RESULT_COLUMNS } from '../../src/results/index.ts';
 
 describe('ingest: a results file of ours dropped back (issue 18, item 4)', () => {
   it('when a header ends with our four result columns in any locale, then only the columns before them are the partner’s', () => {

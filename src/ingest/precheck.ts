@@ -11,9 +11,14 @@ import {
   type SubscriberBody,
   type WebexPort,
 } from '../webex/index.ts';
-import { makeIssue } from './issue.ts';
-import { renderPrecheckNote, type PrecheckStop } from './messages.ts';
-import type { CustomerDesired, RowIssue, SubscriberDesired } from './types.ts';
+import { customerCreateBody, subscriberCreateBody } from '../provision/index.ts';
+import { renderPrecheckNote, type PrecheckStop } from '../results/index.ts';
+import {
+  makeIssue,
+  type CustomerDesired,
+  type RowIssue,
+  type SubscriberDesired,
+} from '../rules/index.ts';
 
 /** Precheck `infoCode` for "passed" (domain.md §3); any other info code is said to the partner. */
 export const PRECHECK_PASSED_CODE = 100;
@@ -59,56 +64,37 @@ export interface PrecheckReport {
   stopped: PrecheckStop | null;
 }
 
-/** POST /wholesale/customers/validate body of an accepted customer (the spec's fields only). */
+/**
+ * POST /wholesale/customers/validate body of an accepted customer: the create body provisioning
+ * sends (customerCreateBody), less what the validate schema does not take (customerInfo's
+ * language, an absent provisioningId).
+ */
 export function precheckCustomerBody(
   d: CustomerDesired,
 ): Partial<CustomerBody> & Pick<CustomerBody, 'address'> {
-  const params: NonNullable<CustomerBody['provisioningParameters']> = {};
-  if (Object.keys(d.limits).length > 0) params.packages = { limits: d.limits };
-  if (d.location?.timezone && d.location.language)
-    params.calling = {
-      location: {
-        name: d.location.name,
-        address: d.address,
-        timezone: d.location.timezone,
-        language: d.location.language,
-      },
-    };
-  if (d.meetingsTimezone) params.meetings = { timezone: d.meetingsTimezone };
+  const { provisioningId, customerInfo, ...body } = customerCreateBody(d);
   return {
-    ...(d.provisioningId ? { provisioningId: d.provisioningId } : {}),
-    packages: d.packages,
-    externalId: d.externalId,
-    address: d.address,
-    // the validate schema's customerInfo has no language
-    ...(d.orgId
-      ? { orgId: d.orgId }
-      : { customerInfo: { name: d.name, primaryEmail: d.primaryEmail } }),
-    ...(Object.keys(params).length > 0 ? { provisioningParameters: params } : {}),
+    ...(provisioningId ? { provisioningId } : {}),
+    ...body,
+    ...(customerInfo
+      ? { customerInfo: { name: customerInfo.name, primaryEmail: customerInfo.primaryEmail } }
+      : {}),
   };
 }
 
 /**
- * POST /wholesale/subscribers/validate body: with the customer's Webex id when it exists there,
- * else with its provisioningId and primary email (the spec's variant for a customer to come).
+ * POST /wholesale/subscribers/validate body: the create body provisioning sends
+ * (subscriberCreateBody), with the customer's Webex id when it exists there, else with its
+ * provisioningId and primary email (the spec's variant for a customer to come).
  */
 export function precheckSubscriberBody(
   d: SubscriberDesired,
   lookup: PrecheckLookup = {},
 ): Partial<SubscriberBody> & Pick<SubscriberBody, 'email'> {
-  const p: SubscriberBody['provisioningParameters'] = {};
-  if (d.firstName) p.firstName = d.firstName;
-  if (d.lastName) p.lastName = d.lastName;
-  if (d.phoneNumber) p.primaryPhoneNumber = d.phoneNumber;
-  if (d.extension) p.extension = d.extension;
-  if (d.locationId) p.locationId = d.locationId;
   const webexId = lookup.webexCustomerIds?.get(d.customerExternalId);
   const customer = lookup.customers?.get(d.customerExternalId);
-  const body: Partial<SubscriberBody> & { email: string } & Record<string, unknown> = {
-    email: d.email,
-    packages: [d.package],
-    provisioningParameters: p,
-  };
+  const { customerId: _none, ...created } = subscriberCreateBody(d, '');
+  const body: Partial<SubscriberBody> & { email: string } & Record<string, unknown> = created;
   if (webexId) body.customerId = webexId;
   else if (customer) {
     if (customer.provisioningId) body.provisioningId = customer.provisioningId;

@@ -1,6 +1,11 @@
 import type { Locale } from '../config/index.ts';
-import { COUNTRIES } from './data/countries.ts';
-import { ISSUE_CODES, type DefaultNote, type IssueCode, type IssueParams } from './types.ts';
+import {
+  countryName,
+  ISSUE_CODES,
+  type DefaultNote,
+  type IssueCode,
+  type IssueParams,
+} from '../rules/index.ts';
 
 type Template = (p: IssueParams) => string;
 type Templates = Record<IssueCode, Record<Locale, Template>>;
@@ -16,8 +21,8 @@ const has = (p: IssueParams, k: string) => p[k] !== undefined && p[k] !== '';
 /** A country code with its name: `US (United States)`, `US（アメリカ合衆国）`. */
 function country(p: IssueParams, locale: Locale): string {
   const code = v(p, 'country');
-  const name = COUNTRIES[code]?.[locale];
-  if (!name) return code;
+  const name = countryName(code, locale);
+  if (name === code) return code;
   return locale === 'ja' ? `${code}（${name}）` : `${code} (${name})`;
 }
 

@@ -1,20 +1,20 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { partnerConfig, type Locale } from '../config/index.ts';
-import type { RunContext } from '../runs/context.ts';
+import type { RunContext } from '../runs/index.ts';
 import type { RowResult, StagedRow } from '../store/index.ts';
-import { sheetLocale } from './headers.ts';
+import { sheetLocale } from '../sheets/index.ts';
+import { RESULT_COLUMNS } from './result-columns.ts';
 import {
   CsvResultsWriter,
-  RESULT_COLUMNS,
   renderResultCells,
   resultLabels,
   resultsFileName,
-} from './results.ts';
+} from './write-results-files.ts';
 import { XlsxResultsWriter } from './results-xlsx.ts';
-import type { SheetRow } from './sheet.ts';
-import type { CsvBatch, TextEncoding, TextHeader } from './text-stream.ts';
-import type { SheetHead } from './xlsx/index.ts';
+import type { SheetRow } from '../ingest/sheet.ts';
+import type { CsvBatch, TextEncoding, TextHeader } from '../ingest/text-stream.ts';
+import type { SheetHead } from '../ingest/xlsx/index.ts';
 
 /**
  * The results file of a file being imported, written in the same pass that reads and checks its

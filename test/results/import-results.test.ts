@@ -14,7 +14,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import type { Summary } from '../../src/reports/index.ts';
 import { runImport } from '../../src/ingest/run-import.ts';
-import { writeResultsFiles } from '../../src/ingest/results.ts';
+import { writeResultsFiles } from '../../src/results/index.ts';
 import { WORKBOOK_LIMITS } from '../../src/ingest/xlsx/index.ts';
 import { openZipEntry, readZipDirectory } from '../../src/ingest/xlsx/zip-directory.ts';
 import { backends, freshDb, type TestDb } from '../support/db.ts';

@@ -3,16 +3,18 @@ import { fixedClock } from '../../src/clock/index.ts';
 import { LOCALES } from '../../src/config/index.ts';
 import { customerCreateBody, subscriberCreateBody } from '../../src/provision/index.ts';
 import {
-  createRunRules,
   planPrecheckIssues,
   precheckCustomerBody,
   precheckNote,
   precheckSubscriberBody,
-  refuses,
-  renderRowMessage,
   sendPrechecks,
-  type CustomerDesired,
   type PrecheckEntry,
+} from '../../src/ingest/precheck.ts';
+import { renderRowMessage } from '../../src/results/index.ts';
+import {
+  createRunRules,
+  refuses,
+  type CustomerDesired,
   type SubscriberDesired,
 } from '../../src/rules/index.ts';
 import { HttpWebexClient, RateLimiter } from '../../src/webex/index.ts';
@@ -22,7 +24,7 @@ import {
   type RunningSimulator,
 } from '../../src/webex/simulator/index.ts';
 import { CONFIG } from '../webex/simulator-support.ts';
-import { aCallingCustomerRow, aContext, aCustomerRow, aSubscriberRow } from './builders.ts';
+import { aCallingCustomerRow, aContext, aCustomerRow, aSubscriberRow } from '../rules/builders.ts';
 
 /** Accepted rows as the run's rules produce them: two customers and their users. */
 function acceptedRows(): PrecheckEntry[] {

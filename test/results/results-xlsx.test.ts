@@ -3,15 +3,15 @@ import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { existsSync, mkdirSync, readdirSync, utimesSync } from 'node:fs';
 import path from 'node:path';
-import { RESULT_COLUMNS, renderResultCells, resultsFileName } from '../../src/ingest/results.ts';
+import { RESULT_COLUMNS, renderResultCells, resultsFileName } from '../../src/results/index.ts';
 import { WORKBOOK_LIMITS } from '../../src/ingest/xlsx/index.ts';
 import { openZipEntry, readZipDirectory } from '../../src/ingest/xlsx/zip-directory.ts';
 import {
   REFUSED_FILL,
   writeXlsxResults,
   XlsxResultsWriter,
-} from '../../src/ingest/results-xlsx.ts';
-import { recogniseHeader } from '../../src/ingest/headers.ts';
+} from '../../src/results/results-xlsx.ts';
+import { recogniseHeader } from '../../src/sheets/index.ts';
 import type { CellType } from '../../src/ingest/sheet.ts';
 import { validateSummary, type Summary } from '../../src/reports/index.ts';
 import type { RowResult } from '../../src/store/index.ts';

@@ -1,5 +1,10 @@
 import path from 'node:path';
-import { PartnerFolderFault } from './pickup.ts';
+
+/** Something wrong in a partner's own folders (a link or file where a folder belongs): that
+ *  partner's problem, not the run's. */
+export class PartnerFolderFault extends Error {
+  override readonly name = 'PartnerFolderFault';
+}
 
 /** The folders of a partner's own that the run uses: a fault in one of them is the partner's. */
 const PARTNER_AREAS = ['inbox', 'outbox', 'archive', 'quarantine'] as const;
