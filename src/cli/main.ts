@@ -21,6 +21,7 @@ import { startSimulator } from '../webex/simulator/index.ts';
 import { simulatorStateFile } from '../webex/index.ts';
 import { closeApp, openApp } from './app.ts';
 import { UsageError } from './errors.ts';
+import { assertKnownPartner } from './known-partner.ts';
 import { readStatus, renderStatus } from './status.ts';
 import { runScheduler } from '../schedule/index.ts';
 import { runWorker } from '../provision/index.ts';
@@ -229,12 +230,15 @@ function buildProgram(io: MaskedIo, setExit: (code: number) => void): Command {
 
   program
     .command('status')
-    .description('what is staged, in flight, pending, and the last runs')
+    .description(
+      'what is staged, in flight, pending, and the last runs (of one partner with --partner)',
+    )
     .action(async (_o: unknown, command: Command) => {
       const { config, globals } = loadOrThrow(io, command);
       const app = await openApp(config, { quiet: true });
       try {
-        const status = await readStatus(app.db);
+        if (globals.partner) await assertKnownPartner(config, app.db, globals.partner);
+        const status = await readStatus(app.db, globals.partner ?? null);
         io.stdout.write(
           globals.json ? JSON.stringify(status, null, 2) + '\n' : renderStatus(status),
         );
@@ -280,6 +284,7 @@ function buildProgram(io: MaskedIo, setExit: (code: number) => void): Command {
           );
         const app = await openApp(config, { quiet: true });
         try {
+          await assertKnownPartner(config, app.db, globals.partner);
           const check = await recordRplContact(app.db, config, {
             partner: globals.partner,
             externalId: opts.customer,
@@ -422,6 +427,7 @@ async function runPipeline(io: MaskedIo, command: Command, fn: JobFn): Promise<n
         );
       throw err;
     }
+    if (globals.partner) await assertKnownPartner(config, app.db, globals.partner, { demo });
     if (controller.signal.aborted)
       app.logger.warn(`${String(controller.signal.reason)}: received while starting; stopping`);
     return await runOpened(io, command, fn, app, controller.signal, {

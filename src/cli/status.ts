@@ -1,7 +1,17 @@
-import { countChangesByStatus, listRuns, readLease, type Db } from '../store/index.ts';
+import {
+  countLedgerState,
+  listRuns,
+  readLease,
+  readSchemaVersion,
+  type Db,
+} from '../store/index.ts';
 import { PIPELINE_LOCK } from '../runs/index.ts';
 
 export interface StatusReport {
+  /** The partner the report is limited to (`--partner`), or null for all. */
+  partner: string | null;
+  /** The newest migration applied to the ledger. */
+  schemaVersion: string | null;
   staged: { customers: number; subscribers: number };
   outbox: Record<string, number>;
   rplOpenChecks: number;
@@ -11,32 +21,33 @@ export interface StatusReport {
     job: string;
     status: string;
     exitCode: number | null;
+    dryRun: boolean;
+    partner: string | null;
     startedAt: string;
     finishedAt: string | null;
   }[];
 }
 
-/** What is staged, in flight, pending, and the last runs. */
-export async function readStatus(db: Db): Promise<StatusReport> {
-  const count = async (table: string, onlyOpen = false) => {
-    const q = db(table);
-    if (onlyOpen) void q.whereNull('closed_at');
-    const [row] = (await q.count({ n: '*' })) as { n: number | string }[];
-    return Number(row?.n ?? 0);
-  };
+/** What is staged, in flight, pending, and the last runs (of one partner, or all). */
+export async function readStatus(db: Db, partner: string | null = null): Promise<StatusReport> {
+  const state = await countLedgerState(db, partner);
   const lease = await readLease(db, PIPELINE_LOCK);
   return {
-    staged: { customers: await count('customers'), subscribers: await count('subscribers') },
-    outbox: await countChangesByStatus(db),
-    rplOpenChecks: await count('rpl_checks', true),
+    partner,
+    schemaVersion: await readSchemaVersion(db),
+    staged: { customers: state.customers, subscribers: state.subscribers },
+    outbox: state.outbox,
+    rplOpenChecks: state.rplOpenChecks,
     lock: lease
       ? { owner: lease.owner, since: lease.acquiredAt, expiresAt: lease.expiresAt }
       : null,
-    lastRuns: (await listRuns(db, 10)).map((r) => ({
+    lastRuns: (await listRuns(db, 10, partner)).map((r) => ({
       runId: r.id,
       job: r.job,
       status: r.status,
       exitCode: r.exitCode,
+      dryRun: r.dryRun,
+      partner: r.partnerFilter,
       startedAt: r.startedAt,
       finishedAt: r.finishedAt,
     })),
@@ -46,6 +57,7 @@ export async function readStatus(db: Db): Promise<StatusReport> {
 /** The status as lines for a terminal. */
 export function renderStatus(s: StatusReport): string {
   const lines = [
+    ...(s.partner ? [`partner: ${s.partner}`] : []),
     `staged: ${s.staged.customers} customer(s), ${s.staged.subscribers} subscriber(s)`,
     `outbox: ${
       Object.entries(s.outbox)
@@ -54,9 +66,11 @@ export function renderStatus(s: StatusReport): string {
     }`,
     `open RPL checks: ${s.rplOpenChecks}`,
     `lock: ${s.lock ? `held by run ${s.lock.owner} since ${s.lock.since}` : 'free'}`,
+    `schema version: ${s.schemaVersion ?? 'none'}`,
     'last runs:',
     ...s.lastRuns.map(
-      (r) => `  ${r.runId}  ${r.status}${r.exitCode === null ? '' : ` (exit ${r.exitCode})`}`,
+      (r) =>
+        `  ${r.runId}  ${r.status}${r.exitCode === null ? '' : ` (exit ${r.exitCode})`}${r.dryRun ? '  [dry run]' : ''}${r.partner ? `  partner ${r.partner}` : ''}`,
     ),
   ];
   return lines.join('\n') + '\n';

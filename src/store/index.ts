@@ -14,6 +14,7 @@ export {
   resultsBehindSince,
 } from './runs.ts';
 export type { RunRecord } from './runs.ts';
+export { countLedgerState, listPartnerIds, readSchemaVersion } from './status.ts';
 export {
   ensurePartner,
   findProcessedFile,
