@@ -1,3 +1,4 @@
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import {
@@ -13,7 +14,8 @@ import { RplContactError, recordRplContact, toOpenLine, type AgedRplCheck } from
 import { createClock } from '../clock/index.ts';
 import { loadConfig, LOCALES, PARTNER_ID, type Config, type Locale } from '../config/index.ts';
 import { writeTemplate } from '../ingest/index.ts';
-import { redactString } from '../log/index.ts';
+import { paint, redactString, terminalStyle, type TerminalStyle } from '../log/index.ts';
+import { PACKAGE_ROOT } from '../package-root.ts';
 import type { Summary } from '../reports/index.ts';
 import { failedSummary } from '../reports/summary.ts';
 import { LockHeldError, makeRunId, type App, type JobOptions } from '../runs/index.ts';
@@ -45,6 +47,8 @@ export interface CliIo {
 interface MaskedIo extends CliIo {
   /** From now on, also mask these values. */
   maskSecrets(secrets: readonly string[]): void;
+  /** How what goes to stdout looks: colours on a terminal only. */
+  stdoutStyle: TerminalStyle;
 }
 
 /**
@@ -59,6 +63,7 @@ function maskOutput(io: CliIo): MaskedIo {
   });
   return {
     ...io,
+    stdoutStyle: terminalStyle(io.stdout as { isTTY?: boolean }, io.env),
     stdout: masked(io.stdout),
     stderr: masked(io.stderr),
     maskSecrets: (more) => {
@@ -125,12 +130,19 @@ function buildProgram(io: MaskedIo, setExit: (code: number) => void): Command {
       'read, validate and plan; change nothing in Webex, the ledger or the folders',
     )
     .option('--partner <id>', 'work on one partner only')
+    .version(readVersion(), '-V, --version', 'print the version and exit')
+    .configureHelp({ showGlobalOptions: true })
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .showHelpAfterError('(run rtm-batch --help for the commands)')
     .addHelpText(
       'after',
-      '\nExit codes: 0 ok, 1 some rows or files rejected or failed, 2 usage or configuration error, 3 the run failed, 75 another run holds the lock.',
+      [
+        examples('rtm-batch nightly --demo', 'rtm-batch status --partner acme'),
+        '',
+        'Exit codes: 0 ok, 1 something needs you or some rows or files were rejected or failed,',
+        '  2 usage or configuration error, 3 the run failed, 75 another run holds the lock.',
+      ].join('\n'),
     );
 
   const pipeline = (
@@ -253,16 +265,18 @@ function buildProgram(io: MaskedIo, setExit: (code: number) => void): Command {
       'write a blank partner workbook with both sheets, localized headers, drop-down lists and a notes sheet',
     )
     .requiredOption('--locale <locale>', 'en, ja or pt-BR')
-    .requiredOption('--out <file>', 'the .xlsx file to write')
-    .action(async (opts: { locale: string; out: string }) => {
+    .option('--out <file>', 'the .xlsx file to write (default: template-<locale>.xlsx here)')
+    .action(async (opts: { locale: string; out?: string }) => {
       if (!(LOCALES as readonly string[]).includes(opts.locale)) {
         throw new UsageError(
           `--locale ${JSON.stringify(opts.locale)}: use one of ${LOCALES.join(', ')}`,
         );
       }
-      if (!opts.out.toLowerCase().endsWith('.xlsx'))
-        throw new UsageError(`--out ${opts.out}: the template is a workbook; name it .xlsx`);
-      const out = path.resolve(io.cwd, opts.out);
+      const given = opts.out ?? `template-${opts.locale}.xlsx`;
+      if (!given.toLowerCase().endsWith('.xlsx'))
+        throw new UsageError(`--out ${given}: the template is a workbook; name it .xlsx`);
+      const out = path.resolve(io.cwd, given);
+      assertOutputFolder('--out', out);
       await writeTemplate(out, opts.locale as Locale);
       io.stdout.write(`${out}\n`);
     });
@@ -319,6 +333,7 @@ function buildProgram(io: MaskedIo, setExit: (code: number) => void): Command {
         throw new UsageError('deprovision: give either --plan [--out FILE] or --apply FILE');
       if (opts.apply !== undefined && opts.out !== undefined)
         throw new UsageError('deprovision: --out goes with --plan, not with --apply');
+      if (opts.out !== undefined) assertOutputFolder('--out', path.resolve(io.cwd, opts.out));
       const request: DeprovisionRequest =
         opts.apply !== undefined
           ? { apply: path.resolve(io.cwd, opts.apply) }
@@ -352,7 +367,74 @@ function buildProgram(io: MaskedIo, setExit: (code: number) => void): Command {
       });
       await sim.close();
     });
+  addExamples(program);
   return program;
+}
+
+/** Two examples per command, shown at the end of its --help. */
+const EXAMPLES: Readonly<Record<string, readonly [string, string]>> = {
+  import: ['rtm-batch import', 'rtm-batch import --partner acme --dry-run'],
+  provision: ['rtm-batch provision', 'rtm-batch provision --workers 4   # PostgreSQL only'],
+  'provision-worker': [
+    'rtm-batch provision-worker',
+    'rtm-batch provision-worker --run <runId> --rate-share 4',
+  ],
+  'rpl-recheck': ['rtm-batch rpl-recheck', 'rtm-batch rpl-recheck --partner acme --json'],
+  reconcile: ['rtm-batch reconcile', 'rtm-batch reconcile --partner acme --dry-run'],
+  nightly: ['rtm-batch nightly --demo', 'rtm-batch --home /srv/rtm nightly --json > last-run.json'],
+  schedule: ['rtm-batch schedule', 'rtm-batch --home /srv/rtm schedule'],
+  status: ['rtm-batch status', 'rtm-batch status --partner acme --json'],
+  template: [
+    'rtm-batch template --locale ja',
+    'rtm-batch template --locale pt-BR --out parceiro.xlsx',
+  ],
+  rpl: [
+    'rtm-batch rpl contact --partner acme --customer c-1 --outcome reached',
+    'rtm-batch rpl contact --partner acme --customer c-1 --outcome unreachable --note "no answer"',
+  ],
+  'rpl contact': [
+    'rtm-batch rpl contact --partner acme --customer c-1 --outcome reached',
+    'rtm-batch rpl contact --partner acme --customer c-1 --outcome unreachable --note "no answer"',
+  ],
+  deprovision: [
+    'rtm-batch deprovision --plan --out plan.json',
+    'rtm-batch deprovision --apply plan.json',
+  ],
+  simulator: ['rtm-batch simulator --port 8080', 'rtm-batch simulator --state /tmp/sim-state.json'],
+};
+
+function examples(first: string, second: string): string {
+  return `\nExamples:\n  $ ${first}\n  $ ${second}`;
+}
+
+/** Adds each command's examples to its help, its sub-commands' too. */
+function addExamples(parent: Command, prefix = ''): void {
+  for (const cmd of parent.commands) {
+    const name = `${prefix}${cmd.name()}`;
+    const pair = EXAMPLES[name];
+    if (pair) cmd.addHelpText('after', examples(...pair));
+    addExamples(cmd, `${name} `);
+  }
+}
+
+/** The version in package.json. */
+function readVersion(): string {
+  const pkg = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+/**
+ * An output file's folder must exist: a typo in --out is the operator's to fix (exit 2), not a
+ * run failure (exit 3) after the work was done.
+ */
+function assertOutputFolder(option: string, file: string): void {
+  const dir = path.dirname(file);
+  if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory())
+    throw new UsageError(
+      `${option} ${file}: the folder ${dir} does not exist; create it or write elsewhere`,
+    );
 }
 
 /** Several sending processes share one outbox on PostgreSQL, against a Webex they all reach. */
@@ -466,7 +548,9 @@ async function runOpened(
       io.env,
     );
     io.stdout.write(
-      globals.json ? JSON.stringify(summary, null, 2) + '\n' : renderShortSummary(summary),
+      globals.json
+        ? JSON.stringify(summary, null, 2) + '\n'
+        : renderShortSummary(summary, io.stdoutStyle),
     );
     return summary.exitCode;
   } catch (err) {
@@ -509,15 +593,22 @@ function unstartedSummary(
   );
 }
 
-function renderShortSummary(s: Summary): string {
+const STATUS_COLOUR = {
+  ok: 'green',
+  attention: 'yellow',
+  partial: 'yellow',
+  failed: 'red',
+} as const;
+
+function renderShortSummary(s: Summary, style: TerminalStyle): string {
   const byStatus = (status: string) => s.files.filter((f) => f.status === status).length;
   const changes = (c: Summary['customers']) =>
     `${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged, ${c.deleted} deleted, ${c.failed} failed, ${c.pending} pending`;
   const lines = [
-    `rtm-batch ${s.job} ${s.runId}: ${s.status} (exit ${s.exitCode})${s.dryRun ? ' [dry run]' : ''}`,
+    `rtm-batch ${s.job} ${s.runId}: ${paint(style, STATUS_COLOUR[s.status], s.status)} (exit ${s.exitCode})${s.dryRun ? ' [dry run]' : ''}`,
     ...s.attention.map(
       (a) =>
-        `  NEEDS YOU:   ${a.partner ? `${a.partner}: ` : ''}${a.message} (${a.kind}, ${a.count})`,
+        `  ${paint(style, 'yellow', 'NEEDS YOU:')}   ${a.partner ? `${a.partner}: ` : ''}${a.message} (${a.kind}, ${a.count})`,
     ),
     `  files:       ${byStatus('processed')} processed, ${byStatus('duplicate')} duplicate, ${byStatus('quarantined')} quarantined, ${byStatus('skipped')} skipped`,
     `  rows:        ${s.rows.total} read, ${s.rows.accepted} accepted, ${s.rows.rejected} rejected`,

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import winston from 'winston';
 import { redact } from './redact.ts';
+import { paint, terminalStyle, type TerminalStyle } from './terminal.ts';
 
 export type Logger = winston.Logger;
 
@@ -15,6 +16,8 @@ export interface LoggerOptions {
   /** Where readable lines go; stderr by default so `--json` keeps stdout clean. */
   console?: boolean;
   quiet?: boolean;
+  /** Colours and timestamps of the readable lines; by default, from stderr and NO_COLOR. */
+  style?: TerminalStyle;
 }
 
 export const LOG_FILE_NAME = 'rtm-batch.log';
@@ -54,7 +57,10 @@ export function createLogger(opts: LoggerOptions): Logger {
       new winston.transports.Console({
         level: opts.quiet ? 'warn' : (opts.level ?? 'info'),
         stderrLevels: ['error', 'warn', 'info', 'debug'],
-        format: winston.format.combine(redactFormat({ secrets }), readableLine()),
+        format: winston.format.combine(
+          redactFormat({ secrets }),
+          readableLine(opts.style ?? terminalStyle(process.stderr, process.env)),
+        ),
       }),
     );
   }
@@ -80,11 +86,18 @@ export async function closeLogger(logger: Logger): Promise<void> {
   await Promise.race([done, new Promise((r) => setTimeout(r, 2000).unref())]);
 }
 
-function readableLine() {
+const LEVEL_COLOUR = { error: 'red', warn: 'yellow', info: 'green', debug: 'dim' } as const;
+
+/** `[time ]level [job partner run] message`: the time when nobody watches, colour when one does. */
+function readableLine(style: TerminalStyle) {
   return winston.format.printf((info) => {
     const { level, message, runId, job, partner } = info as Record<string, unknown>;
     const where = [job, partner].filter(Boolean).join(' ');
     const tag = where ? `[${where}${typeof runId === 'string' ? ` ${runId.slice(-4)}` : ''}] ` : '';
-    return `${String(level).padEnd(5)} ${tag}${String(message)}`;
+    const name = String(level);
+    const colour = LEVEL_COLOUR[name as keyof typeof LEVEL_COLOUR];
+    const shown = colour ? paint(style, colour, name.padEnd(5)) : name.padEnd(5);
+    const time = style.timestamps ? `${new Date().toISOString()} ` : '';
+    return `${time}${shown} ${tag}${String(message)}`;
   });
 }
