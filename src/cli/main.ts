@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import {
@@ -19,10 +19,13 @@ import { PACKAGE_ROOT } from '../package-root.ts';
 import type { Summary } from '../reports/index.ts';
 import { failedSummary } from '../reports/summary.ts';
 import { LockHeldError, makeRunId, type App, type JobOptions } from '../runs/index.ts';
+import { backupSqliteInto, openDb } from '../store/index.ts';
 import { startSimulator } from '../webex/simulator/index.ts';
 import { simulatorStateFile } from '../webex/index.ts';
 import { closeApp, openApp } from './app.ts';
 import { UsageError } from './errors.ts';
+import { renderFindings, runDoctor } from './doctor.ts';
+import { initWorkspace, isWorkspace } from './init-workspace.ts';
 import { assertKnownPartner } from './known-partner.ts';
 import { readStatus, renderStatus } from './status.ts';
 import { runScheduler } from '../schedule/index.ts';
@@ -157,6 +160,26 @@ function buildProgram(io: MaskedIo, setExit: (code: number) => void): Command {
       setExit(await runPipeline(io, command, fn)),
     );
   };
+  program
+    .command('init')
+    .description(
+      'create a workspace: inbox, outbox, archive, quarantine, reports, var and a commented example config',
+    )
+    .action((_o: unknown, command: Command) => {
+      const globals = command.optsWithGlobals<GlobalOptions>();
+      const home = path.resolve(io.cwd, globals.home ?? io.env.RTM_HOME ?? '.');
+      const done = initWorkspace(home);
+      io.stdout.write(
+        [
+          `workspace ${home}: ${done.created.length > 0 ? `created ${done.created.map((d) => path.relative(home, d) || '.').join(', ')}` : 'every folder was there already'}`,
+          done.wroteConfig
+            ? `  wrote ${path.join(home, 'rtm-batch.config.json')} (commented; edit it to add partners)`
+            : `  kept the existing ${path.join(home, 'rtm-batch.config.json')}`,
+          `  next: drop a partner's files into ${path.join(home, 'inbox', '<partner>')}/ and run rtm-batch --home ${home} nightly`,
+        ].join('\n') + '\n',
+      );
+    });
+
   pipeline(
     'import',
     'pick up stable files, parse, validate and stage them; write per-file results',
@@ -183,7 +206,8 @@ function buildProgram(io: MaskedIo, setExit: (code: number) => void): Command {
     .option('--run <runId>', 'work for this run only and stop when it ends')
     .option('--rate-share <n>', 'use 1/n of webex.requestsPerSecond', '1')
     .action(async (opts: { run?: string; rateShare: string }, command: Command) => {
-      const { config } = loadOrThrow(io, command);
+      // A worker on another machine needs only the configuration and the shared database.
+      const { config } = loadOrThrow(io, command, { anyFolder: true });
       requireSharedOutbox(config);
       const app = await openApp(config, { quiet: false });
       const controller = new AbortController();
@@ -281,6 +305,55 @@ function buildProgram(io: MaskedIo, setExit: (code: number) => void): Command {
       io.stdout.write(`${out}\n`);
     });
 
+  program
+    .command('backup')
+    .description(
+      'copy the SQLite ledger to FILE while runs go on (on PostgreSQL, use pg_dump instead)',
+    )
+    .requiredOption('--out <file>', 'the copy to write (must not exist)')
+    .action(async (opts: { out: string }, command: Command) => {
+      const { config } = loadOrThrow(io, command);
+      if (config.database.client !== 'sqlite3')
+        throw new UsageError(
+          'the ledger is on PostgreSQL: back it up with pg_dump (for example pg_dump -Fc "$DATABASE_URL" > rtm-batch.dump); rtm-batch backup copies SQLite ledgers only',
+        );
+      const out = path.resolve(io.cwd, opts.out);
+      assertOutputFolder('--out', out);
+      if (existsSync(out))
+        throw new UsageError(
+          `--out ${out}: the file exists; name a new one (nothing is overwritten)`,
+        );
+      if (!existsSync(config.database.connection))
+        throw new UsageError(`${config.database.connection}: no ledger yet; nothing to back up`);
+      // Not openApp: a backup needs no lock, no migration and no log; it only reads.
+      const db = openDb(config.database);
+      try {
+        await backupSqliteInto(db, out);
+      } finally {
+        await db.destroy();
+      }
+      io.stdout.write(`${out}\n`);
+    });
+
+  program
+    .command('doctor')
+    .description(
+      'check the config, database, each partner’s Webex token and URL, folders and free disk',
+    )
+    .action(async (_o: unknown, command: Command) => {
+      const globals = command.optsWithGlobals<GlobalOptions>();
+      const findings = await runDoctor({
+        home: globals.home,
+        configFile: globals.config,
+        env: io.env,
+        cwd: io.cwd,
+      });
+      io.stdout.write(
+        globals.json ? JSON.stringify(findings, null, 2) + '\n' : renderFindings(findings),
+      );
+      setExit(findings.every((f) => f.ok) ? EXIT.ok : EXIT.partial);
+    });
+
   const rpl = program.command('rpl').description('RPL compliance actions');
   rpl
     .command('contact')
@@ -349,7 +422,7 @@ function buildProgram(io: MaskedIo, setExit: (code: number) => void): Command {
     .option('--port <n>', 'port to listen on (0 = any free port)', '0')
     .option('--state <file>', 'state file (default: <home>/var/simulator/state.json)')
     .action(async (opts: { port: string; state?: string }, command: Command) => {
-      const { config } = loadOrThrow(io, command);
+      const { config } = loadOrThrow(io, command, { anyFolder: true });
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535)
         throw new UsageError(`--port ${opts.port}: not a port number`);
@@ -373,6 +446,12 @@ function buildProgram(io: MaskedIo, setExit: (code: number) => void): Command {
 
 /** Two examples per command, shown at the end of its --help. */
 const EXAMPLES: Readonly<Record<string, readonly [string, string]>> = {
+  init: ['rtm-batch init', 'rtm-batch init --home /srv/rtm'],
+  doctor: ['rtm-batch doctor', 'rtm-batch --home /srv/rtm doctor --json'],
+  backup: [
+    'rtm-batch backup --out /backup/rtm-$(date +%F).sqlite',
+    'rtm-batch --home /srv/rtm backup --out ledger-copy.sqlite',
+  ],
   import: ['rtm-batch import', 'rtm-batch import --partner acme --dry-run'],
   provision: ['rtm-batch provision', 'rtm-batch provision --workers 4   # PostgreSQL only'],
   'provision-worker': [
@@ -451,7 +530,16 @@ function requireSharedOutbox(config: Config): void {
     );
 }
 
-function loadOrThrow(io: MaskedIo, command: Command): { config: Config; globals: GlobalOptions } {
+/**
+ * Reads the configuration of the command's workspace. Unless `anyFolder`, the folder must be a
+ * workspace (`init` made it, or it has a config, inbox/ or var/): a typo in --home is refused
+ * rather than becoming a new, empty workspace.
+ */
+function loadOrThrow(
+  io: MaskedIo,
+  command: Command,
+  opts: { anyFolder?: boolean } = {},
+): { config: Config; globals: GlobalOptions } {
   const globals = command.optsWithGlobals<GlobalOptions>();
   const loaded = loadConfig({
     home: globals.home,
@@ -466,6 +554,10 @@ function loadOrThrow(io: MaskedIo, command: Command): { config: Config; globals:
       `the configuration has ${loaded.errors.length} error${loaded.errors.length > 1 ? 's' : ''}; nothing was done:\n${lines}`,
     );
   }
+  if (!opts.anyFolder && globals.config === undefined && !isWorkspace(loaded.config.home))
+    throw new UsageError(
+      `${loaded.config.home} is not an rtm-batch workspace (no rtm-batch.config.json, inbox/ or var/ there): create one with \`rtm-batch init --home ${loaded.config.home}\`, or point --home / RTM_HOME at yours; nothing was done`,
+    );
   if (globals.partner !== undefined && !PARTNER_ID.test(globals.partner)) {
     throw new UsageError(
       `--partner ${JSON.stringify(globals.partner)}: not a partner id (letters, digits, . _ -)`,
@@ -475,9 +567,10 @@ function loadOrThrow(io: MaskedIo, command: Command): { config: Config; globals:
 }
 
 async function runPipeline(io: MaskedIo, command: Command, fn: JobFn): Promise<number> {
-  const { config, globals } = loadOrThrow(io, command);
   const own = command.opts() as { demo?: boolean; workers?: string };
   const demo = Boolean(own.demo);
+  // `nightly --demo` (npm start) makes its workspace: it must work on a fresh clone.
+  const { config, globals } = loadOrThrow(io, command, { anyFolder: demo });
   const workers = Number(own.workers ?? '1');
   if (!Number.isInteger(workers) || workers < 1 || workers > 64)
     throw new UsageError(`--workers ${own.workers}: a whole number from 1 to 64`);

@@ -14,7 +14,13 @@ export {
   resultsBehindSince,
 } from './runs.ts';
 export type { RunRecord } from './runs.ts';
-export { countLedgerState, listPartnerIds, readSchemaVersion } from './status.ts';
+export {
+  countLedgerState,
+  listPartnerIds,
+  listSchemaVersions,
+  readSchemaVersion,
+} from './status.ts';
+export { backupSqliteInto } from './backup.ts';
 export {
   ensurePartner,
   findProcessedFile,

@@ -1,4 +1,5 @@
 import type { Tx } from './db.ts';
+import { migrationSource } from './migrations/index.ts';
 
 /** Every partner the ledger has seen (a file read, a customer staged), sorted. */
 export async function listPartnerIds(db: Tx): Promise<string[]> {
@@ -42,4 +43,9 @@ export async function readSchemaVersion(db: Tx): Promise<string | null> {
   const row = (await db('knex_migrations').orderBy('name', 'desc').first('name')) as
     { name: string } | undefined;
   return row?.name ?? null;
+}
+
+/** The schema versions (migrations) this program knows, oldest first. */
+export async function listSchemaVersions(): Promise<string[]> {
+  return migrationSource.getMigrations([]);
 }
