@@ -22,7 +22,8 @@ export async function nightlyJob(
       ctx.log.info(`demo: dropped ${dropped.length} sample sheet(s) into ${app.config.home}/inbox`);
     }
     let opened: WebexTargets | null = null;
-    const targets = async () => (opened ??= await openWebexTargets(app.config, app.clock, env));
+    const targets = async () =>
+      (opened ??= await openWebexTargets(app.config, app.clock, env, ctx.signal));
     try {
       await runImport(ctx, targets);
       // Counted even when stopped after the import: every accepted change ends in one outcome.

@@ -640,6 +640,7 @@ async function runOpened(
       },
       io.env,
     );
+    app.progress?.close();
     io.stdout.write(
       globals.json
         ? JSON.stringify(summary, null, 2) + '\n'

@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import winston from 'winston';
@@ -18,6 +19,8 @@ export interface LoggerOptions {
   quiet?: boolean;
   /** Colours and timestamps of the readable lines; by default, from stderr and NO_COLOR. */
   style?: TerminalStyle;
+  /** Where readable lines go instead of stderr (above the progress bars while they show). */
+  write?: (line: string) => void;
 }
 
 export const LOG_FILE_NAME = 'rtm-batch.log';
@@ -52,7 +55,18 @@ export function createLogger(opts: LoggerOptions): Logger {
       }),
     );
   }
-  if (opts.console !== false) {
+  if (opts.console !== false && opts.write) {
+    transports.push(
+      new winston.transports.Stream({
+        stream: lineStream(opts.write),
+        level: opts.quiet ? 'warn' : (opts.level ?? 'info'),
+        format: winston.format.combine(
+          redactFormat({ secrets }),
+          readableLine(opts.style ?? terminalStyle(process.stderr, process.env)),
+        ),
+      }),
+    );
+  } else if (opts.console !== false) {
     transports.push(
       new winston.transports.Console({
         level: opts.quiet ? 'warn' : (opts.level ?? 'info'),
@@ -84,6 +98,16 @@ export async function closeLogger(logger: Logger): Promise<void> {
   const done = new Promise<void>((resolve) => logger.on('finish', () => resolve()));
   logger.end();
   await Promise.race([done, new Promise((r) => setTimeout(r, 2000).unref())]);
+}
+
+/** A stream handing each written line to `write`. */
+function lineStream(write: (line: string) => void): Writable {
+  return new Writable({
+    write(chunk: Buffer | string, _encoding, done) {
+      write(chunk.toString());
+      done();
+    },
+  });
 }
 
 const LEVEL_COLOUR = { error: 'red', warn: 'yellow', info: 'green', debug: 'dim' } as const;

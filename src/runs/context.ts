@@ -17,6 +17,7 @@ import type { RplDeprovisionLine } from '../reports/report-input.ts';
 import { emptyChangeCounts, emptyRowCounts, emptyRplCounts } from '../reports/summary.ts';
 import type { PlanLine } from '../reports/report-input.ts';
 import type { Db, Tx } from '../store/index.ts';
+import type { Progress } from './progress.ts';
 
 /** The run's lock was taken over by another run: this one stops touching shared state (exit 3). */
 export class LeaseLostError extends Error {
@@ -41,6 +42,8 @@ export interface RunContext {
   /** Aborted on SIGTERM/SIGINT or when the run's lease is lost: stop claiming new work. */
   signal: AbortSignal;
   tally: RunTally;
+  /** Where the run shows how far it is (a bar or a periodic line); absent: nowhere. */
+  progress?: Progress;
   /**
    * Renews the run's lock now (runJob sets it). On SQLite a file's transaction holds the only
    * connection, so the heartbeat cannot renew meanwhile: the import renews as soon as it commits.

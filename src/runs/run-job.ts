@@ -34,6 +34,7 @@ import {
 } from '../store/index.ts';
 import { LeaseLostError, newTally, type RunContext } from './context.ts';
 import { holderProcess } from './holder-process.ts';
+import { noProgress, type Progress } from './progress.ts';
 import { recoverAbandonedRuns } from './recover-abandoned.ts';
 
 /** The one lock every pipeline run takes: runs never overlap on a ledger. */
@@ -58,6 +59,8 @@ export interface App {
   db: Db;
   clock: Clock;
   logger: Logger;
+  /** Where runs show how far they are (the command line's bars or lines); none by default. */
+  progress?: Progress;
 }
 
 export interface JobOptions {
@@ -154,6 +157,7 @@ export async function runJob(
     partnerFilter: opts.partner,
     signal: controller.signal,
     tally: newTally(),
+    progress: app.progress ?? noProgress,
     renewLock,
     holdLock,
   };
