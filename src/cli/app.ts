@@ -12,7 +12,7 @@ import { createCliProgress } from './progress.ts';
  * V8 lets its heap grow to several times what is live before it collects. An import allocates
  * fast and keeps each batch across an await, so most of its peak was garbage: a 1,000,000-row
  * import peaked at 870 MB with about 150 MB live. Letting the heap grow to twice what is live
- * brought that to about 500 MB at the same speed (README, "Memory").
+ * brought that to about 500 MB at the same speed (docs/architecture.md, "Memory").
  */
 const HEAP_GROWING_PERCENT = 100;
 
