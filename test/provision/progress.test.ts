@@ -74,6 +74,21 @@ describe('progress: what a run shows while it works (issue 19, item 2)', functio
       expect(run.stderr).not.to.match(/[█░]/);
     });
 
+    it('when reconcile lists a slow Webex without a terminal, then its progress line counts the pages read', async () => {
+      await sim?.stop().catch(() => undefined);
+      sim = await startSimProcess({ latencyMs: 2500 });
+      const w = await workspace(sim.url, { webex: { requestsPerSecond: 20 } });
+      const { writeFileSync, readFileSync } = await import('node:fs');
+      const file = path.join(w.home, 'rtm-batch.config.json');
+      const config = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+      writeFileSync(file, JSON.stringify({ ...config, logging: { progressSeconds: 1 } }));
+      await stage(w.db, 'acme', population(3, 0, 'rec').customers);
+      const run = await runRtm(w, ['reconcile']);
+      await w.db.destroy();
+      expect(run.code, run.stderr).to.be.oneOf([0, 1]);
+      expect(run.stderr).to.match(/Z info {2}progress reconcile acme: \d+ pages, [\d.]+ pages\/s/);
+    });
+
     it('when it runs on a terminal, then a progress bar shows done/total, rates, 429s and ETA', async () => {
       const w = ws as Workspace;
       const command = [process.execPath, BIN, '--home', w.home, 'provision']
