@@ -21,7 +21,8 @@ export async function nightlyJob(
       ctx.log.info(`demo: dropped ${dropped.length} sample sheet(s) into ${app.config.home}/inbox`);
     }
     let opened: WebexTargets | null = null;
-    const targets = async () => (opened ??= await openWebexTargets(app.config, app.clock, env));
+    const targets = async () =>
+      (opened ??= await openWebexTargets(app.config, app.clock, env, ctx.signal));
     try {
       // A dry run stages nothing: what it accepted goes to the planner as a value.
       const imported = await runImport(ctx, targets);

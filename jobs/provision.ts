@@ -31,7 +31,7 @@ export async function provisionJob(
           }
         : app.config;
     const children = workers > 1 && !ctx.dryRun ? startWorkers(app, ctx.runId, workers, env) : [];
-    const targets = await openWebexTargets(config, app.clock, env);
+    const targets = await openWebexTargets(config, app.clock, env, ctx.signal);
     try {
       await runProvision({ ...ctx, config }, targets);
     } finally {

@@ -1,3 +1,4 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import {
@@ -13,14 +14,19 @@ import { RplContactError, recordRplContact, toOpenLine, type AgedRplCheck } from
 import { createClock } from '../clock/index.ts';
 import { loadConfig, LOCALES, PARTNER_ID, type Config, type Locale } from '../config/index.ts';
 import { writeTemplate } from '../ingest/index.ts';
-import { redactString } from '../log/index.ts';
+import { paint, redactString, terminalStyle, type TerminalStyle } from '../log/index.ts';
+import { PACKAGE_ROOT } from '../package-root.ts';
 import { failedSummary, type Summary } from '../reports/index.ts';
 import { LockHeldError, makeRunId, type App, type JobOptions } from '../runs/index.ts';
+import { backupSqliteInto, openDb } from '../store/index.ts';
 import { startSimulator } from '../webex/simulator/index.ts';
 import { simulatorStateFile } from '../webex/index.ts';
 import { closeApp, openApp } from './app.ts';
 import { obeyHeldSignal, takeEarlySignal } from './early-signals.ts';
 import { UsageError } from '../runs/index.ts';
+import { renderFindings, runDoctor } from './doctor.ts';
+import { initWorkspace, isWorkspace } from './init-workspace.ts';
+import { assertKnownPartner } from './known-partner.ts';
 import { readStatus, renderStatus } from './status.ts';
 import { runScheduler } from '../schedule/index.ts';
 import { runWorker } from '../provision/index.ts';
@@ -44,6 +50,8 @@ export interface CliIo {
 interface MaskedIo extends CliIo {
   /** From now on, also mask these values. */
   maskSecrets(secrets: readonly string[]): void;
+  /** How what goes to stdout looks: colours on a terminal only. */
+  stdoutStyle: TerminalStyle;
 }
 
 /**
@@ -58,6 +66,7 @@ function maskOutput(io: CliIo): MaskedIo {
   });
   return {
     ...io,
+    stdoutStyle: terminalStyle(io.stdout as { isTTY?: boolean }, io.env),
     stdout: masked(io.stdout),
     stderr: masked(io.stderr),
     maskSecrets: (more) => {
@@ -124,12 +133,19 @@ function buildProgram(io: MaskedIo, setExit: (code: number) => void): Command {
       'read, validate and plan; change nothing in Webex, the ledger or the folders',
     )
     .option('--partner <id>', 'work on one partner only')
+    .version(readVersion(), '-V, --version', 'print the version and exit')
+    .configureHelp({ showGlobalOptions: true })
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .showHelpAfterError('(run rtm-batch --help for the commands)')
     .addHelpText(
       'after',
-      '\nExit codes: 0 ok, 1 some rows or files rejected or failed, 2 usage or configuration error, 3 the run failed, 75 another run holds the lock.',
+      [
+        examples('rtm-batch nightly --demo', 'rtm-batch status --partner acme'),
+        '',
+        'Exit codes: 0 ok, 1 something needs you or some rows or files were rejected or failed,',
+        '  2 usage or configuration error, 3 the run failed, 75 another run holds the lock.',
+      ].join('\n'),
     );
 
   // Commands that take SIGTERM/SIGINT themselves; the others get the default from their start.
@@ -150,6 +166,26 @@ function buildProgram(io: MaskedIo, setExit: (code: number) => void): Command {
       setExit(await runPipeline(io, command, fn)),
     );
   };
+  program
+    .command('init')
+    .description(
+      'create a workspace: inbox, outbox, archive, quarantine, reports, var and a commented example config',
+    )
+    .action((_o: unknown, command: Command) => {
+      const globals = command.optsWithGlobals<GlobalOptions>();
+      const home = path.resolve(io.cwd, globals.home ?? io.env.RTM_HOME ?? '.');
+      const done = initWorkspace(home);
+      io.stdout.write(
+        [
+          `workspace ${home}: ${done.created.length > 0 ? `created ${done.created.map((d) => path.relative(home, d) || '.').join(', ')}` : 'every folder was there already'}`,
+          done.wroteConfig
+            ? `  wrote ${path.join(home, 'rtm-batch.config.json')} (commented; edit it to add partners)`
+            : `  kept the existing ${path.join(home, 'rtm-batch.config.json')}`,
+          `  next: drop a partner's files into ${path.join(home, 'inbox', '<partner>')}/ and run rtm-batch --home ${home} nightly`,
+        ].join('\n') + '\n',
+      );
+    });
+
   pipeline(
     'import',
     'pick up stable files, parse, validate and stage them; write per-file results',
@@ -176,7 +212,8 @@ function buildProgram(io: MaskedIo, setExit: (code: number) => void): Command {
     .option('--run <runId>', 'work for this run only and stop when it ends')
     .option('--rate-share <n>', 'use 1/n of webex.requestsPerSecond', '1')
     .action(async (opts: { run?: string; rateShare: string }, command: Command) => {
-      const { config } = loadOrThrow(io, command);
+      // A worker on another machine needs only the configuration and the shared database.
+      const { config } = loadOrThrow(io, command, { anyFolder: true });
       requireSharedOutbox(config);
       const app = await openApp(config, { quiet: false });
       const controller = new AbortController();
@@ -236,12 +273,15 @@ function buildProgram(io: MaskedIo, setExit: (code: number) => void): Command {
 
   program
     .command('status')
-    .description('what is staged, in flight, pending, and the last runs')
+    .description(
+      'what is staged, in flight, pending, and the last runs (of one partner with --partner)',
+    )
     .action(async (_o: unknown, command: Command) => {
       const { config, globals } = loadOrThrow(io, command);
       const app = await openApp(config, { quiet: true });
       try {
-        const status = await readStatus(app.db);
+        if (globals.partner) await assertKnownPartner(config, app.db, globals.partner);
+        const status = await readStatus(app.db, globals.partner ?? null);
         io.stdout.write(
           globals.json ? JSON.stringify(status, null, 2) + '\n' : renderStatus(status),
         );
@@ -256,18 +296,69 @@ function buildProgram(io: MaskedIo, setExit: (code: number) => void): Command {
       'write a blank partner workbook with both sheets, localized headers, drop-down lists and a notes sheet',
     )
     .requiredOption('--locale <locale>', 'en, ja or pt-BR')
-    .requiredOption('--out <file>', 'the .xlsx file to write')
-    .action(async (opts: { locale: string; out: string }) => {
+    .option('--out <file>', 'the .xlsx file to write (default: template-<locale>.xlsx here)')
+    .action(async (opts: { locale: string; out?: string }) => {
       if (!(LOCALES as readonly string[]).includes(opts.locale)) {
         throw new UsageError(
           `--locale ${JSON.stringify(opts.locale)}: use one of ${LOCALES.join(', ')}`,
         );
       }
-      if (!opts.out.toLowerCase().endsWith('.xlsx'))
-        throw new UsageError(`--out ${opts.out}: the template is a workbook; name it .xlsx`);
-      const out = path.resolve(io.cwd, opts.out);
+      const given = opts.out ?? `template-${opts.locale}.xlsx`;
+      if (!given.toLowerCase().endsWith('.xlsx'))
+        throw new UsageError(`--out ${given}: the template is a workbook; name it .xlsx`);
+      const out = path.resolve(io.cwd, given);
+      assertOutputFolder('--out', out);
       await writeTemplate(out, opts.locale as Locale);
       io.stdout.write(`${out}\n`);
+    });
+
+  program
+    .command('backup')
+    .description(
+      'copy the SQLite ledger to FILE while runs go on (on PostgreSQL, use pg_dump instead)',
+    )
+    .requiredOption('--out <file>', 'the copy to write (must not exist)')
+    .action(async (opts: { out: string }, command: Command) => {
+      const { config } = loadOrThrow(io, command);
+      if (config.database.client !== 'sqlite3')
+        throw new UsageError(
+          'the ledger is on PostgreSQL: back it up with pg_dump (for example pg_dump -Fc "$DATABASE_URL" > rtm-batch.dump); rtm-batch backup copies SQLite ledgers only',
+        );
+      const out = path.resolve(io.cwd, opts.out);
+      assertOutputFolder('--out', out);
+      if (existsSync(out))
+        throw new UsageError(
+          `--out ${out}: the file exists; name a new one (nothing is overwritten)`,
+        );
+      if (!existsSync(config.database.connection))
+        throw new UsageError(`${config.database.connection}: no ledger yet; nothing to back up`);
+      // Not openApp: a backup needs no lock, no migration and no log; it only reads.
+      const db = openDb(config.database);
+      try {
+        await backupSqliteInto(db, out);
+      } finally {
+        await db.destroy();
+      }
+      io.stdout.write(`${out}\n`);
+    });
+
+  program
+    .command('doctor')
+    .description(
+      'check the config, database, each partner’s Webex token and URL, folders and free disk',
+    )
+    .action(async (_o: unknown, command: Command) => {
+      const globals = command.optsWithGlobals<GlobalOptions>();
+      const findings = await runDoctor({
+        home: globals.home,
+        configFile: globals.config,
+        env: io.env,
+        cwd: io.cwd,
+      });
+      io.stdout.write(
+        globals.json ? JSON.stringify(findings, null, 2) + '\n' : renderFindings(findings),
+      );
+      setExit(findings.every((f) => f.ok) ? EXIT.ok : EXIT.partial);
     });
 
   const rpl = program.command('rpl').description('RPL compliance actions');
@@ -287,6 +378,7 @@ function buildProgram(io: MaskedIo, setExit: (code: number) => void): Command {
           );
         const app = await openApp(config, { quiet: true });
         try {
+          await assertKnownPartner(config, app.db, globals.partner);
           const check = await recordRplContact(app.db, config, {
             partner: globals.partner,
             externalId: opts.customer,
@@ -321,6 +413,7 @@ function buildProgram(io: MaskedIo, setExit: (code: number) => void): Command {
         throw new UsageError('deprovision: give either --plan [--out FILE] or --apply FILE');
       if (opts.apply !== undefined && opts.out !== undefined)
         throw new UsageError('deprovision: --out goes with --plan, not with --apply');
+      if (opts.out !== undefined) assertOutputFolder('--out', path.resolve(io.cwd, opts.out));
       const request: DeprovisionRequest =
         opts.apply !== undefined
           ? { apply: path.resolve(io.cwd, opts.apply) }
@@ -336,7 +429,7 @@ function buildProgram(io: MaskedIo, setExit: (code: number) => void): Command {
     .option('--port <n>', 'port to listen on (0 = any free port)', '0')
     .option('--state <file>', 'state file (default: <home>/var/simulator/state.json)')
     .action(async (opts: { port: string; state?: string }, command: Command) => {
-      const { config } = loadOrThrow(io, command);
+      const { config } = loadOrThrow(io, command, { anyFolder: true });
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535)
         throw new UsageError(`--port ${opts.port}: not a port number`);
@@ -355,7 +448,80 @@ function buildProgram(io: MaskedIo, setExit: (code: number) => void): Command {
       });
       await sim.close();
     });
+  addExamples(program);
   return program;
+}
+
+/** Two examples per command, shown at the end of its --help. */
+const EXAMPLES: Readonly<Record<string, readonly [string, string]>> = {
+  init: ['rtm-batch init', 'rtm-batch init --home /srv/rtm'],
+  doctor: ['rtm-batch doctor', 'rtm-batch --home /srv/rtm doctor --json'],
+  backup: [
+    'rtm-batch backup --out /backup/rtm-$(date +%F).sqlite',
+    'rtm-batch --home /srv/rtm backup --out ledger-copy.sqlite',
+  ],
+  import: ['rtm-batch import', 'rtm-batch import --partner acme --dry-run'],
+  provision: ['rtm-batch provision', 'rtm-batch provision --workers 4   # PostgreSQL only'],
+  'provision-worker': [
+    'rtm-batch provision-worker',
+    'rtm-batch provision-worker --run <runId> --rate-share 4',
+  ],
+  'rpl-recheck': ['rtm-batch rpl-recheck', 'rtm-batch rpl-recheck --partner acme --json'],
+  reconcile: ['rtm-batch reconcile', 'rtm-batch reconcile --partner acme --dry-run'],
+  nightly: ['rtm-batch nightly --demo', 'rtm-batch --home /srv/rtm nightly --json > last-run.json'],
+  schedule: ['rtm-batch schedule', 'rtm-batch --home /srv/rtm schedule'],
+  status: ['rtm-batch status', 'rtm-batch status --partner acme --json'],
+  template: [
+    'rtm-batch template --locale ja',
+    'rtm-batch template --locale pt-BR --out parceiro.xlsx',
+  ],
+  rpl: [
+    'rtm-batch rpl contact --partner acme --customer c-1 --outcome reached',
+    'rtm-batch rpl contact --partner acme --customer c-1 --outcome unreachable --note "no answer"',
+  ],
+  'rpl contact': [
+    'rtm-batch rpl contact --partner acme --customer c-1 --outcome reached',
+    'rtm-batch rpl contact --partner acme --customer c-1 --outcome unreachable --note "no answer"',
+  ],
+  deprovision: [
+    'rtm-batch deprovision --plan --out plan.json',
+    'rtm-batch deprovision --apply plan.json',
+  ],
+  simulator: ['rtm-batch simulator --port 8080', 'rtm-batch simulator --state /tmp/sim-state.json'],
+};
+
+function examples(first: string, second: string): string {
+  return `\nExamples:\n  $ ${first}\n  $ ${second}`;
+}
+
+/** Adds each command's examples to its help, its sub-commands' too. */
+function addExamples(parent: Command, prefix = ''): void {
+  for (const cmd of parent.commands) {
+    const name = `${prefix}${cmd.name()}`;
+    const pair = EXAMPLES[name];
+    if (pair) cmd.addHelpText('after', examples(...pair));
+    addExamples(cmd, `${name} `);
+  }
+}
+
+/** The version in package.json. */
+function readVersion(): string {
+  const pkg = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+/**
+ * An output file's folder must exist: a typo in --out is the operator's to fix (exit 2), not a
+ * run failure (exit 3) after the work was done.
+ */
+function assertOutputFolder(option: string, file: string): void {
+  const dir = path.dirname(file);
+  if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory())
+    throw new UsageError(
+      `${option} ${file}: the folder ${dir} does not exist; create it or write elsewhere`,
+    );
 }
 
 /** Several sending processes share one outbox on PostgreSQL, against a Webex they all reach. */
@@ -372,7 +538,16 @@ function requireSharedOutbox(config: Config): void {
     );
 }
 
-function loadOrThrow(io: MaskedIo, command: Command): { config: Config; globals: GlobalOptions } {
+/**
+ * Reads the configuration of the command's workspace. Unless `anyFolder`, the folder must be a
+ * workspace (`init` made it, or it has a config, inbox/ or var/): a typo in --home is refused
+ * rather than becoming a new, empty workspace.
+ */
+function loadOrThrow(
+  io: MaskedIo,
+  command: Command,
+  opts: { anyFolder?: boolean } = {},
+): { config: Config; globals: GlobalOptions } {
   const globals = command.optsWithGlobals<GlobalOptions>();
   const loaded = loadConfig({
     home: globals.home,
@@ -387,6 +562,10 @@ function loadOrThrow(io: MaskedIo, command: Command): { config: Config; globals:
       `the configuration has ${loaded.errors.length} error${loaded.errors.length > 1 ? 's' : ''}; nothing was done:\n${lines}`,
     );
   }
+  if (!opts.anyFolder && globals.config === undefined && !isWorkspace(loaded.config.home))
+    throw new UsageError(
+      `${loaded.config.home} is not an rtm-batch workspace (no rtm-batch.config.json, inbox/ or var/ there): create one with \`rtm-batch init --home ${loaded.config.home}\`, or point --home / RTM_HOME at yours; nothing was done`,
+    );
   if (globals.partner !== undefined && !PARTNER_ID.test(globals.partner)) {
     throw new UsageError(
       `--partner ${JSON.stringify(globals.partner)}: not a partner id (letters, digits, . _ -)`,
@@ -396,9 +575,10 @@ function loadOrThrow(io: MaskedIo, command: Command): { config: Config; globals:
 }
 
 async function runPipeline(io: MaskedIo, command: Command, fn: JobFn): Promise<number> {
-  const { config, globals } = loadOrThrow(io, command);
   const own = command.opts() as { demo?: boolean; workers?: string };
   const demo = Boolean(own.demo);
+  // `nightly --demo` (npm start) makes its workspace: it must work on a fresh clone.
+  const { config, globals } = loadOrThrow(io, command, { anyFolder: demo });
   const workers = Number(own.workers ?? '1');
   if (!Number.isInteger(workers) || workers < 1 || workers > 64)
     throw new UsageError(`--workers ${own.workers}: a whole number from 1 to 64`);
@@ -432,6 +612,7 @@ async function runPipeline(io: MaskedIo, command: Command, fn: JobFn): Promise<n
         );
       throw err;
     }
+    if (globals.partner) await assertKnownPartner(config, app.db, globals.partner, { demo });
     if (controller.signal.aborted)
       app.logger.warn(`${String(controller.signal.reason)}: received while starting; stopping`);
     return await runOpened(io, command, fn, app, controller.signal, {
@@ -469,8 +650,11 @@ async function runOpened(
       },
       io.env,
     );
+    app.progress?.close();
     io.stdout.write(
-      globals.json ? JSON.stringify(summary, null, 2) + '\n' : renderShortSummary(summary),
+      globals.json
+        ? JSON.stringify(summary, null, 2) + '\n'
+        : renderShortSummary(summary, io.stdoutStyle),
     );
     return summary.exitCode;
   } catch (err) {
@@ -513,15 +697,22 @@ function unstartedSummary(
   );
 }
 
-function renderShortSummary(s: Summary): string {
+const STATUS_COLOUR = {
+  ok: 'green',
+  attention: 'yellow',
+  partial: 'yellow',
+  failed: 'red',
+} as const;
+
+function renderShortSummary(s: Summary, style: TerminalStyle): string {
   const byStatus = (status: string) => s.files.filter((f) => f.status === status).length;
   const changes = (c: Summary['customers']) =>
     `${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged, ${c.deleted} deleted, ${c.failed} failed, ${c.pending} pending`;
   const lines = [
-    `rtm-batch ${s.job} ${s.runId}: ${s.status} (exit ${s.exitCode})${s.dryRun ? ' [dry run]' : ''}`,
+    `rtm-batch ${s.job} ${s.runId}: ${paint(style, STATUS_COLOUR[s.status], s.status)} (exit ${s.exitCode})${s.dryRun ? ' [dry run]' : ''}`,
     ...s.attention.map(
       (a) =>
-        `  NEEDS YOU:   ${a.partner ? `${a.partner}: ` : ''}${a.message} (${a.kind}, ${a.count})`,
+        `  ${paint(style, 'yellow', 'NEEDS YOU:')}   ${a.partner ? `${a.partner}: ` : ''}${a.message} (${a.kind}, ${a.count})`,
     ),
     `  files:       ${byStatus('processed')} processed, ${byStatus('duplicate')} duplicate, ${byStatus('quarantined')} quarantined, ${byStatus('skipped')} skipped`,
     `  rows:        ${s.rows.total} read, ${s.rows.accepted} accepted, ${s.rows.rejected} rejected`,

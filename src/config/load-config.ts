@@ -51,7 +51,7 @@ export function loadConfig(sources: ConfigSources): LoadResult {
   if (text !== null) {
     usedFile = configFile;
     try {
-      raw = JSON.parse(text);
+      raw = JSON.parse(blankCommentLines(text));
     } catch (err) {
       errors.push(`${configFile}: not valid JSON: ${(err as Error).message}`);
       return { errors };
@@ -82,6 +82,14 @@ export function loadConfig(sources: ConfigSources): LoadResult {
     secrets: collectSecrets(file, sources.env, database),
   };
   return { config: deepFreeze(config) };
+}
+
+/**
+ * JSON with whole-line \`//\` comments (the example \`rtm-batch init\` writes): each comment line is
+ * blanked, so JSON.parse's positions still point at the right line. Nothing inside a value is touched.
+ */
+function blankCommentLines(text: string): string {
+  return text.replace(/^[ \t]*\/\/.*$/gm, '');
 }
 
 /** The effective settings of one partner: configured, or the defaults of an unconfigured folder. */

@@ -90,6 +90,8 @@ const loggingSchema = z
     maxFiles: z.number().int().min(1).default(10),
     /** Names of environment variables whose values must never reach a log line. */
     secretEnv: z.array(z.string().regex(ENV_NAME)).default([]),
+    /** Without a terminal, a progress line every this many seconds (0: none). */
+    progressSeconds: z.number().min(0).default(30),
   })
   .strict();
 

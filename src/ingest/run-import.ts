@@ -753,9 +753,18 @@ async function importSource(
   // The results file is written as the rows are checked (not in a dry run, which writes nothing);
   // opened in the try below, whose catch rolls the file's transaction back if it cannot be.
   let results: ImportResults | null = null;
+  const task = `import ${partner}/${source.candidate.name}`;
+  const read = { bytes: 0 };
   const take = async (sheet: SheetInfo, batch: SheetRow[]): Promise<StagedRow[]> => {
     // Another run holds the lock now: stop reading; nothing of this file will be committed.
     if (lostLock(ctx)) throw ctx.signal.reason;
+    ctx.progress?.show(task, {
+      done: rows.total + batch.length,
+      total: null,
+      unit: 'rows',
+      ...(source.text ? { bytes: read.bytes } : {}),
+      totalBytes: source.size,
+    });
     const staged = await checkRowsYielding(ctx, run, at, sheet, batch);
     await precheckBatch(ctx, run, staged);
     for (const r of staged) {
@@ -801,11 +810,9 @@ async function importSource(
         locale: sheetLocale(run.settings, header.header),
       };
       sheets.push(sheet);
-      for await (const batch of streamCsvRows(
-        fileBytes(source.opened, source.text.encoding),
-        source.text.encoding,
-        header,
-      )) {
+      const bytes = fileBytes(source.opened, source.text.encoding);
+      bytes.on('data', (chunk: Buffer) => (read.bytes += chunk.length));
+      for await (const batch of streamCsvRows(bytes, source.text.encoding, header)) {
         const staged = batch.rows.length > 0 ? await take(sheet, batch.rows) : [];
         await results?.csv(batch, staged);
       }
@@ -818,7 +825,9 @@ async function importSource(
     }
     await staging;
     await checkUnchanged(source.opened);
+    ctx.progress?.end(task);
   } catch (err) {
+    ctx.progress?.end(task);
     run.rules.forgetFile(at);
     await results?.abandon();
     await staging.catch(() => undefined);

@@ -1,7 +1,9 @@
+import { Writable } from 'node:stream';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import winston from 'winston';
 import { redact } from './redact.ts';
+import { paint, terminalStyle, type TerminalStyle } from './terminal.ts';
 
 export type Logger = winston.Logger;
 
@@ -15,6 +17,10 @@ export interface LoggerOptions {
   /** Where readable lines go; stderr by default so `--json` keeps stdout clean. */
   console?: boolean;
   quiet?: boolean;
+  /** Colours and timestamps of the readable lines; by default, from stderr and NO_COLOR. */
+  style?: TerminalStyle;
+  /** Where readable lines go instead of stderr (above the progress bars while they show). */
+  write?: (line: string) => void;
 }
 
 export const LOG_FILE_NAME = 'rtm-batch.log';
@@ -49,12 +55,26 @@ export function createLogger(opts: LoggerOptions): Logger {
       }),
     );
   }
-  if (opts.console !== false) {
+  if (opts.console !== false && opts.write) {
+    transports.push(
+      new winston.transports.Stream({
+        stream: lineStream(opts.write),
+        level: opts.quiet ? 'warn' : (opts.level ?? 'info'),
+        format: winston.format.combine(
+          redactFormat({ secrets }),
+          readableLine(opts.style ?? terminalStyle(process.stderr, process.env)),
+        ),
+      }),
+    );
+  } else if (opts.console !== false) {
     transports.push(
       new winston.transports.Console({
         level: opts.quiet ? 'warn' : (opts.level ?? 'info'),
         stderrLevels: ['error', 'warn', 'info', 'debug'],
-        format: winston.format.combine(redactFormat({ secrets }), readableLine()),
+        format: winston.format.combine(
+          redactFormat({ secrets }),
+          readableLine(opts.style ?? terminalStyle(process.stderr, process.env)),
+        ),
       }),
     );
   }
@@ -80,11 +100,28 @@ export async function closeLogger(logger: Logger): Promise<void> {
   await Promise.race([done, new Promise((r) => setTimeout(r, 2000).unref())]);
 }
 
-function readableLine() {
+/** A stream handing each written line to `write`. */
+function lineStream(write: (line: string) => void): Writable {
+  return new Writable({
+    write(chunk: Buffer | string, _encoding, done) {
+      write(chunk.toString());
+      done();
+    },
+  });
+}
+
+const LEVEL_COLOUR = { error: 'red', warn: 'yellow', info: 'green', debug: 'dim' } as const;
+
+/** `[time ]level [job partner run] message`: the time when nobody watches, colour when one does. */
+function readableLine(style: TerminalStyle) {
   return winston.format.printf((info) => {
     const { level, message, runId, job, partner } = info as Record<string, unknown>;
     const where = [job, partner].filter(Boolean).join(' ');
     const tag = where ? `[${where}${typeof runId === 'string' ? ` ${runId.slice(-4)}` : ''}] ` : '';
-    return `${String(level).padEnd(5)} ${tag}${String(message)}`;
+    const name = String(level);
+    const colour = LEVEL_COLOUR[name as keyof typeof LEVEL_COLOUR];
+    const shown = colour ? paint(style, colour, name.padEnd(5)) : name.padEnd(5);
+    const time = style.timestamps ? `${new Date().toISOString()} ` : '';
+    return `${time}${shown} ${tag}${String(message)}`;
   });
 }

@@ -76,6 +76,8 @@ export interface Engine {
   owner: string;
   /** The run the outcomes belong to (completed_run_id). */
   runId: string;
+  /** Called when a claimed change has been sent (or given back), for progress. */
+  onSent?: () => void;
 }
 
 /** The engine of a run: the run claims under its own id. */
@@ -118,9 +120,54 @@ export async function applyProvisioning(
     noteTemplateWait(ctx, partner, plan.customers.changes);
     return { customers: plan, subscribers: plan };
   }
-  const eng = runEngine(ctx);
+  const task = `provision ${partner}`;
+  const meter = { done: 0, total: 0 };
+  // Read when shown: the periodic line also counts the requests made while following.
+  const figures = {
+    unit: 'changes',
+    get done() {
+      return meter.done;
+    },
+    get total() {
+      return meter.total;
+    },
+    get requests() {
+      return port.stats?.requests ?? 0;
+    },
+    get rateLimited() {
+      return port.stats?.rateLimited ?? 0;
+    },
+  };
+  const show = () => ctx.progress?.show(task, figures);
+  const eng: Engine = {
+    ...runEngine(ctx),
+    onSent: () => {
+      meter.done += 1;
+      show();
+    },
+  };
   const now = () => ctx.clock.now().toISOString();
+  const enqueue = async (engine: Engine, changes: NewChange[], at: string) => {
+    meter.total += changes.length;
+    show();
+    await enqueueAll(engine, changes, at);
+  };
+  try {
+    return await sendPlanned(ctx, partner, port, eng, enqueue, now);
+  } finally {
+    ctx.progress?.end(task);
+  }
+}
 
+/** The three sends of applyProvisioning, in their order. */
+async function sendPlanned(
+  ctx: RunContext,
+  partner: string,
+  port: WebexPort,
+  eng: Engine,
+  enqueue: (eng: Engine, changes: NewChange[], now: string) => Promise<void>,
+  now: () => string,
+): Promise<{ customers: ProvisioningPlan; subscribers: ProvisioningPlan }> {
   // Subscribers leave before their customer does.
   const first = await readPlan(ctx, partner);
   await enqueue(
@@ -144,7 +191,7 @@ export async function applyProvisioning(
   return { customers, subscribers };
 }
 
-async function enqueue(eng: Engine, changes: NewChange[], now: string): Promise<void> {
+async function enqueueAll(eng: Engine, changes: NewChange[], now: string): Promise<void> {
   await enqueueChanges(eng.db, changes, now);
 }
 
@@ -231,7 +278,10 @@ export async function drain(
           .catch((err: unknown) => {
             failed.error ??= err instanceof Error ? err : new Error(String(err));
           })
-          .finally(() => active.delete(task));
+          .finally(() => {
+            active.delete(task);
+            eng.onSent?.();
+          });
         active.add(task);
         sent += 1;
       }

@@ -74,6 +74,7 @@ export async function runWorker(app: App, opts: WorkerOptions): Promise<number> 
     },
     clock,
     opts.env,
+    controller.signal,
   );
   let sent = 0;
   // Partners whose token Webex refused, and the run it refused it in: asking again would only be

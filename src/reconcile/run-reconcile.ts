@@ -36,10 +36,23 @@ export async function runReconcile(ctx: RunContext, targets: WebexTargets): Prom
       continue;
     }
     let webex: ReconcileInput['webex'];
+    // Progress: the list pages read so far (one request each), while the lists come in.
+    const port = target.port;
+    const task = `reconcile ${names}`;
+    const from = port.stats?.requests ?? 0;
+    const figures = {
+      unit: 'pages',
+      total: null,
+      get done() {
+        return (port.stats?.requests ?? 0) - from;
+      },
+    };
+    const tick = setInterval(() => ctx.progress?.show(task, figures), 500);
+    ctx.progress?.show(task, figures);
     try {
       const [customers, subscribers] = await Promise.all([
-        target.port.listCustomers(),
-        target.port.listSubscribers(),
+        port.listCustomers(),
+        port.listSubscribers(),
       ]);
       webex = { customers, subscribers };
     } catch (err) {
@@ -48,6 +61,9 @@ export async function runReconcile(ctx: RunContext, targets: WebexTargets): Prom
       ctx.tally.notes.push(note);
       ctx.log.error(note, { partner: names });
       continue;
+    } finally {
+      clearInterval(tick);
+      ctx.progress?.end(task);
     }
     const ledger: LedgerPartner[] = [];
     for (const partner of view.partners) {

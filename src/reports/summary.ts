@@ -107,7 +107,13 @@ export type AttentionKind =
   /** Files in a format we do not read, quarantined FILE_FORMAT. */
   | 'files_unsupported'
   /** A partner's configuration lacks what its work needs (its onboarding template). */
-  | 'partner_config';
+  | 'partner_config'
+  /** RPL reviews open past the usual time: contact the partner (R-RPL-3, R-RPL-4). */
+  | 'rpl_overdue'
+  /** Customers that became deprovisioning candidates since the previous run (R-RPL-5). */
+  | 'deprovision_candidates_new'
+  /** Every standing deprovisioning candidate, raised each run until it is reviewed (R-RPL-5). */
+  | 'deprovision_candidates';
 
 export interface PlanCounts {
   create: number;

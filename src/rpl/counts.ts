@@ -1,5 +1,5 @@
 import type { RplConfig } from '../config/index.ts';
-import type { RplCounts, RplOpenLine, RplReport } from '../reports/index.ts';
+import type { AttentionItem, RplCounts, RplOpenLine, RplReport } from '../reports/index.ts';
 import {
   countClearedRplChecks,
   loadClosedRplChecks,
@@ -8,17 +8,27 @@ import {
   type Tx,
 } from '../store/index.ts';
 import { ageMinutes, ageRplChecks, countRpl, rplPolicy, type AgedRplCheck } from './age-checks.ts';
+import { planRplAttention } from './plan-rpl-attention.ts';
 
-/** The RPL counts of a summary and the RPL section of the reports, from the ledger's checks. */
+/**
+ * The RPL counts of a summary, the RPL section of the reports and what needs a person (overdue
+ * reviews, deprovisioning candidates), from the ledger's checks.
+ */
 export async function readRplReport(
   db: Tx,
   config: RplConfig,
   opts: { partner: string | null; now: Date; runId: string; runStartedAt: string },
-): Promise<{ counts: RplCounts; report: Omit<RplReport, 'deprovisions'> }> {
-  const aged = ageRplChecks(await loadOpenRplChecks(db, opts.partner), opts.now, rplPolicy(config));
-  const since = (await readPreviousRunEnd(db, opts.runId)) ?? '';
-  const closed = await loadClosedRplChecks(db, opts.partner, since);
+): Promise<{
+  counts: RplCounts;
+  report: Omit<RplReport, 'deprovisions'>;
+  attention: AttentionItem[];
+}> {
+  const policy = rplPolicy(config);
+  const aged = ageRplChecks(await loadOpenRplChecks(db, opts.partner), opts.now, policy);
+  const previousEnd = await readPreviousRunEnd(db, opts.runId);
+  const closed = await loadClosedRplChecks(db, opts.partner, previousEnd ?? '');
   return {
+    attention: planRplAttention(aged, policy, previousEnd),
     counts: countRpl(aged, await countClearedRplChecks(db, opts.runStartedAt, opts.partner)),
     report: {
       open: aged.map(toOpenLine),

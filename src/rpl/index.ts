@@ -1,4 +1,5 @@
 export { readRplReport, toOpenLine } from './counts.ts';
+export { planRplAttention } from './plan-rpl-attention.ts';
 export {
   ageRplCheck,
   ageRplChecks,

@@ -19,6 +19,7 @@ import {
   type RplDeprovisionLine,
 } from '../reports/index.ts';
 import type { Db, Tx } from '../store/index.ts';
+import type { Progress } from './progress.ts';
 
 /** What a use-case needs from the run it is part of. */
 export interface RunContext {
@@ -33,6 +34,8 @@ export interface RunContext {
   /** Aborted on SIGTERM/SIGINT or when the run's lease is lost: stop claiming new work. */
   signal: AbortSignal;
   tally: RunTally;
+  /** Where the run shows how far it is (a bar or a periodic line); absent: nowhere. */
+  progress?: Progress;
   /**
    * Renews the run's lock now (runJob sets it). On SQLite a file's transaction holds the only
    * connection, so the heartbeat cannot renew meanwhile: the import renews as soon as it commits.

@@ -4,3 +4,5 @@ export { newTally } from './context.ts';
 export { LeaseLostError } from '../faults/index.ts';
 export type { RunContext, RunTally } from './context.ts';
 export { UsageError } from './usage-error.ts';
+export { noProgress } from './progress.ts';
+export type { Progress, ProgressFigures } from './progress.ts';

@@ -33,10 +33,14 @@ import {
 import { LeaseLostError } from '../faults/index.ts';
 import { newTally, type RunContext } from './context.ts';
 import { holderProcess } from './holder-process.ts';
+import { noProgress, type Progress } from './progress.ts';
 import { recoverAbandonedRuns } from './recover-abandoned.ts';
 
 /** The one lock every pipeline run takes: runs never overlap on a ledger. */
 export const PIPELINE_LOCK = 'pipeline';
+
+/** The jobs whose summary raises RPL attention (overdue reviews, deprovisioning candidates). */
+const RPL_FOLLOWING_JOBS: ReadonlySet<JobName> = new Set(['rpl-recheck', 'nightly']);
 
 /** Another run holds the lock: nothing was done (exit 75). */
 export class LockHeldError extends Error {
@@ -54,6 +58,8 @@ export interface App {
   db: Db;
   clock: Clock;
   logger: Logger;
+  /** Where runs show how far they are (the command line's bars or lines); none by default. */
+  progress?: Progress;
 }
 
 export interface JobOptions {
@@ -150,6 +156,7 @@ export async function runJob(
     partnerFilter: opts.partner,
     signal: controller.signal,
     tally: newTally(),
+    progress: app.progress ?? noProgress,
     renewLock,
     holdLock,
   };
@@ -187,6 +194,9 @@ export async function runJob(
       runStartedAt: startedAt.toISOString(),
     });
     ctx.tally.rpl = read.counts;
+    // The jobs that follow RPL reviews say which need a person; the others only count them.
+    if (RPL_FOLLOWING_JOBS.has(opts.job))
+      for (const item of read.attention) addAttention(ctx.tally.attention, item);
     rpl = { ...read.report, deprovisions: ctx.tally.rplDeprovisions };
     // R-DIAL-1: the location and Meetings dial-in of every customer this run staged.
     if (opts.job === 'import' || opts.job === 'nightly')

@@ -15,6 +15,13 @@ export {
 } from './runs.ts';
 export type { RunRecord } from './runs.ts';
 export {
+  countLedgerState,
+  listPartnerIds,
+  listSchemaVersions,
+  readSchemaVersion,
+} from './status.ts';
+export { backupSqliteInto } from './backup.ts';
+export {
   ensurePartner,
   findProcessedFile,
   listUnarchivedFiles,

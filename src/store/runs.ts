@@ -87,8 +87,16 @@ export async function finishRun(
 }
 
 /** The latest runs, newest first. */
-export async function listRuns(db: Tx, limit = 50): Promise<RunRecord[]> {
-  const rows = (await db('runs')
+export async function listRuns(
+  db: Tx,
+  limit = 50,
+  partner: string | null = null,
+): Promise<RunRecord[]> {
+  const q = db('runs');
+  // A run for one partner, or one for all of them (which includes this one).
+  if (partner !== null)
+    void q.where((w) => void w.where({ partner_filter: partner }).orWhereNull('partner_filter'));
+  const rows = (await q
     .orderBy('started_at', 'desc')
     .orderBy('id', 'desc')
     .limit(limit)) as RunRow[];

@@ -52,6 +52,11 @@ export interface HttpClientOptions {
   /** Prefix of the TrackingID we send, so support can find our requests. */
   trackingPrefix?: string;
   random?: () => number;
+  /**
+   * The run is stopping (SIGTERM): a request not sent yet (waiting for its rate slot or a retry)
+   * is not sent; it fails as transient, so its change stays pending for the next run.
+   */
+  stop?: AbortSignal;
 }
 
 interface Answer {
@@ -67,9 +72,12 @@ type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 export class HttpWebexClient implements WebexPort {
   private readonly base: URL;
   private readonly limit: LimitFunction;
-  private readonly opts: Required<Omit<HttpClientOptions, 'subPartnerOrgId'>> & {
+  private readonly opts: Required<Omit<HttpClientOptions, 'subPartnerOrgId' | 'stop'>> & {
     subPartnerOrgId: string | null;
   };
+  private readonly stop: AbortSignal | null;
+  /** Requests sent and 429/423 answers, for progress. */
+  readonly stats = { requests: 0, rateLimited: 0 };
   /** This client's token and the configured secrets, masked in every error it throws. */
   private readonly secrets: readonly string[];
 
@@ -87,6 +95,7 @@ export class HttpWebexClient implements WebexPort {
       secrets: opts.secrets ?? [],
     };
     this.secrets = [opts.token, ...this.opts.secrets];
+    this.stop = opts.stop ?? null;
   }
 
   async listCustomers(query: CustomerQuery = {}): Promise<WebexCustomer[]> {
@@ -237,9 +246,11 @@ export class HttpWebexClient implements WebexPort {
       try {
         return await this.limit(() => this.send(method, url, body, resendable));
       } catch (err) {
+        // Stopping: no retry (a 429 or transient failure changed nothing in Webex).
+        if (this.stop?.aborted) throw err;
         const retry = this.retryDelay(err, attempt, resendable);
         if (retry === null) throw err;
-        await new Promise((r) => setTimeout(r, retry));
+        await untilStopped(retry, this.stop);
       }
     }
   }
@@ -265,14 +276,35 @@ export class HttpWebexClient implements WebexPort {
     return Math.round(this.opts.random() * cap);
   }
 
+  /** Waits for a rate slot; a 429's Retry-After holds every queued request, stopping does not wait. */
+  private async takeSlot(): Promise<void> {
+    const stop = this.stop;
+    if (!stop) return this.opts.limiter.take();
+    if (stop.aborted) return;
+    let onStop = () => undefined as void;
+    const stopped = new Promise<void>((resolve) => {
+      onStop = resolve;
+      stop.addEventListener('abort', onStop, { once: true });
+    });
+    try {
+      await Promise.race([this.opts.limiter.take(), stopped]);
+    } finally {
+      stop.removeEventListener('abort', onStop);
+    }
+  }
+
   private async send(
     method: Method,
     url: URL,
     body: unknown,
     resendable: boolean,
   ): Promise<Answer> {
-    await this.opts.limiter.take();
+    await this.takeSlot();
     const trackingSent = `${this.opts.trackingPrefix}_${randomUUID()}`;
+    if (this.stop?.aborted) {
+      const description = 'not sent: the run is stopping';
+      throw new TransientError(description, { status: null, trackingId: null, description });
+    }
     let res: Response;
     try {
       res = await fetch(url, {
@@ -323,7 +355,9 @@ export class HttpWebexClient implements WebexPort {
         trackingSent,
       this.secrets,
     );
-    if (res.status !== 429 && res.status !== 423) this.opts.limiter.admittedOne();
+    this.stats.requests += 1;
+    if (res.status === 429 || res.status === 423) this.stats.rateLimited += 1;
+    else this.opts.limiter.admittedOne();
     if (res.ok) return { status: res.status, headers: res.headers, body: parsed, trackingId };
     // Webex's error text goes on into messages, notes, reports and the ledger: an upstream that
     // quotes the request's Authorization header back must not carry the token along (issue #16).
@@ -374,6 +408,20 @@ function classify(
 
 /** Precheck `infoCode` for "passed" (domain §3). */
 export const PRECHECK_PASSED = 100;
+
+/** Resolves after `ms`, or as soon as `stop` is aborted. */
+function untilStopped(ms: number, stop: AbortSignal | null): Promise<void> {
+  if (stop?.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      stop?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    stop?.addEventListener('abort', done, { once: true });
+  });
+}
 
 /** Webex answers a precheck's `info` as an object or as an array: accept both. */
 function toList<T>(value: unknown): T[] {

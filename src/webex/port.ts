@@ -35,6 +35,8 @@ export interface PrecheckResult {
 
 /** The calls rtm-batch makes to Webex for one partner; the HTTP client, the simulator's fakes and test doubles satisfy it. */
 export interface WebexPort {
+  /** Requests sent and 429s answered so far, for progress (the HTTP client keeps them). */
+  readonly stats?: { requests: number; rateLimited: number };
   listCustomers(query?: CustomerQuery): Promise<WebexCustomer[]>;
   getCustomer(id: string): Promise<WebexCustomer | null>;
   createCustomer(body: CustomerBody): Promise<Accepted>;

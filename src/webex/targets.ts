@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import path from 'node:path';
 import type { Clock } from '../clock/index.ts';
 import { partnerConfig, type Config } from '../config/index.ts';
@@ -41,7 +42,11 @@ export async function openWebexTargets(
   config: Config,
   clock: Clock,
   env: NodeJS.ProcessEnv,
+  /** The run's stop signal: requests not sent yet when it aborts are not sent. */
+  stop?: AbortSignal,
 ): Promise<WebexTargets> {
+  // Every request waiting for a rate slot listens for the stop: as many as the concurrency.
+  if (stop) setMaxListeners(0, stop);
   let simulator: RunningSimulator | null = null;
   const embeddedNeeded =
     !config.webex.baseUrl || Object.values(config.partners).some((p) => p.webex.baseUrl === null);
@@ -92,6 +97,7 @@ export async function openWebexTargets(
         concurrency: config.webex.concurrency,
         limiter: limiterFor(token),
         budget,
+        ...(stop ? { stop } : {}),
       });
       clients.set(partner, port);
       return { port };

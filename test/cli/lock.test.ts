@@ -51,7 +51,8 @@ describe('cli: one run at a time', () => {
   it('when the holder is inside a long SQLite write (a large file) and cannot renew, then a second run still exits 75, not 3', async function () {
     this.timeout(90_000);
     const home = tempHome();
-    // Create the database and its tables with a first, quick run.
+    // Create the workspace, then the database and its tables with a first, quick run.
+    expect((await runCli(['init'], { home })).code).to.equal(0);
     const first = await runCli(['status'], { home });
     expect(first.code, first.stderr).to.equal(0);
     const db = knexFactory({

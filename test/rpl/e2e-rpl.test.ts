@@ -41,9 +41,14 @@ describe('e2e: an RPL match followed to its end through the CLI', () => {
     expect(json(day0.stdout).rpl).to.include({ pending: 1, overdue: 0 });
 
     const day2 = await cli(['rpl-recheck', '--json'], '2026-03-03T00:00:00Z');
-    expect(day2.code, day2.stderr).to.equal(0);
+    // Before issue 19: exit 0 "ok" with a review two days overdue.
+    expect(day2.code, day2.stderr).to.equal(1);
     const s2 = json(day2.stdout);
     expect(validateSummary(s2)).to.deep.equal([]);
+    expect(s2.status).to.equal('attention');
+    expect(s2.attention.map((a) => [a.kind, a.partner, a.count])).to.deep.equal([
+      ['rpl_overdue', 'acme', 1],
+    ]);
     expect(s2.rpl).to.deep.equal({
       pending: 1,
       cleared: 0,
@@ -69,7 +74,22 @@ describe('e2e: an RPL match followed to its end through the CLI', () => {
     for (let i = 0; i < 3; i += 1) expect((await contact('unreachable')).code).to.equal(0);
 
     const recheck = await cli(['rpl-recheck', '--json'], '2026-03-03T02:00:00Z');
+    expect(recheck.code).to.equal(1);
     expect(json(recheck.stdout).rpl.deprovisionCandidates).to.equal(1);
+    expect(json(recheck.stdout).attention.map((a) => [a.kind, a.count])).to.deep.equal([
+      ['rpl_overdue', 1],
+      ['deprovision_candidates_new', 1],
+      ['deprovision_candidates', 1],
+    ]);
+    const html3 = readFileSync(path.join(json(recheck.stdout).reportDir, 'report.html'), 'utf8');
+    // The "needs you" list comes before every count.
+    expect(html3.indexOf('deprovision --plan')).to.be.within(0, html3.indexOf('id="rpl-open"'));
+    const again = await cli(['rpl-recheck'], '2026-03-03T02:30:00Z');
+    expect(again.code).to.equal(1);
+    expect(again.stdout).to.match(
+      /NEEDS YOU: +acme: 1 customer\(s\) are deprovisioning candidates/,
+    );
+    expect(again.stdout).not.to.contain('became deprovisioning candidates');
     const candidatesCsv = readFileSync(
       path.join(json(recheck.stdout).reportDir, 'deprovision-candidates.csv'),
       'utf8',
