@@ -234,7 +234,7 @@ function buildProgram(io: MaskedIo, setExit: (code: number) => void): Command {
       const { config, globals } = loadOrThrow(io, command);
       const app = await openApp(config, { quiet: true });
       try {
-        const status = await readStatus(app.db);
+        const status = await readStatus(app.db, config.schedule);
         io.stdout.write(
           globals.json ? JSON.stringify(status, null, 2) + '\n' : renderStatus(status),
         );

@@ -1,5 +1,14 @@
-import { countChangesByStatus, listRuns, readLease, type Db } from '../store/index.ts';
+import { SCHEDULED_JOBS, type ScheduleConfig } from '../config/index.ts';
 import { PIPELINE_LOCK } from '../runs/index.ts';
+import { cronTimes, JOB_RUNS } from '../schedule/index.ts';
+import {
+  countChangesByStatus,
+  listRuns,
+  readLatestFire,
+  readLatestRunOf,
+  readLease,
+  type Db,
+} from '../store/index.ts';
 
 export interface StatusReport {
   staged: { customers: number; subscribers: number };
@@ -14,10 +23,21 @@ export interface StatusReport {
     startedAt: string;
     finishedAt: string | null;
   }[];
+  /** Each scheduled job: its cron line, next fire, latest fire and latest run. */
+  schedule: ScheduleStatus[];
+}
+
+export interface ScheduleStatus {
+  job: string;
+  cron: string;
+  timezone: string;
+  nextFire: string | null;
+  lastFire: { scheduledAt: string; reason: string; status: string } | null;
+  lastRun: { runId: string; job: string; status: string; startedAt: string } | null;
 }
 
 /** What is staged, in flight, pending, and the last runs. */
-export async function readStatus(db: Db): Promise<StatusReport> {
+export async function readStatus(db: Db, schedule?: ScheduleConfig): Promise<StatusReport> {
   const count = async (table: string, onlyOpen = false) => {
     const q = db(table);
     if (onlyOpen) void q.whereNull('closed_at');
@@ -40,7 +60,31 @@ export async function readStatus(db: Db): Promise<StatusReport> {
       startedAt: r.startedAt,
       finishedAt: r.finishedAt,
     })),
+    schedule: schedule ? await readScheduleStatus(db, schedule) : [],
   };
+}
+
+async function readScheduleStatus(db: Db, schedule: ScheduleConfig): Promise<ScheduleStatus[]> {
+  const out: ScheduleStatus[] = [];
+  for (const job of SCHEDULED_JOBS) {
+    const expr = schedule[job];
+    if (!expr) continue;
+    const fire = await readLatestFire(db, job);
+    const run = await readLatestRunOf(db, JOB_RUNS[job]);
+    out.push({
+      job,
+      cron: expr,
+      timezone: schedule.timezone,
+      nextFire: cronTimes(expr, schedule.timezone).next()?.toISOString() ?? null,
+      lastFire: fire
+        ? { scheduledAt: fire.scheduledAt, reason: fire.reason, status: fire.status }
+        : null,
+      lastRun: run
+        ? { runId: run.id, job: run.job, status: run.status, startedAt: run.startedAt }
+        : null,
+    });
+  }
+  return out;
 }
 
 /** The status as lines for a terminal. */
@@ -57,6 +101,13 @@ export function renderStatus(s: StatusReport): string {
     'last runs:',
     ...s.lastRuns.map(
       (r) => `  ${r.runId}  ${r.status}${r.exitCode === null ? '' : ` (exit ${r.exitCode})`}`,
+    ),
+    ...(s.schedule.length > 0 ? ['schedule:'] : []),
+    ...s.schedule.map(
+      (j) =>
+        `  ${j.job} "${j.cron}" (${j.timezone}): next ${j.nextFire ?? 'never'}; last run ${
+          j.lastRun ? `${j.lastRun.runId} ${j.lastRun.status}` : 'none'
+        }${j.lastFire ? `; last fire ${j.lastFire.scheduledAt} ${j.lastFire.reason} ${j.lastFire.status}` : ''}`,
     ),
   ];
   return lines.join('\n') + '\n';

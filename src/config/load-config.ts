@@ -2,7 +2,13 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import iconv from 'iconv-lite';
 import cron from 'node-cron';
-import { configSchema, type ConfigFile, type Locale, type PartnerConfig } from './schema.ts';
+import {
+  configSchema,
+  SCHEDULED_JOBS,
+  type ConfigFile,
+  type Locale,
+  type PartnerConfig,
+} from './schema.ts';
 
 export const CONFIG_FILE_NAME = 'rtm-batch.config.json';
 
@@ -112,7 +118,7 @@ function checkSemantics(file: ConfigFile): string[] {
       );
     }
   }
-  for (const job of ['nightly', 'rpl-recheck'] as const) {
+  for (const job of SCHEDULED_JOBS) {
     const expr = file.schedule[job];
     if (expr !== null && !cron.validate(expr)) {
       errors.push(`schedule.${job}: "${expr}" is not a cron expression (for example "0 2 * * *")`);

@@ -95,11 +95,20 @@ const loggingSchema = z
 
 const cronExpr = z.string().min(1);
 
+/** The jobs the scheduler can start; `import-provision` is an import followed by a provision. */
+export const SCHEDULED_JOBS = ['import-provision', 'nightly', 'rpl-recheck', 'reconcile'] as const;
+export type ScheduledJob = (typeof SCHEDULED_JOBS)[number];
+
 const scheduleSchema = z
   .object({
+    /** Import then provision, for files dropped during the day; off unless set (e.g. every 10 min). */
+    'import-provision': cronExpr.nullable().default(null),
     nightly: cronExpr.nullable().default('0 2 * * *'),
     'rpl-recheck': cronExpr.nullable().default('*/15 * * * *'),
+    reconcile: cronExpr.nullable().default(null),
     timezone: z.string().min(1).default('UTC'),
+    /** Jobs whose latest fire, missed while no scheduler ran, is run once at start-up. */
+    catchUp: z.array(z.enum(SCHEDULED_JOBS)).default(['nightly']),
   })
   .strict();
 
@@ -156,3 +165,4 @@ export type PartnerConfig = z.infer<typeof partnerSchema>;
 export type WebexConfig = z.infer<typeof webexSchema>;
 export type RplConfig = z.infer<typeof rplSchema>;
 export type SimulatorConfig = z.infer<typeof simulatorSchema>;
+export type ScheduleConfig = z.infer<typeof scheduleSchema>;
