@@ -1,8 +1,9 @@
 export { loadConfig, partnerConfig, CONFIG_FILE_NAME } from './load-config.ts';
 export type { Config, ConfigSources, DatabaseConfig, LoadResult } from './load-config.ts';
-export { LOCALES, PARTNER_ID, SCHEDULED_JOBS } from './schema.ts';
+export { LOCALES, NOTIFY_STATUSES, PARTNER_ID, SCHEDULED_JOBS } from './schema.ts';
 export type {
   Locale,
+  NotifyConfig,
   PartnerConfig,
   RplConfig,
   ScheduleConfig,

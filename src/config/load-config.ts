@@ -124,6 +124,9 @@ function checkSemantics(file: ConfigFile): string[] {
       errors.push(`schedule.${job}: "${expr}" is not a cron expression (for example "0 2 * * *")`);
     }
   }
+  const hook = file.notify.webhook;
+  if (hook && (hook.url === undefined) === (hook.urlEnv === undefined))
+    errors.push('notify.webhook: set either url or urlEnv (the variable holding the URL)');
   if (!isTimeZone(file.schedule.timezone)) {
     errors.push(
       `schedule.timezone: "${file.schedule.timezone}" is not an IANA time zone (for example "Asia/Tokyo")`,
@@ -149,6 +152,9 @@ function collectSecrets(file: ConfigFile, env: NodeJS.ProcessEnv, db: DatabaseCo
   for (const partner of Object.values(file.partners)) {
     if (partner.webex.tokenEnv) names.add(partner.webex.tokenEnv);
   }
+  const { webhook, email } = file.notify;
+  for (const name of [webhook?.urlEnv, webhook?.secretEnv, email?.userEnv, email?.passwordEnv])
+    if (name) names.add(name);
   const secrets = [...names].map((n) => env[n]).filter((v): v is string => !!v && v.length >= 4);
   if (db.client === 'pg') {
     try {

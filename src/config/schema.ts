@@ -112,6 +112,47 @@ const scheduleSchema = z
   })
   .strict();
 
+/** Run statuses a notification can be sent for. */
+export const NOTIFY_STATUSES = ['ok', 'attention', 'partial', 'failed'] as const;
+
+const notifySchema = z
+  .object({
+    /** Statuses that are told; add "ok" to be told of every run. Dry runs are never told. */
+    on: z.array(z.enum(NOTIFY_STATUSES)).default(['attention', 'partial', 'failed']),
+    /** A webhook that receives a JSON body with a `text` field (Slack, Teams, or your own). */
+    webhook: z
+      .object({
+        /** The URL, or the environment variable holding it (Slack's URLs are secrets). */
+        url: httpUrl.optional(),
+        urlEnv: z.string().regex(ENV_NAME).optional(),
+        /** Environment variable holding a key: the body is signed (X-Rtm-Signature: sha256=…). */
+        secretEnv: z.string().regex(ENV_NAME).optional(),
+      })
+      .strict()
+      .nullable()
+      .default(null),
+    /** E-mail through SMTP: plain text plus the HTML report's summary. */
+    email: z
+      .object({
+        host: z.string().min(1),
+        port: z.number().int().min(1).max(65535).default(587),
+        /** TLS from the start (port 465); otherwise STARTTLS when the server offers it. */
+        secure: z.boolean().default(false),
+        userEnv: z.string().regex(ENV_NAME).optional(),
+        passwordEnv: z.string().regex(ENV_NAME).optional(),
+        from: z.string().min(3),
+        to: z.array(z.string().min(3)).min(1),
+      })
+      .strict()
+      .nullable()
+      .default(null),
+    /** Attempts per channel (the first included), with a doubling wait from `backoffMs`. */
+    attempts: z.number().int().min(1).max(10).default(4),
+    backoffMs: z.number().int().min(0).default(2000),
+    timeoutMs: z.number().int().positive().default(10_000),
+  })
+  .strict();
+
 /** RPL follow-up (domain §6): how often to re-poll, when a review is overdue, who becomes a candidate. */
 const rplSchema = z
   .object({
@@ -157,6 +198,7 @@ export const configSchema = z
     schedule: scheduleSchema.default(scheduleSchema.parse({})),
     lock: lockSchema.default(lockSchema.parse({})),
     rpl: rplSchema.default(rplSchema.parse({})),
+    notify: notifySchema.default(notifySchema.parse({})),
   })
   .strict();
 
@@ -166,3 +208,4 @@ export type WebexConfig = z.infer<typeof webexSchema>;
 export type RplConfig = z.infer<typeof rplSchema>;
 export type SimulatorConfig = z.infer<typeof simulatorSchema>;
 export type ScheduleConfig = z.infer<typeof scheduleSchema>;
+export type NotifyConfig = z.infer<typeof notifySchema>;

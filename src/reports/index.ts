@@ -16,6 +16,7 @@ export { labelsFor, formatCount, describeReconcileLine } from './labels.ts';
 export type { ReportLabels } from './labels.ts';
 export {
   renderReportHtml,
+  renderReportSummaryHtml,
   HTML_ROW_LIMIT,
   REPORT_FILES,
   RECONCILE_FILES,

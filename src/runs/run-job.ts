@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Clock } from '../clock/index.ts';
 import type { Config } from '../config/index.ts';
 import { redactString, type Logger } from '../log/index.ts';
+import { describeFailedNotification, sendNotifications } from '../notify/index.ts';
 import {
   planDialInLines,
   writeReportsIndex,
@@ -199,6 +200,10 @@ export async function runJob(
   }
   try {
     const summary = buildSummary(ctx, startedAt, clock.now(), error);
+    // Told before the reports are written, so that a channel that failed is in them; a failed
+    // notification never changes the run's outcome.
+    for (const told of await sendNotifications(summary, config, log))
+      if (!told.ok) summary.notes.push(describeFailedNotification(told));
     await writeRunReports(
       summary.reportDir,
       {
