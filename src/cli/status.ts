@@ -1,4 +1,5 @@
 import { SCHEDULED_JOBS, type ScheduleConfig } from '../config/index.ts';
+import { readMetrics, type JobMetrics } from '../metrics/index.ts';
 import { PIPELINE_LOCK } from '../runs/index.ts';
 import { cronTimes, JOB_RUNS } from '../schedule/index.ts';
 import {
@@ -25,6 +26,8 @@ export interface StatusReport {
   }[];
   /** Each scheduled job: its cron line, next fire, latest fire and latest run. */
   schedule: ScheduleStatus[];
+  /** What var/metrics/rtm-batch.prom says, per job. */
+  metrics: JobMetrics[];
 }
 
 export interface ScheduleStatus {
@@ -61,6 +64,7 @@ export async function readStatus(db: Db, schedule?: ScheduleConfig): Promise<Sta
       finishedAt: r.finishedAt,
     })),
     schedule: schedule ? await readScheduleStatus(db, schedule) : [],
+    metrics: await readMetrics(db),
   };
 }
 

@@ -113,3 +113,5 @@ export {
   markFireInterrupted,
 } from './schedule-fires.ts';
 export type { FireClaim, FireReason, FireRecord, FireStatus } from './schedule-fires.ts';
+export { readJobRunFacts } from './run-metrics.ts';
+export type { JobRunFacts } from './run-metrics.ts';
