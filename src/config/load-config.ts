@@ -112,7 +112,7 @@ function checkSemantics(file: ConfigFile): string[] {
       );
     }
     const baseUrl = partner.webex.baseUrl ?? file.webex.baseUrl;
-    if (baseUrl && !partner.webex.tokenEnv) {
+    if (baseUrl && !partner.webex.tokenEnv && !partner.webex.oauth) {
       errors.push(
         `partners.${id}.webex.tokenEnv: required when a Webex base URL is set (name the environment variable holding the token)`,
       );
@@ -151,6 +151,10 @@ function collectSecrets(file: ConfigFile, env: NodeJS.ProcessEnv, db: DatabaseCo
   const names = new Set(file.logging.secretEnv);
   for (const partner of Object.values(file.partners)) {
     if (partner.webex.tokenEnv) names.add(partner.webex.tokenEnv);
+    if (partner.webex.oauth) {
+      names.add(partner.webex.oauth.clientSecretEnv);
+      names.add(partner.webex.oauth.refreshTokenEnv);
+    }
   }
   const { webhook, email } = file.notify;
   for (const name of [webhook?.urlEnv, webhook?.secretEnv, email?.userEnv, email?.passwordEnv])

@@ -29,6 +29,21 @@ const webexPartnerSchema = z
     baseUrl: httpUrl.nullable().optional(),
     tokenEnv: z.string().regex(ENV_NAME, 'must be an environment variable name').optional(),
     subPartnerOrgId: z.string().min(1).nullable().optional(),
+    /**
+     * An OAuth integration instead of a static token: its access token is kept in
+     * var/tokens/<partner>.json and refreshed before it expires.
+     */
+    oauth: z
+      .object({
+        clientId: z.string().min(1),
+        clientSecretEnv: z.string().regex(ENV_NAME, 'must be an environment variable name'),
+        /** Holds the refresh token an authorisation gave; read when it differs from the stored one. */
+        refreshTokenEnv: z.string().regex(ENV_NAME, 'must be an environment variable name'),
+        /** Default: <baseUrl>/access_token (https://webexapis.com/v1/access_token). */
+        tokenUrl: httpUrl.optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -73,6 +88,28 @@ const simulatorSchema = z
     rplMatch: regex.nullable().default(null),
     rplReviewMinutes: z.number().min(0).default(0),
     provisioningSeconds: z.number().min(0).default(1),
+    /**
+     * Webex's OAuth side: when set, only access tokens issued by its `POST /v1/access_token`
+     * (grant_type=refresh_token) are accepted, and they expire.
+     */
+    oauth: z
+      .object({
+        /** Client id → client secret of the integrations it knows. */
+        clients: z.record(z.string(), z.string()),
+        /** Refresh tokens valid at start (what an authorisation gave the integration). */
+        refreshTokens: z.array(z.string()).default([]),
+        accessTokenSeconds: z
+          .number()
+          .positive()
+          .default(14 * 24 * 3600),
+        refreshTokenSeconds: z
+          .number()
+          .positive()
+          .default(90 * 24 * 3600),
+        rotateRefreshTokens: z.boolean().default(true),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

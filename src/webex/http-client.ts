@@ -31,9 +31,21 @@ export interface RetryBudget {
   remaining: number;
 }
 
+/** Where an OAuth client's access token comes from: fresh before expiry, renewed after a 401. */
+export interface TokenSource {
+  /** A token valid for a while yet (refreshed first when it is about to expire). */
+  token(): Promise<string>;
+  /** A new token after Webex refused `rejected` (401); throws AuthError when that fails. */
+  refresh(rejected: string): Promise<string>;
+  /** Every token it has handled, to be masked like the static one. */
+  known(): readonly string[];
+}
+
 export interface HttpClientOptions {
   baseUrl: string;
+  /** A static token; ignored when `auth` is given. */
   token: string;
+  auth?: TokenSource;
   /**
    * Values masked in Webex's error text besides `token` (config.secrets): a server that quotes a
    * request's credentials back must not carry them into messages, reports or the ledger.
@@ -67,8 +79,9 @@ type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 export class HttpWebexClient implements WebexPort {
   private readonly base: URL;
   private readonly limit: LimitFunction;
-  private readonly opts: Required<Omit<HttpClientOptions, 'subPartnerOrgId'>> & {
+  private readonly opts: Required<Omit<HttpClientOptions, 'subPartnerOrgId' | 'auth'>> & {
     subPartnerOrgId: string | null;
+    auth: TokenSource | null;
   };
   /** This client's token and the configured secrets, masked in every error it throws. */
   private readonly secrets: readonly string[];
@@ -85,8 +98,14 @@ export class HttpWebexClient implements WebexPort {
       ...opts,
       subPartnerOrgId: opts.subPartnerOrgId ?? null,
       secrets: opts.secrets ?? [],
+      auth: opts.auth ?? null,
     };
     this.secrets = [opts.token, ...this.opts.secrets];
+  }
+
+  /** What is masked in errors: the static token, configured secrets, every OAuth token seen. */
+  private get masks(): readonly string[] {
+    return this.opts.auth ? [...this.secrets, ...this.opts.auth.known()] : this.secrets;
   }
 
   async listCustomers(query: CustomerQuery = {}): Promise<WebexCustomer[]> {
@@ -233,10 +252,20 @@ export class HttpWebexClient implements WebexPort {
     const url = typeof target === 'string' ? this.url(target) : target;
     // A create is not idempotent: after an unknown outcome only a lookup may decide (domain §3).
     const resendable = safe ?? method !== 'POST';
+    const auth = this.opts.auth;
+    let refreshed = false;
     for (let attempt = 1; ; attempt++) {
+      const token = auth ? await auth.token() : this.opts.token;
       try {
-        return await this.limit(() => this.send(method, url, body, resendable));
+        return await this.limit(() => this.send(method, url, body, resendable, token));
       } catch (err) {
+        // An OAuth token refused (expired early, revoked): refresh once and send again; a 401 is
+        // answered before anything is done, so even a create is safe to resend.
+        if (auth && !refreshed && err instanceof AuthError && err.info.status === 401) {
+          refreshed = true;
+          await auth.refresh(token);
+          continue;
+        }
         const retry = this.retryDelay(err, attempt, resendable);
         if (retry === null) throw err;
         await new Promise((r) => setTimeout(r, retry));
@@ -270,6 +299,7 @@ export class HttpWebexClient implements WebexPort {
     url: URL,
     body: unknown,
     resendable: boolean,
+    token: string,
   ): Promise<Answer> {
     await this.opts.limiter.take();
     const trackingSent = `${this.opts.trackingPrefix}_${randomUUID()}`;
@@ -278,7 +308,7 @@ export class HttpWebexClient implements WebexPort {
       res = await fetch(url, {
         method,
         headers: {
-          authorization: `Bearer ${this.opts.token}`,
+          authorization: `Bearer ${token}`,
           accept: 'application/json',
           trackingid: trackingSent,
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
@@ -291,7 +321,7 @@ export class HttpWebexClient implements WebexPort {
       const info: FailureInfo = {
         status: null,
         trackingId: trackingSent,
-        description: redactString(describeNetworkError(err), this.secrets),
+        description: redactString(describeNetworkError(err), this.masks),
       };
       throw resendable
         ? new TransientError(info.description, info)
@@ -309,7 +339,7 @@ export class HttpWebexClient implements WebexPort {
           trackingId: trackingSent,
           description: redactString(
             `answer cut off or not JSON: ${describeNetworkError(err)}`,
-            this.secrets,
+            this.masks,
           ),
         };
         throw resendable
@@ -321,15 +351,15 @@ export class HttpWebexClient implements WebexPort {
       res.headers.get('trackingid') ??
         (parsed as { trackingId?: string } | null)?.trackingId ??
         trackingSent,
-      this.secrets,
+      this.masks,
     );
     if (res.status !== 429 && res.status !== 423) this.opts.limiter.admittedOne();
     if (res.ok) return { status: res.status, headers: res.headers, body: parsed, trackingId };
     // Webex's error text goes on into messages, notes, reports and the ledger: an upstream that
     // quotes the request's Authorization header back must not carry the token along (issue #16).
     const said = {
-      body: redact(parsed, this.secrets),
-      statusText: redactString(res.statusText, this.secrets),
+      body: redact(parsed, this.masks),
+      statusText: redactString(res.statusText, this.masks),
     };
     throw classify(res, said, trackingId, resendable, this.opts.limiter);
   }
