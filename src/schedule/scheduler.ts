@@ -27,6 +27,11 @@ import { cronTimes, planCatchUp } from './fire-times.ts';
 export const SCHEDULER_POLICY = {
   /** Retry a fire whose run found the lock held this often, until the job's next fire is due. */
   lockRetryMs: 5_000,
+  /**
+   * How late node-cron may still start a fire (its default, 1 s, drops a fire whose timer fired
+   * late on a loaded machine; a fire is never later than the job's next one either way).
+   */
+  missedToleranceMs: 5 * 60_000,
   /** How long node-cron keeps a coordination key (unused by the ledger, which keeps fires). */
   distributedLeaseMs: 60_000,
 } as const;
@@ -159,6 +164,10 @@ export async function runScheduler(
       distributed: true,
       runCoordinator: ledgerCoordinator(app, job, identity),
       distributedLease: SCHEDULER_POLICY.distributedLeaseMs,
+      missedExecutionTolerance: SCHEDULER_POLICY.missedToleranceMs,
+    });
+    task.on('execution:missed', (ctx) => {
+      log.warn(`${job} fire of ${ctx.date.toISOString()} missed: this process was too busy`);
     });
     task.on('execution:skipped', (ctx) => {
       if (ctx.reason === 'coordinator-error')

@@ -170,8 +170,9 @@ for (const backend of backends()) {
         if (f.status === 'done') expect(f.runIds).to.have.length(1);
         else expect(f.status, JSON.stringify(f)).to.be.oneOf(['skipped', 'interrupted']);
       }
+      // On a loaded machine a run outlasts several one-second fires: those are skipped, not queued.
       const done = fires.filter((f) => f.status === 'done').length;
-      expect(done).to.be.greaterThan(0);
+      expect(all.filter((f) => f.status === 'done').length).to.be.greaterThan(0);
       console.log(
         `      [${backend}] ${fires.length} fires in ${seconds}s: ${done} run once, ${fires.length - done} skipped (lock held by the previous run), claimed by ${new Set(fires.map((f) => f.claimedBy)).size} schedulers; ${runs.length} runs in all, ${runIds.length} distinct`,
       );
@@ -251,8 +252,8 @@ describe('schedule: SIGTERM during a scheduled provisioning run (separate proces
     });
     ws = await workspace(sim.url, { webex: { requestsPerSecond: 10, concurrency: 4 } });
     await stage(ws.db, 'acme', population(30, 0, 'sched').customers);
-    // One fire, a few seconds from now (a cron line with seconds naming one moment).
-    const at = new Date(Math.ceil((Date.now() + 4000) / 1000) * 1000);
+    // One fire, ten seconds from now (a scheduler starts slowly on a loaded machine).
+    const at = new Date(Math.ceil((Date.now() + 10_000) / 1000) * 1000);
     const line = `${at.getUTCSeconds()} ${at.getUTCMinutes()} ${at.getUTCHours()} ${at.getUTCDate()} ${at.getUTCMonth() + 1} *`;
     const config = JSON.parse(
       readFileSync(path.join(ws.home, 'rtm-batch.config.json'), 'utf8'),
