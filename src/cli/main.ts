@@ -281,7 +281,7 @@ function buildProgram(io: MaskedIo, setExit: (code: number) => void): Command {
       const app = await openApp(config, { quiet: true });
       try {
         if (globals.partner) await assertKnownPartner(config, app.db, globals.partner);
-        const status = await readStatus(app.db, globals.partner ?? null);
+        const status = await readStatus(app.db, globals.partner ?? null, config.schedule);
         io.stdout.write(
           globals.json ? JSON.stringify(status, null, 2) + '\n' : renderStatus(status),
         );

@@ -1,11 +1,16 @@
+import { SCHEDULED_JOBS, type ScheduleConfig } from '../config/index.ts';
+import { readMetrics, type JobMetrics } from '../metrics/index.ts';
+import { PIPELINE_LOCK } from '../runs/index.ts';
+import { cronTimes, JOB_RUNS } from '../schedule/index.ts';
 import {
   countLedgerState,
   listRuns,
+  readLatestFire,
+  readLatestRunOf,
   readLease,
   readSchemaVersion,
   type Db,
 } from '../store/index.ts';
-import { PIPELINE_LOCK } from '../runs/index.ts';
 
 export interface StatusReport {
   /** The partner the report is limited to (`--partner`), or null for all. */
@@ -27,10 +32,27 @@ export interface StatusReport {
     startedAt: string;
     finishedAt: string | null;
   }[];
+  /** Each scheduled job: its cron line, next fire, latest fire and latest run. */
+  schedule: ScheduleStatus[];
+  /** What var/metrics/rtm-batch.prom says, per job. */
+  metrics: JobMetrics[];
 }
 
-/** What is staged, in flight, pending, and the last runs (of one partner, or all). */
-export async function readStatus(db: Db, partner: string | null = null): Promise<StatusReport> {
+export interface ScheduleStatus {
+  job: string;
+  cron: string;
+  timezone: string;
+  nextFire: string | null;
+  lastFire: { scheduledAt: string; reason: string; status: string } | null;
+  lastRun: { runId: string; job: string; status: string; startedAt: string } | null;
+}
+
+/** What is staged, in flight, pending, the last runs (of one partner, or all), and the schedule. */
+export async function readStatus(
+  db: Db,
+  partner: string | null = null,
+  schedule?: ScheduleConfig,
+): Promise<StatusReport> {
   const state = await countLedgerState(db, partner);
   const lease = await readLease(db, PIPELINE_LOCK);
   return {
@@ -52,7 +74,32 @@ export async function readStatus(db: Db, partner: string | null = null): Promise
       startedAt: r.startedAt,
       finishedAt: r.finishedAt,
     })),
+    schedule: schedule ? await readScheduleStatus(db, schedule) : [],
+    metrics: await readMetrics(db),
   };
+}
+
+async function readScheduleStatus(db: Db, schedule: ScheduleConfig): Promise<ScheduleStatus[]> {
+  const out: ScheduleStatus[] = [];
+  for (const job of SCHEDULED_JOBS) {
+    const expr = schedule[job];
+    if (!expr) continue;
+    const fire = await readLatestFire(db, job);
+    const run = await readLatestRunOf(db, JOB_RUNS[job]);
+    out.push({
+      job,
+      cron: expr,
+      timezone: schedule.timezone,
+      nextFire: cronTimes(expr, schedule.timezone).next()?.toISOString() ?? null,
+      lastFire: fire
+        ? { scheduledAt: fire.scheduledAt, reason: fire.reason, status: fire.status }
+        : null,
+      lastRun: run
+        ? { runId: run.id, job: run.job, status: run.status, startedAt: run.startedAt }
+        : null,
+    });
+  }
+  return out;
 }
 
 /** The status as lines for a terminal. */
@@ -72,6 +119,13 @@ export function renderStatus(s: StatusReport): string {
     ...s.lastRuns.map(
       (r) =>
         `  ${r.runId}  ${r.status}${r.exitCode === null ? '' : ` (exit ${r.exitCode})`}${r.dryRun ? '  dry run: nothing changed' : ''}${r.partner ? `  partner ${r.partner}` : ''}`,
+    ),
+    ...(s.schedule.length > 0 ? ['schedule:'] : []),
+    ...s.schedule.map(
+      (j) =>
+        `  ${j.job} "${j.cron}" (${j.timezone}): next ${j.nextFire ?? 'never'}; last run ${
+          j.lastRun ? `${j.lastRun.runId} ${j.lastRun.status}` : 'none'
+        }${j.lastFire ? `; last fire ${j.lastFire.scheduledAt} ${j.lastFire.reason} ${j.lastFire.status}` : ''}`,
     ),
   ];
   return lines.join('\n') + '\n';

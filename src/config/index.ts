@@ -1,4 +1,13 @@
 export { loadConfig, partnerConfig, CONFIG_FILE_NAME } from './load-config.ts';
 export type { Config, ConfigSources, DatabaseConfig, LoadResult } from './load-config.ts';
-export { LOCALES, PARTNER_ID } from './schema.ts';
-export type { Locale, PartnerConfig, RplConfig, SimulatorConfig, WebexConfig } from './schema.ts';
+export { LOCALES, NOTIFY_STATUSES, PARTNER_ID, SCHEDULED_JOBS } from './schema.ts';
+export type {
+  Locale,
+  NotifyConfig,
+  PartnerConfig,
+  RplConfig,
+  ScheduleConfig,
+  ScheduledJob,
+  SimulatorConfig,
+  WebexConfig,
+} from './schema.ts';

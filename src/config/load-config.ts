@@ -2,7 +2,13 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import iconv from 'iconv-lite';
 import cron from 'node-cron';
-import { configSchema, type ConfigFile, type Locale, type PartnerConfig } from './schema.ts';
+import {
+  configSchema,
+  SCHEDULED_JOBS,
+  type ConfigFile,
+  type Locale,
+  type PartnerConfig,
+} from './schema.ts';
 
 export const CONFIG_FILE_NAME = 'rtm-batch.config.json';
 
@@ -114,18 +120,21 @@ function checkSemantics(file: ConfigFile): string[] {
       );
     }
     const baseUrl = partner.webex.baseUrl ?? file.webex.baseUrl;
-    if (baseUrl && !partner.webex.tokenEnv) {
+    if (baseUrl && !partner.webex.tokenEnv && !partner.webex.oauth) {
       errors.push(
         `partners.${id}.webex.tokenEnv: required when a Webex base URL is set (name the environment variable holding the token)`,
       );
     }
   }
-  for (const job of ['nightly', 'rpl-recheck'] as const) {
+  for (const job of SCHEDULED_JOBS) {
     const expr = file.schedule[job];
     if (expr !== null && !cron.validate(expr)) {
       errors.push(`schedule.${job}: "${expr}" is not a cron expression (for example "0 2 * * *")`);
     }
   }
+  const hook = file.notify.webhook;
+  if (hook && (hook.url === undefined) === (hook.urlEnv === undefined))
+    errors.push('notify.webhook: set either url or urlEnv (the variable holding the URL)');
   if (!isTimeZone(file.schedule.timezone)) {
     errors.push(
       `schedule.timezone: "${file.schedule.timezone}" is not an IANA time zone (for example "Asia/Tokyo")`,
@@ -150,7 +159,14 @@ function collectSecrets(file: ConfigFile, env: NodeJS.ProcessEnv, db: DatabaseCo
   const names = new Set(file.logging.secretEnv);
   for (const partner of Object.values(file.partners)) {
     if (partner.webex.tokenEnv) names.add(partner.webex.tokenEnv);
+    if (partner.webex.oauth) {
+      names.add(partner.webex.oauth.clientSecretEnv);
+      names.add(partner.webex.oauth.refreshTokenEnv);
+    }
   }
+  const { webhook, email } = file.notify;
+  for (const name of [webhook?.urlEnv, webhook?.secretEnv, email?.userEnv, email?.passwordEnv])
+    if (name) names.add(name);
   const secrets = [...names].map((n) => env[n]).filter((v): v is string => !!v && v.length >= 4);
   if (db.client === 'pg') {
     try {

@@ -29,6 +29,21 @@ const webexPartnerSchema = z
     baseUrl: httpUrl.nullable().optional(),
     tokenEnv: z.string().regex(ENV_NAME, 'must be an environment variable name').optional(),
     subPartnerOrgId: z.string().min(1).nullable().optional(),
+    /**
+     * An OAuth integration instead of a static token: its access token is kept in
+     * var/tokens/<partner>.json and refreshed before it expires.
+     */
+    oauth: z
+      .object({
+        clientId: z.string().min(1),
+        clientSecretEnv: z.string().regex(ENV_NAME, 'must be an environment variable name'),
+        /** Holds the refresh token an authorisation gave; read when it differs from the stored one. */
+        refreshTokenEnv: z.string().regex(ENV_NAME, 'must be an environment variable name'),
+        /** Default: <baseUrl>/access_token (https://webexapis.com/v1/access_token). */
+        tokenUrl: httpUrl.optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -73,6 +88,28 @@ const simulatorSchema = z
     rplMatch: regex.nullable().default(null),
     rplReviewMinutes: z.number().min(0).default(0),
     provisioningSeconds: z.number().min(0).default(1),
+    /**
+     * Webex's OAuth side: when set, only access tokens issued by its `POST /v1/access_token`
+     * (grant_type=refresh_token) are accepted, and they expire.
+     */
+    oauth: z
+      .object({
+        /** Client id → client secret of the integrations it knows. */
+        clients: z.record(z.string(), z.string()),
+        /** Refresh tokens valid at start (what an authorisation gave the integration). */
+        refreshTokens: z.array(z.string()).default([]),
+        accessTokenSeconds: z
+          .number()
+          .positive()
+          .default(14 * 24 * 3600),
+        refreshTokenSeconds: z
+          .number()
+          .positive()
+          .default(90 * 24 * 3600),
+        rotateRefreshTokens: z.boolean().default(true),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -97,11 +134,61 @@ const loggingSchema = z
 
 const cronExpr = z.string().min(1);
 
+/** The jobs the scheduler can start; `import-provision` is an import followed by a provision. */
+export const SCHEDULED_JOBS = ['import-provision', 'nightly', 'rpl-recheck', 'reconcile'] as const;
+export type ScheduledJob = (typeof SCHEDULED_JOBS)[number];
+
 const scheduleSchema = z
   .object({
+    /** Import then provision, for files dropped during the day; off unless set (e.g. every 10 min). */
+    'import-provision': cronExpr.nullable().default(null),
     nightly: cronExpr.nullable().default('0 2 * * *'),
     'rpl-recheck': cronExpr.nullable().default('*/15 * * * *'),
+    reconcile: cronExpr.nullable().default(null),
     timezone: z.string().min(1).default('UTC'),
+    /** Jobs whose latest fire, missed while no scheduler ran, is run once at start-up. */
+    catchUp: z.array(z.enum(SCHEDULED_JOBS)).default(['nightly']),
+  })
+  .strict();
+
+/** Run statuses a notification can be sent for. */
+export const NOTIFY_STATUSES = ['ok', 'attention', 'partial', 'failed'] as const;
+
+const notifySchema = z
+  .object({
+    /** Statuses that are told; add "ok" to be told of every run. Dry runs are never told. */
+    on: z.array(z.enum(NOTIFY_STATUSES)).default(['attention', 'partial', 'failed']),
+    /** A webhook that receives a JSON body with a `text` field (Slack, Teams, or your own). */
+    webhook: z
+      .object({
+        /** The URL, or the environment variable holding it (Slack's URLs are secrets). */
+        url: httpUrl.optional(),
+        urlEnv: z.string().regex(ENV_NAME).optional(),
+        /** Environment variable holding a key: the body is signed (X-Rtm-Signature: sha256=…). */
+        secretEnv: z.string().regex(ENV_NAME).optional(),
+      })
+      .strict()
+      .nullable()
+      .default(null),
+    /** E-mail through SMTP: plain text plus the HTML report's summary. */
+    email: z
+      .object({
+        host: z.string().min(1),
+        port: z.number().int().min(1).max(65535).default(587),
+        /** TLS from the start (port 465); otherwise STARTTLS when the server offers it. */
+        secure: z.boolean().default(false),
+        userEnv: z.string().regex(ENV_NAME).optional(),
+        passwordEnv: z.string().regex(ENV_NAME).optional(),
+        from: z.string().min(3),
+        to: z.array(z.string().min(3)).min(1),
+      })
+      .strict()
+      .nullable()
+      .default(null),
+    /** Attempts per channel (the first included), with a doubling wait from `backoffMs`. */
+    attempts: z.number().int().min(1).max(10).default(4),
+    backoffMs: z.number().int().min(0).default(2000),
+    timeoutMs: z.number().int().positive().default(10_000),
   })
   .strict();
 
@@ -150,6 +237,7 @@ export const configSchema = z
     schedule: scheduleSchema.default(scheduleSchema.parse({})),
     lock: lockSchema.default(lockSchema.parse({})),
     rpl: rplSchema.default(rplSchema.parse({})),
+    notify: notifySchema.default(notifySchema.parse({})),
   })
   .strict();
 
@@ -158,3 +246,5 @@ export type PartnerConfig = z.infer<typeof partnerSchema>;
 export type WebexConfig = z.infer<typeof webexSchema>;
 export type RplConfig = z.infer<typeof rplSchema>;
 export type SimulatorConfig = z.infer<typeof simulatorSchema>;
+export type ScheduleConfig = z.infer<typeof scheduleSchema>;
+export type NotifyConfig = z.infer<typeof notifySchema>;

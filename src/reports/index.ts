@@ -17,6 +17,7 @@ export type { ReportLabels } from './labels.ts';
 export { rplLabelsFor, type RplLabels } from './rpl-labels.ts';
 export {
   renderReportHtml,
+  renderReportSummaryHtml,
   HTML_ROW_LIMIT,
   REPORT_FILES,
   RECONCILE_FILES,

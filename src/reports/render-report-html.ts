@@ -421,3 +421,24 @@ ${rpl.deprovisions
 <h3>${escapeHtml(r.closedSinceLastRun)} <span class="muted">(${n(rpl.closedSinceLastRun.length)})</span></h3>${closed}
 ${deprovisions}</section>`;
 }
+
+/**
+ * The head of the HTML report alone (run, attention, failure, totals, notes): the body of the
+ * e-mail sent when a run needs someone; the full report stays in the report folder.
+ */
+export function renderReportSummaryHtml(summary: Summary, locale: ReportInput['locale']): string {
+  const l = labelsFor(locale);
+  const ctx: Ctx = { l, locale, n: (value) => formatCount(locale, value) };
+  const body = [
+    renderHeader(summary, ctx),
+    renderAttention(summary.attention, ctx),
+    summary.error ? banner('bad', l.runFailure, summary.error) : '',
+    renderTotals(summary, ctx),
+    renderNotes(summary.notes, ctx),
+  ];
+  return renderPage({
+    lang: locale,
+    title: `${l.reportTitle} ${summary.runId}`,
+    body: body.filter((part) => part !== '').join('\n'),
+  });
+}

@@ -4,6 +4,8 @@ import path from 'node:path';
 import type { Clock } from '../clock/index.ts';
 import type { Config } from '../config/index.ts';
 import { redactString, type Logger } from '../log/index.ts';
+import { writeMetricsFile } from '../metrics/index.ts';
+import { describeFailedNotification, sendNotifications } from '../notify/index.ts';
 import {
   addAttention,
   checkCounts,
@@ -208,6 +210,10 @@ export async function runJob(
   }
   try {
     const summary = buildSummary(ctx, startedAt, clock.now(), error);
+    // Told before the reports are written, so that a channel that failed is in them; a failed
+    // notification never changes the run's outcome.
+    for (const told of await sendNotifications(summary, config, log))
+      if (!told.ok) summary.notes.push(describeFailedNotification(told));
     await writeRunReports(
       summary.reportDir,
       {
@@ -231,6 +237,9 @@ export async function runJob(
         customers: summary.customers,
         subscribers: summary.subscribers,
         rpl: summary.rpl,
+        // For the metrics file and status --json (src/metrics): attention by kind, issues by code.
+        attention: countAttention(summary),
+        issueCounts: summary.issueCounts,
       },
       reportDir: summary.reportDir,
       error: summary.error ?? null,
@@ -239,6 +248,10 @@ export async function runJob(
       path.join(config.home, 'reports'),
       (await listRuns(db, 200)).map(toListEntry),
       config.reportLocale,
+    );
+    // Monitoring's view (node_exporter textfile collector); a failure here never fails the run.
+    await writeMetricsFile(config.home, db, new Date()).catch((err: unknown) =>
+      log.warn(`could not write the metrics file: ${(err as Error).message}`),
     );
     log.info(`run ${runId} ${summary.status}`, {
       event: 'run.summary',
@@ -306,6 +319,12 @@ function buildSummary(
     plan: t.plan,
     error,
   };
+}
+
+function countAttention(s: Summary): Record<string, number> {
+  const byKind: Record<string, number> = {};
+  for (const a of s.attention) byKind[a.kind] = (byKind[a.kind] ?? 0) + a.count;
+  return byKind;
 }
 
 function toListEntry(r: Awaited<ReturnType<typeof listRuns>>[number]) {

@@ -115,3 +115,15 @@ export {
   streamRowResults,
 } from './results.ts';
 export type { NamedFile, ResultsSource, RowResult, StagedCustomer } from './results.ts';
+export {
+  claimFire,
+  resumeFire,
+  finishFire,
+  readLatestFire,
+  listFires,
+  readLatestRunOf,
+  markFireInterrupted,
+} from './schedule-fires.ts';
+export type { FireClaim, FireReason, FireRecord, FireStatus } from './schedule-fires.ts';
+export { readJobRunFacts } from './run-metrics.ts';
+export type { JobRunFacts } from './run-metrics.ts';

@@ -31,9 +31,21 @@ export interface RetryBudget {
   remaining: number;
 }
 
+/** Where an OAuth client's access token comes from: fresh before expiry, renewed after a 401. */
+export interface TokenSource {
+  /** A token valid for a while yet (refreshed first when it is about to expire). */
+  token(): Promise<string>;
+  /** A new token after Webex refused `rejected` (401); throws AuthError when that fails. */
+  refresh(rejected: string): Promise<string>;
+  /** Every token it has handled, to be masked like the static one. */
+  known(): readonly string[];
+}
+
 export interface HttpClientOptions {
   baseUrl: string;
+  /** A static token; ignored when `auth` is given. */
   token: string;
+  auth?: TokenSource;
   /**
    * Values masked in Webex's error text besides `token` (config.secrets): a server that quotes a
    * request's credentials back must not carry them into messages, reports or the ledger.
@@ -72,8 +84,9 @@ type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 export class HttpWebexClient implements WebexPort {
   private readonly base: URL;
   private readonly limit: LimitFunction;
-  private readonly opts: Required<Omit<HttpClientOptions, 'subPartnerOrgId' | 'stop'>> & {
+  private readonly opts: Required<Omit<HttpClientOptions, 'subPartnerOrgId' | 'stop' | 'auth'>> & {
     subPartnerOrgId: string | null;
+    auth: TokenSource | null;
   };
   private readonly stop: AbortSignal | null;
   /** Requests sent and 429/423 answers, for progress. */
@@ -93,9 +106,15 @@ export class HttpWebexClient implements WebexPort {
       ...opts,
       subPartnerOrgId: opts.subPartnerOrgId ?? null,
       secrets: opts.secrets ?? [],
+      auth: opts.auth ?? null,
     };
     this.secrets = [opts.token, ...this.opts.secrets];
     this.stop = opts.stop ?? null;
+  }
+
+  /** What is masked in errors: the static token, configured secrets, every OAuth token seen. */
+  private get masks(): readonly string[] {
+    return this.opts.auth ? [...this.secrets, ...this.opts.auth.known()] : this.secrets;
   }
 
   async listCustomers(query: CustomerQuery = {}): Promise<WebexCustomer[]> {
@@ -242,12 +261,14 @@ export class HttpWebexClient implements WebexPort {
     const url = typeof target === 'string' ? this.url(target) : target;
     // A create is not idempotent: after an unknown outcome only a lookup may decide (domain §3).
     const resendable = safe ?? method !== 'POST';
+    const auth = this.opts.auth;
+    let refreshed = false;
     for (let attempt = 1; ; attempt++) {
+      const token = auth ? await auth.token() : this.opts.token;
       try {
-        return await this.limit(() => this.send(method, url, body, resendable));
+        return await this.limit(() => this.send(method, url, body, resendable, token));
       } catch (err) {
-        // Stopping: no retry (a 429 or transient failure changed nothing in Webex).
-        if (this.stop?.aborted) throw err;
+  private readonly opts: Required<Omit<HttpClientOptions, 'subPartnerOrgId' | 'stop' | 'auth'>> & {
         const retry = this.retryDelay(err, attempt, resendable);
         if (retry === null) throw err;
         await untilStopped(retry, this.stop);
@@ -298,6 +319,7 @@ export class HttpWebexClient implements WebexPort {
     url: URL,
     body: unknown,
     resendable: boolean,
+    token: string,
   ): Promise<Answer> {
     await this.takeSlot();
     const trackingSent = `${this.opts.trackingPrefix}_${randomUUID()}`;
@@ -310,7 +332,7 @@ export class HttpWebexClient implements WebexPort {
       res = await fetch(url, {
         method,
         headers: {
-          authorization: `Bearer ${this.opts.token}`,
+          authorization: `Bearer ${token}`,
           accept: 'application/json',
           trackingid: trackingSent,
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
@@ -323,7 +345,7 @@ export class HttpWebexClient implements WebexPort {
       const info: FailureInfo = {
         status: null,
         trackingId: trackingSent,
-        description: redactString(describeNetworkError(err), this.secrets),
+        description: redactString(describeNetworkError(err), this.masks),
       };
       throw resendable
         ? new TransientError(info.description, info)
@@ -341,7 +363,7 @@ export class HttpWebexClient implements WebexPort {
           trackingId: trackingSent,
           description: redactString(
             `answer cut off or not JSON: ${describeNetworkError(err)}`,
-            this.secrets,
+            this.masks,
           ),
         };
         throw resendable
@@ -353,7 +375,7 @@ export class HttpWebexClient implements WebexPort {
       res.headers.get('trackingid') ??
         (parsed as { trackingId?: string } | null)?.trackingId ??
         trackingSent,
-      this.secrets,
+      this.masks,
     );
     this.stats.requests += 1;
     if (res.status === 429 || res.status === 423) this.stats.rateLimited += 1;
@@ -362,8 +384,8 @@ export class HttpWebexClient implements WebexPort {
     // Webex's error text goes on into messages, notes, reports and the ledger: an upstream that
     // quotes the request's Authorization header back must not carry the token along (issue #16).
     const said = {
-      body: redact(parsed, this.secrets),
-      statusText: redactString(res.statusText, this.secrets),
+      body: redact(parsed, this.masks),
+      statusText: redactString(res.statusText, this.masks),
     };
     throw classify(res, said, trackingId, resendable, this.opts.limiter);
   }

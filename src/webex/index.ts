@@ -11,3 +11,6 @@ export {
 } from './targets.ts';
 export type { WebexTargets, PortResult } from './targets.ts';
 export * from './types.ts';
+export { OAuthTokenSource, TokenRefreshError, tokenFile, TOKEN_POLICY } from './oauth-token.ts';
+export type { StoredToken } from './oauth-token.ts';
+export type { TokenSource } from './http-client.ts';

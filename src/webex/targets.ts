@@ -4,6 +4,7 @@ import type { Clock } from '../clock/index.ts';
 import { partnerConfig, type Config } from '../config/index.ts';
 import { HttpWebexClient, type RetryBudget } from './http-client.ts';
 import type { WebexPort } from './port.ts';
+import { OAuthTokenSource, tokenFile } from './oauth-token.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { startSimulator, type RunningSimulator } from './simulator/index.ts';
 
@@ -78,7 +79,27 @@ export async function openWebexTargets(
       const baseUrl =
         settings.webex.baseUrl === undefined ? config.webex.baseUrl : settings.webex.baseUrl;
       let token = EMBEDDED_TOKEN;
-      if (baseUrl) {
+      let auth: OAuthTokenSource | undefined;
+      const oauth = settings.webex.oauth;
+      if (baseUrl && oauth) {
+        const clientSecret = env[oauth.clientSecretEnv];
+        if (!clientSecret)
+          return {
+            error: `partner ${partner}: no OAuth client secret: set the environment variable ${oauth.clientSecretEnv}`,
+          };
+        auth = new OAuthTokenSource({
+          partner,
+          tokenUrl: oauth.tokenUrl ?? `${baseUrl.replace(/\/+$/, '')}/access_token`,
+          clientId: oauth.clientId,
+          clientSecret,
+          seedRefreshToken: env[oauth.refreshTokenEnv] || null,
+          refreshTokenEnv: oauth.refreshTokenEnv,
+          file: tokenFile(config.home, partner),
+          secrets: config.secrets,
+        });
+        // The limiter is the integration's: its tokens change, its rate does not.
+        token = `oauth:${oauth.clientId}`;
+      } else if (baseUrl) {
         const name = settings.webex.tokenEnv;
         const value = name ? env[name] : undefined;
         if (!value)
@@ -90,7 +111,8 @@ export async function openWebexTargets(
       const url = baseUrl ?? (simulator as RunningSimulator).url;
       const port = new HttpWebexClient({
         baseUrl: url,
-        token,
+        token: auth ? '' : token,
+        ...(auth ? { auth } : {}),
         secrets: config.secrets,
         subPartnerOrgId: settings.webex.subPartnerOrgId ?? null,
         timeoutMs: config.webex.timeoutMs,

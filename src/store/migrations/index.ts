@@ -3,6 +3,7 @@ import * as ledger from './001-ledger.ts';
 import * as rplDeprovision from './002-rpl-deprovision.ts';
 import * as claimIndex from './003-claim-index.ts';
 import * as runOutcomeIndex from './004-run-outcome-index.ts';
+import * as scheduleFires from './005-schedule-fires.ts';
 
 // Listed here rather than read from a folder, so the same list serves tsx, the knex CLI and tests.
 const MIGRATIONS: Record<string, Knex.Migration> = {
@@ -10,6 +11,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '002-rpl-deprovision': rplDeprovision,
   '003-claim-index': claimIndex,
   '004-run-outcome-index': runOutcomeIndex,
+  '005-schedule-fires': scheduleFires,
 };
 
 /** knex migration source over the migrations bundled with the program. */

@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '../../clock/index.ts';
 import type { SimulatorConfig } from '../../config/index.ts';
 import { planFault, type FaultPlan } from './faults.ts';
+import { SimulatedOAuth } from './oauth.ts';
 import type { SimAnswer } from './answers.ts';
 import { handleRequest, purgeGone } from './router.ts';
 import { lifecyclePolicy } from './lifecycle.ts';
@@ -69,6 +70,8 @@ export interface RunningSimulator {
    * with a free account. Returns how many subscribers moved.
    */
   consentUserMove(email: string): number;
+  /** Webex's OAuth side, when `config.oauth` is set. */
+  oauth: SimulatedOAuth | null;
 }
 
 /** Wait before writing the state file after a change, so a burst of changes costs one write. */
@@ -220,6 +223,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<RunningSim
   const random = opts.random ?? Math.random;
   const stats = newStats();
   let baseUrl = '';
+  const oauth = opts.config.oauth ? new SimulatedOAuth(opts.config.oauth, () => Date.now()) : null;
 
   /** Auth, rate limit and injected 5xx, in Webex's order; the fault plan when the request may pass. */
   const gate = (
@@ -230,6 +234,10 @@ export async function startSimulator(opts: SimulatorOptions): Promise<RunningSim
     if (token === null) {
       const description =
         'The request requires a valid access token set in the Authorization request header.';
+      return { refusal: { status: 401, description } };
+    }
+    if (oauth && !oauth.accepts(token)) {
+      const description = 'The access token is expired or was not issued by this Webex.';
       return { refusal: { status: 401, description } };
     }
     const admission = admit(windows.get(token) ?? [], performance.now(), shape);
@@ -307,6 +315,10 @@ export async function startSimulator(opts: SimulatorOptions): Promise<RunningSim
       const description = `request body is larger than ${MAX_BODY_BYTES} bytes`;
       return refuse(res, trackingId, { status: 413, description });
     }
+    if (oauth && method === 'POST' && url.pathname === '/v1/access_token') {
+      const granted = oauth.grant(new URLSearchParams(raw.toString('utf8')));
+      return answer(res, trackingId, granted.status, {}, granted.body);
+    }
     const gated = gate(req, method);
     if ('refusal' in gated) return refuse(res, trackingId, gated.refusal);
     const parsed = parseBody(req, raw);
@@ -360,6 +372,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<RunningSim
     port,
     state,
     stats: () => structuredClone(stats),
+    oauth,
     consentUserMove: (email) => {
       pendingMigrationEmails.delete(email.toLowerCase());
       let moved = 0;
