@@ -3,6 +3,7 @@ import { ingestCsv } from './ingest-csv.bench.ts';
 import { ingestXlsx } from './ingest-xlsx.bench.ts';
 import { provisionAdaptiveBench, provisionBench } from './provision.bench.ts';
 import { provisionE2eBench } from './provision-e2e.bench.ts';
+import { stagingScale } from './staging-scale.bench.ts';
 import { stagingSqlite } from './staging-sqlite.bench.ts';
 
 /** Every benchmark `npm run bench` knows, by name. */
@@ -10,6 +11,7 @@ export const BENCHMARKS: Benchmark[] = [
   ingestCsv,
   ingestXlsx,
   stagingSqlite,
+  stagingScale,
   provisionBench,
   provisionAdaptiveBench,
   provisionE2eBench,
