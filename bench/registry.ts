@@ -3,6 +3,7 @@ import { ingestCsv } from './ingest-csv.bench.ts';
 import { ingestXlsx } from './ingest-xlsx.bench.ts';
 import { provisionAdaptiveBench, provisionBench } from './provision.bench.ts';
 import { provisionE2eBench } from './provision-e2e.bench.ts';
+import { stagingPg } from './staging-pg.bench.ts';
 import { stagingScale } from './staging-scale.bench.ts';
 import { stagingSqlite } from './staging-sqlite.bench.ts';
 
@@ -12,6 +13,8 @@ export const BENCHMARKS: Benchmark[] = [
   ingestXlsx,
   stagingSqlite,
   stagingScale,
+  // The PostgreSQL floor needs a server: listed when DATABASE_URL names one.
+  ...(process.env.DATABASE_URL ? [stagingPg] : []),
   provisionBench,
   provisionAdaptiveBench,
   provisionE2eBench,

@@ -52,7 +52,7 @@ export function stagedRow(i: number, customerPrefix = 'cust-'): StagedRow {
     sheet: '',
     row: i + 2,
     kind: 'subscriber',
-    entityKey: `${customer}\u0000${email}`,
+    entityKey: `${customer}/${email}`, // as the run rules key a user
     issues: [],
     desired: { action: 'upsert', hash: hashDesired(doc), doc, customerExternalId: customer, email },
   };
