@@ -93,6 +93,8 @@ export async function measureImport(opts: {
   extension: '.csv' | '.xlsx';
   write(file: string): Promise<void>;
   baseline(file: string): Promise<void>;
+  /** The ledger, when not the workspace's SQLite file. */
+  database?: { client: 'pg'; connection: string };
 }): Promise<ImportFigures & { baselineSeconds: number; baselineRuns: string }> {
   const home = mkdtempSync(path.join(os.tmpdir(), 'rtm-bench-ingest-'));
   try {
@@ -100,7 +102,10 @@ export async function measureImport(opts: {
     mkdirSync(inbox, { recursive: true });
     writeFileSync(
       path.join(home, 'rtm-batch.config.json'),
-      JSON.stringify({ inbox: { stableSeconds: 0 } }),
+      JSON.stringify({
+        inbox: { stableSeconds: 0 },
+        ...(opts.database ? { database: opts.database } : {}),
+      }),
     );
     writeFileSync(path.join(inbox, 'customers.csv'), customersCsv());
     const file = path.join(home, `subscribers-source${opts.extension}`);

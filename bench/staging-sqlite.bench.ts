@@ -1,22 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { hashDesired } from '../src/rules/index.ts';
-import {
-  beginFile,
-  ensurePartner,
-  migrateDb,
-  openDb,
-  releaseStatements,
-  stageRows,
-  type FileRecord,
-  type StagedRow,
-} from '../src/store/index.ts';
 import { seconds, type Benchmark } from './harness.ts';
-import { csvParseAlone, CUSTOMERS, subscriberCells, writeSubscribersCsv } from './ingest-data.ts';
+import { csvParseAlone, CUSTOMERS, writeSubscribersCsv } from './ingest-data.ts';
+import { benchLedger, stageFileRows } from './staging-data.ts';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
-const BATCH = 1000;
 
 /**
  * The floor under `ingest-csv` on SQLite: the accepted rows of the same subscribers file staged
@@ -35,7 +24,19 @@ export const stagingSqlite: Benchmark = {
       const csv = path.join(dir, 'subscribers.csv');
       await writeSubscribersCsv(csv, ROWS);
       const baselineSeconds = await seconds(() => csvParseAlone(csv, ROWS));
-      const stageSeconds = await stageAll(path.join(dir, 'ledger.sqlite'));
+      if (CUSTOMERS > ROWS) throw new Error('fewer rows than customers');
+      const db = await benchLedger({
+        client: 'sqlite3',
+        connection: path.join(dir, 'ledger.sqlite'),
+      });
+      let stageSeconds: number;
+      try {
+        stageSeconds = await seconds(() =>
+          stageFileRows(db, { name: 'subscribers.csv', rows: ROWS }),
+        );
+      } finally {
+        await db.destroy();
+      }
       return {
         value: ROWS / stageSeconds,
         baseline: 'csv-parse streaming alone',
@@ -52,63 +53,3 @@ export const stagingSqlite: Benchmark = {
     }
   },
 };
-
-/** Subscriber row i as the import hands it to staging: accepted, with its document and hash. */
-function stagedRow(i: number): StagedRow {
-  const [customer, email, firstName, lastName, pkg, admin, phoneNumber, extension] =
-    subscriberCells(i) as [string, string, string, string, string, string, string, string];
-  const doc = {
-    customerExternalId: customer,
-    email,
-    action: 'upsert',
-    firstName,
-    lastName,
-    package: pkg,
-    isAdmin: admin === 'yes',
-    phoneNumber,
-    extension,
-  };
-  return {
-    sheet: '',
-    row: i + 2,
-    kind: 'subscriber',
-    entityKey: `${customer}\u0000${email}`,
-    issues: [],
-    desired: { action: 'upsert', hash: hashDesired(doc), doc, customerExternalId: customer, email },
-  };
-}
-
-async function stageAll(file: string): Promise<number> {
-  const db = openDb({ client: 'sqlite3', connection: file });
-  try {
-    await migrateDb(db);
-    const now = new Date().toISOString();
-    await ensurePartner(db, 'bench', 'en', now);
-    await db('runs').insert({
-      ...{ id: 'bench-run', job: 'import', status: 'running', dry_run: false },
-      ...{ started_at: now, host: os.hostname(), pid: process.pid },
-    });
-    const record: FileRecord = {
-      ...{ partner: 'bench', runId: 'bench-run', name: 'subscribers.csv', sha256: 'bench' },
-      ...{ size: 0, format: 'csv', encoding: 'utf-8', status: 'processed', code: null },
-      ...{ message: null, storedPath: null, duplicateOf: null, details: null, now },
-    };
-    if (CUSTOMERS > ROWS) throw new Error('fewer rows than customers');
-    return await seconds(async () => {
-      const trx = await db.transaction();
-      const fileId = await beginFile(trx, record);
-      let staging: Promise<void> = Promise.resolve();
-      for (let start = 0; start < ROWS; start += BATCH) {
-        const batch: StagedRow[] = [];
-        for (let i = start; i < Math.min(ROWS, start + BATCH); i++) batch.push(stagedRow(i));
-        await staging;
-        staging = stageRows(trx, record, fileId, batch);
-      }
-      await staging;
-      await releaseStatements(trx);
-      await trx.commit();
-    });
-  } finally {
-    await db.destroy();
-  }
-}

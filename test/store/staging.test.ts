@@ -111,6 +111,38 @@ for (const backend of backends()) {
       await expectLinked(t, fileId, all.length);
     });
 
+    it('when one batch holds 12,000 rows, then each table takes it in one statement of a dozen parameters at most, and every row is linked', async () => {
+      // A multi-row VALUES binds one parameter per cell: on PostgreSQL 12,000 outcome rows are
+      // 108,000 parameters, past its limit of 65,535. Arrays (unnest) or one JSON text (SQLite) are not.
+      const all = rows(12_000);
+      const statements: { sql: string; bindings: number }[] = [];
+      const listen = (q: { sql: string; bindings?: unknown[] }) =>
+        statements.push({ sql: q.sql, bindings: q.bindings?.length ?? 0 });
+      const trx = await t.db.transaction();
+      const fileId = await beginFile(trx, fileRecord('d'));
+      t.db.on('query', listen);
+      try {
+        await stageRows(trx, fileRecord('d'), fileId, all);
+      } catch (err) {
+        await trx.rollback();
+        throw err;
+      } finally {
+        t.db.off('query', listen);
+      }
+      const accepted = all.filter((r) => r.desired).length;
+      await finishFile(trx, fileId, {
+        total: all.length,
+        accepted,
+        rejected: all.length - accepted,
+      });
+      await releaseStatements(trx);
+      await trx.commit();
+      await expectLinked(t, fileId, all.length);
+      // On SQLite staging runs its prepared statements on the driver itself (knex sees none).
+      expect(statements.length).to.be.at.most(3);
+      for (const s of statements) expect(s.bindings, s.sql).to.be.at.most(12);
+    });
+
     it('when the transaction is rolled back, then nothing of the file is left', async () => {
       const trx = await t.db.transaction();
       const fileId = await beginFile(trx, fileRecord('c'));
