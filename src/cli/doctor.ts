@@ -1,7 +1,7 @@
 import { accessSync, constants, existsSync, statfsSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig, partnerConfig, type Config } from '../config/index.ts';
-import { listSchemaVersions, openDb, readSchemaVersion } from '../store/index.ts';
+import { listSchemaVersions, openDb, pingDb, readSchemaVersion } from '../store/index.ts';
 import { AuthError, HttpWebexClient, PermanentError, RateLimiter } from '../webex/index.ts';
 import { isWorkspace, WORKSPACE_FOLDERS } from './init-workspace.ts';
 
@@ -108,7 +108,7 @@ async function checkDatabase(config: Config): Promise<Finding> {
     };
   const db = openDb(config.database);
   try {
-    await db.raw('select 1');
+    await pingDb(db);
     const known = await listSchemaVersions();
     const latest = known[known.length - 1] ?? null;
     const version = await readSchemaVersion(db).catch(() => null);

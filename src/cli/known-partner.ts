@@ -2,8 +2,8 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/index.ts';
 import { listPartnerIds, type Db } from '../store/index.ts';
-import { DEMO_INBOX } from './demo.ts';
-import { UsageError } from './errors.ts';
+import { DEMO_INBOX } from '../ingest/index.ts';
+import { UsageError } from '../runs/index.ts';
 
 /**
  * `--partner P` names a partner this workspace knows: one in the configuration, a folder under

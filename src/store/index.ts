@@ -18,6 +18,7 @@ export {
   countLedgerState,
   listPartnerIds,
   listSchemaVersions,
+  pingDb,
   readSchemaVersion,
 } from './status.ts';
 export { backupSqliteInto } from './backup.ts';
@@ -37,8 +38,6 @@ export {
 export type { FileRecord, ProcessedFile, StagedIssue, StagedRow } from './staging.ts';
 export {
   countEntities,
-  listPartnerIds,
-  countForStatus,
   readCustomerWebexState,
   readSubscriberWebexId,
   loadCustomers,

@@ -67,28 +67,6 @@ export async function readSubscriberWebexId(db: Tx, subscriberId: number): Promi
   return row?.webex_id ?? null;
 }
 
-/** What `status` counts: staged customers and subscribers, and the RPL checks still open. */
-export async function countForStatus(
-  db: Tx,
-): Promise<{ customers: number; subscribers: number; rplOpenChecks: number }> {
-  const count = async (table: string, onlyOpen = false) => {
-    const q = db(table);
-    if (onlyOpen) void q.whereNull('closed_at');
-    const [row] = (await q.count({ n: '*' })) as { n: number | string }[];
-    return Number(row?.n ?? 0);
-  };
-  return {
-    customers: await count('customers'),
-    subscribers: await count('subscribers'),
-    rplOpenChecks: await count('rpl_checks', true),
-  };
-}
-
-/** The ids of every partner the ledger knows, in order. */
-export async function listPartnerIds(db: Tx): Promise<string[]> {
-  return (await db('partners').orderBy('id').pluck('id')) as string[];
-}
-
 /** Every customer of a partner. */
 export async function loadCustomers(db: Tx, partner: string): Promise<CustomerRow[]> {
   const rows = (await db('customers').where({ partner_id: partner }).orderBy('id')) as DbRow[];

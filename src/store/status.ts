@@ -49,3 +49,8 @@ export async function readSchemaVersion(db: Tx): Promise<string | null> {
 export async function listSchemaVersions(): Promise<string[]> {
   return migrationSource.getMigrations([]);
 }
+
+/** Answers when the database does (a round trip that reads nothing). */
+export async function pingDb(db: Tx): Promise<void> {
+  await db.raw('select 1');
+}

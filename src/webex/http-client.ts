@@ -268,7 +268,15 @@ export class HttpWebexClient implements WebexPort {
       try {
         return await this.limit(() => this.send(method, url, body, resendable, token));
       } catch (err) {
-  private readonly opts: Required<Omit<HttpClientOptions, 'subPartnerOrgId' | 'stop' | 'auth'>> & {
+        // Stopping: no retry (a 429 or transient failure changed nothing in Webex).
+        if (this.stop?.aborted) throw err;
+        // An OAuth token refused (expired early, revoked): refresh once and send again; a 401 is
+        // answered before anything is done, so even a create is safe to resend.
+        if (auth && !refreshed && err instanceof AuthError && err.info.status === 401) {
+          refreshed = true;
+          await auth.refresh(token);
+          continue;
+        }
         const retry = this.retryDelay(err, attempt, resendable);
         if (retry === null) throw err;
         await untilStopped(retry, this.stop);
