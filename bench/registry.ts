@@ -3,6 +3,7 @@ import { ingestCsv } from './ingest-csv.bench.ts';
 import { ingestXlsx } from './ingest-xlsx.bench.ts';
 import { provisionAdaptiveBench, provisionBench } from './provision.bench.ts';
 import { provisionE2eBench } from './provision-e2e.bench.ts';
+import { reconcileBench } from './reconcile.bench.ts';
 import { stagingSqlite } from './staging-sqlite.bench.ts';
 
 /** Every benchmark `npm run bench` knows, by name. */
@@ -13,4 +14,5 @@ export const BENCHMARKS: Benchmark[] = [
   provisionBench,
   provisionAdaptiveBench,
   provisionE2eBench,
+  reconcileBench,
 ];

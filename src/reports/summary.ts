@@ -107,7 +107,11 @@ export type AttentionKind =
   /** Files in a format we do not read, quarantined FILE_FORMAT. */
   | 'files_unsupported'
   /** A partner's configuration lacks what its work needs (its onboarding template). */
-  | 'partner_config';
+  | 'partner_config'
+  /** Reconcile found Webex differing from the sheets. */
+  | 'drift'
+  /** Reconcile found customers or subscribers in Webex that are in no sheet. */
+  | 'orphans';
 
 export interface PlanCounts {
   create: number;

@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { access, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Locale } from '../config/index.ts';
 import { redact } from '../log/index.ts';
@@ -25,12 +25,11 @@ export async function writeRunReports(
   const input = redact(unmasked, secrets) as ReportInput;
   await mkdir(reportDir, { recursive: true });
   await writeIssuesCsv(path.join(reportDir, REPORT_FILES.issues), input.issues, input.locale);
-  if (input.summary.reconcile !== null) {
-    await writeReconciliationCsv(
-      path.join(reportDir, RECONCILE_FILES.reconciliation),
-      input.reconciliation ?? [],
-      input.locale,
-    );
+  const reconciliationCsv = path.join(reportDir, RECONCILE_FILES.reconciliation);
+  // Reconcile streams reconciliation.csv itself (a line per entity, a million of them); the run
+  // keeps only the lines that differ, so the file is written here only when reconcile did not.
+  if (input.summary.reconcile !== null && !(await exists(reconciliationCsv))) {
+    await writeReconciliationCsv(reconciliationCsv, input.reconciliation ?? [], input.locale);
     // deprovision-candidates.csv is written by the run itself (src/rpl, from rpl-recheck and reconcile).
   }
   await writeReportXlsx(path.join(reportDir, REPORT_FILES.xlsx), input);
@@ -51,5 +50,12 @@ export async function writeReportsIndex(
   await writeFileAtomically(
     path.join(reportsRoot, 'index.html'),
     renderReportsIndexHtml(runs, locale),
+  );
+}
+
+async function exists(file: string): Promise<boolean> {
+  return access(file).then(
+    () => true,
+    () => false,
   );
 }
