@@ -18,6 +18,8 @@ export interface ReportLabels {
   no: string;
   notFinished: string;
   downloads: string;
+  /** Link from a run's report back to reports/index.html. */
+  allRuns: string;
   runFailure: string;
   dryRunBanner: string;
   totals: string;
@@ -100,6 +102,7 @@ const en: ReportLabels = {
   no: 'No',
   notFinished: 'not finished',
   downloads: 'Files of this report',
+  allRuns: 'All runs',
   runFailure: 'The run failed',
   dryRunBanner:
     'The changes were planned only. Nothing was sent to Webex, no file was moved and the ledger was not changed.',
@@ -229,6 +232,7 @@ const ja: ReportLabels = {
   no: 'いいえ',
   notFinished: '未終了',
   downloads: 'このレポートのファイル',
+  allRuns: 'すべての実行',
   runFailure: '実行が失敗しました',
   dryRunBanner: '変更は計画のみです。Webexへの送信、ファイルの移動、台帳の更新は行っていません。',
   totals: '集計',
@@ -358,6 +362,7 @@ const ptBR: ReportLabels = {
   no: 'Não',
   notFinished: 'não terminou',
   downloads: 'Arquivos deste relatório',
+  allRuns: 'Todas as execuções',
   runFailure: 'A execução falhou',
   dryRunBanner:
     'As alterações foram apenas planejadas. Nada foi enviado ao Webex, nenhum arquivo foi movido e o registro não foi alterado.',

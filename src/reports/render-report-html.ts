@@ -17,7 +17,7 @@ import type {
   RplReport,
 } from './report-input.ts';
 import { renderDialInSection } from './render-dial-in-section.ts';
-import { rplLabelsFor } from './rpl-labels.ts';
+import { rplLabelsFor, type RplLabels } from './rpl-labels.ts';
 import type { FileStatus, FileSummary, IssueRecord, PlanCounts, Summary } from './summary.ts';
 
 /** Issues and plan lines listed in report.html; the rest are counted and left to issues.csv. */
@@ -86,7 +86,7 @@ export function renderReportHtml(input: ReportInput): string {
   const l = labelsFor(locale);
   const ctx: Ctx = { l, locale, n: (value) => formatCount(locale, value) };
   const body = [
-    renderHeader(summary, ctx),
+    renderHeader(summary, ctx, input.runFiles ?? []),
     renderAttention(summary.attention, ctx),
     summary.error ? banner('bad', l.runFailure, summary.error) : '',
     summary.dryRun ? banner('info', l.dryRun, l.dryRunBanner) : '',
@@ -110,7 +110,7 @@ export function renderReportHtml(input: ReportInput): string {
   });
 }
 
-function renderHeader(s: Summary, { l }: Ctx): string {
+function renderHeader(s: Summary, { l }: Ctx, runFiles: readonly string[]): string {
   const meta: [string, string][] = [
     [l.job, `<code>${escapeHtml(s.job)}</code>`],
     [l.exitCode, escapeHtml(String(s.exitCode))],
@@ -125,8 +125,9 @@ function renderHeader(s: Summary, { l }: Ctx): string {
   const links = [
     ...Object.values(REPORT_FILES).filter((f) => f !== REPORT_FILES.html),
     ...(s.reconcile !== null ? [RECONCILE_FILES.reconciliation] : []),
+    ...runFiles.filter((f) => f !== RECONCILE_FILES.reconciliation),
   ]
-    .map((f) => `<a href="${f}">${f}</a>`)
+    .map((f) => `<a href="${escapeHtml(encodeURIComponent(f))}">${escapeHtml(f)}</a>`)
     .join('');
   return `<header class="run">
 <div class="title"><h1>${escapeHtml(l.reportTitle)}</h1>${statusBadge(s.status, l, 'lg')}</div>
@@ -135,6 +136,7 @@ function renderHeader(s: Summary, { l }: Ctx): string {
 ${meta.map(([k, v]) => `<div><dt>${escapeHtml(k)}</dt><dd>${v}</dd></div>`).join('\n')}
 </dl>
 <p class="links">${escapeHtml(l.downloads)}: ${links}</p>
+<p class="links"><a href="../index.html" id="all-runs">${escapeHtml(l.allRuns)}</a></p>
 </header>`;
 }
 
@@ -369,7 +371,7 @@ function renderRplSection(rpl: RplReport, ctx: Ctx): string {
     rpl.open.length === 0
       ? `<p class="muted">${escapeHtml(r.noOpen)}</p>`
       : `<div class="scroll"><table id="rpl-open">
-<thead><tr>${th(r.partner)}${th(r.customer)}${th(r.customerName)}${th(r.trigger)}${th(r.openedAt)}${th(r.ageMinutes, true)}${th(r.lastStatus)}${th(r.attempts, true)}${th(r.unreachable, true)}${th(r.overdue)}${th(r.candidate)}</tr></thead>
+<thead><tr>${th(r.partner)}${th(r.customer)}${th(r.customerName)}${th(r.trigger)}${th(r.openedAt)}${th(r.age, true)}${th(r.lastStatus)}${th(r.attempts, true)}${th(r.unreachable, true)}${th(r.overdue)}${th(r.candidate)}</tr></thead>
 <tbody>
 ${shownOpen
   .map(
@@ -379,7 +381,7 @@ ${shownOpen
 <td class="name">${escapeValue(c.customerName)}</td>
 <td>${escapeHtml(r.triggerName[c.trigger] ?? c.trigger)}</td>
 <td class="nowrap">${escapeHtml(formatTimestamp(c.openedAt))}</td>
-<td class="num">${n(c.ageMinutes)}</td>
+<td class="num nowrap" data-minutes="${c.ageMinutes}">${escapeHtml(formatAge(c.ageMinutes, r, n))}</td>
 <td>${c.lastStatus === null ? '' : `<code>${escapeHtml(c.lastStatus)}</code>`}</td>
 <td class="num">${n(c.attempts)}</td>
 ${countCell('failed', c.unreachableAttempts, ctx)}
@@ -420,4 +422,14 @@ ${rpl.deprovisions
 <h3>${escapeHtml(r.open)} <span class="muted">(${n(rpl.open.length)})</span></h3>${open}
 <h3>${escapeHtml(r.closedSinceLastRun)} <span class="muted">(${n(rpl.closedSinceLastRun.length)})</span></h3>${closed}
 ${deprovisions}</section>`;
+}
+
+/** An age in whole days and hours (47,385 minutes → 32 d 21 h), as ops read RPL ages. */
+export function formatAge(
+  minutes: number,
+  r: Pick<RplLabels, 'daysHours'>,
+  n: (value: number) => string,
+): string {
+  const hours = Math.floor(Math.max(0, minutes) / 60);
+  return r.daysHours(n(Math.floor(hours / 24)), n(hours % 24));
 }

@@ -18,6 +18,8 @@ export interface ReportInput {
   locale: Locale;
   /** The provisioning plan of a dry run, when there is one. */
   plan?: PlanLine[];
+  /** Files the run wrote into its report folder besides the reports (deprovision-candidates.csv), to link. */
+  runFiles?: string[];
   /** Every line of the reconciliation, when the run reconciled (summary.reconcile not null). */
   reconciliation?: ReconcileLine[];
   /** R-DIAL-1: the customers accepted in this run with location and dial-in (when imported). */

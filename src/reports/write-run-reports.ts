@@ -32,6 +32,13 @@ export async function writeRunReports(
     await writeReconciliationCsv(reconciliationCsv, input.reconciliation ?? [], input.locale);
     // deprovision-candidates.csv is written by the run itself (src/rpl, from rpl-recheck and reconcile).
   }
+  // The run's own files in the folder (deprovision-candidates.csv), linked from report.html.
+  const present = await Promise.all(
+    Object.values(RECONCILE_FILES).map(async (f) =>
+      (await exists(path.join(reportDir, f))) ? [f] : [],
+    ),
+  );
+  input.runFiles = present.flat();
   await writeReportXlsx(path.join(reportDir, REPORT_FILES.xlsx), input);
   await writeFileAtomically(path.join(reportDir, REPORT_FILES.html), renderReportHtml(input));
   await writeFileAtomically(
