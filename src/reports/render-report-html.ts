@@ -162,6 +162,7 @@ function renderTotals(s: Summary, ctx: Ctx): string {
   const cards = `<div class="cards">
 <div class="card"><div class="label">${escapeHtml(l.files)}</div><div class="big">${n(s.files.length)}</div><div class="sub">${byStatus || '&nbsp;'}</div></div>
 <div class="card"><div class="label">${escapeHtml(l.rows)} · ${escapeHtml(l.rowsTotal)}</div><div class="big">${n(s.rows.total)}</div><div class="sub">${escapeHtml(l.accepted)} <b>${n(s.rows.accepted)}</b> · ${escapeHtml(l.rejected)} <b${s.rows.rejected > 0 ? ' class="neg"' : ''}>${n(s.rows.rejected)}</b></div></div>
+${headlineTiles(s, ctx)}
 </div>`;
   const changes = countTable(
     l.changes,
@@ -191,6 +192,43 @@ ${cards}
 ${changes}
 <div class="grid2">${rpl}${reconcile}</div>
 </section>`;
+}
+
+/** Headline tiles: changes (customers and subscribers together), RPL, and what reconcile found. */
+function headlineTiles(s: Summary, { l, n }: Ctx): string {
+  const sub = (parts: [string, number, boolean][]) =>
+    parts
+      .map(
+        ([label, value, bad]) =>
+          `${escapeHtml(label)} <b${bad && value > 0 ? ' class="neg"' : ''}>${n(value)}</b>`,
+      )
+      .join(' · ');
+  const changed = (k: 'created' | 'updated' | 'failed' | 'pending') =>
+    s.customers[k] + s.subscribers[k];
+  const tile = (id: string, label: string, big: number, parts: [string, number, boolean][]) =>
+    `<div class="card" id="tile-${id}"><div class="label">${escapeHtml(label)}</div><div class="big">${n(big)}</div><div class="sub">${sub(parts)}</div></div>`;
+  const tiles = [
+    tile('changes', l.changes, changed('created') + changed('updated'), [
+      [l.change.created, changed('created'), false],
+      [l.change.updated, changed('updated'), false],
+      [l.change.failed, changed('failed'), true],
+      [l.change.pending, changed('pending'), false],
+    ]),
+    tile('rpl', l.rpl, s.rpl.pending, [
+      [l.rplCount.overdue, s.rpl.overdue, true],
+      [l.rplCount.deprovisionCandidates, s.rpl.deprovisionCandidates, true],
+    ]),
+  ];
+  if (s.reconcile !== null) {
+    const rc = s.reconcile;
+    tiles.push(
+      tile('reconcile', l.reconcile, rc.drifted + rc.orphansInWebex, [
+        [l.reconcileCount.drifted, rc.drifted, true],
+        [l.reconcileCount.orphansInWebex, rc.orphansInWebex, true],
+      ]),
+    );
+  }
+  return tiles.join('\n');
 }
 
 function countCell(key: string, value: number, { n }: Ctx): string {

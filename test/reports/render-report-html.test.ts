@@ -136,6 +136,32 @@ describe('renderReportHtml', () => {
     expect(html).to.contain('<a href="../index.html" id="all-runs">All runs</a>');
   });
 
+  it('when the run reconciled with drift and orphans, then headline tiles show changes, RPL, drift and orphans', () => {
+    const summary = aSummary({
+      reconcile: {
+        inSync: 5,
+        drifted: 2,
+        missingInWebex: 0,
+        orphansInWebex: 3,
+        parked: 0,
+        partnerOwnOrg: 0,
+      },
+    });
+    summary.customers = { ...summary.customers, created: 4, updated: 0 };
+    summary.subscribers = { ...summary.subscribers, created: 0, failed: 1 };
+    const html = renderReportHtml({ summary, issues: [], locale: 'en' });
+    const tile = (id: string) =>
+      new RegExp(`<div class="card" id="tile-${id}">(.*?)</div></div>`).exec(html)?.[1] ?? '';
+    expect(tile('changes'))
+      .to.contain('<div class="big">4</div>')
+      .and.contain('<b class="neg">1</b>');
+    expect(tile('rpl')).to.contain('<div class="label">');
+    expect(tile('reconcile'))
+      .to.contain('<div class="big">5</div>')
+      .and.contain('<b class="neg">2</b>')
+      .and.contain('<b class="neg">3</b>');
+  });
+
   it('when the run failed, then its error is shown first', () => {
     const html = renderReportHtml({
       summary: aSummary({
