@@ -18,6 +18,8 @@ export interface ReportLabels {
   no: string;
   notFinished: string;
   downloads: string;
+  /** Heading of the index's trend picture. */
+  trend: (runs: string) => string;
   /** Link from a run's report back to reports/index.html. */
   allRuns: string;
   runFailure: string;
@@ -102,6 +104,7 @@ const en: ReportLabels = {
   no: 'No',
   notFinished: 'not finished',
   downloads: 'Files of this report',
+  trend: (runs) => `Last ${runs} runs`,
   allRuns: 'All runs',
   runFailure: 'The run failed',
   dryRunBanner:
@@ -232,6 +235,7 @@ const ja: ReportLabels = {
   no: 'いいえ',
   notFinished: '未終了',
   downloads: 'このレポートのファイル',
+  trend: (runs) => `直近${runs}回の実行`,
   allRuns: 'すべての実行',
   runFailure: '実行が失敗しました',
   dryRunBanner: '変更は計画のみです。Webexへの送信、ファイルの移動、台帳の更新は行っていません。',
@@ -362,6 +366,7 @@ const ptBR: ReportLabels = {
   no: 'Não',
   notFinished: 'não terminou',
   downloads: 'Arquivos deste relatório',
+  trend: (runs) => `Últimas ${runs} execuções`,
   allRuns: 'Todas as execuções',
   runFailure: 'A execução falhou',
   dryRunBanner:

@@ -82,6 +82,18 @@ export interface RunListEntry {
   status: RunStatus | 'running' | 'abandoned';
   exitCode: number | null;
   dryRun: boolean;
+  /** What the run's summary.json counted, when it has one. */
+  totals?: RunTotals;
+}
+
+/** A run's headline counts for reports/index.html, from its summary.json. */
+export interface RunTotals {
+  rows: number;
+  refused: number;
+  created: number;
+  failed: number;
+  attention: number;
+  rplOpen: number;
 }
 
 /** One open RPL check as the report lists it (R-RPL-3..5). */

@@ -1,10 +1,11 @@
-import { access, mkdir } from 'node:fs/promises';
+import { access, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Locale } from '../config/index.ts';
 import { redact } from '../log/index.ts';
 import { RECONCILE_FILES, REPORT_FILES, renderReportHtml } from './render-report-html.ts';
 import { renderReportsIndexHtml } from './render-reports-index.ts';
-import type { ReportInput, RunListEntry } from './report-input.ts';
+import type { ReportInput, RunListEntry, RunTotals } from './report-input.ts';
+import type { Summary } from './summary.ts';
 import { writeFileAtomically } from './write-atomically.ts';
 import { writeIssuesCsv } from './write-issues-csv.ts';
 import { writeReconciliationCsv } from './write-reconciliation-csv.ts';
@@ -54,9 +55,15 @@ export async function writeReportsIndex(
   locale: Locale,
 ): Promise<void> {
   await mkdir(reportsRoot, { recursive: true });
+  const withTotals = await Promise.all(
+    runs.map(async (r) => {
+      const totals = await readRunTotals(reportsRoot, r.runId);
+      return totals ? { ...r, totals } : r;
+    }),
+  );
   await writeFileAtomically(
     path.join(reportsRoot, 'index.html'),
-    renderReportsIndexHtml(runs, locale),
+    renderReportsIndexHtml(withTotals, locale),
   );
 }
 
@@ -65,4 +72,24 @@ async function exists(file: string): Promise<boolean> {
     () => true,
     () => false,
   );
+}
+
+/** A run's headline counts from its summary.json; null when it has none (still running, died, not ours). */
+async function readRunTotals(reportsRoot: string, runId: string): Promise<RunTotals | null> {
+  if (!/^[A-Za-z0-9._-]{1,128}$/.test(runId) || /^\.{1,2}$/.test(runId)) return null;
+  try {
+    const s = JSON.parse(
+      await readFile(path.join(reportsRoot, runId, REPORT_FILES.summary), 'utf8'),
+    ) as Summary;
+    return {
+      rows: s.rows.total,
+      refused: s.rows.rejected,
+      created: s.customers.created + s.subscribers.created,
+      failed: s.customers.failed + s.subscribers.failed,
+      attention: s.attention.length,
+      rplOpen: s.rpl.pending,
+    };
+  } catch {
+    return null;
+  }
 }
