@@ -149,6 +149,62 @@ describe('writeRunReports', () => {
     expect(pairs.get('Issues by code/INVALID_EMAIL')).to.equal(30);
   });
 
+  it('when the run reconciled with drift, then a Reconciliation sheet lists each field that differs, before and after, as text', async () => {
+    const reconcile = {
+      inSync: 1,
+      drifted: 1,
+      missingInWebex: 0,
+      orphansInWebex: 1,
+      parked: 0,
+      partnerOwnOrg: 0,
+    };
+    const drifted = {
+      partner: 'acme',
+      entity: 'customer' as const,
+      key: '=HYPERLINK("http://x","c-1")',
+      webexId: 'W-1',
+      category: 'drifted' as const,
+      reason: 'differs' as const,
+      status: 'provisioned',
+      diffs: [
+        { field: 'address.city', webex: '=1+1', expected: 'Austin' },
+        { field: 'packages', webex: 'webex_meetings', expected: 'webex_calling' },
+      ],
+      pendingChange: false,
+    };
+    const orphan = {
+      ...drifted,
+      key: 'stray',
+      category: 'orphansInWebex' as const,
+      reason: 'notInSheets' as const,
+      diffs: [],
+    };
+    const inSync = { ...orphan, key: 'c-2', category: 'inSync' as const, reason: 'same' as const };
+    await writeRunReports(
+      dir,
+      anInput({
+        summary: aSummary({ reconcile }),
+        reconciliation: [drifted, orphan, inSync],
+      }),
+      [],
+    );
+    const wb = await readWorkbook(path.join(dir, 'report.xlsx'));
+    const ws = wb.getWorksheet('Reconciliation');
+    expect(ws?.views[0]).to.include({ state: 'frozen', ySplit: 1 });
+    expect(ws?.autoFilter).to.not.equal(undefined);
+    const rows = [2, 3, 4].map((r) =>
+      [3, 5, 7, 8, 9].map((c) => ws?.getRow(r).getCell(c).value ?? null),
+    );
+    expect(rows).to.deep.equal([
+      ['=HYPERLINK("http://x","c-1")', 'drifted', 'address.city', '=1+1', 'Austin'],
+      ['=HYPERLINK("http://x","c-1")', 'drifted', 'packages', 'webex_meetings', 'webex_calling'],
+      ['stray', 'orphansInWebex', null, null, null],
+    ]);
+    expect(ws?.getRow(2).getCell(3).type).to.equal(ExcelJS.ValueType.String);
+    expect(ws?.getRow(2).getCell(7).type).to.equal(ExcelJS.ValueType.String);
+    expect(ws?.rowCount).to.equal(4);
+  });
+
   it('when the locale is ja and a plan is given, then workbook headers are Japanese and a Plan sheet lists it', async () => {
     await writeRunReports(
       dir,
