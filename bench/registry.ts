@@ -3,6 +3,7 @@ import { ingestCsv } from './ingest-csv.bench.ts';
 import { ingestXlsx } from './ingest-xlsx.bench.ts';
 import { provisionAdaptiveBench, provisionBench } from './provision.bench.ts';
 import { provisionE2eBench } from './provision-e2e.bench.ts';
+import { reconcileBench } from './reconcile.bench.ts';
 import { stagingPg } from './staging-pg.bench.ts';
 import { stagingScale } from './staging-scale.bench.ts';
 import { stagingSqlite } from './staging-sqlite.bench.ts';
@@ -18,4 +19,5 @@ export const BENCHMARKS: Benchmark[] = [
   provisionBench,
   provisionAdaptiveBench,
   provisionE2eBench,
+  reconcileBench,
 ];

@@ -59,9 +59,47 @@ export interface ReconcileInput {
 
 /** The ledger (desired state and what it knew of Webex) against what Webex lists now → one line per entity. Pure. */
 export function diffReconciliation(input: ReconcileInput): ReconcileLine[] {
+  const customers = diffCustomers(input.partners, input.webex.customers);
+  const subscribers = diffSubscriberBatch(
+    customers.view,
+    input.partners.flatMap((p) => p.subscribers.map((s) => ({ partner: p.id, row: s }))),
+    input.webex.subscribers,
+  );
+  return [...customers.lines, ...subscribers].sort(compareLines);
+}
+
+/** What the subscribers of a view are compared against: its customers, paired, and who owns what. */
+export interface CustomerView {
+  reported: ReadonlySet<string>;
+  viewLabel: string;
+  /** Webex customer of each ledger customer, by partner and externalId (null: not in Webex). */
+  customerOf: ReadonlyMap<string, WebexCustomer | null>;
+  /** The partner whose ledger holds each paired Webex customer id. */
+  ownerOf: ReadonlyMap<string, string>;
+  /** Webex customers by id. */
+  webexCustomers: ReadonlyMap<string, WebexCustomer>;
+  /** Org id → partner whose own organization it is (R-SELF-1). */
+  ownOrg: ReadonlyMap<string, string>;
+}
+
+/** A ledger subscriber with its partner. */
+export interface LedgerSubscriber {
+  partner: string;
+  row: SubscriberRow;
+}
+
+/**
+ * The customers of one view: one line per ledger customer of a reported partner and per Webex
+ * customer left over (own org or orphan), and the pairing the subscribers are compared under.
+ * Customers are held whole (a view has thousands, not millions); subscribers go by batches. Pure.
+ */
+export function diffCustomers(
+  partners: readonly Omit<LedgerPartner, 'subscribers'>[],
+  webexCustomers: readonly WebexCustomer[],
+): { lines: ReconcileLine[]; view: CustomerView } {
   const lines: ReconcileLine[] = [];
-  const reported = new Set(input.partners.filter((p) => p.reported).map((p) => p.id));
-  const viewLabel = input.partners
+  const reported = new Set(partners.filter((p) => p.reported).map((p) => p.id));
+  const viewLabel = partners
     .map((p) => p.id)
     .sort(compareText)
     .join(', ');
@@ -69,13 +107,12 @@ export function diffReconciliation(input: ReconcileInput): ReconcileLine[] {
   // Customers: by the Webex id the ledger kept first, then by externalId, so that two partners
   // of one view with the same externalId each keep their own customer.
   const customerPairs = pair(
-    input.partners.flatMap((p) => p.customers.map((c) => ({ partner: p.id, row: c }))),
-    input.webex.customers,
+    partners.flatMap((p) => p.customers.map((c) => ({ partner: p.id, row: c }))),
+    webexCustomers,
     (e) => e.row.webexId,
     (e) => `${e.row.externalId}`,
     (w) => w.externalId ?? null,
   );
-  /** Webex customer of each ledger customer, by partner and externalId; and who owns each Webex id. */
   const customerOf = new Map<string, WebexCustomer | null>();
   const ownerOf = new Map<string, string>();
   for (const { entry, webex } of customerPairs.matched) {
@@ -84,47 +121,72 @@ export function diffReconciliation(input: ReconcileInput): ReconcileLine[] {
     if (reported.has(entry.partner)) lines.push(customerLine(entry.partner, entry.row, webex));
   }
 
-  const subscriberPairs = pair(
-    input.partners.flatMap((p) => p.subscribers.map((s) => ({ partner: p.id, row: s }))),
-    input.webex.subscribers,
-    (e) => e.row.webexId,
-    (e) => {
-      const customerId =
-        customerOf.get(entityKey(e.partner, e.row.customerExternalId))?.id ?? e.row.webexCustomerId;
-      return customerId ? subscriberKey(customerId, e.row.email) : null;
-    },
-    (w) => subscriberKey(w.customerId, w.email),
-  );
-  for (const { entry, webex } of subscriberPairs.matched) {
-    if (!reported.has(entry.partner)) continue;
-    const customerKey = entityKey(entry.partner, entry.row.customerExternalId);
-    const customer = customerOf.get(customerKey);
-    lines.push(
-      subscriberLine(entry.partner, entry.row, webex, {
-        known: customerOf.has(customerKey),
-        webex: customer ?? null,
-      }),
-    );
-  }
-
   // Left in Webex: the partner's own organization (R-SELF-1), or orphans.
   const ownOrg = new Map<string, string>();
-  for (const p of input.partners) for (const org of p.ownOrgIds) ownOrg.set(org, p.id);
-  const webexCustomers = new Map(input.webex.customers.map((w) => [w.id, w]));
-  const ownOrgOf = (w: WebexCustomer | undefined) =>
-    w?.orgId !== undefined && !ownerOf.has(w.id) ? ownOrg.get(w.orgId) : undefined;
+  for (const p of partners) for (const org of p.ownOrgIds) ownOrg.set(org, p.id);
+  const view: CustomerView = {
+    reported,
+    viewLabel,
+    customerOf,
+    ownerOf,
+    webexCustomers: new Map(webexCustomers.map((w) => [w.id, w])),
+    ownOrg,
+  };
   for (const w of customerPairs.unmatched) {
-    const self = ownOrgOf(w);
+    const self = ownOrgOf(view, w);
     if (self !== undefined) {
       if (reported.has(self)) lines.push(webexOnlyLine(self, 'customer', w.externalId ?? '', w));
     } else if (reported.size > 0) {
       lines.push(webexOnlyLine(viewLabel, 'customer', w.externalId ?? '', w, 'orphan'));
     }
   }
+  return { lines, view };
+}
+
+/** The Webex customer a ledger subscriber belongs under: its paired customer, else the id the ledger kept. */
+export function webexCustomerIdOf(view: CustomerView, s: LedgerSubscriber): string | null {
+  return (
+    view.customerOf.get(entityKey(s.partner, s.row.customerExternalId))?.id ?? s.row.webexCustomerId
+  );
+}
+
+/**
+ * Subscribers of a view, a batch at a time: the ledger subscribers and the Webex subscribers of
+ * the same customers (a streaming run passes one customer's). Lines for reported partners only.
+ * Pure.
+ */
+export function diffSubscriberBatch(
+  view: CustomerView,
+  ledger: readonly LedgerSubscriber[],
+  webex: readonly WebexSubscriber[],
+): ReconcileLine[] {
+  const lines: ReconcileLine[] = [];
+  const { reported, customerOf, ownerOf } = view;
+  const subscriberPairs = pair(
+    ledger,
+    webex,
+    (e) => e.row.webexId,
+    (e) => {
+      const customerId = webexCustomerIdOf(view, e);
+      return customerId ? subscriberKey(customerId, e.row.email) : null;
+    },
+    (w) => subscriberKey(w.customerId, w.email),
+  );
+  for (const { entry, webex: w } of subscriberPairs.matched) {
+    if (!reported.has(entry.partner)) continue;
+    const customerKey = entityKey(entry.partner, entry.row.customerExternalId);
+    const customer = customerOf.get(customerKey);
+    lines.push(
+      subscriberLine(entry.partner, entry.row, w, {
+        known: customerOf.has(customerKey),
+        webex: customer ?? null,
+      }),
+    );
+  }
   for (const w of subscriberPairs.unmatched) {
-    const customer = webexCustomers.get(w.customerId);
+    const customer = view.webexCustomers.get(w.customerId);
     const key = `${w.externalCustomerId ?? customer?.externalId ?? ''}/${w.email}`;
-    const self = ownOrgOf(customer);
+    const self = ownOrgOf(view, customer);
     if (self !== undefined) {
       if (reported.has(self)) lines.push(webexOnlyLine(self, 'subscriber', key, w));
       continue;
@@ -132,10 +194,14 @@ export function diffReconciliation(input: ReconcileInput): ReconcileLine[] {
     // A user added by hand to a partner's customer is that partner's orphan.
     const owner = ownerOf.get(w.customerId);
     if (owner === undefined ? reported.size > 0 : reported.has(owner)) {
-      lines.push(webexOnlyLine(owner ?? viewLabel, 'subscriber', key, w, 'orphan'));
+      lines.push(webexOnlyLine(owner ?? view.viewLabel, 'subscriber', key, w, 'orphan'));
     }
   }
-  return lines.sort(compareLines);
+  return lines;
+}
+
+function ownOrgOf(view: CustomerView, w: WebexCustomer | undefined): string | undefined {
+  return w?.orgId !== undefined && !view.ownerOf.has(w.id) ? view.ownOrg.get(w.orgId) : undefined;
 }
 
 /** Counts per category for summary.reconcile: customers and subscribers together. */
@@ -341,7 +407,7 @@ function compareText(a: string, b: string): number {
 
 const ENTITY_ORDER = { customer: 0, subscriber: 1 } as const;
 
-function compareLines(a: ReconcileLine, b: ReconcileLine): number {
+export function compareLines(a: ReconcileLine, b: ReconcileLine): number {
   return (
     compareText(a.partner, b.partner) ||
     ENTITY_ORDER[a.entity] - ENTITY_ORDER[b.entity] ||

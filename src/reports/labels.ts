@@ -18,6 +18,14 @@ export interface ReportLabels {
   no: string;
   notFinished: string;
   downloads: string;
+  /** Reconciliation sheet: the field that differs, what Webex has (before) and what the sheet asks (after). */
+  diffField: string;
+  webexValue: string;
+  sheetValue: string;
+  /** Heading of the index's trend picture. */
+  trend: (runs: string) => string;
+  /** Link from a run's report back to reports/index.html. */
+  allRuns: string;
   runFailure: string;
   dryRunBanner: string;
   totals: string;
@@ -100,6 +108,11 @@ const en: ReportLabels = {
   no: 'No',
   notFinished: 'not finished',
   downloads: 'Files of this report',
+  diffField: 'Field',
+  webexValue: 'In Webex (before)',
+  sheetValue: 'In the sheet (after)',
+  trend: (runs) => `Last ${runs} runs`,
+  allRuns: 'All runs',
   runFailure: 'The run failed',
   dryRunBanner:
     'The changes were planned only. Nothing was sent to Webex, no file was moved and the ledger was not changed.',
@@ -229,6 +242,11 @@ const ja: ReportLabels = {
   no: 'いいえ',
   notFinished: '未終了',
   downloads: 'このレポートのファイル',
+  diffField: '項目',
+  webexValue: 'Webex の値（変更前）',
+  sheetValue: 'シートの値（変更後）',
+  trend: (runs) => `直近${runs}回の実行`,
+  allRuns: 'すべての実行',
   runFailure: '実行が失敗しました',
   dryRunBanner: '変更は計画のみです。Webexへの送信、ファイルの移動、台帳の更新は行っていません。',
   totals: '集計',
@@ -358,6 +376,11 @@ const ptBR: ReportLabels = {
   no: 'Não',
   notFinished: 'não terminou',
   downloads: 'Arquivos deste relatório',
+  diffField: 'Campo',
+  webexValue: 'No Webex (antes)',
+  sheetValue: 'Na planilha (depois)',
+  trend: (runs) => `Últimas ${runs} execuções`,
+  allRuns: 'Todas as execuções',
   runFailure: 'A execução falhou',
   dryRunBanner:
     'As alterações foram apenas planejadas. Nada foi enviado ao Webex, nenhum arquivo foi movido e o registro não foi alterado.',

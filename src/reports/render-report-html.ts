@@ -17,7 +17,7 @@ import type {
   RplReport,
 } from './report-input.ts';
 import { renderDialInSection } from './render-dial-in-section.ts';
-import { rplLabelsFor } from './rpl-labels.ts';
+import { rplLabelsFor, type RplLabels } from './rpl-labels.ts';
 import type { FileStatus, FileSummary, IssueRecord, PlanCounts, Summary } from './summary.ts';
 
 /** Issues and plan lines listed in report.html; the rest are counted and left to issues.csv. */
@@ -86,7 +86,7 @@ export function renderReportHtml(input: ReportInput): string {
   const l = labelsFor(locale);
   const ctx: Ctx = { l, locale, n: (value) => formatCount(locale, value) };
   const body = [
-    renderHeader(summary, ctx),
+    renderHeader(summary, ctx, input.runFiles ?? []),
     renderAttention(summary.attention, ctx),
     summary.error ? banner('bad', l.runFailure, summary.error) : '',
     summary.dryRun ? banner('info', l.dryRun, l.dryRunBanner) : '',
@@ -110,7 +110,7 @@ export function renderReportHtml(input: ReportInput): string {
   });
 }
 
-function renderHeader(s: Summary, { l }: Ctx): string {
+function renderHeader(s: Summary, { l }: Ctx, runFiles: readonly string[]): string {
   const meta: [string, string][] = [
     [l.job, `<code>${escapeHtml(s.job)}</code>`],
     [l.exitCode, escapeHtml(String(s.exitCode))],
@@ -125,8 +125,9 @@ function renderHeader(s: Summary, { l }: Ctx): string {
   const links = [
     ...Object.values(REPORT_FILES).filter((f) => f !== REPORT_FILES.html),
     ...(s.reconcile !== null ? [RECONCILE_FILES.reconciliation] : []),
+    ...runFiles.filter((f) => f !== RECONCILE_FILES.reconciliation),
   ]
-    .map((f) => `<a href="${f}">${f}</a>`)
+    .map((f) => `<a href="${escapeHtml(encodeURIComponent(f))}">${escapeHtml(f)}</a>`)
     .join('');
   return `<header class="run">
 <div class="title"><h1>${escapeHtml(l.reportTitle)}</h1>${statusBadge(s.status, l, 'lg')}</div>
@@ -135,6 +136,7 @@ function renderHeader(s: Summary, { l }: Ctx): string {
 ${meta.map(([k, v]) => `<div><dt>${escapeHtml(k)}</dt><dd>${v}</dd></div>`).join('\n')}
 </dl>
 <p class="links">${escapeHtml(l.downloads)}: ${links}</p>
+<p class="links"><a href="../index.html" id="all-runs">${escapeHtml(l.allRuns)}</a></p>
 </header>`;
 }
 
@@ -160,6 +162,7 @@ function renderTotals(s: Summary, ctx: Ctx): string {
   const cards = `<div class="cards">
 <div class="card"><div class="label">${escapeHtml(l.files)}</div><div class="big">${n(s.files.length)}</div><div class="sub">${byStatus || '&nbsp;'}</div></div>
 <div class="card"><div class="label">${escapeHtml(l.rows)} · ${escapeHtml(l.rowsTotal)}</div><div class="big">${n(s.rows.total)}</div><div class="sub">${escapeHtml(l.accepted)} <b>${n(s.rows.accepted)}</b> · ${escapeHtml(l.rejected)} <b${s.rows.rejected > 0 ? ' class="neg"' : ''}>${n(s.rows.rejected)}</b></div></div>
+${headlineTiles(s, ctx)}
 </div>`;
   const changes = countTable(
     l.changes,
@@ -189,6 +192,43 @@ ${cards}
 ${changes}
 <div class="grid2">${rpl}${reconcile}</div>
 </section>`;
+}
+
+/** Headline tiles: changes (customers and subscribers together), RPL, and what reconcile found. */
+function headlineTiles(s: Summary, { l, n }: Ctx): string {
+  const sub = (parts: [string, number, boolean][]) =>
+    parts
+      .map(
+        ([label, value, bad]) =>
+          `${escapeHtml(label)} <b${bad && value > 0 ? ' class="neg"' : ''}>${n(value)}</b>`,
+      )
+      .join(' · ');
+  const changed = (k: 'created' | 'updated' | 'failed' | 'pending') =>
+    s.customers[k] + s.subscribers[k];
+  const tile = (id: string, label: string, big: number, parts: [string, number, boolean][]) =>
+    `<div class="card" id="tile-${id}"><div class="label">${escapeHtml(label)}</div><div class="big">${n(big)}</div><div class="sub">${sub(parts)}</div></div>`;
+  const tiles = [
+    tile('changes', l.changes, changed('created') + changed('updated'), [
+      [l.change.created, changed('created'), false],
+      [l.change.updated, changed('updated'), false],
+      [l.change.failed, changed('failed'), true],
+      [l.change.pending, changed('pending'), false],
+    ]),
+    tile('rpl', l.rpl, s.rpl.pending, [
+      [l.rplCount.overdue, s.rpl.overdue, true],
+      [l.rplCount.deprovisionCandidates, s.rpl.deprovisionCandidates, true],
+    ]),
+  ];
+  if (s.reconcile !== null) {
+    const rc = s.reconcile;
+    tiles.push(
+      tile('reconcile', l.reconcile, rc.drifted + rc.orphansInWebex, [
+        [l.reconcileCount.drifted, rc.drifted, true],
+        [l.reconcileCount.orphansInWebex, rc.orphansInWebex, true],
+      ]),
+    );
+  }
+  return tiles.join('\n');
 }
 
 function countCell(key: string, value: number, { n }: Ctx): string {
@@ -369,7 +409,7 @@ function renderRplSection(rpl: RplReport, ctx: Ctx): string {
     rpl.open.length === 0
       ? `<p class="muted">${escapeHtml(r.noOpen)}</p>`
       : `<div class="scroll"><table id="rpl-open">
-<thead><tr>${th(r.partner)}${th(r.customer)}${th(r.customerName)}${th(r.trigger)}${th(r.openedAt)}${th(r.ageMinutes, true)}${th(r.lastStatus)}${th(r.attempts, true)}${th(r.unreachable, true)}${th(r.overdue)}${th(r.candidate)}</tr></thead>
+<thead><tr>${th(r.partner)}${th(r.customer)}${th(r.customerName)}${th(r.trigger)}${th(r.openedAt)}${th(r.age, true)}${th(r.lastStatus)}${th(r.attempts, true)}${th(r.unreachable, true)}${th(r.overdue)}${th(r.candidate)}</tr></thead>
 <tbody>
 ${shownOpen
   .map(
@@ -379,7 +419,7 @@ ${shownOpen
 <td class="name">${escapeValue(c.customerName)}</td>
 <td>${escapeHtml(r.triggerName[c.trigger] ?? c.trigger)}</td>
 <td class="nowrap">${escapeHtml(formatTimestamp(c.openedAt))}</td>
-<td class="num">${n(c.ageMinutes)}</td>
+<td class="num nowrap" data-minutes="${c.ageMinutes}">${escapeHtml(formatAge(c.ageMinutes, r, n))}</td>
 <td>${c.lastStatus === null ? '' : `<code>${escapeHtml(c.lastStatus)}</code>`}</td>
 <td class="num">${n(c.attempts)}</td>
 ${countCell('failed', c.unreachableAttempts, ctx)}
@@ -430,7 +470,7 @@ export function renderReportSummaryHtml(summary: Summary, locale: ReportInput['l
   const l = labelsFor(locale);
   const ctx: Ctx = { l, locale, n: (value) => formatCount(locale, value) };
   const body = [
-    renderHeader(summary, ctx),
+    renderHeader(summary, ctx, []),
     renderAttention(summary.attention, ctx),
     summary.error ? banner('bad', l.runFailure, summary.error) : '',
     renderTotals(summary, ctx),
@@ -441,4 +481,14 @@ export function renderReportSummaryHtml(summary: Summary, locale: ReportInput['l
     title: `${l.reportTitle} ${summary.runId}`,
     body: body.filter((part) => part !== '').join('\n'),
   });
+}
+
+/** An age in whole days and hours (47,385 minutes → 32 d 21 h), as ops read RPL ages. */
+export function formatAge(
+  minutes: number,
+  r: Pick<RplLabels, 'daysHours'>,
+  n: (value: number) => string,
+): string {
+  const hours = Math.floor(Math.max(0, minutes) / 60);
+  return r.daysHours(n(Math.floor(hours / 24)), n(hours % 24));
 }

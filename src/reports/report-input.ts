@@ -18,6 +18,8 @@ export interface ReportInput {
   locale: Locale;
   /** The provisioning plan of a dry run, when there is one. */
   plan?: PlanLine[];
+  /** Files the run wrote into its report folder besides the reports (deprovision-candidates.csv), to link. */
+  runFiles?: string[];
   /** Every line of the reconciliation, when the run reconciled (summary.reconcile not null). */
   reconciliation?: ReconcileLine[];
   /** R-DIAL-1: the customers accepted in this run with location and dial-in (when imported). */
@@ -80,6 +82,18 @@ export interface RunListEntry {
   status: RunStatus | 'running' | 'abandoned';
   exitCode: number | null;
   dryRun: boolean;
+  /** What the run's summary.json counted, when it has one. */
+  totals?: RunTotals;
+}
+
+/** A run's headline counts for reports/index.html, from its summary.json. */
+export interface RunTotals {
+  rows: number;
+  refused: number;
+  created: number;
+  failed: number;
+  attention: number;
+  rplOpen: number;
 }
 
 /** One open RPL check as the report lists it (R-RPL-3..5). */

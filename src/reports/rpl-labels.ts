@@ -17,6 +17,10 @@ export interface RplLabels {
   closedAt: string;
   ageMinutes: string;
   ageDays: string;
+  /** Header of an age shown in days and hours. */
+  age: string;
+  /** An age in days and hours, the counts already formatted. */
+  daysHours: (days: string, hours: string) => string;
   lastStatus: string;
   attempts: string;
   unreachable: string;
@@ -50,6 +54,8 @@ const en: RplLabels = {
   closedAt: 'Closed',
   ageMinutes: 'Age (minutes)',
   ageDays: 'Age (days)',
+  age: 'Age',
+  daysHours: (d, h) => `${d} d ${h} h`,
   lastStatus: 'Last status',
   attempts: 'Contact attempts',
   unreachable: 'Unreachable attempts',
@@ -101,6 +107,8 @@ const ja: RplLabels = {
   closedAt: '完了',
   ageMinutes: '経過（分）',
   ageDays: '経過（日）',
+  age: '経過',
+  daysHours: (d, h) => `${d}日${h}時間`,
   lastStatus: '最新の状態',
   attempts: '連絡回数',
   unreachable: '不通の回数',
@@ -152,6 +160,8 @@ const ptBR: RplLabels = {
   closedAt: 'Encerrada em',
   ageMinutes: 'Idade (minutos)',
   ageDays: 'Idade (dias)',
+  age: 'Idade',
+  daysHours: (d, h) => `${d} d ${h} h`,
   lastStatus: 'Último status',
   attempts: 'Tentativas de contato',
   unreachable: 'Tentativas sem resposta',

@@ -113,7 +113,11 @@ export type AttentionKind =
   /** Customers that became deprovisioning candidates since the previous run (R-RPL-5). */
   | 'deprovision_candidates_new'
   /** Every standing deprovisioning candidate, raised each run until it is reviewed (R-RPL-5). */
-  | 'deprovision_candidates';
+  | 'deprovision_candidates'
+  /** Reconcile found Webex differing from the sheets. */
+  | 'drift'
+  /** Reconcile found customers or subscribers in Webex that are in no sheet. */
+  | 'orphans';
 
 export interface PlanCounts {
   create: number;

@@ -25,12 +25,12 @@ export function reconciliationCsvRow(line: ReconcileLine, locale: Locale): strin
 /** Writes reconciliation.csv, streamed, formulas neutralised (partner and Webex text is data). */
 export async function writeReconciliationCsv(
   target: string,
-  lines: readonly ReconcileLine[],
+  lines: Iterable<ReconcileLine> | AsyncIterable<ReconcileLine>,
   locale: Locale,
 ): Promise<void> {
-  function* records(): Generator<string[]> {
+  async function* records(): AsyncGenerator<string[]> {
     yield reconciliationColumns(locale);
-    for (const line of lines) yield reconciliationCsvRow(line, locale);
+    for await (const line of lines) yield reconciliationCsvRow(line, locale);
   }
   await writeReportCsv(target, records());
 }

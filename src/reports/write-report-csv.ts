@@ -9,7 +9,10 @@ import { writeAtomically } from './write-atomically.ts';
  * renamed into place when whole: UTF-8 with a BOM so Excel reads Japanese, through the one CSV
  * stringifier, so no partner or Webex text splits a record or runs as a formula.
  */
-export async function writeReportCsv(target: string, records: Iterable<string[]>): Promise<void> {
+export async function writeReportCsv(
+  target: string,
+  records: Iterable<string[]> | AsyncIterable<string[]>,
+): Promise<void> {
   await writeAtomically(target, (tmp) =>
     pipeline(
       Readable.from(records),

@@ -5,7 +5,9 @@ import { formatCount, labelsFor, type ReportLabels } from './labels.ts';
 import { issueColumns } from './plan-issues-csv-rows.ts';
 import { DIAL_IN_SHEET, dialInCells, dialInColumns } from './render-dial-in-section.ts';
 import { rplLabelsFor } from './rpl-labels.ts';
-import type { PlanLine, ReportInput } from './report-input.ts';
+import type { PlanLine, ReconcileLine, ReportInput } from './report-input.ts';
+import { reconciliationColumns, reconciliationCsvRow } from './write-reconciliation-csv.ts';
+import type { Locale } from '../config/index.ts';
 import type { IssueRecord, Summary } from './summary.ts';
 import { writeAtomically } from './write-atomically.ts';
 
@@ -20,6 +22,7 @@ export const XLSX_SHEETS = {
   issues: 'Issues',
   plan: 'Plan',
   dialIn: DIAL_IN_SHEET,
+  reconciliation: 'Reconciliation',
 } as const;
 
 /** The sheet of open RPL checks, written when there is one (fixed name in every locale). */
@@ -141,6 +144,15 @@ export async function writeReportXlsx(target: string, input: ReportInput): Promi
         ]),
       );
     }
+    if (input.summary.reconcile !== null) {
+      await addTableSheet(
+        workbook,
+        XLSX_SHEETS.reconciliation,
+        [...reconciliationColumns(input.locale), l.diffField, l.webexValue, l.sheetValue],
+        [16, 12, 40, 28, 16, 60, 20, 30, 30],
+        reconciliationRows(input.reconciliation ?? [], input.locale),
+      );
+    }
     if (input.plan !== undefined && input.plan.length > 0) {
       await addTableSheet(
         workbook,
@@ -206,6 +218,19 @@ function* issueRows(issues: readonly IssueRecord[]): Generator<Cell[]> {
       cellText(issue.code),
       cellText(issue.message),
     ];
+  }
+}
+
+/** The lines that are not in sync, one row per field that differs (before → after), else one row. */
+function* reconciliationRows(lines: readonly ReconcileLine[], locale: Locale): Generator<Cell[]> {
+  let shown = 0;
+  for (const line of lines) {
+    if (line.category === 'inSync') continue;
+    const base = reconciliationCsvRow(line, locale).map((c) => cellText(c));
+    for (const d of line.diffs.length > 0 ? line.diffs : [null]) {
+      if (shown++ >= XLSX_MAX_DATA_ROWS) return;
+      yield [...base, cellText(d?.field), cellText(d?.webex), cellText(d?.expected)];
+    }
   }
 }
 

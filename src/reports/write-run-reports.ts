@@ -1,10 +1,11 @@
-import { mkdir } from 'node:fs/promises';
+import { access, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Locale } from '../config/index.ts';
 import { redact } from '../log/index.ts';
 import { RECONCILE_FILES, REPORT_FILES, renderReportHtml } from './render-report-html.ts';
 import { renderReportsIndexHtml } from './render-reports-index.ts';
-import type { ReportInput, RunListEntry } from './report-input.ts';
+import type { ReportInput, RunListEntry, RunTotals } from './report-input.ts';
+import type { Summary } from './summary.ts';
 import { writeFileAtomically } from './write-atomically.ts';
 import { writeIssuesCsv } from './write-issues-csv.ts';
 import { writeReconciliationCsv } from './write-reconciliation-csv.ts';
@@ -25,14 +26,20 @@ export async function writeRunReports(
   const input = redact(unmasked, secrets) as ReportInput;
   await mkdir(reportDir, { recursive: true });
   await writeIssuesCsv(path.join(reportDir, REPORT_FILES.issues), input.issues, input.locale);
-  if (input.summary.reconcile !== null) {
-    await writeReconciliationCsv(
-      path.join(reportDir, RECONCILE_FILES.reconciliation),
-      input.reconciliation ?? [],
-      input.locale,
-    );
+  const reconciliationCsv = path.join(reportDir, RECONCILE_FILES.reconciliation);
+  // Reconcile streams reconciliation.csv itself (a line per entity, a million of them); the run
+  // keeps only the lines that differ, so the file is written here only when reconcile did not.
+  if (input.summary.reconcile !== null && !(await exists(reconciliationCsv))) {
+    await writeReconciliationCsv(reconciliationCsv, input.reconciliation ?? [], input.locale);
     // deprovision-candidates.csv is written by the run itself (src/rpl, from rpl-recheck and reconcile).
   }
+  // The run's own files in the folder (deprovision-candidates.csv), linked from report.html.
+  const present = await Promise.all(
+    Object.values(RECONCILE_FILES).map(async (f) =>
+      (await exists(path.join(reportDir, f))) ? [f] : [],
+    ),
+  );
+  input.runFiles = present.flat();
   await writeReportXlsx(path.join(reportDir, REPORT_FILES.xlsx), input);
   await writeFileAtomically(path.join(reportDir, REPORT_FILES.html), renderReportHtml(input));
   await writeFileAtomically(
@@ -48,8 +55,41 @@ export async function writeReportsIndex(
   locale: Locale,
 ): Promise<void> {
   await mkdir(reportsRoot, { recursive: true });
+  const withTotals = await Promise.all(
+    runs.map(async (r) => {
+      const totals = await readRunTotals(reportsRoot, r.runId);
+      return totals ? { ...r, totals } : r;
+    }),
+  );
   await writeFileAtomically(
     path.join(reportsRoot, 'index.html'),
-    renderReportsIndexHtml(runs, locale),
+    renderReportsIndexHtml(withTotals, locale),
   );
+}
+
+async function exists(file: string): Promise<boolean> {
+  return access(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** A run's headline counts from its summary.json; null when it has none (still running, died, not ours). */
+async function readRunTotals(reportsRoot: string, runId: string): Promise<RunTotals | null> {
+  if (!/^[A-Za-z0-9._-]{1,128}$/.test(runId) || /^\.{1,2}$/.test(runId)) return null;
+  try {
+    const s = JSON.parse(
+      await readFile(path.join(reportsRoot, runId, REPORT_FILES.summary), 'utf8'),
+    ) as Summary;
+    return {
+      rows: s.rows.total,
+      refused: s.rows.rejected,
+      created: s.customers.created + s.subscribers.created,
+      failed: s.customers.failed + s.subscribers.failed,
+      attention: s.attention.length,
+      rplOpen: s.rpl.pending,
+    };
+  } catch {
+    return null;
+  }
 }

@@ -76,6 +76,7 @@ export type {
   DeprovisionRecord,
 } from './rpl.ts';
 export type { CustomerRow, SubscriberRow, WebexStatePatch } from './ledger.ts';
+export { readSubscriberPages, RECONCILE_PAGE_ROWS } from './reconcile-queries.ts';
 export {
   enqueueChanges,
   deferAwaiting,

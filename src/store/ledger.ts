@@ -80,12 +80,17 @@ export async function loadCustomers(db: Tx, partner: string): Promise<CustomerRo
 /** Every subscriber of a partner. */
 export async function loadSubscribers(db: Tx, partner: string): Promise<SubscriberRow[]> {
   const rows = (await db('subscribers').where({ partner_id: partner }).orderBy('id')) as DbRow[];
-  return rows.map((r) => ({
+  return rows.map(toSubscriberRow);
+}
+
+/** A `subscribers` row as the ledger's SubscriberRow. */
+export function toSubscriberRow(r: DbRow): SubscriberRow {
+  return {
     ...ledgerFields(r),
     customerExternalId: r.customer_external_id as string,
     email: r.email as string,
     webexCustomerId: (r.webex_customer_id as string | null) ?? null,
-  }));
+  };
 }
 
 export interface WebexStatePatch {

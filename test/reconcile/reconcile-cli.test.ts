@@ -91,7 +91,13 @@ describe('e2e: rtm-batch reconcile', () => {
     const later = { RTM_NOW: new Date(Date.now() + 3_600_000).toISOString() };
 
     const rec = await runJson(['reconcile'], home, later);
-    expect(rec.code, rec.stderr).to.equal(0);
+    // Contract §4: drift and orphans need a person: status attention, exit 1.
+    expect(rec.code, rec.stderr).to.equal(1);
+    expect(rec.summary.status).to.equal('attention');
+    expect(rec.summary.attention.map((a) => [a.kind, a.partner, a.count])).to.deep.equal([
+      ['drift', 'acme', 1],
+      ['orphans', 'acme, sakura', 1],
+    ]);
     expect(rec.summary.job).to.equal('reconcile');
     expect(rec.summary.reconcile).to.deep.equal({
       inSync: 10,
@@ -127,7 +133,7 @@ describe('e2e: rtm-batch reconcile', () => {
     const stateBefore = readFileSync(stateFile, 'utf8');
     const ledgerBefore = await ledgerRows(home);
     const dry = await runJson(['reconcile', '--dry-run'], home, later);
-    expect(dry.code, dry.stderr).to.equal(0);
+    expect(dry.code, dry.stderr).to.equal(1);
     expect(dry.summary.dryRun).to.equal(true);
     expect(dry.summary.reconcile).to.deep.equal(rec.summary.reconcile);
     expect(readFileSync(stateFile, 'utf8')).to.equal(stateBefore);
@@ -135,7 +141,7 @@ describe('e2e: rtm-batch reconcile', () => {
 
     // --partner: only that partner's lines, and the orphans of the Webex it shares.
     const one = await runJson(['reconcile', '--partner', 'sakura'], home, later);
-    expect(one.code, one.stderr).to.equal(0);
+    expect(one.code, one.stderr).to.equal(1);
     expect(one.summary.reconcile).to.deep.equal({
       inSync: 3,
       drifted: 0,

@@ -1,4 +1,7 @@
 import { expect } from 'chai';
+import { parse } from 'csv-parse/sync';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { createClock } from '../../src/clock/index.ts';
 import { runProvision } from '../../src/provision/index.ts';
 import { runReconcile } from '../../src/reconcile/index.ts';
@@ -129,8 +132,8 @@ for (const backend of backends()) {
         l.reason,
         l.diffs.map((d) => d.field).join(),
       ]);
+      // The run keeps what differs for the report; reconciliation.csv has every line.
       expect(lines).to.deep.equal([
-        ['alpha', 'a-1', 'inSync', 'same', ''],
         ['alpha', 'a-2', 'drifted', 'differs', 'address.city'],
         ['alpha', 'a-3', 'missingInWebex', 'goneFromWebex', ''],
         ['alpha', 'alpha-self', 'partnerOwnOrg', 'ownOrg', ''],
@@ -146,6 +149,23 @@ for (const backend of backends()) {
         parked: 0,
         partnerOwnOrg: 1,
       });
+      const csv = parse(
+        await readFile(path.join(config.home, 'reports', ctx.runId, 'reconciliation.csv')),
+        { bom: true, from_line: 2 },
+      ) as string[][];
+      expect(csv.map((r) => [r[0], r[2], r[4]])).to.deep.equal([
+        ['alpha', 'a-1', 'inSync'],
+        ['alpha', 'a-2', 'drifted'],
+        ['alpha', 'a-3', 'missingInWebex'],
+        ['alpha', 'alpha-self', 'partnerOwnOrg'],
+        ['alpha', 'b-1', 'orphansInWebex'],
+        ['alpha', 'stray', 'orphansInWebex'],
+      ]);
+      // Contract §4: drift and orphans need a person.
+      expect(ctx.tally.attention.map((a) => [a.kind, a.partner, a.count])).to.deep.equal([
+        ['drift', 'alpha', 1],
+        ['orphans', 'alpha', 2],
+      ]);
       expect(await ledgerSnapshot(t.db)).to.deep.equal(before);
       // Read-only towards Webex: only lists were asked for.
       const callsAfter = sim.stats().byOperation;

@@ -99,6 +99,69 @@ describe('renderReportHtml', () => {
     expect(html).to.include('Nothing was sent to Webex');
   });
 
+  it('when an RPL check is 47,385 minutes old, then its age reads in days and hours in each locale', () => {
+    const open = [
+      {
+        partner: 'acme',
+        externalId: 'c-1',
+        customerName: null,
+        trigger: 'created',
+        openedAt: '2026-11-01T00:00:00.000Z',
+        ageMinutes: 47_385,
+        lastStatus: 'pending_rpl_review',
+        attempts: 0,
+        unreachableAttempts: 0,
+        overdue: true,
+        reasons: [],
+      },
+    ];
+    const rpl = { open, closedSinceLastRun: [], deprovisions: [] };
+    const cell = (locale: 'en' | 'ja' | 'pt-BR') =>
+      /data-minutes="47385">([^<]*)</.exec(
+        renderReportHtml({ summary: aSummary(), issues: [], locale, rpl }),
+      )?.[1];
+    expect(cell('en')).to.equal('32 d 21 h');
+    expect(cell('ja')).to.equal('32日21時間');
+    expect(cell('pt-BR')).to.equal('32 d 21 h');
+  });
+
+  it('when the run wrote deprovision-candidates.csv, then the page links it and links back to the index', () => {
+    const html = renderReportHtml({
+      summary: aSummary(),
+      issues: [],
+      locale: 'en',
+      runFiles: ['deprovision-candidates.csv'],
+    });
+    expect(html).to.contain('<a href="deprovision-candidates.csv">deprovision-candidates.csv</a>');
+    expect(html).to.contain('<a href="../index.html" id="all-runs">All runs</a>');
+  });
+
+  it('when the run reconciled with drift and orphans, then headline tiles show changes, RPL, drift and orphans', () => {
+    const summary = aSummary({
+      reconcile: {
+        inSync: 5,
+        drifted: 2,
+        missingInWebex: 0,
+        orphansInWebex: 3,
+        parked: 0,
+        partnerOwnOrg: 0,
+      },
+    });
+    summary.customers = { ...summary.customers, created: 4, updated: 0 };
+    summary.subscribers = { ...summary.subscribers, created: 0, failed: 1 };
+    const html = renderReportHtml({ summary, issues: [], locale: 'en' });
+    const tile = (id: string) =>
+      new RegExp(`<div class="card" id="tile-${id}">(.*?)</div></div>`).exec(html)?.[1] ?? '';
+    expect(tile('changes'))
+      .to.contain('<div class="big">4</div>')
+      .and.contain('<b class="neg">1</b>');
+    expect(tile('rpl')).to.contain('<div class="label">');
+    expect(tile('reconcile'))
+      .to.contain('<div class="big">5</div>')
+      .and.contain('<b class="neg">2</b>')
+      .and.contain('<b class="neg">3</b>');
+  });
+
   it('when the run failed, then its error is shown first', () => {
     const html = renderReportHtml({
       summary: aSummary({

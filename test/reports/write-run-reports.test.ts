@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -147,6 +147,62 @@ describe('writeRunReports', () => {
     expect(pairs.get('Rows/Rejected')).to.equal(34);
     expect(pairs.get('Subscribers/Created')).to.equal(1100);
     expect(pairs.get('Issues by code/INVALID_EMAIL')).to.equal(30);
+  });
+
+  it('when the run reconciled with drift, then a Reconciliation sheet lists each field that differs, before and after, as text', async () => {
+    const reconcile = {
+      inSync: 1,
+      drifted: 1,
+      missingInWebex: 0,
+      orphansInWebex: 1,
+      parked: 0,
+      partnerOwnOrg: 0,
+    };
+    const drifted = {
+      partner: 'acme',
+      entity: 'customer' as const,
+      key: '=HYPERLINK("http://x","c-1")',
+      webexId: 'W-1',
+      category: 'drifted' as const,
+      reason: 'differs' as const,
+      status: 'provisioned',
+      diffs: [
+        { field: 'address.city', webex: '=1+1', expected: 'Austin' },
+        { field: 'packages', webex: 'webex_meetings', expected: 'webex_calling' },
+      ],
+      pendingChange: false,
+    };
+    const orphan = {
+      ...drifted,
+      key: 'stray',
+      category: 'orphansInWebex' as const,
+      reason: 'notInSheets' as const,
+      diffs: [],
+    };
+    const inSync = { ...orphan, key: 'c-2', category: 'inSync' as const, reason: 'same' as const };
+    await writeRunReports(
+      dir,
+      anInput({
+        summary: aSummary({ reconcile }),
+        reconciliation: [drifted, orphan, inSync],
+      }),
+      [],
+    );
+    const wb = await readWorkbook(path.join(dir, 'report.xlsx'));
+    const ws = wb.getWorksheet('Reconciliation');
+    expect(ws?.views[0]).to.include({ state: 'frozen', ySplit: 1 });
+    expect(ws?.autoFilter).to.not.equal(undefined);
+    const rows = [2, 3, 4].map((r) =>
+      [3, 5, 7, 8, 9].map((c) => ws?.getRow(r).getCell(c).value ?? null),
+    );
+    expect(rows).to.deep.equal([
+      ['=HYPERLINK("http://x","c-1")', 'drifted', 'address.city', '=1+1', 'Austin'],
+      ['=HYPERLINK("http://x","c-1")', 'drifted', 'packages', 'webex_meetings', 'webex_calling'],
+      ['stray', 'orphansInWebex', null, null, null],
+    ]);
+    expect(ws?.getRow(2).getCell(3).type).to.equal(ExcelJS.ValueType.String);
+    expect(ws?.getRow(2).getCell(7).type).to.equal(ExcelJS.ValueType.String);
+    expect(ws?.rowCount).to.equal(4);
   });
 
   it('when the locale is ja and a plan is given, then workbook headers are Japanese and a Plan sheet lists it', async () => {
@@ -331,5 +387,47 @@ describe('writeReportsIndex', () => {
     expect(links).to.deep.equal(['run-b/report.html', 'run-a/report.html']);
     expect(html).to.include('Execuções');
     expect(html).to.include('0:10:00');
+  });
+  it('when runs have summaries, then each row shows rows, refusals, created, failed and attention, and a trend picture draws them', async () => {
+    const root = path.join(dir, 'reports');
+    const runs = [1, 2, 3].map((i) => ({
+      runId: `run-${i}`,
+      job: 'nightly',
+      startedAt: `2025-03-0${i}T02:00:00Z`,
+      finishedAt: `2025-03-0${i}T02:01:00Z`,
+      status: 'attention' as const,
+      exitCode: 1,
+      dryRun: false,
+    }));
+    for (const [i, r] of runs.entries()) {
+      await mkdir(path.join(root, r.runId), { recursive: true });
+      const summary = aSummary({
+        runId: r.runId,
+        rows: { total: 1000 * (i + 1), accepted: 990, rejected: 10 + i },
+        attention: [{ kind: 'drift', partner: 'acme', count: 2, message: 'drift' }],
+      });
+      await writeFile(path.join(root, r.runId, 'summary.json'), JSON.stringify(summary));
+    }
+    // A run still going has no summary yet: its counts stay empty.
+    runs.push({
+      ...runs[0]!,
+      runId: 'run-4',
+      startedAt: '2025-03-04T02:00:00Z',
+      finishedAt: '2025-03-04T02:05:00Z',
+    });
+    await writeReportsIndex(root, runs, 'en');
+    const html = await readFile(path.join(root, 'index.html'), 'utf8');
+    const row = (id: string) =>
+      [
+        ...(new RegExp(`${id}/report.html[\\s\\S]*?</tr>`).exec(html)?.[0] ?? '').matchAll(
+          /<td class="num">([^<]*)<\/td>/g,
+        ),
+      ].map((m) => m[1]);
+    // exit code, rows, refusals, created, failed, attention, duration
+    expect(row('run-3')).to.deep.equal(['1', '3,000', '12', '1,112', '2', '1', '0:01:00']);
+    expect(row('run-4')).to.deep.equal(['1', '', '', '', '', '', '0:05:00']);
+    expect(html).to.include('Last 3 runs');
+    const series = [...html.matchAll(/<polyline [^>]*data-series="(\w+)"/g)].map((m) => m[1]);
+    expect(series).to.deep.equal(['rows', 'refused', 'failed', 'rplOpen']);
   });
 });
