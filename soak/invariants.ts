@@ -7,6 +7,7 @@ import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { validateSummary, type Summary } from '../src/reports/index.ts';
+import { RESULT_WORDS } from '../src/results/index.ts';
 import { PARTNERS, type Locale } from './generate.ts';
 import type { ContactRecord, DropRecord } from './night.ts';
 import {
@@ -39,38 +40,7 @@ export interface CheckInput {
 export type Check = (input: CheckInput) => Promise<string[]> | string[];
 
 /** The result words of a results file, per locale (as a partner reads them). */
-const WORDS: Record<Locale, Record<string, string>> = {
-  en: {
-    accepted: 'accepted',
-    rejected: 'rejected',
-    created: 'created',
-    updated: 'updated',
-    unchanged: 'unchanged',
-    deleted: 'deleted',
-    failed: 'failed',
-    pending: 'pending',
-  },
-  ja: {
-    accepted: '受付済み',
-    rejected: '拒否',
-    created: '作成済み',
-    updated: '更新済み',
-    unchanged: '変更なし',
-    deleted: '削除済み',
-    failed: '失敗',
-    pending: '処理中',
-  },
-  'pt-BR': {
-    accepted: 'aceito',
-    rejected: 'recusado',
-    created: 'criado',
-    updated: 'atualizado',
-    unchanged: 'inalterado',
-    deleted: 'excluído',
-    failed: 'falhou',
-    pending: 'pendente',
-  },
-};
+const WORDS = RESULT_WORDS;
 const FINAL_OR_PENDING = new Set([
   'created',
   'updated',

@@ -15,6 +15,7 @@ export {
   resultsFileName,
   renderResultCells,
   CsvResultsWriter,
+  RESULT_WORDS,
 } from './write-results-files.ts';
 export { rewriteResultsFiles } from './rewrite-results-files.ts';
 export { ImportResults, removeStaleResults } from './import-results.ts';

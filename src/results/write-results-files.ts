@@ -22,7 +22,8 @@ import { sheetLocale } from '../sheets/index.ts';
 import { partnerColumnCount, RESULT_COLUMNS } from './result-columns.ts';
 import { rowCursor, writeXlsxResults, type ResultLabels } from './results-xlsx.ts';
 
-const RESULT_WORDS: Record<Locale, Record<string, string>> = {
+/** The result words of a results file, per locale, as a partner reads them. */
+export const RESULT_WORDS: Record<Locale, Record<string, string>> = {
   en: {
     accepted: 'accepted',
     rejected: 'rejected',
