@@ -282,18 +282,7 @@ async function stageRowsOnSqlite(
       issues.push([r.sheet, r.row, i.column, i.value, i.code, JSON.stringify(i.params), i.message]);
   if (issues.length) await sqliteAll(conn, SQLITE_ISSUES, [...constants, JSON.stringify(issues)]);
 
-  const desired = (r: StagedRow, ...key: unknown[]) => [
-    JSON.stringify(r.desired?.doc),
-    r.desired?.hash,
-    r.desired?.action,
-    r.sheet,
-    r.row,
-    ...key,
-  ];
-  const customers = lastByKey(
-    rows.filter((r) => r.desired && r.kind === 'customer'),
-    (r) => r.entityKey ?? '',
-  );
+  const customers = lastCustomers(rows);
   if (customers.length)
     await sqliteAll(conn, SQLITE_CUSTOMERS, [
       ...constants,
@@ -366,18 +355,7 @@ async function stageRowsOnPg(
     ]),
   );
   if (issues.length) await pgRun(db, PG_ISSUES, [...constants, ...columnsOf(issues, (i) => i)]);
-  const desired = (r: StagedRow, ...key: unknown[]) => [
-    JSON.stringify(r.desired?.doc),
-    r.desired?.hash,
-    r.desired?.action,
-    r.sheet,
-    r.row,
-    ...key,
-  ];
-  const customers = lastByKey(
-    rows.filter((r) => r.desired && r.kind === 'customer'),
-    (r) => r.entityKey ?? '',
-  );
+  const customers = lastCustomers(rows);
   if (customers.length)
     await pgRun(db, PG_CUSTOMERS, [
       ...constants,
@@ -499,6 +477,26 @@ export async function releaseStatements(db: Tx): Promise<void> {
 
 function quote(identifier: string): string {
   return `"${identifier}"`;
+}
+
+/** A staged row's desired-state columns, then its key columns (the shape both databases bind). */
+function desired(r: StagedRow, ...key: unknown[]): unknown[] {
+  return [
+    JSON.stringify(r.desired?.doc),
+    r.desired?.hash,
+    r.desired?.action,
+    r.sheet,
+    r.row,
+    ...key,
+  ];
+}
+
+/** A batch's customers with a desired state, the last row of each key winning. */
+function lastCustomers(rows: readonly StagedRow[]): StagedRow[] {
+  return lastByKey(
+    rows.filter((r) => r.desired && r.kind === 'customer'),
+    (r) => r.entityKey ?? '',
+  );
 }
 
 /** One row per key, the last one: a multi-row upsert may not touch the same row twice. */
