@@ -137,7 +137,9 @@ function raiseAttention(ctx: RunContext, lines: readonly ReconcileLine[]): void 
   const per = new Map<string, { drift: number; orphans: number }>();
   for (const line of lines) {
     const c = per.get(line.partner) ?? { drift: 0, orphans: 0 };
-    if (line.category === 'drifted') c.drift += 1;
+    // A line whose sheet change is still on its way (a 2560 retried next run, a change pending)
+    // is the pipeline's to finish, not a person's.
+    if (line.category === 'drifted' && !line.pendingChange) c.drift += 1;
     if (line.category === 'orphansInWebex') c.orphans += 1;
     per.set(line.partner, c);
   }
