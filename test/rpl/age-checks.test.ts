@@ -6,36 +6,11 @@ import {
   planNextRplPoll,
   rplPolicy,
 } from '../../src/rpl/index.ts';
-import type { OpenRplCheck } from '../../src/store/index.ts';
 import { testConfig } from '../support/run-context.ts';
+import { at, DAY, MIN, OPENED, openCheck } from './builders.ts';
 
-const OPENED = '2026-03-01T00:00:00.000Z';
 const policy = rplPolicy(testConfig().rpl);
-const at = (ms: number) => new Date(Date.parse(OPENED) + ms);
-const MIN = 60_000;
-const DAY = 24 * 60 * MIN;
-
-function check(over: Partial<OpenRplCheck> = {}): OpenRplCheck {
-  return {
-    checkId: 1,
-    partner: 'acme',
-    customerId: 1,
-    externalId: 'c-1',
-    customerName: 'Customer c-1',
-    webexId: 'W1',
-    webexOrgId: null,
-    desiredOrgId: null,
-    trigger: 'create',
-    openedAt: OPENED,
-    lastStatus: 'pending_rpl_review',
-    lastPolledAt: OPENED,
-    nextPollAt: null,
-    attempts: 0,
-    unreachableAttempts: 0,
-    lastAttemptAt: null,
-    ...over,
-  };
-}
+const check = openCheck;
 
 describe('rpl: ageing checks (R-RPL-3, R-RPL-5)', () => {
   it('when a check is 59 minutes old, then it is not overdue; at 61 minutes it is overdue and non-compliant', () => {

@@ -1,35 +1,10 @@
 import { expect } from 'chai';
 import { ageRplCheck, planRplAttention, rplPolicy } from '../../src/rpl/index.ts';
-import type { OpenRplCheck } from '../../src/store/index.ts';
 import { testConfig } from '../support/run-context.ts';
+import { at, DAY, MIN, openCheck } from './builders.ts';
 
-const OPENED = '2026-03-01T00:00:00.000Z';
 const policy = rplPolicy(testConfig().rpl);
-const MIN = 60_000;
-const DAY = 24 * 60 * MIN;
-const at = (ms: number) => new Date(Date.parse(OPENED) + ms);
-
-function check(over: Partial<OpenRplCheck> = {}): OpenRplCheck {
-  return {
-    checkId: 1,
-    partner: 'acme',
-    customerId: 1,
-    externalId: 'c-1',
-    customerName: 'Customer c-1',
-    webexId: 'W1',
-    webexOrgId: null,
-    desiredOrgId: null,
-    trigger: 'create',
-    openedAt: OPENED,
-    lastStatus: 'pending_rpl_review',
-    lastPolledAt: OPENED,
-    nextPollAt: null,
-    attempts: 0,
-    unreachableAttempts: 0,
-    lastAttemptAt: null,
-    ...over,
-  };
-}
+const check = openCheck;
 
 const kinds = (items: { kind: string; partner: string | null; count: number }[]) =>
   items.map((i) => [i.kind, i.partner, i.count]);
