@@ -50,6 +50,13 @@ describe('schedule: contrib/systemd units and the crontab line of docs/operation
       new Promise<number | null>((resolve) => {
         spawn('sh', ['-c', cmd], { env, stdio: 'ignore' }).once('exit', resolve);
       });
+    // The workspace was made first, as docs/operations.md says ("Start a workspace").
+    const init = spawnSync(
+      process.execPath,
+      [path.join(REPO_ROOT, 'bin', 'rtm-batch.js'), '--home', home, 'init'],
+      { env, encoding: 'utf8' },
+    );
+    expect(init.status, init.stderr).to.equal(0);
     // Another holder (a night still running) keeps the lock for a few seconds.
     const holder = spawn('flock', [lock, 'sleep', '5'], { stdio: 'ignore' });
     await new Promise((r) => setTimeout(r, 500));
