@@ -377,14 +377,7 @@ describe('soak cases, replayed: signals', function () {
       await writer.catch(() => undefined);
       const res = await run;
       // Before: SIGTERM's default action ended it, with nothing on stdout.
-      expect(res.signal, res.stderr).to.equal(null);
-      const summary = JSON.parse(res.stdout) as Summary;
-      expect(validateSummary(summary)).to.deep.equal([]);
-      expect(res.code).to.equal(summary.exitCode);
-      // …and a signal taken before the run began is not forgotten: nothing is read or sent.
-      expect(summary.notes.join(' ')).to.match(/interrupted/);
-      expect(summary.rows.total).to.equal(0);
-      expect(sim.stats().requests).to.equal(0);
+      expectStoppedBeforeItBegan(res, sim);
     } finally {
       release();
       await hold.destroy();
@@ -440,13 +433,7 @@ export async function load(url, context, next) {
       ]);
       const res = await signalWhileLoading(['nightly', '--json']);
       // Before: SIGTERM's default action ended it while main.js loaded, with nothing on stdout.
-      expect(res.signal, res.stderr).to.equal(null);
-      const summary = JSON.parse(res.stdout) as Summary;
-      expect(validateSummary(summary)).to.deep.equal([]);
-      expect(res.code).to.equal(summary.exitCode);
-      expect(summary.notes.join(' ')).to.match(/interrupted/);
-      expect(summary.rows.total).to.equal(0);
-      expect(sim.stats().requests).to.equal(0);
+      expectStoppedBeforeItBegan(res, sim);
       // A command that does not take signals obeys one that came while it loaded, as by default.
       const status = await signalWhileLoading(['status']);
       expect(status.signal).to.equal('SIGTERM');
@@ -455,3 +442,20 @@ export async function load(url, context, next) {
     }
   });
 });
+
+/**
+ * A run whose SIGTERM came before it began: it ends by itself, with a valid summary whose exit code
+ * is the process's, and the signal is not forgotten: nothing is read or sent.
+ */
+function expectStoppedBeforeItBegan(
+  res: { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string },
+  sim: RunningSimulator,
+): void {
+  expect(res.signal, res.stderr).to.equal(null);
+  const summary = JSON.parse(res.stdout) as Summary;
+  expect(validateSummary(summary)).to.deep.equal([]);
+  expect(res.code).to.equal(summary.exitCode);
+  expect(summary.notes.join(' ')).to.match(/interrupted/);
+  expect(summary.rows.total).to.equal(0);
+  expect(sim.stats().requests).to.equal(0);
+}
