@@ -18,6 +18,12 @@ export function createClock(startMs: number | null, realNow: () => number = Date
   };
 }
 
+/**
+ * The wall clock every process on every machine shares: leases and claims between processes expire
+ * on it, whatever RTM_NOW did to a run's own clock. Everything else reads the run's clock.
+ */
+export const wallClock: Clock = createClock(null);
+
 /** A clock that moves only when told to: for tests of pure ageing rules. */
 export function fixedClock(at: Date | string): Clock & { advance(ms: number): void } {
   let ms = typeof at === 'string' ? Date.parse(at) : at.getTime();

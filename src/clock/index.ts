@@ -1,2 +1,2 @@
-export { createClock, fixedClock, runningClock } from './clock.ts';
+export { createClock, fixedClock, runningClock, wallClock } from './clock.ts';
 export type { Clock } from './clock.ts';

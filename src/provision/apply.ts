@@ -1,4 +1,4 @@
-import type { Clock } from '../clock/index.ts';
+import { wallClock, type Clock } from '../clock/index.ts';
 import { partnerConfig, type Config } from '../config/index.ts';
 import type { Logger } from '../log/index.ts';
 import { renderRowMessage } from '../results/index.ts';
@@ -37,10 +37,7 @@ import {
 } from '../store/index.ts';
 import {
   AuthError,
-  FINAL_CUSTOMER_STATUSES,
-  OutcomeUnknownError,
-  PermanentError,
-  WebexCallError,
+  NotSentError,
   type CustomerBody,
   type CustomerUpdateBody,
   type SubscriberBody,
@@ -51,6 +48,15 @@ import {
 import { crashAfterSending, crashPoint } from '../faults/index.ts';
 import { planLines, planCounts, planProvisioning, type ProvisioningPlan } from './plan.ts';
 import { overlayDesired, type DryRunDesired } from './dry-run.ts';
+import {
+  decideChange,
+  LookupFailedError,
+  type ChangeAnswer,
+  type DecidePolicy,
+  type EntityEffect,
+} from './decide-change.ts';
+
+export { RETRY_LATER_CODE } from './decide-change.ts';
 
 /** How many changes one process holds claimed at most; the client's limiter, not this, sets the pace. */
 export const CLAIM_BATCH = 100;
@@ -60,8 +66,6 @@ export const MAX_UNKNOWN_ATTEMPTS = 5;
 export const CLAIM_LEASE_MS = 5 * 60_000;
 /** How often a customer under RPL review is looked at: minutes, not seconds (R-RPL-3). */
 export const RPL_POLL_MS = 5 * 60_000;
-/** Webex's code for "Calling under maintenance, retry later" (domain §3). */
-export const RETRY_LATER_CODE = 2560;
 /** A run waits this long at most for a change's next attempt before leaving it to a later run. */
 const MAX_IDLE_WAIT_MS = 10_000;
 
@@ -257,24 +261,20 @@ export async function drain(
   opts: { untilSettled: boolean },
 ): Promise<number> {
   const active = new Set<Promise<void>>();
-  const gate = new Gate(eng.config.webex.concurrency);
   let sent = 0;
   let lastShort = 0;
   const failed: { error: Error | null } = { error: null };
   for (;;) {
     if (failed.error) break;
     const room = CLAIM_BATCH - active.size;
-    const recentlyShort = active.size > 0 && Date.now() - lastShort < 500;
+    const recentlyShort = active.size > 0 && eng.clock.nowMs() - lastShort < 500;
     if (!eng.signal.aborted && room >= CLAIM_BATCH / 2 && !recentlyShort) {
       const claimed = await claim(eng, partner, entity, room);
-      if (claimed.length < room) lastShort = Date.now();
+      if (claimed.length < room) lastShort = eng.clock.nowMs();
       for (const change of claimed) {
-        const task = gate
-          .run(async () => {
-            // Stopping: a change not sent yet goes back as it was; calls already made finish.
-            if (eng.signal.aborted) await releaseClaim(eng.db, change, isoNow(eng));
-            else await sendChange(eng, partner, port, change);
-          })
+        // The client's concurrency limit is the one gate: a claimed change waits there, and one
+        // still waiting when the run stops is never sent and goes back as it was (NotSentError).
+        const task = sendChange(eng, partner, port, change)
           .catch((err: unknown) => {
             failed.error ??= err instanceof Error ? err : new Error(String(err));
           })
@@ -311,7 +311,9 @@ async function claim(
   entity: ChangeEntity,
   limit: number,
 ): Promise<Change[]> {
-  const wall = new Date();
+  // Claims are leases between processes: they expire on the wall clock every process shares,
+  // not on the run's clock (which RTM_NOW may have moved).
+  const wall = wallClock.now();
   return claimChanges(eng.db, {
     partner,
     entity,
@@ -335,7 +337,7 @@ export async function sendChange(
     if (change.entity === 'customer') await sendCustomerChange(eng, partner, port, change);
     else await sendSubscriberChange(eng, port, change);
   } catch (err) {
-    await recordFailure(eng, change, err);
+    await settleClaimed(eng, change, { kind: 'failed', error: err });
   }
 }
 
@@ -425,21 +427,20 @@ async function sendCustomerChange(
     );
     return;
   }
+  let accepted: { trackingId: string | null };
   try {
-    const accepted = await send(() => port.deleteCustomer(webexId));
-    await record(eng, change, {
-      status: 'awaiting',
-      webexId,
-      trackingId: accepted.trackingId,
-      nextAttemptAt: nextPoll,
-    });
+    accepted = await send(() => port.deleteCustomer(webexId));
   } catch (err) {
-    // Gone already (an earlier send whose answer was lost did it): the delete is done.
-    if (!(err instanceof PermanentError && err.info.status === 404)) throw err;
-    await complete(eng, change, { status: 'done', outcome: 'deleted', webexId }, (trx) =>
-      markCustomerGone(trx, change.entityId, now),
-    );
+    // A 404 here is a delete already done (an earlier send whose answer was lost did it).
+    await settleClaimed(eng, change, { kind: 'failed', error: err, webexId });
+    return;
   }
+  await record(eng, change, {
+    status: 'awaiting',
+    webexId,
+    trackingId: accepted.trackingId,
+    nextAttemptAt: nextPoll,
+  });
 }
 
 async function sendSubscriberChange(eng: Engine, port: WebexPort, change: Change): Promise<void> {
@@ -489,36 +490,23 @@ async function sendSubscriberChange(eng: Engine, port: WebexPort, change: Change
   }
   const webexId = (await readSubscriberWebexId(eng.db, change.entityId)) ?? change.webexId;
   if (!webexId) throw new Error(`subscriber ${change.entityKey} has no Webex id to change`);
-  if (change.action === 'update') {
-    const accepted = await send(() =>
-      port.updateSubscriber(webexId, change.payload as { packages: string[] }),
-    );
-    await complete(
-      eng,
-      change,
-      { status: 'done', outcome: 'updated', webexId, trackingId: accepted.trackingId },
-      (trx) =>
-        updateWebexState(trx, 'subscriber', change.entityId, {
-          appliedHash: change.desiredHash,
-          seenAt: now,
-        }),
-    );
+  let accepted: { trackingId: string | null };
+  try {
+    accepted =
+      change.action === 'update'
+        ? await send(() => port.updateSubscriber(webexId, change.payload as { packages: string[] }))
+        : await send(() => port.deleteSubscriber(webexId));
+  } catch (err) {
+    // A 404 on a delete: gone already (an earlier send whose answer was lost, or its customer went).
+    await settleClaimed(eng, change, { kind: 'failed', error: err, webexId });
     return;
   }
-  let trackingId: string | null = null;
-  try {
-    trackingId = (await send(() => port.deleteSubscriber(webexId))).trackingId;
-  } catch (err) {
-    // Gone already: an earlier send whose answer was lost deleted it, or its customer went.
-    if (!(err instanceof PermanentError && err.info.status === 404)) throw err;
-  }
-  await complete(eng, change, { status: 'done', outcome: 'deleted', webexId, trackingId }, (trx) =>
-    updateWebexState(trx, 'subscriber', change.entityId, {
-      webexId: null,
-      webexStatus: 'deleted',
-      appliedHash: null,
-      seenAt: now,
-    }),
+  const outcome = change.action === 'update' ? 'updated' : 'deleted';
+  await complete(
+    eng,
+    change,
+    { status: 'done', outcome, webexId, trackingId: accepted.trackingId },
+    entityEffect(eng, change, change.action === 'update' ? 'applied' : 'gone'),
   );
 }
 
@@ -562,16 +550,6 @@ export function waitingForTemplate(config: Config, partner: string, changes: New
   ).length;
 }
 
-/**
- * The look-up that must settle an unknown outcome did not answer. Whatever it met (401, 403, 429,
- * 5xx, a timeout, a 4xx), the change stays unknown: only an answer to the look-up may let a create
- * be sent again (issue 16: a 401 here once turned an unknown create back into pending, and the
- * next night sent it blindly: two customers with one externalId).
- */
-class LookupFailedError extends Error {
-  override readonly name = 'LookupFailedError';
-}
-
 /** Runs the look-up of an unknown outcome; any failure of it becomes a LookupFailedError. */
 async function lookUp<T>(call: () => Promise<T>): Promise<T> {
   try {
@@ -583,246 +561,148 @@ async function lookUp<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
+function policyOf(eng: Engine): DecidePolicy {
+  return { pollMs: eng.config.webex.pollSeconds * 1000, rplPollMs: RPL_POLL_MS };
+}
+
 /**
- * Records a failed attempt. The status it leaves is never one that sends a create again blindly:
- * a change whose earlier send may have reached Webex (unknown) stays unknown until a look-up
- * answers, whatever error this attempt met.
+ * Writes what decideChange made of a claimed change's failed call. The status it leaves is never
+ * one that sends a create again blindly (see decideChange); a refused token ends the partner.
  */
-async function recordFailure(eng: Engine, change: Change, err: unknown): Promise<void> {
-  const now = eng.clock.now();
-  const retry = new Date(now.getTime() + 1000 * change.attempt).toISOString();
-  const wasUnknown = change.status === 'unknown';
-  if (err instanceof LookupFailedError) {
-    const cause = err.cause;
-    eng.log.warn(`${change.entity} ${change.action} ${change.entityKey}: ${err.message}`, {
-      partner: change.partner,
-    });
-    await recordChange(
-      eng.db,
-      change,
-      { status: 'unknown', errorMessage: err.message, nextAttemptAt: retry },
-      now.toISOString(),
-    );
-    if (cause instanceof AuthError) throw cause;
-    return;
+async function settleClaimed(eng: Engine, change: Change, answer: ChangeAnswer): Promise<void> {
+  const t = decideChange(change, answer, eng.clock.now(), policyOf(eng));
+  switch (t.kind) {
+    case 'release':
+      await releaseClaim(eng.db, change, isoNow(eng));
+      return;
+    case 'retry':
+      if (t.warn)
+        eng.log.warn(t.warn, { partner: change.partner, trackingId: t.patch.trackingId ?? null });
+      await recordChange(eng.db, change, t.patch, isoNow(eng));
+      if (t.stop) throw t.stop;
+      return;
+    case 'complete':
+      await complete(eng, change, t.patch, entityEffect(eng, change, t.effect));
+      return;
+    case 'unexpected':
+      throw t.error;
+    default:
+      throw new Error(`a claimed change cannot be left ${t.kind}`);
   }
-  if (err instanceof AuthError) {
-    // Refused before it changed anything: the change is as it was (an unknown one stays unknown).
-    await recordChange(
-      eng.db,
-      change,
-      { status: wasUnknown ? 'unknown' : 'pending', errorMessage: err.message },
-      now.toISOString(),
-    );
-    throw err;
+}
+
+/** Writes what decideChange made of a look at an awaited change (no claim is held while awaiting). */
+async function settleAwaited(
+  eng: Engine,
+  change: Change,
+  answer: ChangeAnswer,
+  seen?: WebexSubscriber,
+): Promise<void> {
+  const t = decideChange(change, answer, eng.clock.now(), policyOf(eng));
+  if (t.kind === 'complete')
+    await finish(eng, change, t.patch, entityEffect(eng, change, t.effect, seen));
+  else if (t.kind === 'look-again')
+    await deferAwaiting(eng.db, change.id, t.nextAttemptAt, isoNow(eng));
+}
+
+/** The write to the entity's Webex state that goes with a transition, in the same transaction. */
+function entityEffect(
+  eng: Engine,
+  change: Change,
+  effect: EntityEffect,
+  seen?: WebexSubscriber,
+): ((trx: Tx) => Promise<void>) | undefined {
+  const now = isoNow(eng);
+  const id = change.entityId;
+  switch (effect) {
+    case 'none':
+      return undefined;
+    case 'gone':
+      return change.entity === 'customer'
+        ? (trx) => markCustomerGone(trx, id, now)
+        : (trx) =>
+            updateWebexState(trx, 'subscriber', id, {
+              webexId: null,
+              webexStatus: 'deleted',
+              appliedHash: null,
+              seenAt: now,
+            });
+    case 'not-applied':
+      // Not applied: the next plan sends an update with the whole package list.
+      return (trx) => updateWebexState(trx, change.entity, id, { appliedHash: null, seenAt: now });
+    case 'applied': {
+      const observed = seen
+        ? { webexStatus: seen.status, webexPersonId: seen.personId ?? null, state: seen }
+        : {};
+      return (trx) =>
+        updateWebexState(trx, change.entity, id, {
+          ...observed,
+          appliedHash: change.desiredHash,
+          seenAt: now,
+        });
+    }
   }
-  if (
-    err instanceof PermanentError &&
-    err.info.status === 409 &&
-    wasUnknown &&
-    change.action === 'create'
-  ) {
-    // A create re-sent after a look-up found nothing, refused as a conflict: it exists after all
-    // (the list lagged). Still unknown, looked up again next time; never counted refused by Webex.
-    await recordChange(
-      eng.db,
-      change,
-      {
-        status: 'unknown',
-        trackingId: err.info.trackingId,
-        errorMessage: err.message,
-        nextAttemptAt: retry,
-      },
-      now.toISOString(),
-    );
-    return;
-  }
-  if (err instanceof PermanentError) {
-    await complete(eng, change, {
-      status: 'failed',
-      outcome: 'failed',
-      trackingId: err.info.trackingId,
-      errorCode:
-        err.info.errorCode !== undefined ? String(err.info.errorCode) : String(err.info.status),
-      errorMessage: err.info.description,
-    });
-    return;
-  }
-  if (err instanceof OutcomeUnknownError || err instanceof WebexCallError) {
-    // Unknown (or retries spent): creates are looked up before any resend; others are safe to resend.
-    const status = err instanceof OutcomeUnknownError || wasUnknown ? 'unknown' : 'pending';
-    const next = retry;
-    eng.log.warn(`${change.entity} ${change.action} ${change.entityKey}: ${err.message}`, {
-      partner: change.partner,
-      trackingId: err.info.trackingId,
-    });
-    await recordChange(
-      eng.db,
-      change,
-      { status, trackingId: err.info.trackingId, errorMessage: err.message, nextAttemptAt: next },
-      now.toISOString(),
-    );
-    return;
-  }
-  throw err;
 }
 
 /**
  * Polls accepted customer changes on their schedule (seconds while Webex works, minutes while an
  * RPL review runs) until each is final or its next look falls after the run's wait; what is left
- * stays awaiting and a later run looks again. Nothing is given up on for taking long.
+ * stays awaiting and a later run looks again. Nothing is given up on for taking long. The client's
+ * concurrency limit is the only gate.
  */
 export async function followCustomers(
   eng: Engine,
   partner: string,
   port: WebexPort,
 ): Promise<void> {
-  const deadline = Date.now() + eng.config.webex.waitForProvisionedSeconds * 1000;
-  const gate = new Gate(eng.config.webex.concurrency);
+  const deadline = eng.clock.nowMs() + eng.config.webex.waitForProvisionedSeconds * 1000;
   while (!eng.signal.aborted) {
     const now = isoNow(eng);
     const awaiting = await listAwaiting(eng.db, partner, 'customer');
     const due = awaiting.filter((c) => c.nextAttemptAt === null || c.nextAttemptAt <= now);
     await Promise.all(
-      due.map((change) =>
-        gate.run(async () => {
-          if (eng.signal.aborted) return;
-          try {
-            const customer = await port.getCustomer(change.webexId as string);
-            await observeCustomer(eng, change, customer);
-          } catch (err) {
-            if (err instanceof AuthError) throw err;
-            eng.log.warn(`following customer ${change.entityKey}: ${(err as Error).message}`, {
-              partner,
-            });
-          }
-        }),
-      ),
+      due.map(async (change) => {
+        if (eng.signal.aborted) return;
+        try {
+          const customer = await port.getCustomer(change.webexId as string);
+          await observeCustomer(eng, change, customer);
+        } catch (err) {
+          if (err instanceof AuthError) throw err;
+          // Stopping: the look was never made; the change stays awaiting for a later run.
+          if (err instanceof NotSentError) return;
+          eng.log.warn(`following customer ${change.entityKey}: ${(err as Error).message}`, {
+            partner,
+          });
+        }
+      }),
     );
     const left = await listAwaiting(eng.db, partner, 'customer');
     if (left.length === 0) return;
     const next = Math.min(...left.map((c) => Date.parse(c.nextAttemptAt ?? now)));
     const waitMs = Math.max(0, next - eng.clock.nowMs());
-    if (Date.now() + waitMs > deadline) return; // parked: a later run looks again
+    if (eng.clock.nowMs() + waitMs > deadline) return; // parked: a later run looks again
     await sleep(realMs(eng, Math.max(20, waitMs)), eng.signal);
   }
 }
 
-/** Records one observed customer state and decides the change when Webex is done with it. */
+/** Records one observed customer state, then lets decideChange say what it means for the change. */
 async function observeCustomer(
   eng: Engine,
   change: Change,
   customer: WebexCustomer | null,
 ): Promise<void> {
-  const now = isoNow(eng);
-  if (!customer) {
-    if (change.action === 'delete') {
-      await finish(eng, change, { status: 'done', outcome: 'deleted' }, (trx) =>
-        markCustomerGone(trx, change.entityId, now),
-      );
-      return;
-    }
-    await finish(eng, change, {
-      status: 'failed',
-      outcome: 'failed',
-      errorCode: '404',
-      errorMessage: 'the customer Webex accepted is no longer there',
+  if (customer) {
+    const now = isoNow(eng);
+    await updateWebexState(eng.db, 'customer', change.entityId, {
+      webexId: customer.id,
+      webexStatus: customer.status,
+      webexOrgId: customer.orgId ?? null,
+      state: customer,
+      seenAt: now,
     });
-    return;
+    await observeRplStatus(eng.db, change.entityId, customer.status, now, eng.runId);
   }
-  await updateWebexState(eng.db, 'customer', change.entityId, {
-    webexId: customer.id,
-    webexStatus: customer.status,
-    webexOrgId: customer.orgId ?? null,
-    state: customer,
-    seenAt: now,
-  });
-  await observeRplStatus(eng.db, change.entityId, customer.status, now, eng.runId);
-  if (customer.status === 'error') {
-    const e = customer.errors?.[0];
-    await finish(eng, change, {
-      status: 'failed',
-      outcome: 'failed',
-      errorCode: e?.errorCode !== undefined ? String(e.errorCode) : 'error',
-      errorMessage: e?.description ?? 'Webex could not provision the customer',
-    });
-    return;
-  }
-  if (customer.status === 'provisioned_with_errors') {
-    await finishWithPackageErrors(eng, change, customer);
-    return;
-  }
-  if (FINAL_CUSTOMER_STATUSES.has(customer.status)) {
-    await finish(
-      eng,
-      change,
-      { status: 'done', outcome: change.action === 'create' ? 'created' : 'updated' },
-      (trx) =>
-        updateWebexState(trx, 'customer', change.entityId, {
-          appliedHash: change.desiredHash,
-          seenAt: now,
-        }),
-    );
-    return;
-  }
-  // Still working: seconds while provisioning/updating/deleting, minutes under RPL review (R-RPL-3).
-  const wait =
-    customer.status === 'pending_rpl_review' ? RPL_POLL_MS : eng.config.webex.pollSeconds * 1000;
-  await deferAwaiting(eng.db, change.id, inMs(eng, wait), now);
-}
-
-/**
- * provisioned_with_errors: the failed packages decide. Only 2560 (Calling under maintenance) →
- * pending, and a later run sends the full package list again; any other package error → failed.
- */
-async function finishWithPackageErrors(
-  eng: Engine,
-  change: Change,
-  customer: WebexCustomer,
-): Promise<void> {
-  const now = isoNow(eng);
-  const problems = (customer.resourceDetails?.packages ?? [])
-    .filter((p) => p.status === 'error' || (p.errors?.length ?? 0) > 0)
-    .map((p) => ({ name: p.name, items: [...(p.errors ?? []), ...(p.warnings ?? [])] }));
-  const retryable =
-    problems.length > 0 &&
-    problems.every((p) => p.items.some((i) => i.errorCode === RETRY_LATER_CODE));
-  const message = problems
-    .map((p) => `${p.name}: ${p.items.map((i) => i.description ?? i.errorCode).join('; ')}`)
-    .join(' | ');
-  if (retryable) {
-    await finish(
-      eng,
-      change,
-      {
-        status: 'done',
-        outcome: 'pending',
-        errorCode: String(RETRY_LATER_CODE),
-        errorMessage: `${message} (a later run sends the packages again)`,
-      },
-      // Not applied: the next plan sends an update with the whole package list.
-      (trx) =>
-        updateWebexState(trx, 'customer', change.entityId, { appliedHash: null, seenAt: now }),
-    );
-    return;
-  }
-  const first = problems.flatMap((p) => p.items)[0];
-  await finish(
-    eng,
-    change,
-    {
-      status: 'failed',
-      outcome: 'failed',
-      errorCode: first?.errorCode !== undefined ? String(first.errorCode) : 'package_error',
-      errorMessage: message || 'Webex provisioned the customer with errors',
-    },
-    // Kept as applied: the same desired state would fail again; a new sheet row retries it.
-    (trx) =>
-      updateWebexState(trx, 'customer', change.entityId, {
-        appliedHash: change.desiredHash,
-        seenAt: now,
-      }),
-  );
+  await settleAwaited(eng, change, { kind: 'customer', customer });
 }
 
 /** Looks at subscribers waiting for the user's consent (pending_user_migration), once per run. */
@@ -831,45 +711,25 @@ export async function followSubscribers(
   partner: string,
   port: WebexPort,
 ): Promise<void> {
-  const gate = new Gate(eng.config.webex.concurrency);
   const awaiting = await listAwaiting(eng.db, partner, 'subscriber');
   await Promise.all(
-    awaiting.map((change) =>
-      gate.run(async () => {
-        if (eng.signal.aborted) return;
-        let sub: WebexSubscriber | null;
-        try {
-          sub = await port.getSubscriber(change.webexId as string);
-        } catch (err) {
-          // A look that failed changes nothing: the change stays awaiting for a later look. Only a
-          // refused token stops the partner; before, a 5xx here failed the whole run.
-          if (err instanceof AuthError) throw err;
-          eng.log.warn(`following subscriber ${change.entityKey}: ${(err as Error).message}`, {
-            partner,
-          });
-          return;
-        }
-        const now = isoNow(eng);
-        if (sub === null) {
-          await finish(eng, change, {
-            status: 'failed',
-            outcome: 'failed',
-            errorCode: '404',
-            errorMessage: 'the subscriber Webex accepted is no longer there',
-          });
-        } else if (sub.status === 'provisioned') {
-          await finish(eng, change, { status: 'done', outcome: 'created' }, (trx) =>
-            updateWebexState(trx, 'subscriber', change.entityId, {
-              webexStatus: sub.status,
-              webexPersonId: sub.personId ?? null,
-              state: sub,
-              appliedHash: change.desiredHash,
-              seenAt: now,
-            }),
-          );
-        }
-      }),
-    ),
+    awaiting.map(async (change) => {
+      if (eng.signal.aborted) return;
+      let sub: WebexSubscriber | null;
+      try {
+        sub = await port.getSubscriber(change.webexId as string);
+      } catch (err) {
+        // A look that failed changes nothing: the change stays awaiting for a later look. Only a
+        // refused token stops the partner; before, a 5xx here failed the whole run.
+        if (err instanceof AuthError) throw err;
+        if (err instanceof NotSentError) return;
+        eng.log.warn(`following subscriber ${change.entityKey}: ${(err as Error).message}`, {
+          partner,
+        });
+        return;
+      }
+      await settleAwaited(eng, change, { kind: 'subscriber', subscriber: sub }, sub ?? undefined);
+    }),
   );
 }
 
@@ -995,24 +855,6 @@ function isoNow(eng: Engine): string {
 
 function inMs(eng: Engine, ms: number): string {
   return new Date(eng.clock.nowMs() + ms).toISOString();
-}
-
-/** At most `size` tasks at once; the rest wait their turn (and can see a stop before they start). */
-export class Gate {
-  private running = 0;
-  private readonly queue: (() => void)[] = [];
-  constructor(private readonly size: number) {}
-
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.running >= this.size) await new Promise<void>((r) => this.queue.push(r));
-    this.running += 1;
-    try {
-      return await task();
-    } finally {
-      this.running -= 1;
-      this.queue.shift()?.();
-    }
-  }
 }
 
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {

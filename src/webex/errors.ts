@@ -30,7 +30,15 @@ export class RateLimitedError extends WebexCallError {
 
 /** 5xx, reset or timeout on a call that changes nothing: back off and try again. */
 export class TransientError extends WebexCallError {
-  override readonly name = 'TransientError';
+  override readonly name: string = 'TransientError';
+}
+
+/**
+ * The run is stopping and this call was never sent (it waited for a rate slot or a retry): nothing
+ * reached Webex, so the change it was for goes back exactly as it was.
+ */
+export class NotSentError extends TransientError {
+  override readonly name: string = 'NotSentError';
 }
 
 /** 4xx: this item fails with Webex's error code and description; do not retry it. */

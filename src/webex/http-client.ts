@@ -6,6 +6,7 @@ import {
   OutcomeUnknownError,
   PermanentError,
   RateLimitedError,
+  NotSentError,
   TransientError,
   type FailureInfo,
   type WebexCallError,
@@ -333,7 +334,7 @@ export class HttpWebexClient implements WebexPort {
     const trackingSent = `${this.opts.trackingPrefix}_${randomUUID()}`;
     if (this.stop?.aborted) {
       const description = 'not sent: the run is stopping';
-      throw new TransientError(description, { status: null, trackingId: null, description });
+      throw new NotSentError(description, { status: null, trackingId: null, description });
     }
     let res: Response;
     try {
