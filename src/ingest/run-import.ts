@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { wallClock } from '../clock/index.ts';
 import { partnerConfig, type Locale } from '../config/index.ts';
 import { addAttention, addRows, type FileSummary, type IssueRecord } from '../reports/index.ts';
 import {
@@ -205,7 +206,7 @@ async function countUnread(ctx: RunContext, folders: PartnerFolder[]): Promise<v
     const listed = await listCandidates(
       folder.dir,
       ctx.config.inbox.stableSeconds,
-      Date.now(),
+      wallClock.nowMs(),
     ).catch(() => ({ ready: [] }));
     const left = listed.ready.filter((c) => !c.unsupported);
     if (left.length === 0) continue;
@@ -262,7 +263,12 @@ async function importPartner(
   }
   const sources: Source[] = [];
   try {
-    const listing = await listCandidates(folder.dir, ctx.config.inbox.stableSeconds, Date.now());
+    // File times are the file system's: settling is measured on the wall clock, not the run's.
+    const listing = await listCandidates(
+      folder.dir,
+      ctx.config.inbox.stableSeconds,
+      wallClock.nowMs(),
+    );
     reportWaiting(ctx, partner, listing.waiting);
     for (const found of listing.ready) {
       if (ctx.signal.aborted) break;

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { partnerConfig } from '../config/index.ts';
@@ -408,11 +409,14 @@ async function goneIfMissing<T>(call: () => Promise<T>): Promise<T | null> {
 }
 
 async function followDeletion(ctx: RunContext, port: WebexPort, webexId: string): Promise<boolean> {
-  const deadline = Date.now() + ctx.config.webex.waitForProvisionedSeconds * 1000;
+  const deadline = ctx.clock.nowMs() + ctx.config.webex.waitForProvisionedSeconds * 1000;
   for (;;) {
     if ((await port.getCustomer(webexId)) === null) return true;
-    if (Date.now() >= deadline || ctx.signal.aborted) return false;
-    await new Promise((resolve) => setTimeout(resolve, ctx.config.webex.pollSeconds * 1000));
+    if (ctx.clock.nowMs() >= deadline || ctx.signal.aborted) return false;
+    const pollMs = ctx.config.webex.pollSeconds * 1000;
+    await delay(ctx.clock.realMs?.(pollMs) ?? pollMs, undefined, { signal: ctx.signal }).catch(
+      () => undefined, // stopped: the check above ends the wait
+    );
   }
 }
 
