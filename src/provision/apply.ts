@@ -1,7 +1,6 @@
 import { wallClock, type Clock } from '../clock/index.ts';
 import { partnerConfig, type Config } from '../config/index.ts';
 import type { Logger } from '../log/index.ts';
-import { renderRowMessage } from '../results/index.ts';
 import { hashDesired } from '../rules/index.ts';
 import { addAttention } from '../reports/index.ts';
 import type { RunContext } from '../runs/context.ts';
@@ -22,7 +21,6 @@ import {
   observeRplStatus,
   openChangeEntities,
   openRplCheck,
-  readRowSource,
   recordChange,
   releaseClaim,
   retryGenerations,
@@ -33,6 +31,7 @@ import {
   type ChangePatch,
   type Db,
   type NewChange,
+  type ResultMessage,
   type Tx,
 } from '../store/index.ts';
 import {
@@ -791,21 +790,18 @@ async function writeRowResult(
   if (result === null) return;
   const trackingId = patch.trackingId ?? change.trackingId;
   let code: string | null = null;
-  let message: string | null = null;
+  let message: ResultMessage | null = null;
   if (result === 'failed' || patch.errorCode) {
     code = result === 'failed' ? 'API_REJECTED' : `WEBEX_${patch.errorCode}`;
-    const source = await readRowSource(trx, change.sourceRowId);
-    message = renderRowMessage(
-      'API_REJECTED',
-      {
+    // Rendered in the results file's language when it is written (src/results), not here.
+    message = {
+      template: 'API_REJECTED',
+      params: {
         description: patch.errorMessage ?? '',
         errorCode: patch.errorCode ?? '',
         trackingId: trackingId ?? '',
       },
-      eng.config.reportLocale,
-      source?.row ?? null,
-      null,
-    );
+    };
   }
   await setRowResult(trx, change.sourceRowId, {
     result,

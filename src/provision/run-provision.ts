@@ -194,18 +194,14 @@ async function settleRows(ctx: RunContext, partner: string, plan: ProvisioningPl
     }
     for (const { row, key } of p.rows.refused) {
       const refused = refusedBefore.find((c) => c.idempotencyKey === key);
-      const source = await readRowSource(ctx.db, row);
-      const message = renderRowMessage(
-        'API_REJECTED',
-        {
+      const message = {
+        template: 'API_REJECTED',
+        params: {
           description: refused?.errorMessage ?? '',
           errorCode: refused?.errorCode ?? '',
           trackingId: refused?.trackingId ?? '',
         },
-        ctx.config.reportLocale,
-        source?.row ?? null,
-        null,
-      );
+      };
       await fillRowResults(ctx.db, [row], {
         result: 'failed',
         code: 'API_REJECTED',

@@ -19,8 +19,10 @@ import { addAttention } from '../reports/index.ts';
 import { fitFileName, NAME_MAX_BYTES, splitExtension, TEMP_SUFFIX_BYTES } from './file-names.ts';
 import { describePartnerFault } from '../faults/index.ts';
 import { sheetLocale } from '../sheets/index.ts';
+import type { IssueCode } from '../rules/index.ts';
 import { partnerColumnCount, RESULT_COLUMNS } from './result-columns.ts';
 import { rowCursor, writeXlsxResults, type ResultLabels } from './results-xlsx.ts';
+import { renderRowMessage } from './messages.ts';
 
 /** The result words of a results file, per locale, as a partner reads them. */
 export const RESULT_WORDS: Record<Locale, Record<string, string>> = {
@@ -143,6 +145,13 @@ export function resultLabels(locale: Locale): ResultLabels {
   return { headers: RESULT_COLUMNS[locale], cells: (r) => renderResultCells(r, locale) };
 }
 
+/** A row's messages in `locale`: its issues', then its provisioning result's, rendered here. */
+export function rowMessages(r: RowResult, locale: Locale): string[] {
+  const m = r.resultMessage;
+  if (!m) return r.messages;
+  return [...r.messages, renderRowMessage(m.template as IssueCode, m.params, locale, r.row, null)];
+}
+
 /** The four cells a results file adds to a row: result, codes, messages, Webex id. */
 export function renderResultCells(
   r: RowResult | undefined,
@@ -152,7 +161,12 @@ export function renderResultCells(
   const words = RESULT_WORDS[locale];
   const word =
     r.outcome === 'rejected' ? words.rejected : (words[r.result ?? 'accepted'] ?? r.result ?? '');
-  return [word ?? '', [...new Set(r.codes)].join('; '), r.messages.join(' / '), r.webexId ?? ''];
+  return [
+    word ?? '',
+    [...new Set(r.codes)].join('; '),
+    rowMessages(r, locale).join(' / '),
+    r.webexId ?? '',
+  ];
 }
 
 /**

@@ -33,7 +33,7 @@ import {
   type DeprovisionPlanExclusion,
 } from './deprovision-plan.ts';
 import { ownOrgConflict } from './own-org.ts';
-import { renderRowMessage, rewriteResultsFiles } from '../results/index.ts';
+import { rewriteResultsFiles } from '../results/index.ts';
 import { writeDeprovisionCandidatesCsv } from './write-deprovision-candidates-csv.ts';
 
 /** A plan file that must not be applied: nothing is done (exit 2). */
@@ -281,13 +281,11 @@ async function applyEntry(
       message,
       trackingId: extra.trackingId ?? null,
       at: ctx.clock.now().toISOString(),
-      rowMessage: renderRowMessage(
-        'RPL_DEPROVISIONED',
-        { value: entry.externalId, planId: state.planId },
-        ctx.config.reportLocale,
-        null,
-        null,
-      ),
+      // Rendered in each results file's language when it is written (src/results).
+      rowMessage: {
+        template: 'RPL_DEPROVISIONED',
+        params: { value: entry.externalId, planId: state.planId },
+      },
     });
     return outcome;
   };

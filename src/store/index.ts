@@ -75,7 +75,7 @@ export type {
   DeprovisionOutcome,
   DeprovisionRecord,
 } from './rpl.ts';
-export type { CustomerRow, SubscriberRow, WebexStatePatch } from './ledger.ts';
+export type { CustomerRow, ResultMessage, SubscriberRow, WebexStatePatch } from './ledger.ts';
 export { readSubscriberPages, RECONCILE_PAGE_ROWS } from './reconcile-queries.ts';
 export {
   enqueueChanges,

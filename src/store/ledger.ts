@@ -126,6 +126,15 @@ export async function updateWebexState(
     .update(row);
 }
 
+/**
+ * A result's message as a template code and its values: rendered in the results file's language
+ * by src/results when the file is written, never here.
+ */
+export interface ResultMessage {
+  template: string;
+  params: Record<string, string | number>;
+}
+
 /** Records a row's provisioning result for the partner's results file and reports. */
 export async function setRowResult(
   db: Tx,
@@ -135,18 +144,21 @@ export async function setRowResult(
     webexId: string | null;
     trackingId: string | null;
     code: string | null;
-    message: string | null;
+    message: ResultMessage | null;
     at: string;
   },
 ): Promise<void> {
-  await db('row_outcomes').where({ id: rowId }).update({
-    result: result.result,
-    webex_id: result.webexId,
-    tracking_id: result.trackingId,
-    result_code: result.code,
-    result_message: result.message,
-    updated_at: result.at,
-  });
+  await db('row_outcomes')
+    .where({ id: rowId })
+    .update({
+      result: result.result,
+      webex_id: result.webexId,
+      tracking_id: result.trackingId,
+      result_code: result.code,
+      result_message: null,
+      result_params: result.message === null ? null : JSON.stringify(result.message),
+      updated_at: result.at,
+    });
 }
 
 /**
@@ -159,7 +171,7 @@ export async function fillRowResults(
   result: {
     result: 'unchanged' | 'pending' | 'failed' | 'created' | 'updated' | 'deleted';
     code: string | null;
-    message: string | null;
+    message: ResultMessage | null;
     trackingId: string | null;
     at: string;
     /** Kept as it is when not given. */
@@ -174,7 +186,8 @@ export async function fillRowResults(
       .update({
         result: result.result,
         result_code: result.code,
-        result_message: result.message,
+        result_message: null,
+        result_params: result.message === null ? null : JSON.stringify(result.message),
         tracking_id: result.trackingId,
         updated_at: result.at,
         ...(result.webexId !== undefined ? { webex_id: result.webexId } : {}),

@@ -1,5 +1,6 @@
 import type { Locale } from '../config/index.ts';
 import type { Tx } from './db.ts';
+import type { ResultMessage } from './ledger.ts';
 
 /** A processed file as its results file needs it. */
 export interface ResultsSource {
@@ -21,8 +22,11 @@ export interface RowResult {
   result: string | null;
   webexId: string | null;
   codes: string[];
+  /** The issues' messages, as the import rendered them in the file's language. */
   messages: string[];
   columns: (string | null)[];
+  /** The provisioning result's message, rendered by the results file in its language. */
+  resultMessage?: ResultMessage | null;
 }
 
 /** The processed files with a row result written since `since`, to refresh their results files. */
@@ -150,6 +154,7 @@ async function readRowResultsPage(
     'webex_id',
     'result_code',
     'result_message',
+    'result_params',
   )) as {
     id: number;
     sheet: string;
@@ -159,6 +164,7 @@ async function readRowResultsPage(
     webex_id: string | null;
     result_code: string | null;
     result_message: string | null;
+    result_params: string | null;
   }[];
   if (outcomes.length === 0) return [];
   const first = outcomes[0] as { row_number: number };
@@ -188,6 +194,7 @@ async function readRowResultsPage(
     const codes = own.map((i) => i.code);
     const messages = own.map((i) => i.message);
     if (o.result_code) codes.push(o.result_code);
+    // Written before result_params (migration 006): the message as it was rendered then.
     if (o.result_message) messages.push(o.result_message);
     out.push({
       sheet: o.sheet,
@@ -198,6 +205,7 @@ async function readRowResultsPage(
       codes,
       messages,
       columns: own.map((i) => i.column),
+      resultMessage: o.result_params ? (JSON.parse(o.result_params) as ResultMessage) : null,
     });
   }
   return out;

@@ -1,5 +1,6 @@
 import type { Tx } from './db.ts';
 import { OPEN_STATUSES } from './outbox.ts';
+import type { ResultMessage } from './ledger.ts';
 
 /** An open RPL check with its customer and contact attempts, as ageing and reports need it. */
 export interface OpenRplCheck {
@@ -287,7 +288,7 @@ export interface DeprovisionRecord {
    * What the rows of a removed customer and of its users say when they were still waiting for a
    * change (pending, or no result yet): it will never come. In the report's locale.
    */
-  rowMessage?: string;
+  rowMessage?: ResultMessage;
 }
 
 /**
@@ -364,7 +365,8 @@ export async function recordDeprovision(db: Tx, rec: DeprovisionRecord): Promise
         .update({
           result: 'failed',
           result_code: 'RPL_DEPROVISIONED',
-          result_message: rec.rowMessage ?? null,
+          result_message: null,
+          result_params: rec.rowMessage ? JSON.stringify(rec.rowMessage) : null,
           updated_at: rec.at,
         });
     // Changes still open for these entities can only fail against a removed customer.

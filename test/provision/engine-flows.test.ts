@@ -20,6 +20,7 @@ import {
 import { tempHome } from '../support/cli.ts';
 import { backends, freshDb, type Backend, type TestDb } from '../support/db.ts';
 import { runRtm, workspace, type Workspace } from './engine-support.ts';
+import { RESULT_COLUMNS } from '../../src/results/index.ts';
 
 const SIM_CONFIG: SimulatorConfig = {
   rateLimitPerSecond: 1000,
@@ -495,6 +496,39 @@ for (const backend of backends()) {
       expect(third.summary.issueCounts).to.include({ API_REJECTED: 1 });
       expect(sim.stats().byOperation['POST /wholesale/subscribers'] ?? 0).to.equal(postsBefore);
       expect(await changesOf(ws, 'other-1/taken@shared.example')).to.have.length(1);
+    });
+
+    it('when Webex refuses a Japanese partner’s user, then its results file says why in Japanese while issues.csv speaks the operators’ language (issue 18: messages rendered by results)', async () => {
+      const { ws } = await setUp();
+      // Before: the message was rendered once, in reportLocale, when Webex answered.
+      const file = path.join(ws.home, 'rtm-batch.config.json');
+      const config = JSON.parse(readFileSync(file, 'utf8')) as {
+        partners: Record<string, Record<string, unknown>>;
+      };
+      config.partners.acme = { ...config.partners.acme, locale: 'ja' };
+      writeFileSync(file, JSON.stringify({ ...config, reportLocale: 'en' }));
+      drop(ws, 'customers.csv', [CUSTOMER_HEADER, customerLine('own-1')]);
+      drop(ws, 'subscribers.csv', [
+        SUBSCRIBER_HEADER,
+        subscriberLine('own-1', 'taken@shared.example'),
+      ]);
+      expect((await nightly(ws)).code).to.equal(0);
+      drop(ws, 'customers-2.csv', [CUSTOMER_HEADER, customerLine('other-1')]);
+      drop(ws, 'subscribers-3.csv', [
+        SUBSCRIBER_HEADER,
+        subscriberLine('other-1', 'taken@shared.example'),
+      ]);
+      const second = await nightly(ws);
+      expect(second.code).to.equal(1);
+      const [result, code, message] = RESULT_COLUMNS.ja;
+      const row = resultRow(resultsOf(ws, 'subscribers-3.csv'), 'Email', 'taken@shared.example');
+      expect(row[result]).to.equal('失敗');
+      expect(row[code]).to.equal('API_REJECTED');
+      expect(row[message]).to.contain('Webex が変更を拒否しました').and.to.contain('10022');
+      const issues = readFileSync(path.join(second.summary.reportDir, 'issues.csv'), 'utf8');
+      expect(issues)
+        .to.contain('Webex refused the change')
+        .and.not.to.contain('Webex が変更を拒否');
     });
   });
 }
