@@ -180,29 +180,14 @@ function decideCustomerLook(
   if (!customer) {
     if (change.action === 'delete')
       return { kind: 'complete', patch: { status: 'done', outcome: 'deleted' }, effect: 'gone' };
-    return {
-      kind: 'complete',
-      patch: {
-        status: 'failed',
-        outcome: 'failed',
-        errorCode: '404',
-        errorMessage: 'the customer Webex accepted is no longer there',
-      },
-      effect: 'none',
-    };
+    return failedWith('404', 'the customer Webex accepted is no longer there');
   }
   if (customer.status === 'error') {
     const e = customer.errors?.[0];
-    return {
-      kind: 'complete',
-      patch: {
-        status: 'failed',
-        outcome: 'failed',
-        errorCode: e?.errorCode !== undefined ? String(e.errorCode) : 'error',
-        errorMessage: e?.description ?? 'Webex could not provision the customer',
-      },
-      effect: 'none',
-    };
+    return failedWith(
+      e?.errorCode !== undefined ? String(e.errorCode) : 'error',
+      e?.description ?? 'Webex could not provision the customer',
+    );
   }
   if (customer.status === 'provisioned_with_errors') return decidePackageErrors(customer);
   if (FINAL_CUSTOMER_STATUSES.has(customer.status))
@@ -258,18 +243,17 @@ function decidePackageErrors(customer: WebexCustomer): Transition {
 
 /** A subscriber looked at while it waits for the user's consent (pending_user_migration). */
 function decideSubscriberLook(sub: WebexSubscriber | null): Transition {
-  if (sub === null)
-    return {
-      kind: 'complete',
-      patch: {
-        status: 'failed',
-        outcome: 'failed',
-        errorCode: '404',
-        errorMessage: 'the subscriber Webex accepted is no longer there',
-      },
-      effect: 'none',
-    };
+  if (sub === null) return failedWith('404', 'the subscriber Webex accepted is no longer there');
   if (sub.status === 'provisioned')
     return { kind: 'complete', patch: { status: 'done', outcome: 'created' }, effect: 'applied' };
   return { kind: 'keep' };
+}
+
+/** Webex ended the change in failure: its code and description, nothing applied. */
+function failedWith(errorCode: string, errorMessage: string): Transition {
+  return {
+    kind: 'complete',
+    patch: { status: 'failed', outcome: 'failed', errorCode, errorMessage },
+    effect: 'none',
+  };
 }

@@ -239,23 +239,24 @@ describe('provision: decideChange reads each answer (issue 18, item 1; domain §
         });
     });
 
+    /** A customer Webex provisioned with errors on these packages (name → error code). */
+    const withPackageErrors = (failed: Record<string, number>) =>
+      customer({
+        status: 'provisioned_with_errors',
+        resourceDetails: {
+          packages: [
+            ...Object.entries(failed).map(([name, errorCode]) => ({
+              name,
+              status: 'error',
+              errors: [{ errorCode, description: `code ${errorCode}` }],
+            })),
+            { name: 'webex_meetings', status: 'provisioned' },
+          ],
+        },
+      });
+
     it('when every failed package says 2560 (Calling under maintenance), then it is pending and not applied, so a later run sends it again', () => {
-      const t = decide(
-        change('create', 'awaiting'),
-        customer({
-          status: 'provisioned_with_errors',
-          resourceDetails: {
-            packages: [
-              {
-                name: 'webex_calling',
-                status: 'error',
-                errors: [{ errorCode: 2560, description: 'maintenance' }],
-              },
-              { name: 'webex_meetings', status: 'provisioned' },
-            ],
-          },
-        }),
-      );
+      const t = decide(change('create', 'awaiting'), withPackageErrors({ webex_calling: 2560 }));
       expect(t).to.deep.include({ kind: 'complete', effect: 'not-applied' });
       if (t.kind === 'complete')
         expect(t.patch).to.include({ outcome: 'pending', errorCode: '2560' });
@@ -264,27 +265,11 @@ describe('provision: decideChange reads each answer (issue 18, item 1; domain §
     it('when a package failed with another code, then the change failed and stays applied', () => {
       const t = decide(
         change('create', 'awaiting'),
-        customer({
-          status: 'provisioned_with_errors',
-          resourceDetails: {
-            packages: [
-              {
-                name: 'webex_calling',
-                status: 'error',
-                errors: [{ errorCode: 2560, description: 'm' }],
-              },
-              {
-                name: 'webex_suite',
-                status: 'error',
-                errors: [{ errorCode: 4100, description: 'quota' }],
-              },
-            ],
-          },
-        }),
+        withPackageErrors({ webex_suite: 4100, webex_calling: 2560 }),
       );
       expect(t).to.deep.include({ kind: 'complete', effect: 'applied' });
       if (t.kind === 'complete')
-        expect(t.patch).to.include({ outcome: 'failed', errorCode: '2560' });
+        expect(t.patch).to.include({ outcome: 'failed', errorCode: '4100' });
     });
   });
 

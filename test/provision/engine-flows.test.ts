@@ -106,6 +106,13 @@ function resultsOf(ws: Workspace, name: string): Record<string, string>[] {
   return parse(text, { columns: true, bom: true }) as Record<string, string>[];
 }
 
+/** A first night in which customer own-1's user takes taken@shared.example in Webex. */
+async function takeSharedEmail(ws: Workspace): Promise<void> {
+  drop(ws, 'customers.csv', [CUSTOMER_HEADER, customerLine('own-1')]);
+  drop(ws, 'subscribers.csv', [SUBSCRIBER_HEADER, subscriberLine('own-1', 'taken@shared.example')]);
+  expect((await nightly(ws)).code).to.equal(0);
+}
+
 function resultRow(
   rows: Record<string, string>[],
   column: string,
@@ -433,12 +440,7 @@ for (const backend of backends()) {
 
     it('when Webex refuses a user (email taken, 10022), then exit 1, the row fails with API_REJECTED and the tracking id in its results file, issues.csv and the summary', async () => {
       const { sim, ws } = await setUp();
-      drop(ws, 'customers.csv', [CUSTOMER_HEADER, customerLine('own-1')]);
-      drop(ws, 'subscribers.csv', [
-        SUBSCRIBER_HEADER,
-        subscriberLine('own-1', 'taken@shared.example'),
-      ]);
-      expect((await nightly(ws)).code).to.equal(0);
+      await takeSharedEmail(ws);
 
       drop(ws, 'customers-2.csv', [CUSTOMER_HEADER, customerLine('other-1')]);
       drop(ws, 'subscribers-2.csv', [
@@ -507,12 +509,7 @@ for (const backend of backends()) {
       };
       config.partners.acme = { ...config.partners.acme, locale: 'ja' };
       writeFileSync(file, JSON.stringify({ ...config, reportLocale: 'en' }));
-      drop(ws, 'customers.csv', [CUSTOMER_HEADER, customerLine('own-1')]);
-      drop(ws, 'subscribers.csv', [
-        SUBSCRIBER_HEADER,
-        subscriberLine('own-1', 'taken@shared.example'),
-      ]);
-      expect((await nightly(ws)).code).to.equal(0);
+      await takeSharedEmail(ws);
       drop(ws, 'customers-2.csv', [CUSTOMER_HEADER, customerLine('other-1')]);
       drop(ws, 'subscribers-3.csv', [
         SUBSCRIBER_HEADER,
