@@ -12,8 +12,10 @@ export {
   readRunFiles,
   readRunIssues,
   resultsBehindSince,
+  countRunChangesByPartner,
+  readRunProcessedFiles,
 } from './runs.ts';
-export type { RunRecord } from './runs.ts';
+export type { RunRecord, RunPartnerChangeCount } from './runs.ts';
 export {
   countLedgerState,
   listPartnerIds,
