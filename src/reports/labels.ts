@@ -105,6 +105,7 @@ export interface ReportLabels {
   rplAges: string;
   rplAgeLines: (overdue: string, candidate: string) => string;
   days: (n: string) => string;
+  minutes: (n: string) => string;
   /** Sortable and filterable tables. */
   filter: string;
   filterHint: string;
@@ -256,6 +257,7 @@ const en: ReportLabels = {
   rplAges: 'Age of open RPL reviews',
   rplAgeLines: (overdue, candidate) => `overdue after ${overdue}, candidate after ${candidate}`,
   days: (n) => `${n} d`,
+  minutes: (n) => `${n} min`,
   filter: 'Filter',
   filterHint: 'Type to show only the rows that contain it (partner, code, status…)',
   sortHint: 'Click a column heading to sort',
@@ -406,6 +408,7 @@ const ja: ReportLabels = {
   rplAges: '審査中のRPLの経過日数',
   rplAgeLines: (overdue, candidate) => `期限超過 ${overdue}、解除候補 ${candidate}`,
   days: (n) => `${n}日`,
+  minutes: (n) => `${n}分`,
   filter: '絞り込み',
   filterHint: '入力した文字を含む行だけを表示します（パートナー、コード、ステータスなど）',
   sortHint: '列見出しをクリックすると並べ替えます',
@@ -562,6 +565,7 @@ const ptBR: ReportLabels = {
   rplAges: 'Idade das análises RPL abertas',
   rplAgeLines: (overdue, candidate) => `atrasada após ${overdue}, candidata após ${candidate}`,
   days: (n) => `${n} d`,
+  minutes: (n) => `${n} min`,
   filter: 'Filtrar',
   filterHint: 'Digite para mostrar só as linhas que o contêm (parceiro, código, status…)',
   sortHint: 'Clique no título de uma coluna para ordenar',

@@ -103,7 +103,7 @@ function rplAgePicture(input: ReportInput, ctx: ReportContext): string {
   const candidateDays = input.rpl?.limits?.candidateDays ?? DEFAULT_CANDIDATE_DAYS;
   const oldest = [...open].sort((a, b) => b.ageMinutes - a.ageMinutes).slice(0, PICTURE_BAR_LIMIT);
   const days = (d: number) => l.days(n(Math.floor(d)));
-  const overdueText = overdue < 1440 ? `${n(overdue)} min` : days(overdue / 1440);
+  const overdueText = overdue < 1440 ? l.minutes(n(overdue)) : days(overdue / 1440);
   const lines = [
     { label: `${overdueText}`, minutes: overdue },
     { label: days(candidateDays), minutes: candidateDays * 1440 },

@@ -497,8 +497,12 @@ ${deprovisions}</section>`;
  * The head of the HTML report alone (run, attention, failure, totals, notes): the body of the
  * e-mail sent when a run needs someone; the full report stays in the report folder.
  */
-export function renderReportSummaryHtml(summary: Summary, locale: ReportInput['locale']): string {
-  const ctx = reportContext(locale);
+export function renderReportSummaryHtml(
+  summary: Summary,
+  locale: ReportInput['locale'],
+  timeZone?: string,
+): string {
+  const ctx = reportContext(locale, timeZone);
   const { l } = ctx;
   const body = [
     renderHeader(summary, ctx, []),

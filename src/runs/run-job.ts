@@ -266,6 +266,7 @@ export async function runJob(
       path.join(config.home, 'reports'),
       (await listRuns(db, 200)).map(toListEntry),
       config.reportLocale,
+      config.schedule.timezone,
     );
     // Monitoring's view (node_exporter textfile collector); a failure here never fails the run.
     await writeMetricsFile(config.home, db, new Date()).catch((err: unknown) =>
