@@ -2,6 +2,7 @@ export * from './summary.ts';
 export type {
   FieldDiff,
   PartnerChangeCount,
+  QuotaUseLine,
   PlanLine,
   ReconcileCategory,
   ReconcileLine,

@@ -103,6 +103,8 @@ export interface ReportLabels {
   pictures: string;
   outcomesPerPartner: string;
   rplAges: string;
+  quotaUse: (shown: string, total: string) => string;
+  quotaLimit: string;
   rplAgeLines: (overdue: string, candidate: string) => string;
   days: (n: string) => string;
   minutes: (n: string) => string;
@@ -255,6 +257,9 @@ const en: ReportLabels = {
   pictures: 'At a glance',
   outcomesPerPartner: 'Changes per partner, by outcome',
   rplAges: 'Age of open RPL reviews',
+  quotaUse: (shown, total) =>
+    `Quota use, assigned against limit (the ${shown} fullest of ${total})`,
+  quotaLimit: 'limit',
   rplAgeLines: (overdue, candidate) => `overdue after ${overdue}, candidate after ${candidate}`,
   days: (n) => `${n} d`,
   minutes: (n) => `${n} min`,
@@ -406,6 +411,9 @@ const ja: ReportLabels = {
   pictures: '概要',
   outcomesPerPartner: 'パートナー別の変更（結果別）',
   rplAges: '審査中のRPLの経過日数',
+  quotaUse: (shown, total) =>
+    `クォータ使用状況：割り当て数と上限（${total}件中、使用率の高い${shown}件）`,
+  quotaLimit: '上限',
   rplAgeLines: (overdue, candidate) => `期限超過 ${overdue}、解除候補 ${candidate}`,
   days: (n) => `${n}日`,
   minutes: (n) => `${n}分`,
@@ -563,6 +571,9 @@ const ptBR: ReportLabels = {
   pictures: 'Visão geral',
   outcomesPerPartner: 'Alterações por parceiro, por resultado',
   rplAges: 'Idade das análises RPL abertas',
+  quotaUse: (shown, total) =>
+    `Uso de cotas, atribuídas contra o limite (as ${shown} mais cheias de ${total})`,
+  quotaLimit: 'limite',
   rplAgeLines: (overdue, candidate) => `atrasada após ${overdue}, candidata após ${candidate}`,
   days: (n) => `${n} d`,
   minutes: (n) => `${n} min`,

@@ -4,6 +4,7 @@ import type { ReportContext } from './report-context.ts';
 import type { ReportInput } from './report-input.ts';
 import { renderAgeChart } from './svg/render-age-chart.ts';
 import { renderBarChart, type BarSeries } from './svg/render-bar-chart.ts';
+import { renderUsageChart } from './svg/render-usage-chart.ts';
 import { CHANGE_KEYS, type ChangeCounts } from './summary.ts';
 
 /** Most bars in one picture; the tables below list everything. */
@@ -31,6 +32,7 @@ export function renderPictures(input: ReportInput, ctx: ReportContext): string {
     outcomesPicture(input, ctx),
     refusalsPicture(input, ctx),
     rplAgePicture(input, ctx),
+    quotaPicture(input, ctx),
   ].filter((f) => f !== '');
   if (figures.length === 0) return '';
   return `<section id="pictures"><h2>${escapeHtml(ctx.l.pictures)}</h2><div class="figures">${figures.join('\n')}</div></section>`;
@@ -126,6 +128,44 @@ function rplAgePicture(input: ReportInput, ctx: ReportContext): string {
       .map(
         (c) =>
           `${escapeValue(c.partner)} ${escapeValue(c.externalId)} ${days(c.ageMinutes / 1440)}`,
+      )
+      .join(', '),
+  );
+}
+
+/** The fullest quotas first (assigned over limit), at most PICTURE_BAR_LIMIT (pure). */
+export function planQuotaBars(input: ReportInput): NonNullable<ReportInput['quotaUse']> {
+  const share = (q: { assigned: number; limit: number }) =>
+    q.limit > 0 ? q.assigned / q.limit : q.assigned > 0 ? Infinity : 0;
+  return [...(input.quotaUse ?? [])]
+    .sort((a, b) => share(b) - share(a) || b.assigned - a.assigned)
+    .slice(0, PICTURE_BAR_LIMIT);
+}
+
+function quotaPicture(input: ReportInput, ctx: ReportContext): string {
+  const { l, n } = ctx;
+  const shown = planQuotaBars(input);
+  if (shown.length === 0) return '';
+  const title = l.quotaUse(n(shown.length), n(input.quotaUse?.length ?? 0));
+  const text = (q: { assigned: number; limit: number }) => `${n(q.assigned)} / ${n(q.limit)}`;
+  return figure(
+    'picture-quota',
+    title,
+    renderUsageChart({
+      id: 'chart-quota',
+      title,
+      limitLabel: l.quotaLimit,
+      bars: shown.map((q) => ({
+        label: `${q.partner} ${q.customer} ${q.package}`,
+        used: q.assigned,
+        limit: q.limit,
+        text: text(q),
+      })),
+    }),
+    shown
+      .map(
+        (q) =>
+          `${escapeValue(q.partner)} ${escapeValue(q.customer)} ${escapeValue(q.package)} ${text(q)}`,
       )
       .join(', '),
   );

@@ -30,8 +30,19 @@ export interface ReportInput {
   partnerChanges?: PartnerChangeCount[];
   /** Results files the run wrote into outbox/<partner>/, named and linked per partner. */
   resultsFiles?: ResultsFileLink[];
+  /** R-PKG-3 as the ledger sees it: each customer's package limits and how many hold each. */
+  quotaUse?: QuotaUseLine[];
   /** The IANA time zone dates are shown in (config schedule.timezone); UTC when absent. */
   timeZone?: string;
+}
+
+/** One customer's package quota: its limit and how many of its subscribers hold it. */
+export interface QuotaUseLine {
+  partner: string;
+  customer: string;
+  package: string;
+  limit: number;
+  assigned: number;
 }
 
 /** One partner's changes of one entity and outcome. */

@@ -214,7 +214,7 @@ export async function runJob(
     // Per-partner detail for report.html; a run that failed still reports what it can.
     const partnerReport = await readPartnerReport(db, config.home, runId).catch((err: unknown) => {
       log.warn(`could not read the per-partner report detail: ${(err as Error).message}`);
-      return { partnerChanges: [], resultsFiles: [] };
+      return { partnerChanges: [], resultsFiles: [], quotaUse: [] };
     });
     // Told before the reports are written, so that a channel that failed is in them; a failed
     // notification never changes the run's outcome.

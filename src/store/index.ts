@@ -24,6 +24,7 @@ export {
   readSchemaVersion,
 } from './status.ts';
 export { backupSqliteInto } from './backup.ts';
+export { readQuotaUse, type QuotaUseRow } from './quota-use.ts';
 export {
   ensurePartner,
   findProcessedFile,

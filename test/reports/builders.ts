@@ -180,6 +180,17 @@ export function aThreePartnerInput(locale: ReportInput['locale'] = 'en', tag = '
       change('tokyo-tel', 'subscriber', 'pending', 43),
       change('lisboa-net', 'subscriber', 'unchanged', 40),
     ],
+    quotaUse: [
+      { partner: 'acme-br', customer: 'C-100', package: 'webex_calling', limit: 100, assigned: 40 },
+      {
+        partner: 'tokyo-tel',
+        customer: `T-7${tag}`,
+        package: 'webex_calling',
+        limit: 10,
+        assigned: 12,
+      },
+      { partner: 'tokyo-tel', customer: 'T-8', package: 'webex_meetings', limit: 20, assigned: 17 },
+    ],
     resultsFiles: [
       {
         partner: 'acme-br',

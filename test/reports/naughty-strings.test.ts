@@ -31,6 +31,7 @@ function naughtyInput(): ReportInput {
     outcome: 'created',
     count: 1,
   }));
+  input.quotaUse = s.map((x) => ({ partner: x, customer: x, package: x, limit: 1, assigned: 2 }));
   input.resultsFiles = s.map((x) => ({ partner: x, source: x, name: x }));
   input.reconciliation = s.map((x) => ({
     partner: x,

@@ -43,6 +43,27 @@ describe('report.html pictures (inline SVG)', () => {
     expect(html).to.include('Age of open RPL reviews (overdue after 60 min, candidate after 30 d)');
   });
 
+  it('when customers have package limits, then quota use is drawn fullest first against the limit line, red past it, amber from 80%', () => {
+    const html = renderReportHtml(aThreePartnerInput());
+    const svg = svgOf(html, 'chart-quota');
+    expect(svg).to.include('aria-label="Quota use, assigned against limit (the 3 fullest of 3)"');
+    const labels = [...svg.matchAll(/<title>([^<]*): [0-9,]+ \/ [0-9,]+<\/title>/g)].map(
+      (m) => m[1],
+    );
+    expect(labels).to.deep.equal([
+      'tokyo-tel T-7 webex_calling',
+      'tokyo-tel T-8 webex_meetings',
+      'acme-br C-100 webex_calling',
+    ]);
+    expect(svg).to.match(/fill="#dc2626"><title>tokyo-tel T-7 webex_calling: 12 \/ 10<\/title>/);
+    expect(svg).to.match(/fill="#d97706"><title>tokyo-tel T-8 webex_meetings: 17 \/ 20<\/title>/);
+    expect(svg).to.match(/fill="#2f9e5b"><title>acme-br C-100 webex_calling: 40 \/ 100<\/title>/);
+    expect(svg.match(/<line [^>]*stroke-dasharray/g)).to.have.length(1);
+    expect(html).to.include(
+      'tokyo-tel T-7 webex_calling 12 / 10, tokyo-tel T-8 webex_meetings 17 / 20',
+    );
+  });
+
   it('when there is nothing to draw, then the page has no pictures section', () => {
     const html = renderReportHtml({
       summary: aSummary({ issueCounts: {} }),

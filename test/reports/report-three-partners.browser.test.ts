@@ -129,7 +129,7 @@ describe('report.html of a run with three partners in headless Chromium at 1024 
         ])
           expect(await page.locator(`section#${id}`).count(), id).to.equal(1);
         expect(await page.locator('details.partner').count()).to.equal(3);
-        expect(await page.locator('svg.chart').count()).to.equal(3);
+        expect(await page.locator('svg.chart').count()).to.equal(4);
         // Open every partner section before measuring: closed ones hide their tables.
         for (const d of await page.locator('details.partner').all())
           await d.evaluate('(el) => { el.open = true; }');

@@ -71,6 +71,66 @@ for (const backend of backends()) {
       });
     });
 
+    it('when customers have package limits, then quota use counts their subscribers per package in SQL, only for partners whose files the run read, deletes left out (R-PKG-3)', async () => {
+      await stageFile(
+        t.db,
+        processedFile({
+          runId: 'run-1',
+          partner: 'acme',
+          name: 'c.csv',
+          sha256: '3'.repeat(64),
+          now: NOW,
+        }),
+        [],
+      );
+      const customer = (
+        partner: string,
+        externalId: string,
+        action: string,
+        limits: Record<string, number>,
+      ) =>
+        t.db('customers').insert({
+          partner_id: partner,
+          external_id: externalId,
+          desired: JSON.stringify({ externalId, limits }),
+          desired_hash: 'h',
+          desired_action: action,
+          created_at: NOW,
+          updated_at: NOW,
+        });
+      const subscriber = (
+        partner: string,
+        customerId: string,
+        email: string,
+        pkg: string | null,
+        action = 'upsert',
+      ) =>
+        t.db('subscribers').insert({
+          partner_id: partner,
+          customer_external_id: customerId,
+          email,
+          desired: JSON.stringify(pkg === null ? { email } : { email, package: pkg }),
+          desired_hash: 'h',
+          desired_action: action,
+          created_at: NOW,
+          updated_at: NOW,
+        });
+      await customer('acme', 'C-1', 'upsert', { webex_calling: 2, webex_meetings: 5 });
+      await customer('acme', 'C-2', 'delete', { webex_calling: 1 });
+      await customer('tokyo', 'T-1', 'upsert', { webex_calling: 1 });
+      for (const email of ['a@x', 'b@x', 'c@x'])
+        await subscriber('acme', 'C-1', email, 'webex_calling');
+      await subscriber('acme', 'C-1', 'd@x', 'webex_meetings');
+      await subscriber('acme', 'C-1', 'e@x', 'webex_meetings', 'delete');
+      await subscriber('acme', 'C-1', 'f@x', null);
+      await subscriber('tokyo', 'T-1', 'a@x', 'webex_calling');
+      const { quotaUse } = await readPartnerReport(t.db, home, 'run-1');
+      expect(quotaUse).to.deep.equal([
+        { partner: 'acme', customer: 'C-1', package: 'webex_calling', limit: 2, assigned: 3 },
+        { partner: 'acme', customer: 'C-1', package: 'webex_meetings', limit: 5, assigned: 1 },
+      ]);
+    });
+
     it('when the run processed two files and one results file is in the outbox, then only that one is linked, under its results name', async () => {
       await stageFile(
         t.db,
