@@ -161,7 +161,7 @@ async function sendEmail(
       to: mail.to,
       subject: message.subject,
       text: message.text,
-      html: renderReportSummaryHtml(summary, config.reportLocale),
+      html: renderReportSummaryHtml(summary, config.reportLocale, config.schedule.timezone),
     });
   } finally {
     transport.close();

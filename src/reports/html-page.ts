@@ -1,5 +1,65 @@
+import { createHash } from 'node:crypto';
+
 /** Report pages are opened from disk and from email: nothing may load or run, only inline styles. */
 export const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
+
+/** The CSP of a page with one inline script: that exact script text may run (its sha256), nothing else. */
+export function reportCsp(script?: string): string {
+  if (script === undefined) return REPORT_CSP;
+  const hash = createHash('sha256').update(script, 'utf8').digest('base64');
+  return `${REPORT_CSP}; script-src 'sha256-${hash}'`;
+}
+
+/**
+ * Sorting and filtering of the tables marked `data`: a filter box above each (made here, so that
+ * with scripting off the page shows no dead control) and a click (or Enter) on a heading sorts by
+ * it, numbers by value (data-v or data-minutes when present). Rows are only hidden or reordered.
+ */
+export const TABLE_SCRIPT = `(function () {
+  var label = document.body.getAttribute('data-filter') || 'Filter';
+  function key(cell, num) {
+    if (!cell) return num ? 0 : '';
+    var v = cell.getAttribute('data-v') || cell.getAttribute('data-minutes');
+    if (num) return Number(v !== null ? v : cell.textContent.replace(/[^0-9-]/g, '')) || 0;
+    return cell.textContent.trim().toLowerCase();
+  }
+  Array.prototype.forEach.call(document.querySelectorAll('table.data'), function (table) {
+    var head = table.tHead, body = table.tBodies[0];
+    if (!head || !body) return;
+    var box = table.parentNode.classList.contains('scroll') ? table.parentNode : table;
+    var input = document.createElement('input');
+    input.type = 'search';
+    input.className = 'filter';
+    input.placeholder = label;
+    input.setAttribute('aria-label', label);
+    box.parentNode.insertBefore(input, box);
+    input.addEventListener('input', function () {
+      var q = input.value.trim().toLowerCase();
+      Array.prototype.forEach.call(body.rows, function (row) {
+        row.hidden = q !== '' && row.textContent.toLowerCase().indexOf(q) < 0;
+      });
+    });
+    Array.prototype.forEach.call(head.rows[0].cells, function (th, i) {
+      var dir = 1;
+      th.tabIndex = 0;
+      th.classList.add('sortable');
+      function sort() {
+        var num = th.classList.contains('num');
+        var rows = Array.prototype.slice.call(body.rows);
+        rows.sort(function (a, b) {
+          var x = key(a.cells[i], num), y = key(b.cells[i], num);
+          return (num ? x - y : x < y ? -1 : x > y ? 1 : 0) * dir;
+        });
+        rows.forEach(function (row) { body.appendChild(row); });
+        Array.prototype.forEach.call(head.rows[0].cells, function (c) { c.removeAttribute('aria-sort'); });
+        th.setAttribute('aria-sort', dir > 0 ? 'ascending' : 'descending');
+        dir = -dir;
+      }
+      th.addEventListener('click', sort);
+      th.addEventListener('keydown', function (e) { if (e.key === 'Enter') sort(); });
+    });
+  });
+})();`;
 
 /** Longest partner value shown in a page; the CSV and the workbook keep the whole value. */
 export const MAX_HTML_VALUE_CHARS = 500;
@@ -100,6 +160,25 @@ ul.notes{margin:0;padding-left:20px}
 ul.notes li{margin:2px 0}
 p.more{margin:10px 0 0;color:var(--muted);font-size:13px}
 footer{color:var(--muted);font-size:12px;text-align:center;padding:8px 0 24px}
+section.empty{padding:10px 24px}
+section.empty h2{margin:0;font-size:14px}
+details.partner{border-top:1px solid var(--line);padding:8px 0}
+details.partner summary{cursor:pointer;overflow-wrap:anywhere}
+details.partner summary .muted{font-size:12px}
+ul.plain{margin:0;padding-left:18px}
+ul.plain li{overflow-wrap:anywhere}
+.figures{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,480px),1fr));gap:8px 24px}
+figure{margin:0;min-width:0}
+svg.chart{display:block;max-width:100%;height:auto;font:11px system-ui,sans-serif}
+svg.chart text{fill:var(--fg)}
+svg.chart .lg,svg.chart .sm{font-size:10px}
+svg.chart .tot{fill:var(--muted)}
+p.fallback{font-size:11px;color:var(--muted);margin:4px 0 12px}
+input.filter{display:block;width:min(100%,320px);margin:0 0 8px;padding:4px 8px;font:inherit;border:1px solid var(--line);border-radius:6px}
+th.sortable{cursor:pointer}
+th[aria-sort=ascending]::after{content:" \\25B2"}
+th[aria-sort=descending]::after{content:" \\25BC"}
+tr[hidden]{display:none}
 @media print{
 body{background:#fff;font-size:11px}
 main{max-width:none;padding:0}
@@ -114,22 +193,32 @@ a{color:inherit;text-decoration:none}
 }
 `;
 
-/** A complete, self-contained HTML document around an already-escaped body. */
-export function renderPage(opts: { lang: string; title: string; body: string }): string {
+/**
+ * A complete, self-contained HTML document around an already-escaped body; `script`, when given,
+ * is our own inline script (TABLE_SCRIPT), allowed by the CSP through its hash.
+ */
+export function renderPage(opts: {
+  lang: string;
+  title: string;
+  body: string;
+  script?: string;
+  /** The filter box's label (the script makes the box). */
+  filterLabel?: string;
+}): string {
   return `<!doctype html>
 <html lang="${escapeHtml(opts.lang)}">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${REPORT_CSP}">
+<meta http-equiv="Content-Security-Policy" content="${reportCsp(opts.script)}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>${escapeHtml(opts.title)}</title>
 <style>${CSS}</style>
 </head>
-<body>
+<body${opts.filterLabel === undefined ? '' : ` data-filter="${escapeHtml(opts.filterLabel)}"`}>
 <main>
 ${opts.body}
-</main>
+</main>${opts.script === undefined ? '' : `\n<script>${opts.script}</script>`}
 </body>
 </html>
 `;

@@ -1,11 +1,14 @@
 export * from './summary.ts';
 export type {
   FieldDiff,
+  PartnerChangeCount,
+  QuotaUseLine,
   PlanLine,
   ReconcileCategory,
   ReconcileLine,
   ReconcileReason,
   ReportInput,
+  ResultsFileLink,
   RunListEntry,
   RplClosedLine,
   RplDeprovisionLine,
@@ -18,6 +21,8 @@ export { rplLabelsFor, type RplLabels } from './rpl-labels.ts';
 export {
   renderReportHtml,
   renderReportSummaryHtml,
+  REPORT_SECTIONS,
+  type ReportSection,
   HTML_ROW_LIMIT,
   REPORT_FILES,
   RECONCILE_FILES,
@@ -25,7 +30,9 @@ export {
 export { renderReportsIndexHtml, sortRunsNewestFirst } from './render-reports-index.ts';
 export { planIssuesCsvRows, issueColumns, issueCsvRow } from './plan-issues-csv-rows.ts';
 export { validateSummary, SUMMARY_SCHEMA_PATH } from './validate-summary.ts';
-export { escapeHtml, REPORT_CSP } from './html-page.ts';
+export { escapeHtml, REPORT_CSP, reportCsp, TABLE_SCRIPT } from './html-page.ts';
+export { reportContext, formatDate, type ReportContext } from './report-context.ts';
+export { planPartnerViews, resultsFileHref, type PartnerView } from './render-partner-sections.ts';
 export { writeIssuesCsv } from './write-issues-csv.ts';
 export { writeReportCsv } from './write-report-csv.ts';
 export {

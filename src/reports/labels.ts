@@ -91,6 +91,28 @@ export interface ReportLabels {
   pendingChange: string;
   changedOutside: string;
   moreReconcileLines: (more: string) => string;
+  /** Partner sections of report.html. */
+  partners: string;
+  noPartners: string;
+  partnerNothing: string;
+  refusalsByCode: string;
+  rplCustomers: string;
+  resultsFiles: string;
+  noResultsFiles: string;
+  /** Pictures: each has a heading and a one-line text fallback built from its numbers. */
+  pictures: string;
+  outcomesPerPartner: string;
+  rplAges: string;
+  quotaUse: (shown: string, total: string) => string;
+  quotaLimit: string;
+  rplAgeLines: (overdue: string, candidate: string) => string;
+  days: (n: string) => string;
+  minutes: (n: string) => string;
+  /** Sortable and filterable tables. */
+  filter: string;
+  filterHint: string;
+  sortHint: string;
+  none: string;
 }
 
 const en: ReportLabels = {
@@ -225,6 +247,26 @@ const en: ReportLabels = {
   changedOutside: 'changed outside rtm-batch',
   moreReconcileLines: (more) =>
     `${more} more lines are not shown here; reconciliation.csv lists them all.`,
+  partners: 'Partners',
+  noPartners: 'No partner had files, changes or RPL reviews in this run.',
+  partnerNothing: 'nothing in this run',
+  refusalsByCode: 'Refusals by code',
+  rplCustomers: 'RPL reviews open',
+  resultsFiles: 'Results files',
+  noResultsFiles: 'No results file written in this run.',
+  pictures: 'At a glance',
+  outcomesPerPartner: 'Changes per partner, by outcome',
+  rplAges: 'Age of open RPL reviews',
+  quotaUse: (shown, total) =>
+    `Quota use, assigned against limit (the ${shown} fullest of ${total})`,
+  quotaLimit: 'limit',
+  rplAgeLines: (overdue, candidate) => `overdue after ${overdue}, candidate after ${candidate}`,
+  days: (n) => `${n} d`,
+  minutes: (n) => `${n} min`,
+  filter: 'Filter',
+  filterHint: 'Type to show only the rows that contain it (partner, code, status…)',
+  sortHint: 'Click a column heading to sort',
+  none: 'none',
 };
 
 const ja: ReportLabels = {
@@ -359,6 +401,26 @@ const ja: ReportLabels = {
   changedOutside: 'rtm-batch以外で変更されました',
   moreReconcileLines: (more) =>
     `ここに表示していない行が他に${more}件あります。すべての行はreconciliation.csvにあります。`,
+  partners: 'パートナー別',
+  noPartners: 'この実行でファイル・変更・RPL審査のあるパートナーはありません。',
+  partnerNothing: 'この実行では何もありません',
+  refusalsByCode: 'コード別の却下件数',
+  rplCustomers: '審査中のRPL',
+  resultsFiles: '結果ファイル',
+  noResultsFiles: 'この実行で書き出した結果ファイルはありません。',
+  pictures: '概要',
+  outcomesPerPartner: 'パートナー別の変更（結果別）',
+  rplAges: '審査中のRPLの経過日数',
+  quotaUse: (shown, total) =>
+    `クォータ使用状況：割り当て数と上限（${total}件中、使用率の高い${shown}件）`,
+  quotaLimit: '上限',
+  rplAgeLines: (overdue, candidate) => `期限超過 ${overdue}、解除候補 ${candidate}`,
+  days: (n) => `${n}日`,
+  minutes: (n) => `${n}分`,
+  filter: '絞り込み',
+  filterHint: '入力した文字を含む行だけを表示します（パートナー、コード、ステータスなど）',
+  sortHint: '列見出しをクリックすると並べ替えます',
+  none: 'なし',
 };
 
 const ptBR: ReportLabels = {
@@ -499,6 +561,26 @@ const ptBR: ReportLabels = {
   changedOutside: 'alterado fora do rtm-batch',
   moreReconcileLines: (more) =>
     `Outras ${more} linhas não são mostradas aqui; o arquivo reconciliation.csv lista todas.`,
+  partners: 'Parceiros',
+  noPartners: 'Nenhum parceiro teve arquivos, alterações ou análises RPL nesta execução.',
+  partnerNothing: 'nada nesta execução',
+  refusalsByCode: 'Recusas por código',
+  rplCustomers: 'Análises RPL abertas',
+  resultsFiles: 'Arquivos de resultado',
+  noResultsFiles: 'Nenhum arquivo de resultado foi gravado nesta execução.',
+  pictures: 'Visão geral',
+  outcomesPerPartner: 'Alterações por parceiro, por resultado',
+  rplAges: 'Idade das análises RPL abertas',
+  quotaUse: (shown, total) =>
+    `Uso de cotas, atribuídas contra o limite (as ${shown} mais cheias de ${total})`,
+  quotaLimit: 'limite',
+  rplAgeLines: (overdue, candidate) => `atrasada após ${overdue}, candidata após ${candidate}`,
+  days: (n) => `${n} d`,
+  minutes: (n) => `${n} min`,
+  filter: 'Filtrar',
+  filterHint: 'Digite para mostrar só as linhas que o contêm (parceiro, código, status…)',
+  sortHint: 'Clique no título de uma coluna para ordenar',
+  none: 'nenhum',
 };
 
 const LABELS: Readonly<Record<Locale, ReportLabels>> = { en, ja, 'pt-BR': ptBR };

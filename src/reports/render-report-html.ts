@@ -1,14 +1,16 @@
-import type { Locale } from '../config/index.ts';
 import { CHANGE_KEYS, PLAN_KEYS, RECONCILE_KEYS, RPL_KEYS } from './summary.ts';
 import {
   escapeHtml,
   escapeValue,
   formatDuration,
-  formatTimestamp,
   renderPage,
   runStatusTone,
+  TABLE_SCRIPT,
 } from './html-page.ts';
-import { describeReconcileLine, formatCount, labelsFor, type ReportLabels } from './labels.ts';
+import { describeReconcileLine, type ReportLabels } from './labels.ts';
+import { renderPartnerSections } from './render-partner-sections.ts';
+import { renderPictures } from './render-pictures.ts';
+import { reportContext, type ReportContext } from './report-context.ts';
 import type {
   PlanLine,
   ReconcileCategory,
@@ -74,48 +76,86 @@ const ALARMING = new Set([
   'missingInWebex',
 ]);
 
-interface Ctx {
-  l: ReportLabels;
-  locale: Locale;
-  n: (value: number) => string;
+type Ctx = ReportContext;
+
+/** One part of report.html; '' leaves it out. A new section is one entry of REPORT_SECTIONS. */
+export interface ReportSection {
+  id: string;
+  render: (input: ReportInput, ctx: ReportContext) => string;
 }
 
-/** The run's report.html: self-contained, every partner value escaped. */
-export function renderReportHtml(input: ReportInput): string {
-  const { summary, issues, locale, plan, reconciliation } = input;
-  const l = labelsFor(locale);
-  const ctx: Ctx = { l, locale, n: (value) => formatCount(locale, value) };
+/**
+ * The sections of report.html, in page order: first the status and what needs a person, then the
+ * headline tiles and pictures, each partner, then the detail tables.
+ */
+export const REPORT_SECTIONS: readonly ReportSection[] = [
+  { id: 'header', render: (i, c) => renderHeader(i.summary, c, i.runFiles ?? []) },
+  { id: 'attention', render: (i, c) => renderAttention(i.summary.attention, c) },
+  {
+    id: 'failure',
+    render: (i, c) => (i.summary.error ? banner('bad', c.l.runFailure, i.summary.error) : ''),
+  },
+  {
+    id: 'dry-run',
+    render: (i, c) => (i.summary.dryRun ? banner('info', c.l.dryRun, c.l.dryRunBanner) : ''),
+  },
+  { id: 'totals', render: (i, c) => renderTotals(i.summary, c) },
+  { id: 'pictures', render: renderPictures },
+  { id: 'partners', render: renderPartnerSections },
+  { id: 'notes', render: (i, c) => renderNotes(i.summary.notes, c) },
+  { id: 'files', render: (i, c) => renderFiles(i.summary.files, c) },
+  { id: 'issue-counts', render: (i, c) => renderIssueCounts(i.summary.issueCounts, c) },
+  { id: 'issues', render: (i, c) => renderIssues(i.issues, c) },
+  {
+    id: 'reconciliation',
+    render: (i, c) =>
+      i.summary.reconcile !== null ? renderReconciliation(i.reconciliation ?? [], c) : '',
+  },
+  {
+    id: 'dial-ins',
+    render: (i) => (i.dialIns === undefined ? '' : renderDialInSection(i.dialIns, i.locale)),
+  },
+  {
+    id: 'plan',
+    render: (i, c) =>
+      i.plan !== undefined || (i.summary.plan !== undefined && i.summary.plan !== null)
+        ? renderPlan(i.summary.plan ?? null, i.plan ?? [], c)
+        : '',
+  },
+  { id: 'rpl', render: (i, c) => (i.rpl ? renderRplSection(i.rpl, c) : '') },
+];
+
+/** The run's report.html: self-contained, every partner value escaped, `sections` in order. */
+export function renderReportHtml(
+  input: ReportInput,
+  sections: readonly ReportSection[] = REPORT_SECTIONS,
+): string {
+  const ctx = reportContext(input.locale, input.timeZone);
+  const { l } = ctx;
   const body = [
-    renderHeader(summary, ctx, input.runFiles ?? []),
-    renderAttention(summary.attention, ctx),
-    summary.error ? banner('bad', l.runFailure, summary.error) : '',
-    summary.dryRun ? banner('info', l.dryRun, l.dryRunBanner) : '',
-    renderTotals(summary, ctx),
-    renderNotes(summary.notes, ctx),
-    renderFiles(summary.files, ctx),
-    renderIssueCounts(summary.issueCounts, ctx),
-    renderIssues(issues, ctx),
-    summary.reconcile !== null ? renderReconciliation(reconciliation ?? [], ctx) : '',
-    input.dialIns === undefined ? '' : renderDialInSection(input.dialIns, locale),
-    plan !== undefined || (summary.plan !== undefined && summary.plan !== null)
-      ? renderPlan(summary.plan ?? null, plan ?? [], ctx)
-      : '',
-    input.rpl ? renderRplSection(input.rpl, ctx) : '',
-    `<footer>${escapeHtml(l.reportTitle)} · <span class="code">${escapeHtml(summary.runId)}</span></footer>`,
+    ...sections.map((section) => section.render(input, ctx)),
+    `<footer>${escapeHtml(l.reportTitle)} · <span class="code">${escapeHtml(input.summary.runId)}</span></footer>`,
   ];
   return renderPage({
-    lang: locale,
-    title: `${l.reportTitle} ${summary.runId}`,
+    lang: input.locale,
+    title: `${l.reportTitle} ${input.summary.runId}`,
     body: body.filter((part) => part !== '').join('\n'),
+    script: TABLE_SCRIPT,
+    filterLabel: `${l.filter} (${l.partner}, ${l.code}, ${l.status}…)`,
   });
 }
 
-function renderHeader(s: Summary, { l }: Ctx, runFiles: readonly string[]): string {
+/** A section with nothing to show, on one line: its heading and why it is empty. */
+function emptySection(id: string, title: string, text: string): string {
+  return `<section id="${id}" class="empty"><h2>${escapeHtml(title)} <span class="muted">· ${escapeHtml(text)}</span></h2></section>`;
+}
+
+function renderHeader(s: Summary, { l, date }: Ctx, runFiles: readonly string[]): string {
   const meta: [string, string][] = [
     [l.job, `<code>${escapeHtml(s.job)}</code>`],
     [l.exitCode, escapeHtml(String(s.exitCode))],
-    [l.startedAt, `<span class="nowrap">${escapeHtml(formatTimestamp(s.startedAt))}</span>`],
-    [l.finishedAt, `<span class="nowrap">${escapeHtml(formatTimestamp(s.finishedAt))}</span>`],
+    [l.startedAt, `<span class="nowrap">${escapeHtml(date(s.startedAt))}</span>`],
+    [l.finishedAt, `<span class="nowrap">${escapeHtml(date(s.finishedAt))}</span>`],
     [l.duration, escapeHtml(formatDuration(s.startedAt, s.finishedAt))],
     [
       l.dryRun,
@@ -275,18 +315,14 @@ function renderAttention(items: Summary['attention'], { l, n }: Ctx): string {
 }
 
 function renderNotes(notes: string[], { l }: Ctx): string {
-  const items =
-    notes.length === 0
-      ? `<p class="muted">${escapeHtml(l.noNotes)}</p>`
-      : `<ul class="notes">${notes.map((note) => `<li class="msg">${escapeValue(note, 4000)}</li>`).join('\n')}</ul>`;
+  if (notes.length === 0) return emptySection('notes', l.notes, l.noNotes);
+  const items = `<ul class="notes">${notes.map((note) => `<li class="msg">${escapeValue(note, 4000)}</li>`).join('\n')}</ul>`;
   return `<section id="notes"><h2>${escapeHtml(l.notes)}</h2>${items}</section>`;
 }
 
 function renderFiles(files: FileSummary[], ctx: Ctx): string {
   const { l, n } = ctx;
-  if (files.length === 0) {
-    return `<section id="files"><h2>${escapeHtml(l.files)}</h2><p class="muted">${escapeHtml(l.noFiles)}</p></section>`;
-  }
+  if (files.length === 0) return emptySection('files', l.files, l.noFiles);
   const rows = files.map(
     (f) => `<tr>
 <td class="nowrap">${escapeValue(f.partner)}</td>
@@ -301,7 +337,7 @@ function renderFiles(files: FileSummary[], ctx: Ctx): string {
 ${countCell('rejected', f.rows.rejected, ctx)}
 </tr>`,
   );
-  return `<section id="files"><h2>${escapeHtml(l.files)} <span class="muted">(${n(files.length)})</span></h2><div class="scroll"><table>
+  return `<section id="files"><h2>${escapeHtml(l.files)} <span class="muted">(${n(files.length)})</span></h2><div class="scroll"><table class="data">
 <thead><tr><th>${escapeHtml(l.partner)}</th><th>${escapeHtml(l.fileName)}</th><th>${escapeHtml(l.format)}</th><th>${escapeHtml(l.encoding)}</th><th>${escapeHtml(l.status)}</th><th>${escapeHtml(l.code)}</th><th>${escapeHtml(l.message)}</th><th class="num">${escapeHtml(l.rows)}</th><th class="num">${escapeHtml(l.accepted)}</th><th class="num">${escapeHtml(l.rejected)}</th></tr></thead>
 <tbody>
 ${rows.join('\n')}
@@ -312,19 +348,15 @@ function renderIssueCounts(counts: Record<string, number>, { l, n }: Ctx): strin
   const entries = Object.entries(counts)
     .filter(([, count]) => count > 0)
     .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0));
-  const content =
-    entries.length === 0
-      ? `<p class="muted">${escapeHtml(l.noIssues)}</p>`
-      : `<table class="counts"><thead><tr><th>${escapeHtml(l.code)}</th><th class="num">${escapeHtml(l.count)}</th></tr></thead><tbody>
+  if (entries.length === 0) return emptySection('issue-counts', l.issueCounts, l.noIssues);
+  const content = `<table class="counts data"><thead><tr><th>${escapeHtml(l.code)}</th><th class="num">${escapeHtml(l.count)}</th></tr></thead><tbody>
 ${entries.map(([code, count]) => `<tr><td><code>${escapeHtml(code)}</code></td><td class="num">${n(count)}</td></tr>`).join('\n')}
 </tbody></table>`;
   return `<section id="issue-counts"><h2>${escapeHtml(l.issueCounts)}</h2>${content}</section>`;
 }
 
 function renderIssues(issues: IssueRecord[], { l, n }: Ctx): string {
-  if (issues.length === 0) {
-    return `<section id="issues"><h2>${escapeHtml(l.issues)}</h2><p class="muted">${escapeHtml(l.noIssues)}</p></section>`;
-  }
+  if (issues.length === 0) return emptySection('issues', l.issues, l.noIssues);
   const shown = issues.slice(0, HTML_ROW_LIMIT);
   const rows = shown.map(
     (i) => `<tr>
@@ -339,7 +371,7 @@ function renderIssues(issues: IssueRecord[], { l, n }: Ctx): string {
 </tr>`,
   );
   const more = issues.length - shown.length;
-  return `<section id="issues"><h2>${escapeHtml(l.issues)} <span class="muted">(${n(issues.length)})</span></h2><div class="scroll"><table>
+  return `<section id="issues"><h2>${escapeHtml(l.issues)} <span class="muted">(${n(issues.length)})</span></h2><div class="scroll"><table class="data">
 <thead><tr><th>${escapeHtml(l.partner)}</th><th>${escapeHtml(l.fileName)}</th><th>${escapeHtml(l.sheet)}</th><th class="num">${escapeHtml(l.row)}</th><th>${escapeHtml(l.column)}</th><th>${escapeHtml(l.value)}</th><th>${escapeHtml(l.code)}</th><th>${escapeHtml(l.message)}</th></tr></thead>
 <tbody>
 ${rows.join('\n')}
@@ -360,7 +392,7 @@ function renderPlan(counts: PlanCounts | null, lines: PlanLine[], ctx: Ctx): str
   const table =
     lines.length === 0
       ? ''
-      : `<div class="scroll"><table>
+      : `<div class="scroll"><table class="data">
 <thead><tr><th>${escapeHtml(l.partner)}</th><th>${escapeHtml(l.entity)}</th><th>${escapeHtml(l.key)}</th><th>${escapeHtml(l.action)}</th></tr></thead>
 <tbody>
 ${shown
@@ -376,9 +408,8 @@ ${shown
 function renderReconciliation(lines: readonly ReconcileLine[], { l, n }: Ctx): string {
   const listed = lines.filter((line) => LISTED_CATEGORIES.has(line.category));
   const title = `<h2>${escapeHtml(l.reconcileLines)}${listed.length > 0 ? ` <span class="muted">(${n(listed.length)})</span>` : ''}</h2>`;
-  if (listed.length === 0) {
-    return `<section id="reconciliation">${title}<p class="muted">${escapeHtml(l.noDiscrepancies)}</p></section>`;
-  }
+  if (listed.length === 0)
+    return emptySection('reconciliation', l.reconcileLines, l.noDiscrepancies);
   const shown = listed.slice(0, HTML_ROW_LIMIT);
   const more = listed.length - shown.length;
   const rows = shown.map(
@@ -391,7 +422,7 @@ function renderReconciliation(lines: readonly ReconcileLine[], { l, n }: Ctx): s
 <td class="msg">${escapeValue(describeReconcileLine(line, l), 2000)}</td>
 </tr>`,
   );
-  return `<section id="reconciliation">${title}<div class="scroll"><table>
+  return `<section id="reconciliation">${title}<div class="scroll"><table class="data">
 <thead><tr><th>${escapeHtml(l.partner)}</th><th>${escapeHtml(l.entity)}</th><th>${escapeHtml(l.reconcileKey)}</th><th>${escapeHtml(l.webexId)}</th><th>${escapeHtml(l.category)}</th><th>${escapeHtml(l.detail)}</th></tr></thead>
 <tbody>
 ${rows.join('\n')}
@@ -408,7 +439,7 @@ function renderRplSection(rpl: RplReport, ctx: Ctx): string {
   const open =
     rpl.open.length === 0
       ? `<p class="muted">${escapeHtml(r.noOpen)}</p>`
-      : `<div class="scroll"><table id="rpl-open">
+      : `<div class="scroll"><table id="rpl-open" class="data">
 <thead><tr>${th(r.partner)}${th(r.customer)}${th(r.customerName)}${th(r.trigger)}${th(r.openedAt)}${th(r.age, true)}${th(r.lastStatus)}${th(r.attempts, true)}${th(r.unreachable, true)}${th(r.overdue)}${th(r.candidate)}</tr></thead>
 <tbody>
 ${shownOpen
@@ -418,7 +449,7 @@ ${shownOpen
 <td class="val">${escapeValue(c.externalId)}</td>
 <td class="name">${escapeValue(c.customerName)}</td>
 <td>${escapeHtml(r.triggerName[c.trigger] ?? c.trigger)}</td>
-<td class="nowrap">${escapeHtml(formatTimestamp(c.openedAt))}</td>
+<td class="nowrap">${escapeHtml(ctx.date(c.openedAt))}</td>
 <td class="num nowrap" data-minutes="${c.ageMinutes}">${escapeHtml(formatAge(c.ageMinutes, r, n))}</td>
 <td>${c.lastStatus === null ? '' : `<code>${escapeHtml(c.lastStatus)}</code>`}</td>
 <td class="num">${n(c.attempts)}</td>
@@ -432,21 +463,21 @@ ${countCell('failed', c.unreachableAttempts, ctx)}
   const closed =
     rpl.closedSinceLastRun.length === 0
       ? `<p class="muted">${escapeHtml(r.noClosed)}</p>`
-      : `<div class="scroll"><table id="rpl-closed">
+      : `<div class="scroll"><table id="rpl-closed" class="data">
 <thead><tr>${th(r.partner)}${th(r.customer)}${th(r.trigger)}${th(r.openedAt)}${th(r.closedAt)}${th(r.reason)}</tr></thead>
 <tbody>
 ${rpl.closedSinceLastRun
   .slice(0, HTML_ROW_LIMIT)
   .map(
     (c) =>
-      `<tr><td class="nowrap">${escapeValue(c.partner)}</td><td class="val">${escapeValue(c.externalId)}</td><td>${escapeHtml(r.triggerName[c.trigger] ?? c.trigger)}</td><td class="nowrap">${escapeHtml(formatTimestamp(c.openedAt))}</td><td class="nowrap">${escapeHtml(formatTimestamp(c.closedAt))}</td><td>${escapeHtml(c.reason === null ? '' : (r.closeReasonName[c.reason] ?? c.reason))}</td></tr>`,
+      `<tr><td class="nowrap">${escapeValue(c.partner)}</td><td class="val">${escapeValue(c.externalId)}</td><td>${escapeHtml(r.triggerName[c.trigger] ?? c.trigger)}</td><td class="nowrap">${escapeHtml(ctx.date(c.openedAt))}</td><td class="nowrap">${escapeHtml(ctx.date(c.closedAt))}</td><td>${escapeHtml(c.reason === null ? '' : (r.closeReasonName[c.reason] ?? c.reason))}</td></tr>`,
   )
   .join('\n')}
 </tbody></table></div>`;
   const deprovisions =
     rpl.deprovisions.length === 0
       ? ''
-      : `<h3>${escapeHtml(r.deprovisions)}</h3><div class="scroll"><table id="rpl-deprovisions">
+      : `<h3>${escapeHtml(r.deprovisions)}</h3><div class="scroll"><table id="rpl-deprovisions" class="data">
 <thead><tr>${th(r.partner)}${th(r.customer)}${th(r.outcome)}${th(r.subscribersDeleted, true)}${th(r.message)}</tr></thead>
 <tbody>
 ${rpl.deprovisions
@@ -466,9 +497,13 @@ ${deprovisions}</section>`;
  * The head of the HTML report alone (run, attention, failure, totals, notes): the body of the
  * e-mail sent when a run needs someone; the full report stays in the report folder.
  */
-export function renderReportSummaryHtml(summary: Summary, locale: ReportInput['locale']): string {
-  const l = labelsFor(locale);
-  const ctx: Ctx = { l, locale, n: (value) => formatCount(locale, value) };
+export function renderReportSummaryHtml(
+  summary: Summary,
+  locale: ReportInput['locale'],
+  timeZone?: string,
+): string {
+  const ctx = reportContext(locale, timeZone);
+  const { l } = ctx;
   const body = [
     renderHeader(summary, ctx, []),
     renderAttention(summary.attention, ctx),

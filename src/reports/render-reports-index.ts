@@ -1,13 +1,7 @@
 import type { Locale } from '../config/index.ts';
-import {
-  escapeHtml,
-  escapeValue,
-  formatDuration,
-  formatTimestamp,
-  renderPage,
-  runStatusTone,
-} from './html-page.ts';
+import { escapeHtml, escapeValue, formatDuration, renderPage, runStatusTone } from './html-page.ts';
 import { formatCount, labelsFor } from './labels.ts';
+import { formatDate } from './report-context.ts';
 import type { RunListEntry, RunTotals } from './report-input.ts';
 
 // Run ids name folders we created; anything else gets no link rather than a path we did not make.
@@ -22,8 +16,13 @@ export function sortRunsNewestFirst(runs: readonly RunListEntry[]): RunListEntry
 }
 
 /** reports/index.html: every run, newest first, each linking to <runId>/report.html. */
-export function renderReportsIndexHtml(runs: readonly RunListEntry[], locale: Locale): string {
+export function renderReportsIndexHtml(
+  runs: readonly RunListEntry[],
+  locale: Locale,
+  timeZone = 'UTC',
+): string {
   const l = labelsFor(locale);
+  const date = (iso: string) => formatDate(iso, locale, timeZone);
   const sorted = sortRunsNewestFirst(runs);
   const totalLabel = (k: keyof RunTotals): string =>
     ({
@@ -44,8 +43,8 @@ export function renderReportsIndexHtml(runs: readonly RunListEntry[], locale: Lo
 <td><code>${escapeHtml(r.job)}</code></td>
 <td><span class="badge ${runStatusTone(r.status)}">${escapeHtml(status)}</span></td>
 <td class="num">${r.exitCode === null ? '—' : escapeHtml(String(r.exitCode))}</td>
-<td>${escapeHtml(formatTimestamp(r.startedAt))}</td>
-<td>${r.finishedAt === null ? `<span class="muted">${escapeHtml(l.notFinished)}</span>` : escapeHtml(formatTimestamp(r.finishedAt))}</td>
+<td>${escapeHtml(date(r.startedAt))}</td>
+<td>${r.finishedAt === null ? `<span class="muted">${escapeHtml(l.notFinished)}</span>` : escapeHtml(date(r.finishedAt))}</td>
 ${TOTAL_KEYS.map((k) => `<td class="num">${r.totals ? escapeHtml(formatCount(locale, r.totals[k])) : ''}</td>`).join('')}
 <td class="num">${escapeHtml(formatDuration(r.startedAt, r.finishedAt))}</td>
 <td>${r.dryRun ? `<span class="badge info">${escapeHtml(l.dryRun)}</span>` : ''}</td>

@@ -26,6 +26,38 @@ export interface ReportInput {
   dialIns?: DialInLine[];
   /** Open and recently closed RPL checks, and deprovisioning outcomes. */
   rpl?: RplReport;
+  /** The changes the run staged, per partner, entity and outcome (partner sections, outcome picture). */
+  partnerChanges?: PartnerChangeCount[];
+  /** Results files the run wrote into outbox/<partner>/, named and linked per partner. */
+  resultsFiles?: ResultsFileLink[];
+  /** R-PKG-3 as the ledger sees it: each customer's package limits and how many hold each. */
+  quotaUse?: QuotaUseLine[];
+  /** The IANA time zone dates are shown in (config schedule.timezone); UTC when absent. */
+  timeZone?: string;
+}
+
+/** One customer's package quota: its limit and how many of its subscribers hold it. */
+export interface QuotaUseLine {
+  partner: string;
+  customer: string;
+  package: string;
+  limit: number;
+  assigned: number;
+}
+
+/** One partner's changes of one entity and outcome. */
+export interface PartnerChangeCount {
+  partner: string;
+  entity: 'customer' | 'subscriber';
+  outcome: string;
+  count: number;
+}
+
+/** A results file in outbox/<partner>/: `name` is its file name there, `source` the partner's file. */
+export interface ResultsFileLink {
+  partner: string;
+  source: string;
+  name: string;
 }
 
 /** A reconciliation category: one key of summary.reconcile. */
@@ -134,6 +166,8 @@ export interface RplDeprovisionLine {
 /** The RPL section of a run's reports. */
 export interface RplReport {
   open: RplOpenLine[];
+  /** R-RPL-3 and R-RPL-5: when a review is overdue and when its customer becomes a candidate. */
+  limits?: { overdueMinutes: number; candidateDays: number };
   closedSinceLastRun: RplClosedLine[];
   deprovisions: RplDeprovisionLine[];
 }

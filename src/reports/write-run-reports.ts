@@ -53,6 +53,7 @@ export async function writeReportsIndex(
   reportsRoot: string,
   runs: readonly RunListEntry[],
   locale: Locale,
+  timeZone?: string,
 ): Promise<void> {
   await mkdir(reportsRoot, { recursive: true });
   const withTotals = await Promise.all(
@@ -63,7 +64,7 @@ export async function writeReportsIndex(
   );
   await writeFileAtomically(
     path.join(reportsRoot, 'index.html'),
-    renderReportsIndexHtml(withTotals, locale),
+    renderReportsIndexHtml(withTotals, locale, timeZone),
   );
 }
 

@@ -36,6 +36,7 @@ import { LeaseLostError } from '../faults/index.ts';
 import { newTally, type RunContext } from './context.ts';
 import { holderProcess } from './holder-process.ts';
 import { noProgress, type Progress } from './progress.ts';
+import { readPartnerReport } from './read-partner-report.ts';
 import { recoverAbandonedRuns } from './recover-abandoned.ts';
 
 /** The one lock every pipeline run takes: runs never overlap on a ledger. */
@@ -210,6 +211,11 @@ export async function runJob(
   }
   try {
     const summary = buildSummary(ctx, startedAt, clock.now(), error);
+    // Per-partner detail for report.html; a run that failed still reports what it can.
+    const partnerReport = await readPartnerReport(db, config.home, runId).catch((err: unknown) => {
+      log.warn(`could not read the per-partner report detail: ${(err as Error).message}`);
+      return { partnerChanges: [], resultsFiles: [], quotaUse: [] };
+    });
     // Told before the reports are written, so that a channel that failed is in them; a failed
     // notification never changes the run's outcome.
     for (const told of await sendNotifications(summary, config, log))
@@ -220,8 +226,20 @@ export async function runJob(
         summary,
         issues: ctx.tally.issues,
         locale: config.reportLocale,
+        timeZone: config.schedule.timezone,
         reconciliation: ctx.tally.reconciliation,
-        ...(rpl ? { rpl } : {}),
+        ...partnerReport,
+        ...(rpl
+          ? {
+              rpl: {
+                ...rpl,
+                limits: {
+                  overdueMinutes: config.rpl.overdueMinutes,
+                  candidateDays: config.rpl.nonCompliantDays,
+                },
+              },
+            }
+          : {}),
         ...(dialIns ? { dialIns } : {}),
         ...(ctx.dryRun && ctx.tally.plan ? { plan: ctx.tally.planLines } : {}),
       },
@@ -248,6 +266,7 @@ export async function runJob(
       path.join(config.home, 'reports'),
       (await listRuns(db, 200)).map(toListEntry),
       config.reportLocale,
+      config.schedule.timezone,
     );
     // Monitoring's view (node_exporter textfile collector); a failure here never fails the run.
     await writeMetricsFile(config.home, db, new Date()).catch((err: unknown) =>

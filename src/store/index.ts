@@ -12,8 +12,10 @@ export {
   readRunFiles,
   readRunIssues,
   resultsBehindSince,
+  countRunChangesByPartner,
+  readRunProcessedFiles,
 } from './runs.ts';
-export type { RunRecord } from './runs.ts';
+export type { RunRecord, RunPartnerChangeCount } from './runs.ts';
 export {
   countLedgerState,
   listPartnerIds,
@@ -22,6 +24,7 @@ export {
   readSchemaVersion,
 } from './status.ts';
 export { backupSqliteInto } from './backup.ts';
+export { readQuotaUse, type QuotaUseRow } from './quota-use.ts';
 export {
   ensurePartner,
   findProcessedFile,

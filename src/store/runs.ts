@@ -236,3 +236,59 @@ export async function readRunIssues(db: Tx, runId: string): Promise<RunIssue[]> 
     )) as RunIssue[];
   return rows.map((r) => ({ ...r, sheet: r.sheet || null }));
 }
+
+/** One partner's changes staged by a run, of one entity and outcome. */
+export interface RunPartnerChangeCount {
+  partner: string;
+  entity: 'customer' | 'subscriber';
+  /** The outcome the change has now; a change not sent yet is `pending`. */
+  outcome: string;
+  count: number;
+}
+
+/** The changes a run staged, counted per partner, entity and outcome (report.html's partner sections). */
+export async function countRunChangesByPartner(
+  db: Tx,
+  runId: string,
+): Promise<RunPartnerChangeCount[]> {
+  const rows = (await db('changes')
+    .where({ run_id: runId })
+    .groupBy('partner_id', 'entity', 'outcome')
+    .select('partner_id', 'entity', 'outcome')
+    .count({ n: '*' })) as {
+    partner_id: string;
+    entity: 'customer' | 'subscriber';
+    outcome: string | null;
+    n: number | string;
+  }[];
+  return rows.map((r) => ({
+    partner: r.partner_id,
+    entity: r.entity,
+    outcome: r.outcome ?? 'pending',
+    count: Number(r.n),
+  }));
+}
+
+/** The files a run processed, with where their bytes went (to name their results files). */
+export async function readRunProcessedFiles(
+  db: Tx,
+  runId: string,
+): Promise<
+  { partner: string; name: string; storedPath: string | null; format: 'csv' | 'xlsx' | null }[]
+> {
+  const rows = (await db('files')
+    .where({ run_id: runId, status: 'processed' })
+    .orderBy('id')
+    .select('partner_id', 'name', 'stored_path', 'format')) as {
+    partner_id: string;
+    name: string;
+    stored_path: string | null;
+    format: 'csv' | 'xlsx' | null;
+  }[];
+  return rows.map((r) => ({
+    partner: r.partner_id,
+    name: r.name,
+    storedPath: r.stored_path,
+    format: r.format,
+  }));
+}

@@ -232,6 +232,15 @@ describe('R-DIAL-1 in report.html and report.xlsx', function () {
     await writeRunReports(dir, { summary: aSummary(), issues: [], locale: 'en' }, []);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(path.join(dir, 'report.xlsx'));
-    expect(wb.worksheets.map((w) => w.name)).to.deep.equal(['Summary', 'Files', 'Issues']);
+    expect(wb.worksheets.map((w) => w.name)).to.deep.equal([
+      'Summary',
+      'Partners',
+      'Files',
+      'Issues',
+      'Changes',
+      'Reconciliation',
+      'RPL',
+      'Candidates',
+    ]);
   });
 });

@@ -111,7 +111,16 @@ describe('writeRunReports', () => {
   it('when the workbook is written, then its sheets have bold, frozen, filtered headers and partner text stays text', async () => {
     await writeRunReports(dir, anInput(), []);
     const wb = await readWorkbook(path.join(dir, 'report.xlsx'));
-    expect(wb.worksheets.map((ws) => ws.name)).to.deep.equal(['Summary', 'Files', 'Issues']);
+    expect(wb.worksheets.map((ws) => ws.name)).to.deep.equal([
+      'Summary',
+      'Partners',
+      'Files',
+      'Issues',
+      'Changes',
+      'Reconciliation',
+      'RPL',
+      'Candidates',
+    ]);
 
     for (const ws of wb.worksheets) {
       expect(ws.getRow(1).getCell(1).font?.bold, ws.name).to.equal(true);
@@ -221,8 +230,13 @@ describe('writeRunReports', () => {
     const wb = await readWorkbook(path.join(dir, 'report.xlsx'));
     expect(wb.worksheets.map((ws) => ws.name)).to.deep.equal([
       'Summary',
+      'Partners',
       'Files',
       'Issues',
+      'Changes',
+      'Reconciliation',
+      'RPL',
+      'Candidates',
       'Plan',
     ]);
     expect(wb.getWorksheet('Files')?.getRow(1).getCell(1).value).to.equal('パートナー');
