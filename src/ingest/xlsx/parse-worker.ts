@@ -10,8 +10,8 @@ import { cellText, TYPE_CODES } from './cell-text.ts';
 import { columnLetters, MergeScanner, type CellRange } from './merge-cells.ts';
 import {
   BATCH_ROWS,
+  HANDLED_INDEX,
   MAX_BATCHES_IN_FLIGHT,
-  type MainMessage,
   type WorkerInput,
   type WorkerMessage,
 } from './protocol.ts';
@@ -71,20 +71,28 @@ const port = parentPort as NonNullable<typeof parentPort>;
 // this parse's own directory, which readWorkbook removes. One worker reads one file.
 (os as { tmpdir: () => string }).tmpdir = () => input.tempDir;
 
-let credits = MAX_BATCHES_IN_FLIGHT;
-let wake: (() => void) | null = null;
-port.on('message', (message: MainMessage) => {
-  if (message.t !== 'ack') return;
-  credits++;
-  wake?.();
-  wake = null;
-});
+/** Atomics.waitAsync (Node 16+), which the ES2023 library this project compiles against lacks. */
+type WaitAsync = (
+  array: Int32Array,
+  index: number,
+  value: number,
+) => { async: false; value: string } | { async: true; value: Promise<string> };
+const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
+
+/** `rows` messages the main thread has handled, counted by it (protocol.ts). */
+const handled = new Int32Array(input.handled);
+let sentBatches = 0;
 
 async function send(message: WorkerMessage): Promise<void> {
   port.postMessage(message);
   if (message.t !== 'rows') return;
-  credits--;
-  while (credits <= 0) await new Promise<void>((resolve) => (wake = resolve));
+  sentBatches++;
+  for (;;) {
+    const done = Atomics.load(handled, HANDLED_INDEX);
+    if (sentBatches - done < MAX_BATCHES_IN_FLIGHT) return;
+    const wait = waitAsync(handled, HANDLED_INDEX, done);
+    if (wait.async) await wait.value;
+  }
 }
 
 function fail(code: Failure['code'], message: string): Failure {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ParsedSheet, SheetRow, WorkbookResult } from '../sheet.ts';
 import { WORKBOOK_LIMITS, type WorkbookLimits } from './limits.ts';
-import type { MainMessage, WorkerInput, WorkerMessage } from './protocol.ts';
+import { HANDLED_INDEX, type WorkerInput, type WorkerMessage } from './protocol.ts';
 import { SheetCollector, type SheetHead } from './sheet-collector.ts';
 import { DAMAGED, readZipDirectory } from './zip-directory.ts';
 
@@ -99,7 +99,8 @@ export async function readWorkbookInBatches(
     };
   const tempDir = await fs.mkdtemp(path.join(os.tmpdir(), 'rtm-xlsx-'));
   try {
-    return await runWorker({ file, tempDir, limits, entries: zip.entries }, sink);
+    const handled = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
+    return await runWorker({ file, tempDir, limits, entries: zip.entries, handled }, sink);
   } finally {
     await fs.rm(tempDir, { recursive: true, force: true });
   }
@@ -202,6 +203,7 @@ class ParseSession {
 
 function runWorker(input: WorkerInput, sink: WorkbookSink): Promise<WorkbookOutcome> {
   const { limits } = input;
+  const handled = new Int32Array(input.handled);
   const worker = new Worker(WORKER_SCRIPT.entry, {
     eval: WORKER_SCRIPT.eval,
     workerData: input,
@@ -240,7 +242,10 @@ function runWorker(input: WorkerInput, sink: WorkbookSink): Promise<WorkbookOutc
           if (settled) return;
           const done = await session.handle(message);
           if (done) settle(done);
-          else if (message.t === 'rows') worker.postMessage({ t: 'ack' } satisfies MainMessage);
+          else if (message.t === 'rows') {
+            Atomics.add(handled, HANDLED_INDEX, 1);
+            Atomics.notify(handled, HANDLED_INDEX);
+          }
         })
         .catch((err: unknown) => settle(err instanceof Error ? err : new Error(String(err))));
     });
