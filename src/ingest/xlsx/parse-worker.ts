@@ -91,7 +91,15 @@ async function send(message: WorkerMessage): Promise<void> {
     const done = Atomics.load(handled, HANDLED_INDEX);
     if (sentBatches - done < MAX_BATCHES_IN_FLIGHT) return;
     const wait = waitAsync(handled, HANDLED_INDEX, done);
-    if (wait.async) await wait.value;
+    if (!wait.async) continue;
+    // A pending wait does not keep a thread alive: with its part read ahead and nothing else to
+    // do, the worker would exit mid-sheet ("the reader stopped early"). This timer keeps it.
+    const alive = setInterval(() => undefined, 60_000);
+    try {
+      await wait.value;
+    } finally {
+      clearInterval(alive);
+    }
   }
 }
 
