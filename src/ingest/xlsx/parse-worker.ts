@@ -1,9 +1,6 @@
 // The worker thread that reads one workbook. It runs under resourceLimits and a time limit set by
 // readWorkbook, so a workbook built to exhaust memory or time stops here, not in the batch run.
-import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { CellFlag } from '../sheet.ts';
 import { cellText, TYPE_CODES } from './cell-text.ts';
@@ -19,38 +16,10 @@ import { PackedStrings, readSharedStrings } from './shared-strings.ts';
 import { worksheetRows, type SheetContext, type SheetXmlRow } from './worksheet-xml.ts';
 import { xmlText } from './xml-text.ts';
 import { CELL_SEPARATOR, type WireRow } from './sheet-collector.ts';
+import { readNumberFormats, readRelationships, readWorkbookModel } from './workbook-parts.ts';
 import { DAMAGED, openZipEntry, type LocatedEntry } from './zip-directory.ts';
 
 type Failure = Extract<WorkerMessage, { t: 'fail' }>;
-
-interface Relationship {
-  Id: string;
-  Type: string;
-  Target: string;
-}
-/**
- * exceljs's streaming WorkbookReader, driven part by part. Its own read loop takes the zip's parts
- * in stored order from one streaming pass, which drops parts at random on Node 18+ (exceljs#3064:
- * "Cannot read properties of undefined (reading 'sheets')"; #2790: worksheets silently missing)
- * and copies worksheets to temp files. We hand it the parts it reads well, as text (xmlText), from
- * the central directory: relationships, workbook and styles. The shared strings and the worksheets
- * are read with saxes directly (readSharedStrings, worksheetRows), for the text exceljs lost.
- */
-interface PartReader {
-  _parseRels(part: Readable): Promise<void>;
-  _parseWorkbook(part: Readable): Promise<void>;
-  _parseStyles(part: Readable): Promise<void>;
-  workbookRels?: Relationship[];
-  model?: { sheets?: { name: string; rId: string; state?: string }[] };
-  properties?: { model?: { date1904?: boolean } };
-  styles?: { getStyleModel(id: number): { numFmt?: unknown } | undefined };
-}
-
-// The reader module alone: the package entry point loads every writer too, which doubles the
-// worker's start-up time (320 ms instead of 570 ms on our machines).
-const WorkbookReader = createRequire(import.meta.url)(
-  'exceljs/lib/stream/xlsx/workbook-reader.js',
-) as new (file: string, options: Record<string, string>) => PartReader;
 
 // Each chunk of XML becomes one batch of rows, all alive at once. With exceljs's reader, chunks of
 // 256 KB made garbage collection take half the worker's time; 16 KB (zlib's own size) keeps the
@@ -65,11 +34,6 @@ const EMPTY_CODE = TYPE_CODES.empty;
 
 const input = workerData as WorkerInput;
 const port = parentPort as NonNullable<typeof parentPort>;
-
-// exceljs's own read loop copies worksheets to temp files through `tmp`, which asks os.tmpdir().
-// Reading part by part never does; should any exceljs path still want a temp file, it lands in
-// this parse's own directory, which readWorkbook removes. One worker reads one file.
-(os as { tmpdir: () => string }).tmpdir = () => input.tempDir;
 
 /** Atomics.waitAsync (Node 16+), which the ES2023 library this project compiles against lacks. */
 type WaitAsync = (
@@ -201,18 +165,11 @@ async function readSheets(merges: Map<string, CellRange[]>): Promise<Failure | n
       name,
     );
   };
-  /** The same as a stream, which exceljs's readers of the small parts listen to. */
-  const openStream = (name: string): Readable | null => {
-    const text = open(name);
-    return text && Readable.from(text);
-  };
-  const reader = new WorkbookReader(input.file, { styles: 'cache' });
-  const rels = openStream('xl/_rels/workbook.xml.rels');
-  const book = openStream('xl/workbook.xml');
+  const rels = open('xl/_rels/workbook.xml.rels');
+  const book = open('xl/workbook.xml');
   if (!rels || !book) return fail('FILE_MALFORMED', `${DAMAGED} [the list of sheets is missing]`);
-  await reader._parseRels(rels);
-  await reader._parseWorkbook(book);
-  const relationships = reader.workbookRels ?? [];
+  const relationships = await readRelationships(rels);
+  const { sheets, date1904 } = await readWorkbookModel(book);
   const target = (type: string): string | undefined => {
     const rel = relationships.find((r) => r.Type.endsWith(`/${type}`));
     return rel && partName(rel.Target);
@@ -220,24 +177,10 @@ async function readSheets(merges: Map<string, CellRange[]>): Promise<Failure | n
   const sharedStrings = open(target('sharedStrings') ?? 'xl/sharedStrings.xml');
   let strings: PackedStrings | null = null;
   if (sharedStrings) await readSharedStrings(sharedStrings, (strings = new PackedStrings()));
-  const styles = openStream(target('styles') ?? 'xl/styles.xml');
-  if (styles) await reader._parseStyles(styles);
-  const date1904 = reader.properties?.model?.date1904 === true;
-  // A style's number format (what tells a date from a number), asked of exceljs once per style.
-  const formats = new Map<number, string | undefined>();
-  const context: SheetContext = {
-    strings,
-    date1904,
-    numFmt(id) {
-      if (!formats.has(id)) {
-        const format = reader.styles?.getStyleModel(id)?.numFmt;
-        formats.set(id, typeof format === 'string' ? format : undefined);
-      }
-      return formats.get(id);
-    },
-  };
+  const styles = open(target('styles') ?? 'xl/styles.xml');
+  const numFmt = styles ? await readNumberFormats(styles) : () => undefined;
+  const context: SheetContext = { strings, date1904, numFmt };
 
-  const sheets = reader.model?.sheets ?? [];
   if (sheets.length === 0)
     return fail(
       'FILE_HEADER',

@@ -15,7 +15,6 @@ export const MAX_BATCHES_IN_FLIGHT = 4;
 
 export interface WorkerInput {
   file: string;
-  tempDir: string;
   limits: WorkbookLimits;
   entries: LocatedEntry[];
   /** One Int32: how many `rows` messages the main thread has handled (HANDLED_INDEX). */

@@ -1,6 +1,4 @@
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ParsedSheet, SheetRow, WorkbookResult } from '../sheet.ts';
 import { WORKBOOK_LIMITS, type WorkbookLimits } from './limits.ts';
@@ -97,13 +95,8 @@ export async function readWorkbookInBatches(
       message:
         'this zip file is not an Excel workbook (it has no xl/workbook.xml; an OpenDocument .ods or a Word file?): save it from Excel as .xlsx',
     };
-  const tempDir = await fs.mkdtemp(path.join(os.tmpdir(), 'rtm-xlsx-'));
-  try {
-    const handled = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
-    return await runWorker({ file, tempDir, limits, entries: zip.entries, handled }, sink);
-  } finally {
-    await fs.rm(tempDir, { recursive: true, force: true });
-  }
+  const handled = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
+  return runWorker({ file, limits, entries: zip.entries, handled }, sink);
 }
 
 /** The first bytes tell a workbook from an encrypted or legacy one, or from text named .xlsx. */
