@@ -9,6 +9,7 @@ import {
   BATCH_ROWS,
   HANDLED_INDEX,
   MAX_BATCHES_IN_FLIGHT,
+  packRows,
   type WorkerInput,
   type WorkerMessage,
 } from './protocol.ts';
@@ -217,11 +218,11 @@ async function readSheets(merges: Map<string, CellRange[]>): Promise<Failure | n
         if ('t' in wire) return wire;
         batch.push(wire);
         if (batch.length >= BATCH_ROWS) {
-          await send({ t: 'rows', rows: batch });
+          await send({ t: 'rows', rows: packRows(batch) });
           batch = [];
         }
       }
-    if (batch.length) await send({ t: 'rows', rows: batch });
+    if (batch.length) await send({ t: 'rows', rows: packRows(batch) });
     await send({ t: 'sheet-end' });
   }
   return null;

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { ParsedSheet, SheetRow, WorkbookResult } from '../sheet.ts';
 import { WORKBOOK_LIMITS, type WorkbookLimits } from './limits.ts';
-import { HANDLED_INDEX, type WorkerInput, type WorkerMessage } from './protocol.ts';
+import { HANDLED_INDEX, unpackRows, type WorkerInput, type WorkerMessage } from './protocol.ts';
 import { SheetCollector, type SheetHead } from './sheet-collector.ts';
 import { DAMAGED, readZipDirectory } from './zip-directory.ts';
 
@@ -153,7 +153,7 @@ class ParseSession {
         return null;
       case 'rows': {
         const sheet = this.collector as SheetCollector;
-        for (const row of message.rows) {
+        for (const row of unpackRows(message.rows)) {
           const failure = sheet.add(row);
           if (failure) return failure;
         }
