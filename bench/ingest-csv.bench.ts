@@ -61,7 +61,7 @@ export const ingestCsv: Benchmark = {
 };
 
 /** Seconds the rows take staged alone into a fresh SQLite ledger (the staging-sqlite floor). */
-async function stageSqliteAlone(rows: number): Promise<number> {
+export async function stageSqliteAlone(rows: number): Promise<number> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'rtm-bench-floor-'));
   try {
     const db = await benchLedger({

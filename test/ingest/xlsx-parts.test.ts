@@ -1,5 +1,8 @@
 import { expect } from 'chai';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import {
   cellText,
   isDateFormat,
@@ -20,14 +23,37 @@ import {
   unescapeXstring,
 } from '../../src/ingest/xlsx/shared-strings.ts';
 import { CELL_SEPARATOR, SheetCollector } from '../../src/ingest/xlsx/sheet-collector.ts';
+import {
+  readNumberFormats,
+  readRelationships,
+  readWorkbookModel,
+} from '../../src/ingest/xlsx/workbook-parts.ts';
 import { worksheetRows, type SheetXmlRow } from '../../src/ingest/xlsx/worksheet-xml.ts';
 import { xmlText } from '../../src/ingest/xlsx/xml-text.ts';
 import {
   checkZipEntries,
   parseCentralDirectory,
+  openZipEntry,
   parseEndRecord,
+  readZipDirectory,
   type ZipEntry,
 } from '../../src/ingest/xlsx/zip-directory.ts';
+
+/** exceljs's streaming reader, driven part by part as the worker drove it before it dropped it. */
+const ExcelReader = createRequire(import.meta.url)(
+  'exceljs/lib/stream/xlsx/workbook-reader.js',
+) as new (
+  file: string,
+  options: Record<string, string>,
+) => {
+  _parseRels(part: Readable): Promise<void>;
+  _parseWorkbook(part: Readable): Promise<void>;
+  _parseStyles(part: Readable): Promise<void>;
+  workbookRels?: { Id: string; Type: string; Target: string }[];
+  model?: { sheets?: { name: string; rId: string; state?: string }[] };
+  properties?: { model?: { date1904?: boolean } };
+  styles?: { getStyleModel(id: number): { numFmt?: unknown } | null | undefined };
+};
 
 describe('workbook cells as text', () => {
   it('when a number would print in exponent form, then it is written out in full', () => {
@@ -441,5 +467,108 @@ describe('SheetCollector', () => {
     sheet.finish();
     const rows = sheet.take();
     expect(rows[0]?.cellTypes).to.equal(rows[9]?.cellTypes);
+  });
+});
+
+describe('the small parts of a workbook (rels, workbook, styles)', () => {
+  const FIXTURES = fileURLToPath(new URL('../../fixtures/xlsx/', import.meta.url));
+  const text = (xml: string) => xmlText(Readable.from([Buffer.from(xml)]), 'part.xml');
+
+  /** A part of a fixture as text; null when the fixture has no such part. */
+  async function part(file: string, name: string): Promise<string | null> {
+    const zip = await readZipDirectory(file, WORKBOOK_LIMITS);
+    if (!zip.ok) throw new Error(zip.message);
+    const entry = zip.entries.find((e) => e.name === name);
+    if (!entry) return null;
+    const chunks: Buffer[] = [];
+    for await (const chunk of openZipEntry(file, entry) as AsyncIterable<Buffer>)
+      chunks.push(chunk);
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
+  // The worker read these parts through exceljs's streaming reader until it dropped it: what it
+  // reads now must be what exceljs gave, on every sound workbook we keep.
+  for (const name of [
+    'two-sheets-en.xlsx',
+    'ja-headers.xlsx',
+    'hidden-sheet.xlsx',
+    'numbers-and-dates.xlsx',
+    'formulas.xlsx',
+    'merged-cells.xlsx',
+    'inline-strings.xlsx',
+    'phonetic.xlsx',
+  ]) {
+    it(`when ${name} is read, then its relationships, tabs, date system and each style's number format are those exceljs read`, async () => {
+      const file = path.join(FIXTURES, name);
+      const [rels, book, styles] = await Promise.all([
+        part(file, 'xl/_rels/workbook.xml.rels'),
+        part(file, 'xl/workbook.xml'),
+        part(file, 'xl/styles.xml'),
+      ]);
+      const reader = new ExcelReader(file, { styles: 'cache' });
+      await reader._parseRels(Readable.from([rels ?? '']));
+      await reader._parseWorkbook(Readable.from([book ?? '']));
+      if (styles) await reader._parseStyles(Readable.from([styles]));
+
+      const relationships = await readRelationships(text(rels ?? ''));
+      expect(relationships).to.deep.equal(
+        (reader.workbookRels ?? []).map(({ Id, Type, Target }) => ({ Id, Type, Target })),
+      );
+      const model = await readWorkbookModel(text(book ?? ''));
+      expect(model.sheets).to.have.length.greaterThan(0);
+      expect(model.sheets).to.deep.equal(
+        (reader.model?.sheets ?? []).map(({ name: tab, rId, state }) => ({
+          name: tab,
+          rId,
+          ...(state === undefined ? {} : { state }),
+        })),
+      );
+      expect(model.date1904).to.equal(reader.properties?.model?.date1904 === true);
+      const numFmt = styles ? await readNumberFormats(text(styles)) : () => undefined;
+      // Without a styles part exceljs's style lookup threw; no style has a format.
+      for (let id = 0; id < 64; id++)
+        expect(numFmt(id), `style ${id}`).to.equal(
+          styles ? reader.styles?.getStyleModel(id)?.numFmt : undefined,
+        );
+    });
+  }
+
+  it('when styles name formats outside <numFmts> and <cellXfs>, then only a cell style numbers its format; escapes lose their backslash; General and unknown ids have none', async () => {
+    const numFmt = await readNumberFormats(
+      text(
+        `<x:styleSheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
+          <x:numFmts count="2"><x:numFmt numFmtId="164" formatCode="yyyy\\-mm\\-dd"/><x:numFmt numFmtId="165" formatCode="0.000"/></x:numFmts>
+          <x:cellStyleXfs count="1"><x:xf numFmtId="14"/></x:cellStyleXfs>
+          <x:cellXfs count="5"><x:xf numFmtId="0"/><x:xf numFmtId="164"/><x:xf numFmtId="14"/><x:xf numFmtId="165"/><x:xf numFmtId="200"/></x:cellXfs>
+          <x:dxfs count="1"><x:dxf><x:numFmt numFmtId="165" formatCode="@"/></x:dxf></x:dxfs>
+        </x:styleSheet>`,
+      ),
+    );
+    expect([0, 1, 2, 3, 4, 5].map(numFmt)).to.deep.equal([
+      undefined,
+      'yyyy-mm-dd',
+      'mm-dd-yy',
+      '0.000',
+      undefined,
+      undefined,
+    ]);
+  });
+
+  it('when the workbook uses the 1904 date system and another prefix for relationships, then both are read; a sheet name is decoded once', async () => {
+    const model = await readWorkbookModel(
+      text(
+        `<workbook xmlns:rel="http://schemas.openxmlformats.org/officeDocument/2006/relationships">
+          <workbookPr date1904="1"/>
+          <sheets><sheet name="AT&amp;amp;T" sheetId="1" rel:id="rId3"/><sheet name="Old" sheetId="2" state="veryHidden" rel:id="rId4"/></sheets>
+        </workbook>`,
+      ),
+    );
+    expect(model).to.deep.equal({
+      date1904: true,
+      sheets: [
+        { name: 'AT&amp;T', rId: 'rId3' },
+        { name: 'Old', rId: 'rId4', state: 'veryHidden' },
+      ],
+    });
   });
 });

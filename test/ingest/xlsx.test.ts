@@ -12,6 +12,7 @@ import {
   readWorkbookInBatches,
   WORKBOOK_LIMITS,
 } from '../../src/ingest/xlsx/index.ts';
+import { BATCH_ROWS, MAX_BATCHES_IN_FLIGHT } from '../../src/ingest/xlsx/protocol.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FIXTURES = path.join(ROOT, 'fixtures', 'xlsx');
@@ -229,7 +230,8 @@ describe('readWorkbook', function () {
     });
 
     it('when a sheet has thousands of rows, then every row arrives once, in order, through the batches', async () => {
-      const count = 2_345;
+      // More batches than may be in flight: the worker waits for the consumer at least twice.
+      const count = BATCH_ROWS * (MAX_BATCHES_IN_FLIGHT + 2) + 345;
       const file = await writeBook('many.xlsx', (wb) => {
         const ws = wb.addWorksheet('Users');
         ws.addRow(['Customer external ID', 'Email']);
@@ -255,7 +257,7 @@ describe('readWorkbook', function () {
       });
       expect(outcome).to.deep.equal({ ok: true, notes: [] });
       expect(seen).to.deep.equal(Array.from({ length: count }, (_, i) => i + 2));
-      expect(batches.length).to.be.greaterThan(1);
+      expect(batches.length).to.be.greaterThan(MAX_BATCHES_IN_FLIGHT + 1);
     });
 
     it('when sheets follow one another, then each says whether another sheet to read comes after it', async () => {
@@ -487,4 +489,37 @@ describe('readWorkbook', function () {
       rmSync(script);
     });
   }
+
+  it('when built and the consumer is slower than the worker, then the worker waits for it (nothing else keeps its thread alive) and every row arrives', async () => {
+    const count = BATCH_ROWS * (MAX_BATCHES_IN_FLIGHT + 2) + 345;
+    const file = await writeBook('slow-consumer.xlsx', (wb) => {
+      const ws = wb.addWorksheet('Users');
+      ws.addRow(['Customer external ID', 'Email']);
+      for (let i = 0; i < count; i++) ws.addRow([`c-${i % 7}`, `u${i}@x.example`]);
+    });
+    const script = path.join(work, 'slow-consumer.mjs');
+    writeFileSync(
+      script,
+      [
+        `const { readWorkbookInBatches } = await import(${JSON.stringify(new URL('../../dist/src/ingest/xlsx/index.js', import.meta.url).href)});`,
+        'let rows = 0;',
+        `const outcome = await readWorkbookInBatches(${JSON.stringify(file)}, {`,
+        '  sheet() {},',
+        '  rows(batch) {',
+        '    rows += batch.length;',
+        // Busy, as checking and staging a batch keeps the main thread.
+        '    const until = Date.now() + 100;',
+        '    while (Date.now() < until);',
+        '  },',
+        '});',
+        'console.log(JSON.stringify({ outcome, rows }));',
+      ].join('\n'),
+    );
+    const { stdout } = await promisify(execFile)(process.execPath, [script], {
+      cwd: work,
+      env: { ...process.env, NODE_OPTIONS: '', TMPDIR: savedTmpdir ?? os.tmpdir() },
+    });
+    expect(JSON.parse(stdout)).to.deep.equal({ outcome: { ok: true, notes: [] }, rows: count });
+    rmSync(script);
+  });
 });

@@ -1,17 +1,15 @@
 // The worker thread that reads one workbook. It runs under resourceLimits and a time limit set by
 // readWorkbook, so a workbook built to exhaust memory or time stops here, not in the batch run.
-import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { CellFlag } from '../sheet.ts';
 import { cellText, TYPE_CODES } from './cell-text.ts';
 import { columnLetters, MergeScanner, type CellRange } from './merge-cells.ts';
 import {
   BATCH_ROWS,
+  HANDLED_INDEX,
   MAX_BATCHES_IN_FLIGHT,
-  type MainMessage,
+  packRows,
   type WorkerInput,
   type WorkerMessage,
 } from './protocol.ts';
@@ -19,38 +17,10 @@ import { PackedStrings, readSharedStrings } from './shared-strings.ts';
 import { worksheetRows, type SheetContext, type SheetXmlRow } from './worksheet-xml.ts';
 import { xmlText } from './xml-text.ts';
 import { CELL_SEPARATOR, type WireRow } from './sheet-collector.ts';
+import { readNumberFormats, readRelationships, readWorkbookModel } from './workbook-parts.ts';
 import { DAMAGED, openZipEntry, type LocatedEntry } from './zip-directory.ts';
 
 type Failure = Extract<WorkerMessage, { t: 'fail' }>;
-
-interface Relationship {
-  Id: string;
-  Type: string;
-  Target: string;
-}
-/**
- * exceljs's streaming WorkbookReader, driven part by part. Its own read loop takes the zip's parts
- * in stored order from one streaming pass, which drops parts at random on Node 18+ (exceljs#3064:
- * "Cannot read properties of undefined (reading 'sheets')"; #2790: worksheets silently missing)
- * and copies worksheets to temp files. We hand it the parts it reads well, as text (xmlText), from
- * the central directory: relationships, workbook and styles. The shared strings and the worksheets
- * are read with saxes directly (readSharedStrings, worksheetRows), for the text exceljs lost.
- */
-interface PartReader {
-  _parseRels(part: Readable): Promise<void>;
-  _parseWorkbook(part: Readable): Promise<void>;
-  _parseStyles(part: Readable): Promise<void>;
-  workbookRels?: Relationship[];
-  model?: { sheets?: { name: string; rId: string; state?: string }[] };
-  properties?: { model?: { date1904?: boolean } };
-  styles?: { getStyleModel(id: number): { numFmt?: unknown } | undefined };
-}
-
-// The reader module alone: the package entry point loads every writer too, which doubles the
-// worker's start-up time (320 ms instead of 570 ms on our machines).
-const WorkbookReader = createRequire(import.meta.url)(
-  'exceljs/lib/stream/xlsx/workbook-reader.js',
-) as new (file: string, options: Record<string, string>) => PartReader;
 
 // Each chunk of XML becomes one batch of rows, all alive at once. With exceljs's reader, chunks of
 // 256 KB made garbage collection take half the worker's time; 16 KB (zlib's own size) keeps the
@@ -66,25 +36,36 @@ const EMPTY_CODE = TYPE_CODES.empty;
 const input = workerData as WorkerInput;
 const port = parentPort as NonNullable<typeof parentPort>;
 
-// exceljs's own read loop copies worksheets to temp files through `tmp`, which asks os.tmpdir().
-// Reading part by part never does; should any exceljs path still want a temp file, it lands in
-// this parse's own directory, which readWorkbook removes. One worker reads one file.
-(os as { tmpdir: () => string }).tmpdir = () => input.tempDir;
+/** Atomics.waitAsync (Node 16+), which the ES2023 library this project compiles against lacks. */
+type WaitAsync = (
+  array: Int32Array,
+  index: number,
+  value: number,
+) => { async: false; value: string } | { async: true; value: Promise<string> };
+const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
 
-let credits = MAX_BATCHES_IN_FLIGHT;
-let wake: (() => void) | null = null;
-port.on('message', (message: MainMessage) => {
-  if (message.t !== 'ack') return;
-  credits++;
-  wake?.();
-  wake = null;
-});
+/** `rows` messages the main thread has handled, counted by it (protocol.ts). */
+const handled = new Int32Array(input.handled);
+let sentBatches = 0;
 
 async function send(message: WorkerMessage): Promise<void> {
   port.postMessage(message);
   if (message.t !== 'rows') return;
-  credits--;
-  while (credits <= 0) await new Promise<void>((resolve) => (wake = resolve));
+  sentBatches++;
+  for (;;) {
+    const done = Atomics.load(handled, HANDLED_INDEX);
+    if (sentBatches - done < MAX_BATCHES_IN_FLIGHT) return;
+    const wait = waitAsync(handled, HANDLED_INDEX, done);
+    if (!wait.async) continue;
+    // A pending wait does not keep a thread alive: with its part read ahead and nothing else to
+    // do, the worker would exit mid-sheet ("the reader stopped early"). This timer keeps it.
+    const alive = setInterval(() => undefined, 60_000);
+    try {
+      await wait.value;
+    } finally {
+      clearInterval(alive);
+    }
+  }
 }
 
 function fail(code: Failure['code'], message: string): Failure {
@@ -185,18 +166,11 @@ async function readSheets(merges: Map<string, CellRange[]>): Promise<Failure | n
       name,
     );
   };
-  /** The same as a stream, which exceljs's readers of the small parts listen to. */
-  const openStream = (name: string): Readable | null => {
-    const text = open(name);
-    return text && Readable.from(text);
-  };
-  const reader = new WorkbookReader(input.file, { styles: 'cache' });
-  const rels = openStream('xl/_rels/workbook.xml.rels');
-  const book = openStream('xl/workbook.xml');
+  const rels = open('xl/_rels/workbook.xml.rels');
+  const book = open('xl/workbook.xml');
   if (!rels || !book) return fail('FILE_MALFORMED', `${DAMAGED} [the list of sheets is missing]`);
-  await reader._parseRels(rels);
-  await reader._parseWorkbook(book);
-  const relationships = reader.workbookRels ?? [];
+  const relationships = await readRelationships(rels);
+  const { sheets, date1904 } = await readWorkbookModel(book);
   const target = (type: string): string | undefined => {
     const rel = relationships.find((r) => r.Type.endsWith(`/${type}`));
     return rel && partName(rel.Target);
@@ -204,24 +178,10 @@ async function readSheets(merges: Map<string, CellRange[]>): Promise<Failure | n
   const sharedStrings = open(target('sharedStrings') ?? 'xl/sharedStrings.xml');
   let strings: PackedStrings | null = null;
   if (sharedStrings) await readSharedStrings(sharedStrings, (strings = new PackedStrings()));
-  const styles = openStream(target('styles') ?? 'xl/styles.xml');
-  if (styles) await reader._parseStyles(styles);
-  const date1904 = reader.properties?.model?.date1904 === true;
-  // A style's number format (what tells a date from a number), asked of exceljs once per style.
-  const formats = new Map<number, string | undefined>();
-  const context: SheetContext = {
-    strings,
-    date1904,
-    numFmt(id) {
-      if (!formats.has(id)) {
-        const format = reader.styles?.getStyleModel(id)?.numFmt;
-        formats.set(id, typeof format === 'string' ? format : undefined);
-      }
-      return formats.get(id);
-    },
-  };
+  const styles = open(target('styles') ?? 'xl/styles.xml');
+  const numFmt = styles ? await readNumberFormats(styles) : () => undefined;
+  const context: SheetContext = { strings, date1904, numFmt };
 
-  const sheets = reader.model?.sheets ?? [];
   if (sheets.length === 0)
     return fail(
       'FILE_HEADER',
@@ -258,11 +218,11 @@ async function readSheets(merges: Map<string, CellRange[]>): Promise<Failure | n
         if ('t' in wire) return wire;
         batch.push(wire);
         if (batch.length >= BATCH_ROWS) {
-          await send({ t: 'rows', rows: batch });
+          await send({ t: 'rows', rows: packRows(batch) });
           batch = [];
         }
       }
-    if (batch.length) await send({ t: 'rows', rows: batch });
+    if (batch.length) await send({ t: 'rows', rows: packRows(batch) });
     await send({ t: 'sheet-end' });
   }
   return null;

@@ -1,10 +1,8 @@
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ParsedSheet, SheetRow, WorkbookResult } from '../sheet.ts';
 import { WORKBOOK_LIMITS, type WorkbookLimits } from './limits.ts';
-import type { MainMessage, WorkerInput, WorkerMessage } from './protocol.ts';
+import { HANDLED_INDEX, unpackRows, type WorkerInput, type WorkerMessage } from './protocol.ts';
 import { SheetCollector, type SheetHead } from './sheet-collector.ts';
 import { DAMAGED, readZipDirectory } from './zip-directory.ts';
 
@@ -97,12 +95,8 @@ export async function readWorkbookInBatches(
       message:
         'this zip file is not an Excel workbook (it has no xl/workbook.xml; an OpenDocument .ods or a Word file?): save it from Excel as .xlsx',
     };
-  const tempDir = await fs.mkdtemp(path.join(os.tmpdir(), 'rtm-xlsx-'));
-  try {
-    return await runWorker({ file, tempDir, limits, entries: zip.entries }, sink);
-  } finally {
-    await fs.rm(tempDir, { recursive: true, force: true });
-  }
+  const handled = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
+  return runWorker({ file, limits, entries: zip.entries, handled }, sink);
 }
 
 /** The first bytes tell a workbook from an encrypted or legacy one, or from text named .xlsx. */
@@ -159,7 +153,7 @@ class ParseSession {
         return null;
       case 'rows': {
         const sheet = this.collector as SheetCollector;
-        for (const row of message.rows) {
+        for (const row of unpackRows(message.rows)) {
           const failure = sheet.add(row);
           if (failure) return failure;
         }
@@ -202,6 +196,7 @@ class ParseSession {
 
 function runWorker(input: WorkerInput, sink: WorkbookSink): Promise<WorkbookOutcome> {
   const { limits } = input;
+  const handled = new Int32Array(input.handled);
   const worker = new Worker(WORKER_SCRIPT.entry, {
     eval: WORKER_SCRIPT.eval,
     workerData: input,
@@ -240,7 +235,10 @@ function runWorker(input: WorkerInput, sink: WorkbookSink): Promise<WorkbookOutc
           if (settled) return;
           const done = await session.handle(message);
           if (done) settle(done);
-          else if (message.t === 'rows') worker.postMessage({ t: 'ack' } satisfies MainMessage);
+          else if (message.t === 'rows') {
+            Atomics.add(handled, HANDLED_INDEX, 1);
+            Atomics.notify(handled, HANDLED_INDEX);
+          }
         })
         .catch((err: unknown) => settle(err instanceof Error ? err : new Error(String(err))));
     });
