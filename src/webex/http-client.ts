@@ -17,7 +17,7 @@ import type {
   SubscriberQuery,
   WebexPort,
 } from './port.ts';
-import type { RateLimiter } from './rate-limiter.ts';
+import type { RatePacer } from './rate-limiter.ts';
 import type {
   CustomerBody,
   CustomerUpdateBody,
@@ -54,7 +54,7 @@ export interface HttpClientOptions {
   subPartnerOrgId?: string | null;
   timeoutMs: number;
   concurrency: number;
-  limiter: RateLimiter;
+  limiter: RatePacer;
   budget: RetryBudget;
   /** Attempts for one call before it fails (429s and transient errors together). */
   maxAttempts?: number;
@@ -405,7 +405,7 @@ function classify(
   said: { body: unknown; statusText: string },
   trackingId: string,
   resendable: boolean,
-  limiter: RateLimiter,
+  limiter: RatePacer,
 ): WebexCallError {
   const err = said.body as {
     message?: string;
