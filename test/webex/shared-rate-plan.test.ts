@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { planClaim, planThrottle, type SharedBudget } from '../../src/webex/index.ts';
 
-const REQ = { count: 10, ceiling: 100, headroom: 1, probeAfterMs: 10_000 };
+const REQ = { count: 10, ceiling: 100, headroom: 1, probeAfterMs: 10_000, leadMs: 0 };
 
 /** Claims `count` slots at `now` and returns the block and the budget after it. */
 function claim(budget: SharedBudget | null, now: number, count = 10) {
@@ -18,6 +18,13 @@ describe('shared rate: planning claims and 429s (pure)', () => {
     expect(c.result.firstMs).to.equal(1200);
     expect(c.row.nextSlotMs).to.equal(1300);
     expect(c.row.claimed).to.equal(30);
+  });
+
+  it("when a block starts now, then it starts after the claimer's round trip, and one after others' blocks does not", () => {
+    const a = planClaim(null, 1000, { ...REQ, leadMs: 40 });
+    expect(a.result.firstMs).to.equal(1040);
+    const b = planClaim(a.row, 1001, { ...REQ, leadMs: 40 });
+    expect(b.result.firstMs).to.equal(1140);
   });
 
   it('when nobody claimed for a while, then the next block starts now: slots gone by are never handed out', () => {
