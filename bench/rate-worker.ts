@@ -1,5 +1,5 @@
-// One sending process of the `provision-workers` bench: `node --import tsx bench/rate-worker.ts
-// <simulator url> <pg schema> <token> <requests per second>`. It sends as fast as the token's
+// One sending process of the `provision-workers` bench: `node dist/bench/rate-worker.js
+// <simulator url> <pg schema> <token> <requests per second>` (compiled by `npm run build`). It sends as fast as the token's
 // budget in the ledger lets it, and prints its counts as a JSON line every 250 ms until SIGTERM.
 import { openDb, rateBudgetStore } from '../src/store/index.ts';
 import { HttpWebexClient, SharedRateLimiter, tokenFingerprint } from '../src/webex/index.ts';
