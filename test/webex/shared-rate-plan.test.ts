@@ -1,5 +1,11 @@
 import { expect } from 'chai';
-import { planClaim, planThrottle, type SharedBudget } from '../../src/webex/index.ts';
+import {
+  planClaim,
+  planThrottle,
+  SharedRateLimiter,
+  type SharedBudget,
+  type SharedBudgetPort,
+} from '../../src/webex/index.ts';
 
 const REQ = { count: 10, ceiling: 100, headroom: 1, probeAfterMs: 10_000, leadMs: 0 };
 
@@ -82,5 +88,52 @@ describe('shared rate: planning claims and 429s (pure)', () => {
     const opts = { retryAfterMs: 1000, headroom: 1, baseProbeAfterMs: 10_000 };
     expect(planThrottle(row, 1000, { ...opts, usedShare: 1 }).row.rate).to.equal(196);
     expect(planThrottle(row, 1000, { ...opts, usedShare: 0.5 }).row.rate).to.equal(100);
+  });
+});
+
+describe('shared rate: one process on an in-memory budget (fake clock)', () => {
+  /** A budget kept in a variable, on the same fake clock as the limiter. */
+  function setup(opts: { maxOwnRate?: number } = {}) {
+    const clock = { t: 0 };
+    let row: SharedBudget | null = null;
+    const budgets: SharedBudgetPort = {
+      update: (_key, change) => {
+        const out = change(row, clock.t);
+        row = out.row;
+        return Promise.resolve(out.result);
+      },
+    };
+    const limiter = new SharedRateLimiter({
+      budgets,
+      tokenKey: 'k',
+      requestsPerSecond: 100,
+      headroom: 1,
+      now: () => clock.t,
+      sleep: (ms) => {
+        clock.t += ms;
+        return Promise.resolve();
+      },
+      ...opts,
+    });
+    return { clock, limiter };
+  }
+
+  it('when --rate-share caps the process at 10/s, then it claims its next block only when 10/s allows', async () => {
+    const free = setup();
+    for (let i = 0; i < 30; i++) await free.limiter.take();
+    expect(free.clock.t).to.be.below(400);
+    const capped = setup({ maxOwnRate: 10 });
+    for (let i = 0; i < 30; i++) await capped.limiter.take();
+    // 15 slots a block: the second block no sooner than 1.5 s after the first.
+    expect(capped.clock.t).to.be.at.least(1500);
+  });
+
+  it('when the process wakes too late for a slot, then it gives it up and sends on a later one', async () => {
+    const { clock, limiter } = setup();
+    await limiter.take(); // claims a block of 15 from 0 ms
+    clock.t += 200; // stalled: slots up to 160 ms are gone by more than lateMs
+    await limiter.take();
+    expect(limiter.stats.givenUp).to.be.at.least(10);
+    expect(clock.t).to.equal(200);
   });
 });
