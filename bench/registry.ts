@@ -3,21 +3,29 @@ import { ingestCsv } from './ingest-csv.bench.ts';
 import { ingestXlsx } from './ingest-xlsx.bench.ts';
 import { provisionAdaptiveBench, provisionBench } from './provision.bench.ts';
 import { provisionE2eBench } from './provision-e2e.bench.ts';
+import { provisionWorkersBench } from './provision-workers.bench.ts';
 import { reconcileBench } from './reconcile.bench.ts';
 import { stagingPg } from './staging-pg.bench.ts';
 import { stagingScale } from './staging-scale.bench.ts';
 import { stagingSqlite } from './staging-sqlite.bench.ts';
 
-/** Every benchmark `npm run bench` knows, by name. */
+/** The benchmarks that need a PostgreSQL server (DATABASE_URL). */
+const ON_POSTGRES = [stagingPg, provisionWorkersBench];
+const hasPostgres = Boolean(process.env.DATABASE_URL);
+
+/** Every benchmark `npm run bench` knows, by name: those on PostgreSQL when DATABASE_URL names one. */
 export const BENCHMARKS: Benchmark[] = [
   ingestCsv,
   ingestXlsx,
   stagingSqlite,
   stagingScale,
-  // The PostgreSQL floor needs a server: listed when DATABASE_URL names one.
-  ...(process.env.DATABASE_URL ? [stagingPg] : []),
+  ...(hasPostgres ? [stagingPg] : []),
   provisionBench,
   provisionAdaptiveBench,
   provisionE2eBench,
+  ...(hasPostgres ? [provisionWorkersBench] : []),
   reconcileBench,
 ];
+
+/** Benchmarks left out for want of DATABASE_URL, named so that asking for one says why. */
+export const SKIPPED: string[] = hasPostgres ? [] : ON_POSTGRES.map((b) => b.name);

@@ -5,13 +5,17 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchResult } from './harness.ts';
-import { BENCHMARKS } from './registry.ts';
+import { BENCHMARKS, SKIPPED } from './registry.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 async function main(): Promise<number> {
   const asked = process.argv.slice(2);
-  const unknown = asked.filter((n) => !BENCHMARKS.some((b) => b.name === n));
+  for (const name of asked.filter((n) => SKIPPED.includes(n)))
+    process.stderr.write(`skipping ${name}: it needs PostgreSQL; set DATABASE_URL\n`);
+  const unknown = asked.filter(
+    (n) => !BENCHMARKS.some((b) => b.name === n) && !SKIPPED.includes(n),
+  );
   if (unknown.length > 0) {
     process.stderr.write(
       `unknown benchmark(s): ${unknown.join(', ')}; known: ${BENCHMARKS.map((b) => b.name).join(', ')}\n`,
@@ -19,6 +23,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const chosen = asked.length > 0 ? BENCHMARKS.filter((b) => asked.includes(b.name)) : BENCHMARKS;
+  if (chosen.length === 0) return 0;
   const results: BenchResult[] = [];
   for (const bench of chosen) {
     process.stderr.write(`running ${bench.name}: ${bench.description}\n`);

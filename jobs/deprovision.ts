@@ -5,7 +5,7 @@ import {
   runDeprovisionApply,
   runDeprovisionPlan,
 } from '../src/rpl/index.ts';
-import { runJob, UsageError, type App, type JobOptions } from '../src/runs/index.ts';
+import { runJob, sharedRateOf, UsageError, type App, type JobOptions } from '../src/runs/index.ts';
 import { openWebexTargets } from '../src/webex/index.ts';
 
 /** What `deprovision` was asked to do: write a plan, or apply a reviewed one. */
@@ -29,7 +29,13 @@ export async function deprovisionJob(
     }
   }
   return runJob(app, { ...opts, job: 'deprovision' }, async (ctx) => {
-    const targets = await openWebexTargets(app.config, app.clock, env);
+    const targets = await openWebexTargets(
+      app.config,
+      app.clock,
+      env,
+      undefined,
+      sharedRateOf(app),
+    );
     try {
       if (plan) await runDeprovisionApply(ctx, targets, plan);
       else await runDeprovisionPlan(ctx, targets, 'plan' in request ? request.out : null);

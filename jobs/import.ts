@@ -1,6 +1,6 @@
 import { runImport } from '../src/ingest/index.ts';
 import type { Summary } from '../src/reports/index.ts';
-import { runJob, type App, type JobOptions } from '../src/runs/index.ts';
+import { runJob, sharedRateOf, type App, type JobOptions } from '../src/runs/index.ts';
 import { openWebexTargets, type WebexTargets } from '../src/webex/index.ts';
 
 /** `rtm-batch import`: pick up, parse, validate and stage partner files. */
@@ -15,7 +15,14 @@ export async function importJob(
     try {
       await runImport(
         ctx,
-        async () => (opened ??= await openWebexTargets(app.config, app.clock, env)),
+        async () =>
+          (opened ??= await openWebexTargets(
+            app.config,
+            app.clock,
+            env,
+            undefined,
+            sharedRateOf(app),
+          )),
       );
     } finally {
       await (opened as WebexTargets | null)?.close();

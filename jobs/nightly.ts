@@ -3,7 +3,7 @@ import { runProvision } from '../src/provision/index.ts';
 import { runReconcile } from '../src/reconcile/index.ts';
 import type { Summary } from '../src/reports/index.ts';
 import { runRplRecheck } from '../src/rpl/index.ts';
-import { runJob, type App, type JobOptions } from '../src/runs/index.ts';
+import { runJob, sharedRateOf, type App, type JobOptions } from '../src/runs/index.ts';
 import { openWebexTargets, type WebexTargets } from '../src/webex/index.ts';
 
 /**
@@ -22,7 +22,13 @@ export async function nightlyJob(
     }
     let opened: WebexTargets | null = null;
     const targets = async () =>
-      (opened ??= await openWebexTargets(app.config, app.clock, env, ctx.signal));
+      (opened ??= await openWebexTargets(
+        app.config,
+        app.clock,
+        env,
+        ctx.signal,
+        sharedRateOf(app),
+      ));
     try {
       // A dry run stages nothing: what it accepted goes to the planner as a value.
       const imported = await runImport(ctx, targets);

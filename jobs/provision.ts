@@ -3,15 +3,15 @@ import path from 'node:path';
 import { PACKAGE_ROOT } from '../src/package-root.ts';
 import { runProvision } from '../src/provision/index.ts';
 import type { Summary } from '../src/reports/index.ts';
-import { runJob, type App, type JobOptions } from '../src/runs/index.ts';
+import { runJob, sharedRateOf, type App, type JobOptions } from '../src/runs/index.ts';
 import { openWebexTargets } from '../src/webex/index.ts';
 
 const BIN = path.join(PACKAGE_ROOT, 'bin/rtm-batch.js');
 
 /**
  * `rtm-batch provision`: send staged changes to Webex and follow their outcomes. With `workers` > 1
- * the run starts workers - 1 `provision-worker` processes for its own run id; they and the run
- * share the outbox and split the request rate, and stop when the run ends.
+ * (PostgreSQL) the run starts workers - 1 `provision-worker` processes for its own run id; they and
+ * the run share the outbox and each token's rate budget in the ledger, and stop when the run ends.
  */
 export async function provisionJob(
   app: App,
@@ -20,20 +20,16 @@ export async function provisionJob(
 ): Promise<Summary> {
   const workers = opts.workers ?? 1;
   return runJob(app, { ...opts, job: 'provision' }, async (ctx) => {
-    const config =
-      workers > 1
-        ? {
-            ...app.config,
-            webex: {
-              ...app.config.webex,
-              requestsPerSecond: app.config.webex.requestsPerSecond / workers,
-            },
-          }
-        : app.config;
     const children = workers > 1 && !ctx.dryRun ? startWorkers(app, ctx.runId, workers, env) : [];
-    const targets = await openWebexTargets(config, app.clock, env, ctx.signal);
+    const targets = await openWebexTargets(
+      app.config,
+      app.clock,
+      env,
+      ctx.signal,
+      sharedRateOf(app),
+    );
     try {
-      await runProvision({ ...ctx, config }, targets);
+      await runProvision(ctx, targets);
     } finally {
       await targets.close();
       await stopWorkers(children);
@@ -50,8 +46,6 @@ function startWorkers(app: App, runId: string, workers: number, env: NodeJS.Proc
     'provision-worker',
     '--run',
     runId,
-    '--rate-share',
-    String(workers),
   ];
   return Array.from({ length: workers - 1 }, () =>
     spawn(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'inherit'] }),

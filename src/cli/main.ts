@@ -210,7 +210,11 @@ function buildProgram(io: MaskedIo, setExit: (code: number) => void): Command {
       'send outbox changes for the run holding the lock (PostgreSQL; start more on other machines)',
     )
     .option('--run <runId>', 'work for this run only and stop when it ends')
-    .option('--rate-share <n>', 'use 1/n of webex.requestsPerSecond', '1')
+    .option(
+      '--rate-share <n>',
+      'use at most 1/n of webex.requestsPerSecond (the rate is shared through the database anyway)',
+      '1',
+    )
     .action(async (opts: { run?: string; rateShare: string }, command: Command) => {
       // A worker on another machine needs only the configuration and the shared database.
       const { config } = loadOrThrow(io, command, { anyFolder: true });
@@ -462,10 +466,7 @@ const EXAMPLES: Readonly<Record<string, readonly [string, string]>> = {
   ],
   import: ['rtm-batch import', 'rtm-batch import --partner acme --dry-run'],
   provision: ['rtm-batch provision', 'rtm-batch provision --workers 4   # PostgreSQL only'],
-  'provision-worker': [
-    'rtm-batch provision-worker',
-    'rtm-batch provision-worker --run <runId> --rate-share 4',
-  ],
+  'provision-worker': ['rtm-batch provision-worker', 'rtm-batch provision-worker --run <runId>'],
   'rpl-recheck': ['rtm-batch rpl-recheck', 'rtm-batch rpl-recheck --partner acme --json'],
   reconcile: ['rtm-batch reconcile', 'rtm-batch reconcile --partner acme --dry-run'],
   nightly: ['rtm-batch nightly --demo', 'rtm-batch --home /srv/rtm nightly --json > last-run.json'],

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
-import { PIPELINE_LOCK, type App } from '../runs/index.ts';
+import { PIPELINE_LOCK, sharedRateOf, type App } from '../runs/index.ts';
 import {
   acquireLease,
   listPartnerIds,
@@ -16,7 +16,10 @@ export interface WorkerOptions {
   runId: string | null;
   signal: AbortSignal;
   env: NodeJS.ProcessEnv;
-  /** Share of `webex.requestsPerSecond` this process may use (the run and its workers split the rate). */
+  /**
+   * An upper bound: this process uses at most 1/rateShare of `webex.requestsPerSecond` (1: no
+   * bound). The token's rate itself is shared through the ledger whatever this says.
+   */
   rateShare: number;
 }
 
@@ -68,13 +71,11 @@ export async function runWorker(app: App, opts: WorkerOptions): Promise<number> 
 
   const share = Math.max(1, opts.rateShare);
   const targets = await openWebexTargets(
-    {
-      ...config,
-      webex: { ...config.webex, requestsPerSecond: config.webex.requestsPerSecond / share },
-    },
+    config,
     clock,
     opts.env,
     controller.signal,
+    sharedRateOf(app, share > 1 ? config.webex.requestsPerSecond / share : undefined),
   );
   let sent = 0;
   // Partners whose token Webex refused, and the run it refused it in: asking again would only be

@@ -7,3 +7,4 @@ export type { RunContext, RunTally } from './context.ts';
 export { UsageError } from './usage-error.ts';
 export { noProgress } from './progress.ts';
 export type { Progress, ProgressFigures } from './progress.ts';
+export { sharedRateOf } from './shared-rate.ts';

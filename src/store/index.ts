@@ -130,3 +130,5 @@ export {
 export type { FireClaim, FireReason, FireRecord, FireStatus } from './schedule-fires.ts';
 export { readJobRunFacts } from './run-metrics.ts';
 export type { JobRunFacts } from './run-metrics.ts';
+export { rateBudgetStore, listRateBudgets } from './rate-budgets.ts';
+export type { RateBudgetRow, RateBudgetChange, RateBudgetStore } from './rate-budgets.ts';

@@ -18,7 +18,7 @@ import type {
   SubscriberQuery,
   WebexPort,
 } from './port.ts';
-import type { RateLimiter } from './rate-limiter.ts';
+import type { RatePacer } from './rate-limiter.ts';
 import type {
   CustomerBody,
   CustomerUpdateBody,
@@ -55,7 +55,7 @@ export interface HttpClientOptions {
   subPartnerOrgId?: string | null;
   timeoutMs: number;
   concurrency: number;
-  limiter: RateLimiter;
+  limiter: RatePacer;
   budget: RetryBudget;
   /** Attempts for one call before it fails (429s and transient errors together). */
   maxAttempts?: number;
@@ -406,7 +406,7 @@ function classify(
   said: { body: unknown; statusText: string },
   trackingId: string,
   resendable: boolean,
-  limiter: RateLimiter,
+  limiter: RatePacer,
 ): WebexCallError {
   const err = said.body as {
     message?: string;

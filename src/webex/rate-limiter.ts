@@ -20,6 +20,18 @@ export interface RateLimiterOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
+/** What the HTTP client needs of a token's pacing: RateLimiter in one process, SharedRateLimiter across many. */
+export interface RatePacer {
+  /** Waits for this request's slot. */
+  take(): Promise<void>;
+  /** The server admitted a request (any answer but 429/423). */
+  admittedOne(): void;
+  /** A 429/423: hold the token's requests for `retryAfterMs` and slow down. */
+  throttled(retryAfterMs: number): void;
+  readonly currentRate: number;
+  readonly throttleCount: number;
+}
+
 /** Limits of the adaptation: how rarely a failing probe repeats at most. */
 export const RATE_POLICY = {
   headroom: 0.97,
@@ -35,7 +47,7 @@ export const RATE_POLICY = {
   windowMs: 1000,
 } as const;
 
-export class RateLimiter {
+export class RateLimiter implements RatePacer {
   private readonly ceiling: number;
   private readonly headroom: number;
   private readonly minRate: number;

@@ -5,7 +5,12 @@ import { partnerConfig, type Config } from '../config/index.ts';
 import { HttpWebexClient, type RetryBudget } from './http-client.ts';
 import type { WebexPort } from './port.ts';
 import { OAuthTokenSource, tokenFile } from './oauth-token.ts';
-import { RateLimiter } from './rate-limiter.ts';
+import { RateLimiter, type RatePacer } from './rate-limiter.ts';
+import {
+  SharedRateLimiter,
+  tokenFingerprint,
+  type SharedBudgetPort,
+} from './shared-rate-limiter.ts';
 import { startSimulator, type RunningSimulator } from './simulator/index.ts';
 
 /**
@@ -38,6 +43,16 @@ export interface WebexTargets {
 export const simulatorStateFile = (home: string) =>
   path.join(home, 'var', 'simulator', 'state.json');
 
+/**
+ * A token's rate shared with every process using the same ledger (PostgreSQL): its budget lives
+ * there. Without it, each process paces its tokens alone.
+ */
+export interface SharedRate {
+  budgets: SharedBudgetPort;
+  /** This process's own upper bound (`provision-worker --rate-share K`: the rate / K). */
+  maxOwnRate?: number;
+}
+
 /** Builds one client per partner: the real API where a base URL is set, else the embedded simulator. */
 export async function openWebexTargets(
   config: Config,
@@ -45,6 +60,7 @@ export async function openWebexTargets(
   env: NodeJS.ProcessEnv,
   /** The run's stop signal: requests not sent yet when it aborts are not sent. */
   stop?: AbortSignal,
+  shared?: SharedRate,
 ): Promise<WebexTargets> {
   // Every request waiting for a rate slot listens for the stop: as many as the concurrency.
   if (stop) setMaxListeners(0, stop);
@@ -60,13 +76,23 @@ export async function openWebexTargets(
     });
   }
   const budget: RetryBudget = { remaining: config.webex.retryBudget };
-  const limiters = new Map<string, RateLimiter>();
+  const limiters = new Map<string, RatePacer>();
   const clients = new Map<string, WebexPort>();
   // One limiter per token: the server limits tokens, and partners may share one.
-  const limiterFor = (token: string) => {
+  // The embedded simulator is this process's own: its token's rate is shared with nobody.
+  const limiterFor = (token: string, embedded: boolean) => {
     let limiter = limiters.get(token);
     if (!limiter) {
-      limiter = new RateLimiter({ requestsPerSecond: config.webex.requestsPerSecond });
+      const requestsPerSecond = config.webex.requestsPerSecond;
+      limiter =
+        shared && !embedded
+          ? new SharedRateLimiter({
+              budgets: shared.budgets,
+              tokenKey: tokenFingerprint(token),
+              requestsPerSecond,
+              ...(shared.maxOwnRate !== undefined ? { maxOwnRate: shared.maxOwnRate } : {}),
+            })
+          : new RateLimiter({ requestsPerSecond });
       limiters.set(token, limiter);
     }
     return limiter;
@@ -117,7 +143,7 @@ export async function openWebexTargets(
         subPartnerOrgId: settings.webex.subPartnerOrgId ?? null,
         timeoutMs: config.webex.timeoutMs,
         concurrency: config.webex.concurrency,
-        limiter: limiterFor(token),
+        limiter: limiterFor(token, !baseUrl),
         budget,
         ...(stop ? { stop } : {}),
       });

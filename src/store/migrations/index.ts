@@ -5,6 +5,7 @@ import * as claimIndex from './003-claim-index.ts';
 import * as runOutcomeIndex from './004-run-outcome-index.ts';
 import * as scheduleFires from './005-schedule-fires.ts';
 import * as resultParams from './006-result-params.ts';
+import * as rateBudgets from './007-rate-budgets.ts';
 
 // Listed here rather than read from a folder, so the same list serves tsx, the knex CLI and tests.
 const MIGRATIONS: Record<string, Knex.Migration> = {
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '004-run-outcome-index': runOutcomeIndex,
   '005-schedule-fires': scheduleFires,
   '006-result-params': resultParams,
+  '007-rate-budgets': rateBudgets,
 };
 
 /** knex migration source over the migrations bundled with the program. */
