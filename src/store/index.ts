@@ -127,3 +127,11 @@ export {
 export type { FireClaim, FireReason, FireRecord, FireStatus } from './schedule-fires.ts';
 export { readJobRunFacts } from './run-metrics.ts';
 export type { JobRunFacts } from './run-metrics.ts';
+export {
+  listRetiredFiles,
+  markArchivePruned,
+  deleteFileRows,
+  pruneRuns,
+  pruneScheduleFires,
+} from './retention.ts';
+export type { RetiredFile } from './retention.ts';
