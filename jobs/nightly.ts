@@ -2,13 +2,15 @@ import { runImport, seedDemoInbox } from '../src/ingest/index.ts';
 import { runProvision } from '../src/provision/index.ts';
 import { runReconcile } from '../src/reconcile/index.ts';
 import type { Summary } from '../src/reports/index.ts';
+import { runRetention } from '../src/retention/index.ts';
 import { runRplRecheck } from '../src/rpl/index.ts';
 import { runJob, sharedRateOf, type App, type JobOptions } from '../src/runs/index.ts';
 import { openWebexTargets, type WebexTargets } from '../src/webex/index.ts';
 
 /**
  * `rtm-batch nightly`: import, provision, rpl-recheck and reconcile, in that order, as one run
- * under one lock (contract §4); `demo` first drops the sample sheets. It never deprovisions.
+ * under one lock (contract §4), then prunes what retention allows; `demo` first drops the sample
+ * sheets. It never deprovisions.
  */
 export async function nightlyJob(
   app: App,
@@ -37,6 +39,8 @@ export async function nightlyJob(
       // R-RPL-2: the RPL follow-up comes after provisioning and never holds it up.
       if (!ctx.signal.aborted) await runRplRecheck(ctx, await targets());
       if (!ctx.signal.aborted) await runReconcile(ctx, await targets());
+      // Last, once everything that could still need an old file has run (retention.days).
+      if (!ctx.signal.aborted) await runRetention(ctx);
     } finally {
       await (opened as WebexTargets | null)?.close();
     }

@@ -67,6 +67,8 @@ export const EXAMPLE_CONFIG = `{
   // Without "database" the ledger is SQLite in var/rtm-batch.sqlite. For PostgreSQL set
   // DATABASE_URL, or: "database": { "client": "pg", "connection": "postgres://…" },
   "logging": { "level": "info" },
+  // Retention is off: nothing is pruned. To prune what is older than so many days, add:
+  //   "retention": { "days": { "reports": 90, "quarantine": 90, "outbox": 90, "archive": 365, "ledger": 365 } },
   // Cron lines for \`rtm-batch schedule\` (null turns one off).
   "schedule": { "nightly": "0 2 * * *", "rpl-recheck": "*/15 * * * *", "timezone": "UTC" }
 }

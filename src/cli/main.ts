@@ -28,6 +28,7 @@ import { renderFindings, runDoctor } from './doctor.ts';
 import { initWorkspace, isWorkspace } from './init-workspace.ts';
 import { assertKnownPartner } from './known-partner.ts';
 import { readStatus, renderStatus } from './status.ts';
+import { describePrune, runPrune } from '../retention/index.ts';
 import { runScheduler } from '../schedule/index.ts';
 import { runWorker } from '../provision/index.ts';
 
@@ -347,6 +348,32 @@ function buildProgram(io: MaskedIo, setExit: (code: number) => void): Command {
     });
 
   program
+    .command('prune')
+    .description('remove what is older than config retention.days allows (nightly does it last)')
+    .action(async (_o: unknown, command: Command) => {
+      const { config, globals } = loadOrThrow(io, command);
+      if (globals.partner !== undefined)
+        throw new UsageError('prune works on the whole workspace: leave out --partner');
+      const dryRun = Boolean(globals.dryRun);
+      const app = await openApp(config, { quiet: true });
+      try {
+        const counts = await runPrune(app, { dryRun });
+        const off = Object.values(config.retention.days).every((d) => d === null);
+        io.stdout.write(
+          globals.json
+            ? JSON.stringify({ dryRun, ...counts }, null, 2) + '\n'
+            : `${describePrune(counts, dryRun) ?? (off ? 'retention is off (config retention.days): nothing is pruned' : 'retention: nothing to prune')}\n`,
+        );
+      } catch (err) {
+        if (!(err instanceof LockHeldError)) throw err;
+        io.stderr.write(`rtm-batch: ${err.message}; nothing was done\n`);
+        setExit(EXIT.locked);
+      } finally {
+        await closeApp(app);
+      }
+    });
+
+  program
     .command('doctor')
     .description(
       'check the config, database, each partner’s Webex token and URL, folders and free disk',
@@ -459,6 +486,7 @@ function buildProgram(io: MaskedIo, setExit: (code: number) => void): Command {
 /** Two examples per command, shown at the end of its --help. */
 const EXAMPLES: Readonly<Record<string, readonly [string, string]>> = {
   init: ['rtm-batch init', 'rtm-batch init --home /srv/rtm'],
+  prune: ['rtm-batch prune --dry-run', 'rtm-batch --home /srv/rtm prune --json'],
   doctor: ['rtm-batch doctor', 'rtm-batch --home /srv/rtm doctor --json'],
   backup: [
     'rtm-batch backup --out /backup/rtm-$(date +%F).sqlite',

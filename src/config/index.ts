@@ -5,6 +5,7 @@ export type {
   Locale,
   NotifyConfig,
   PartnerConfig,
+  RetentionConfig,
   RplConfig,
   ScheduleConfig,
   ScheduledJob,

@@ -211,6 +211,29 @@ const rplSchema = z
   })
   .strict();
 
+/** Days something is kept before retention prunes it; null: kept for ever (the default). */
+const retentionDays = z.number().int().min(1).max(36_500).nullable().default(null);
+
+/** What `nightly` (and `rtm-batch prune`) removes once it is older than its number of days. */
+const retentionSchema = z
+  .object({
+    days: z
+      .object({
+        /** reports/<runId>/ folders. */
+        reports: retentionDays,
+        /** Archived copies of files none of whose rows is current, pending or recent. */
+        archive: retentionDays,
+        quarantine: retentionDays,
+        /** Results files in outbox/<partner>/ (written again whenever their rows change). */
+        outbox: retentionDays,
+        /** Run history, schedule fires and the row outcomes of files whose archive may go. */
+        ledger: retentionDays,
+      })
+      .strict()
+      .default({ reports: null, archive: null, quarantine: null, outbox: null, ledger: null }),
+  })
+  .strict();
+
 const lockSchema = z
   .object({
     leaseSeconds: z.number().int().min(5).default(120),
@@ -238,6 +261,7 @@ export const configSchema = z
     lock: lockSchema.default(lockSchema.parse({})),
     rpl: rplSchema.default(rplSchema.parse({})),
     notify: notifySchema.default(notifySchema.parse({})),
+    retention: retentionSchema.default(retentionSchema.parse({})),
   })
   .strict();
 
@@ -248,3 +272,4 @@ export type RplConfig = z.infer<typeof rplSchema>;
 export type SimulatorConfig = z.infer<typeof simulatorSchema>;
 export type ScheduleConfig = z.infer<typeof scheduleSchema>;
 export type NotifyConfig = z.infer<typeof notifySchema>;
+export type RetentionConfig = z.infer<typeof retentionSchema>;

@@ -162,6 +162,7 @@ export async function runImport(
 ): Promise<ImportOutcome> {
   const desired: DryRunDesired = { customers: [], subscribers: [] };
   const { folders, ignored } = await listPartnerFolders(ctx.config.home);
+  if (folders.length === 0) await sayWhereFilesGo(ctx);
   for (const name of ignored)
     ctx.tally.notes.push(
       `inbox/${name} is not a partner folder (letters, digits, . _ - only) and was not read.`,
@@ -192,6 +193,19 @@ export async function runImport(
   }
   if (ctx.signal.aborted) await countUnread(ctx, folders);
   return { desired };
+}
+
+/**
+ * A workspace with no partner folder yet (a fresh `init`, or an inbox/ removed): the inbox is made
+ * again (a dry run makes nothing) and the run says where files go, rather than ending "ok" with
+ * nothing read and no word why.
+ */
+async function sayWhereFilesGo(ctx: RunContext): Promise<void> {
+  const inbox = path.join(ctx.config.home, 'inbox');
+  if (!ctx.dryRun) await fs.mkdir(inbox, { recursive: true });
+  ctx.tally.notes.push(
+    `no partner folder in ${inbox}: put each partner's files in ${path.join(inbox, '<partner>')}/ (one folder per partner, named by its id), then run again.`,
+  );
 }
 
 /** Whether the run stopped because another run took its lock. */

@@ -113,6 +113,8 @@ export async function writeResultsFiles(ctx: RunContext, fileIds: Iterable<numbe
 export async function writeResultsFile(ctx: RunContext, source: ResultsSource): Promise<void> {
   const { id } = source;
   if (!source.storedPath || !source.format) return;
+  // Retention prunes a copy only once no row of its file can change: its results file is final.
+  if (source.details?.archivePrunedAt) return;
   const settings = partnerConfig(ctx.config, source.partner);
   // The language the import wrote the file's results in (its header's, unless configured).
   const locale = settings.localeConfigured

@@ -132,3 +132,11 @@ export { readJobRunFacts } from './run-metrics.ts';
 export type { JobRunFacts } from './run-metrics.ts';
 export { rateBudgetStore, listRateBudgets } from './rate-budgets.ts';
 export type { RateBudgetRow, RateBudgetChange, RateBudgetStore } from './rate-budgets.ts';
+export {
+  listRetiredFiles,
+  markArchivePruned,
+  deleteFileRows,
+  pruneRuns,
+  pruneScheduleFires,
+} from './retention.ts';
+export type { RetiredFile } from './retention.ts';

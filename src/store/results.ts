@@ -11,7 +11,14 @@ export interface ResultsSource {
   format: 'csv' | 'xlsx' | null;
   encoding: string | null;
   /** `locale`: the language its results were written in, when the partner's is not configured. */
-  details: { delimiter?: string; headerRow?: number; kind?: string; locale?: Locale } | null;
+  details: {
+    delimiter?: string;
+    headerRow?: number;
+    kind?: string;
+    locale?: Locale;
+    /** When retention removed the archived copy: the results file is final, never rewritten. */
+    archivePrunedAt?: string;
+  } | null;
 }
 
 /** What happened to one row: its outcome, provisioning result and every issue. */

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../../src/config/index.ts';
+import { validateSummary } from '../../src/reports/index.ts';
 import { runCli, tempHome } from '../support/cli.ts';
 
 describe('cli: a workspace is made by init, never by accident (issue 19, item 3)', () => {
@@ -20,6 +21,29 @@ describe('cli: a workspace is made by init, never by accident (issue 19, item 3)
     expect(run.stdout).to.contain(path.join(home, 'inbox', '<partner>'));
     const nightly = await runCli(['nightly'], { home });
     expect(nightly.code, nightly.stderr).to.equal(0);
+  });
+
+  it('when nightly runs in a fresh workspace with no partner folder, then it says on one line where files go, and makes inbox/ again when it is missing', async function () {
+    this.timeout(60_000);
+    const home = path.join(tempHome(), 'rtm');
+    expect((await runCli(['init', '--home', home])).code).to.equal(0);
+    const where = `${path.join(home, 'inbox', '<partner>')}/`;
+    const first = await runCli(['nightly'], { home });
+    expect(first.code, first.stderr).to.equal(0);
+    // Before: an "ok" summary with nothing read and no word about the inbox.
+    const lines = first.stdout.split('\n').filter((l) => l.includes(where));
+    expect(lines, first.stdout).to.have.length(1);
+    expect(lines[0]).to.match(/^ {2}note: no partner folder in /);
+    expect(lines[0]).to.contain(path.join(home, 'inbox'));
+
+    // A workspace whose inbox went (removed by hand): the run makes it again and says the same.
+    rmdirSync(path.join(home, 'inbox'));
+    const again = await runCli(['--json', 'nightly'], { home });
+    expect(again.code, again.stderr).to.equal(0);
+    expect(statSync(path.join(home, 'inbox')).isDirectory()).to.equal(true);
+    const summary = JSON.parse(again.stdout) as { notes: string[] };
+    expect(validateSummary(summary)).to.deep.equal([]);
+    expect(summary.notes.filter((n) => n.includes(where))).to.have.length(1);
   });
 
   it('when init runs again on a workspace, then it keeps the configuration as it was', async function () {

@@ -6,6 +6,7 @@ import * as runOutcomeIndex from './004-run-outcome-index.ts';
 import * as scheduleFires from './005-schedule-fires.ts';
 import * as resultParams from './006-result-params.ts';
 import * as rateBudgets from './007-rate-budgets.ts';
+import * as retentionIndexes from './008-retention-indexes.ts';
 
 // Listed here rather than read from a folder, so the same list serves tsx, the knex CLI and tests.
 const MIGRATIONS: Record<string, Knex.Migration> = {
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '005-schedule-fires': scheduleFires,
   '006-result-params': resultParams,
   '007-rate-budgets': rateBudgets,
+  '008-retention-indexes': retentionIndexes,
 };
 
 /** knex migration source over the migrations bundled with the program. */
