@@ -265,9 +265,15 @@ export class HttpWebexClient implements WebexPort {
     const auth = this.opts.auth;
     let refreshed = false;
     for (let attempt = 1; ; attempt++) {
-      const token = auth ? await auth.token() : this.opts.token;
+      // The token is taken when the request's turn and rate slot have come, never before it
+      // queues: a request that waited behind others (or for Retry-After) past an OAuth token's
+      // expiry would go out with the expired one, and a second 401 stops the partner.
+      const used = { token: this.opts.token };
+      const tokenNow = auth ? async () => (used.token = await auth.token()) : null;
       try {
-        return await this.limit(() => this.send(method, url, body, resendable, token));
+        return await this.limit(() =>
+          this.send(method, url, body, resendable, tokenNow ?? used.token),
+        );
       } catch (err) {
         // Stopping: no retry (a 429 or transient failure changed nothing in Webex).
         if (this.stop?.aborted) throw err;
@@ -275,7 +281,7 @@ export class HttpWebexClient implements WebexPort {
         // answered before anything is done, so even a create is safe to resend.
         if (auth && !refreshed && err instanceof AuthError && err.info.status === 401) {
           refreshed = true;
-          await auth.refresh(token);
+          await auth.refresh(used.token);
           continue;
         }
         const retry = this.retryDelay(err, attempt, resendable);
@@ -328,9 +334,10 @@ export class HttpWebexClient implements WebexPort {
     url: URL,
     body: unknown,
     resendable: boolean,
-    token: string,
+    tokenOrSource: string | (() => Promise<string>),
   ): Promise<Answer> {
     await this.takeSlot();
+    const token = typeof tokenOrSource === 'string' ? tokenOrSource : await tokenOrSource();
     const trackingSent = `${this.opts.trackingPrefix}_${randomUUID()}`;
     if (this.stop?.aborted) {
       const description = 'not sent: the run is stopping';
