@@ -88,6 +88,10 @@ const simulatorSchema = z
     rplMatch: regex.nullable().default(null),
     rplReviewMinutes: z.number().min(0).default(0),
     provisioningSeconds: z.number().min(0).default(1),
+    /** GETs a billing report answers IN_PROGRESS before it is COMPLETED (default 1). */
+    billingReportPolls: z.number().int().min(0).optional(),
+    /** Every billing report ends FAILED instead of COMPLETED (a fault to test with; default false). */
+    billingReportsFail: z.boolean().optional(),
     /**
      * Webex's OAuth side: when set, only access tokens issued by its `POST /v1/access_token`
      * (grant_type=refresh_token) are accepted, and they expire.
