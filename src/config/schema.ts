@@ -215,6 +215,18 @@ const rplSchema = z
   })
   .strict();
 
+/** Billing reconciliation (issue 22): how long to wait for Webex's reports, and whether to delete them. */
+const billingSchema = z
+  .object({
+    /** Wait at most this long per report in one run; one still IN_PROGRESS is picked up by the next run. */
+    waitSeconds: z.number().min(0).default(300),
+    /** Ask for a report's status this often while it is IN_PROGRESS. */
+    pollSeconds: z.number().positive().default(5),
+    /** Delete each report in Webex once it has been read. */
+    deleteReports: z.boolean().default(true),
+  })
+  .strict();
+
 const lockSchema = z
   .object({
     leaseSeconds: z.number().int().min(5).default(120),
@@ -241,6 +253,7 @@ export const configSchema = z
     schedule: scheduleSchema.default(scheduleSchema.parse({})),
     lock: lockSchema.default(lockSchema.parse({})),
     rpl: rplSchema.default(rplSchema.parse({})),
+    billing: billingSchema.default(billingSchema.parse({})),
     notify: notifySchema.default(notifySchema.parse({})),
   })
   .strict();
@@ -249,6 +262,7 @@ export type ConfigFile = z.infer<typeof configSchema>;
 export type PartnerConfig = z.infer<typeof partnerSchema>;
 export type WebexConfig = z.infer<typeof webexSchema>;
 export type RplConfig = z.infer<typeof rplSchema>;
+export type BillingConfig = z.infer<typeof billingSchema>;
 export type SimulatorConfig = z.infer<typeof simulatorSchema>;
 export type ScheduleConfig = z.infer<typeof scheduleSchema>;
 export type NotifyConfig = z.infer<typeof notifySchema>;

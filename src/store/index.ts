@@ -127,3 +127,19 @@ export {
 export type { FireClaim, FireReason, FireRecord, FireStatus } from './schedule-fires.ts';
 export { readJobRunFacts } from './run-metrics.ts';
 export type { JobRunFacts } from './run-metrics.ts';
+export {
+  BILLING_LINES_PER_INSERT,
+  BILLING_PAGE_ROWS,
+  clearBillingUserLines,
+  readBillingLedgerPages,
+  readBillingReportEntry,
+  readBillingUserLinePages,
+  stageBillingUserLines,
+  writeBillingReportEntry,
+} from './billing.ts';
+export type {
+  BillingLedgerUser,
+  BillingReportEntry,
+  BillingReportKey,
+  BillingUserLine,
+} from './billing.ts';

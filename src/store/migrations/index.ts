@@ -4,6 +4,7 @@ import * as rplDeprovision from './002-rpl-deprovision.ts';
 import * as claimIndex from './003-claim-index.ts';
 import * as runOutcomeIndex from './004-run-outcome-index.ts';
 import * as scheduleFires from './005-schedule-fires.ts';
+import * as billingReports from './006-billing-reports.ts';
 
 // Listed here rather than read from a folder, so the same list serves tsx, the knex CLI and tests.
 const MIGRATIONS: Record<string, Knex.Migration> = {
@@ -12,6 +13,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '003-claim-index': claimIndex,
   '004-run-outcome-index': runOutcomeIndex,
   '005-schedule-fires': scheduleFires,
+  '006-billing-reports': billingReports,
 };
 
 /** knex migration source over the migrations bundled with the program. */
