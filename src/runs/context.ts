@@ -18,6 +18,7 @@ import {
   type RplCounts,
   type RplDeprovisionLine,
 } from '../reports/index.ts';
+import type { BillingOutcome } from '../billing/index.ts';
 import type { Db, Tx } from '../store/index.ts';
 import type { Progress } from './progress.ts';
 
@@ -67,6 +68,8 @@ export interface RunTally {
   rplDeprovisions: RplDeprovisionLine[];
   /** A dry run's plan, line by line, for the report. */
   planLines: PlanLine[];
+  /** What `rtm-batch billing` found (issue 22), for the report's billing section. */
+  billing?: BillingOutcome | null;
 }
 
 /** An empty tally. */

@@ -103,6 +103,15 @@ export async function clearBillingUserLines(db: Tx, runId: string, partner: stri
   await db('billing_user_lines').where({ run_id: runId, partner_id: partner }).delete();
 }
 
+/**
+ * The email column compared byte by byte: the comparison merges two lists read in this order, so
+ * both must sort alike (PostgreSQL's default collation would follow the locale).
+ */
+function emailBytes(db: Tx): string {
+  const dialect = (db as unknown as { client: { dialect: string } }).client.dialect;
+  return dialect === 'postgresql' ? 'email COLLATE "C"' : 'email';
+}
+
 /** Rows per page when staged lines or subscribers are read in email order. */
 export const BILLING_PAGE_ROWS = 5000;
 
@@ -117,9 +126,9 @@ export async function* readBillingUserLinePages(
   for (;;) {
     const query = db('billing_user_lines')
       .where({ run_id: runId, partner_id: partner })
-      .orderBy([{ column: 'email' }, { column: 'package' }, { column: 'id' }])
+      .orderByRaw(`${emailBytes(db)}, package, id`)
       .limit(pageRows);
-    if (after) query.whereRaw('(email, package, id) > (?, ?, ?)', after);
+    if (after) query.whereRaw(`(${emailBytes(db)}, package, id) > (?, ?, ?)`, after);
     const rows = (await query) as Record<string, unknown>[];
     if (rows.length > 0)
       yield rows.map((r) => ({
@@ -139,6 +148,7 @@ export async function* readBillingUserLinePages(
 
 /** A ledger subscriber as the billing comparison needs it. */
 export interface BillingLedgerUser {
+  partner: string;
   email: string;
   customerExternalId: string;
   /** The package the sheet asked for. */
@@ -151,19 +161,23 @@ export interface BillingLedgerUser {
   createdAt: string;
 }
 
-/** A partner's subscribers in (email, customer) order, a page at a time (keyset on the email index). */
+/**
+ * The subscribers of some partners (those sharing one Webex) in (email, partner, customer) order,
+ * a page at a time (keyset; the (partner, email) index serves each partner's part).
+ */
 export async function* readBillingLedgerPages(
   db: Tx,
-  partner: string,
+  partners: readonly string[],
   pageRows = BILLING_PAGE_ROWS,
 ): AsyncGenerator<BillingLedgerUser[]> {
-  let after: [string, string] | null = null;
+  let after: [string, string, string] | null = null;
   for (;;) {
     const query = db('subscribers')
-      .where('partner_id', partner)
-      .orderBy([{ column: 'email' }, { column: 'customer_external_id' }])
+      .whereIn('partner_id', [...partners])
+      .orderByRaw(`${emailBytes(db)}, partner_id, customer_external_id`)
       .limit(pageRows)
       .select(
+        'partner_id',
         'email',
         'customer_external_id',
         'desired',
@@ -173,10 +187,12 @@ export async function* readBillingLedgerPages(
         'webex_seen_at',
         'created_at',
       );
-    if (after) query.whereRaw('(email, customer_external_id) > (?, ?)', after);
+    if (after)
+      query.whereRaw(`(${emailBytes(db)}, partner_id, customer_external_id) > (?, ?, ?)`, after);
     const rows = (await query) as Record<string, unknown>[];
     if (rows.length > 0)
       yield rows.map((r) => ({
+        partner: r.partner_id as string,
         email: r.email as string,
         customerExternalId: r.customer_external_id as string,
         package: (JSON.parse(r.desired as string) as { package?: string }).package ?? null,
@@ -188,6 +204,6 @@ export async function* readBillingLedgerPages(
       }));
     if (rows.length < pageRows) return;
     const last = rows[rows.length - 1] as Record<string, unknown>;
-    after = [last.email as string, last.customer_external_id as string];
+    after = [last.email as string, last.partner_id as string, last.customer_external_id as string];
   }
 }
