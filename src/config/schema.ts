@@ -139,7 +139,13 @@ const loggingSchema = z
 const cronExpr = z.string().min(1);
 
 /** The jobs the scheduler can start; `import-provision` is an import followed by a provision. */
-export const SCHEDULED_JOBS = ['import-provision', 'nightly', 'rpl-recheck', 'reconcile'] as const;
+export const SCHEDULED_JOBS = [
+  'import-provision',
+  'nightly',
+  'rpl-recheck',
+  'reconcile',
+  'billing',
+] as const;
 export type ScheduledJob = (typeof SCHEDULED_JOBS)[number];
 
 const scheduleSchema = z
@@ -149,6 +155,8 @@ const scheduleSchema = z
     nightly: cronExpr.nullable().default('0 2 * * *'),
     'rpl-recheck': cronExpr.nullable().default('*/15 * * * *'),
     reconcile: cronExpr.nullable().default(null),
+    /** Billing reconciliation of the last full month (issue 22): on the 2nd, after the nightly. */
+    billing: cronExpr.nullable().default('0 6 2 * *'),
     timezone: z.string().min(1).default('UTC'),
     /** Jobs whose latest fire, missed while no scheduler ran, is run once at start-up. */
     catchUp: z.array(z.enum(SCHEDULED_JOBS)).default(['nightly']),
