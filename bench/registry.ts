@@ -1,3 +1,4 @@
+import { billingBench } from './billing.bench.ts';
 import type { Benchmark } from './harness.ts';
 import { ingestCsv } from './ingest-csv.bench.ts';
 import { ingestXlsx } from './ingest-xlsx.bench.ts';
@@ -20,4 +21,5 @@ export const BENCHMARKS: Benchmark[] = [
   provisionAdaptiveBench,
   provisionE2eBench,
   reconcileBench,
+  billingBench,
 ];

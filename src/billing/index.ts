@@ -1,6 +1,13 @@
 // Billing reconciliation (issue 22): Webex's billing reports held against the ledger and the sheets.
-export { runBilling, BILLING_CSV, BILLING_CSV_COLUMNS, billingCsvRow } from './run-billing.ts';
-export type { BillingLine, BillingOutcome } from './run-billing.ts';
+export {
+  runBilling,
+  BILLING_CSV,
+  BILLING_CSV_COLUMNS,
+  billingCsvRow,
+  compareUsers,
+  stageUserReport,
+} from './run-billing.ts';
+export type { BillingLine, BillingOutcome, BillingRunScope } from './run-billing.ts';
 export { followBillingReport, releaseBillingReport } from './follow-billing-report.ts';
 export type { FollowedReport, FollowDeps } from './follow-billing-report.ts';
 export {
@@ -13,6 +20,7 @@ export {
   checkBillingTotals,
   classifyBillingCustomer,
   classifyBillingUser,
+  countBillingUser,
   emptyBillingUserCounts,
 } from './compare-billing.ts';
 export type {

@@ -40,7 +40,7 @@ import { readBillingCustomerReport, readBillingUserReport } from './read-billing
 export const BILLING_CSV = 'billing.csv';
 
 /** Staged lines per insert batch while a USER report streams in. */
-const STAGE_LINES = 2000;
+const STAGE_LINES = 5000;
 /** Discrepancies kept per partner for the report's section (billing.csv has them all). */
 const KEPT_PER_PARTNER = 500;
 
@@ -151,13 +151,19 @@ async function* mergeByEmail<A extends { email: string }, B extends { email: str
   }
 }
 
+/** Where a run stages and compares: its ledger and its id. */
+export type BillingRunScope = Pick<RunContext, 'db' | 'runId'>;
+
 /** Stages a USER report's lines as it streams in; returns how many. */
-async function stageUserReport(
-  ctx: RunContext,
+export async function stageUserReport(
+  ctx: BillingRunScope,
   partner: string,
   stream: AsyncIterable<unknown>,
 ): Promise<number> {
   await clearBillingUserLines(ctx.db, ctx.runId, partner);
+  // One transaction per batch: on SQLite a commit per insert statement costs a sync each.
+  const stageBatch = (lines: BillingUserLine[]) =>
+    ctx.db.transaction((trx) => stageBillingUserLines(trx, ctx.runId, partner, lines));
   let batch: BillingUserLine[] = [];
   let count = 0;
   for await (const r of readBillingUserReport(stream)) {
@@ -171,11 +177,11 @@ async function stageUserReport(
     });
     count += 1;
     if (batch.length >= STAGE_LINES) {
-      await stageBillingUserLines(ctx.db, ctx.runId, partner, batch);
+      await stageBatch(batch);
       batch = [];
     }
   }
-  if (batch.length > 0) await stageBillingUserLines(ctx.db, ctx.runId, partner, batch);
+  if (batch.length > 0) await stageBatch(batch);
   return count;
 }
 
@@ -198,15 +204,24 @@ async function readPeakCounts(stream: AsyncIterable<unknown>): Promise<Map<strin
  * Compares a partner's staged USER lines with its ledger, user by user in email order; yields
  * every line and counts them. Also counts the ledger's users per customer and package.
  */
-async function* compareUsers(
-  ctx: RunContext,
+export async function* compareUsers(
+  ctx: BillingRunScope,
   view: { key: string; partners: readonly string[]; reported: ReadonlySet<string> },
   uc: BillingUserContext,
   counts: BillingUserCounts,
   ledgerPerPackage: Map<string, number>,
 ): AsyncGenerator<BillingUserResult> {
   const billed = byEmail(readBillingUserLinePages(ctx.db, ctx.runId, view.key));
-  const ledger = byEmail<BillingLedgerUser>(readBillingLedgerPages(ctx.db, view.partners));
+  // Each partner's subscribers in email order, merged: one ordered list for the whole view.
+  let ledger: AsyncIterable<[string, BillingLedgerUser[]]> = byEmail<BillingLedgerUser>(
+    readBillingLedgerPages(ctx.db, view.partners[0] as string),
+  );
+  for (const partner of view.partners.slice(1)) {
+    const merged = mergeByEmail(ledger, byEmail(readBillingLedgerPages(ctx.db, partner)));
+    ledger = (async function* () {
+      for await (const [email, a, b] of merged) yield [email, [...a, ...b]];
+    })();
+  }
   for await (const [email, lines, rows] of mergeByEmail(billed, ledger)) {
     const result = classifyBillingUser(email, lines, rows, uc);
     // With --partner, the users of the other partners sharing this Webex are not reported.

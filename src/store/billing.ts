@@ -162,19 +162,19 @@ export interface BillingLedgerUser {
 }
 
 /**
- * The subscribers of some partners (those sharing one Webex) in (email, partner, customer) order,
- * a page at a time (keyset; the (partner, email) index serves each partner's part).
+ * A partner's subscribers in (email, customer) order, a page at a time: keyset on the
+ * (partner, email, customer) index, so no page sorts the partner's rows again.
  */
 export async function* readBillingLedgerPages(
   db: Tx,
-  partners: readonly string[],
+  partner: string,
   pageRows = BILLING_PAGE_ROWS,
 ): AsyncGenerator<BillingLedgerUser[]> {
-  let after: [string, string, string] | null = null;
+  let after: [string, string] | null = null;
   for (;;) {
     const query = db('subscribers')
-      .whereIn('partner_id', [...partners])
-      .orderByRaw(`${emailBytes(db)}, partner_id, customer_external_id`)
+      .where('partner_id', partner)
+      .orderByRaw(`${emailBytes(db)}, customer_external_id`)
       .limit(pageRows)
       .select(
         'partner_id',
@@ -187,8 +187,7 @@ export async function* readBillingLedgerPages(
         'webex_seen_at',
         'created_at',
       );
-    if (after)
-      query.whereRaw(`(${emailBytes(db)}, partner_id, customer_external_id) > (?, ?, ?)`, after);
+    if (after) query.whereRaw(`(${emailBytes(db)}, customer_external_id) > (?, ?)`, after);
     const rows = (await query) as Record<string, unknown>[];
     if (rows.length > 0)
       yield rows.map((r) => ({
@@ -204,6 +203,6 @@ export async function* readBillingLedgerPages(
       }));
     if (rows.length < pageRows) return;
     const last = rows[rows.length - 1] as Record<string, unknown>;
-    after = [last.email as string, last.partner_id as string, last.customer_external_id as string];
+    after = [last.email as string, last.customer_external_id as string];
   }
 }

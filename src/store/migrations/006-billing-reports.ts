@@ -37,13 +37,13 @@ export async function up(knex: Knex): Promise<void> {
   });
 
   await knex.schema.alterTable('subscribers', (t) => {
-    t.index(['partner_id', 'email']);
+    t.index(['partner_id', 'email', 'customer_external_id']);
   });
 }
 
 export async function down(knex: Knex): Promise<void> {
   await knex.schema.alterTable('subscribers', (t) => {
-    t.dropIndex(['partner_id', 'email']);
+    t.dropIndex(['partner_id', 'email', 'customer_external_id']);
   });
   await knex.schema.dropTable('billing_user_lines');
   await knex.schema.dropTable('billing_reports');
