@@ -1,4 +1,4 @@
-import { runBilling, type BillingPeriod } from '../src/billing/index.ts';
+import { billingSection, runBilling, type BillingPeriod } from '../src/billing/index.ts';
 import type { Summary } from '../src/reports/index.ts';
 import { runJob, type App, type JobOptions } from '../src/runs/index.ts';
 import { openWebexTargets } from '../src/webex/index.ts';
@@ -16,7 +16,7 @@ export async function billingJob(
   return runJob(app, { ...opts, job: 'reconcile' }, async (ctx) => {
     const targets = await openWebexTargets(app.config, app.clock, env, ctx.signal);
     try {
-      ctx.tally.billing = await runBilling(ctx, targets, period);
+      ctx.tally.billing = billingSection(await runBilling(ctx, targets, period));
       ctx.tally.notes.push(
         `billing reconciliation of ${period.start}..${period.end}${period.pointInTime ? ' (point in time)' : ''}: see billing.csv`,
       );

@@ -4,6 +4,7 @@ export {
   BILLING_CSV,
   BILLING_CSV_COLUMNS,
   billingCsvRow,
+  billingSection,
   compareUsers,
   stageUserReport,
 } from './run-billing.ts';

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { partnerConfig, type Config } from '../config/index.ts';
-import { addAttention, writeReportCsv } from '../reports/index.ts';
+import { addAttention, writeReportCsv, type BillingSection } from '../reports/index.ts';
 import type { RunContext } from '../runs/context.ts';
 import {
   clearBillingUserLines,
@@ -494,4 +494,48 @@ function raiseAttention(
     count,
     message: `Webex's billing of partner ${partner} for ${period.start}..${period.end} differs from the sheets: ${parts.join('; ')}. See billing.csv.`,
   });
+}
+
+/** The outcome as the reports show it: counts per view and the discrepancies kept. Pure. */
+export function billingSection(outcome: BillingOutcome): BillingSection {
+  return {
+    period: outcome.period,
+    partners: outcome.partners.map((p) => ({
+      partner: p.partner,
+      counts: { ...p.users, ...prefixed('customer ', p.customers) },
+    })),
+    lines: outcome.discrepancies.map((l) =>
+      l.level === 'user'
+        ? {
+            partner: l.partner,
+            level: 'user',
+            customer: l.customerExternalId,
+            orgId: l.customerOrgId,
+            user: l.email,
+            package: l.sheetPackage,
+            billed: l.billedPackages.join(' '),
+            webexCount: null,
+            ledgerCount: null,
+            limit: null,
+            category: l.category,
+          }
+        : {
+            partner: l.partner,
+            level: 'customer',
+            customer: l.customerExternalId,
+            orgId: l.customerOrgId,
+            user: null,
+            package: l.package,
+            billed: '',
+            webexCount: l.webexCount,
+            ledgerCount: l.ledgerCount,
+            limit: l.limit,
+            category: l.category,
+          },
+    ),
+  };
+}
+
+function prefixed(prefix: string, counts: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(counts).map(([k, v]) => [`${prefix}${k}`, v]));
 }

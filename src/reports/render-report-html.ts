@@ -16,6 +16,7 @@ import type {
   ReportInput,
   RplReport,
 } from './report-input.ts';
+import { renderBillingSection } from './render-billing-section.ts';
 import { renderDialInSection } from './render-dial-in-section.ts';
 import { rplLabelsFor, type RplLabels } from './rpl-labels.ts';
 import type { FileStatus, FileSummary, IssueRecord, PlanCounts, Summary } from './summary.ts';
@@ -97,6 +98,7 @@ export function renderReportHtml(input: ReportInput): string {
     renderIssues(issues, ctx),
     summary.reconcile !== null ? renderReconciliation(reconciliation ?? [], ctx) : '',
     input.dialIns === undefined ? '' : renderDialInSection(input.dialIns, locale),
+    input.billing === undefined ? '' : renderBillingSection(input.billing),
     plan !== undefined || (summary.plan !== undefined && summary.plan !== null)
       ? renderPlan(summary.plan ?? null, plan ?? [], ctx)
       : '',

@@ -1,5 +1,6 @@
 import type { Locale } from '../config/index.ts';
 import type { IssueRecord, ReconcileCounts, RunStatus, Summary } from './summary.ts';
+import type { BillingSection } from './render-billing-section.ts';
 import type { DialInLine } from './render-dial-in-section.ts';
 
 /** One line of a dry run's provisioning plan, as the report lists it. */
@@ -26,6 +27,8 @@ export interface ReportInput {
   dialIns?: DialInLine[];
   /** Open and recently closed RPL checks, and deprovisioning outcomes. */
   rpl?: RplReport;
+  /** What `rtm-batch billing` found (issue 22). */
+  billing?: BillingSection;
 }
 
 /** A reconciliation category: one key of summary.reconcile. */

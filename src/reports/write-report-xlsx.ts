@@ -3,6 +3,7 @@ import { CHANGE_KEYS, PLAN_KEYS, RECONCILE_KEYS, RPL_KEYS } from './summary.ts';
 import { formatDuration } from './html-page.ts';
 import { formatCount, labelsFor, type ReportLabels } from './labels.ts';
 import { issueColumns } from './plan-issues-csv-rows.ts';
+import { BILLING_SHEET, billingSheet } from './render-billing-section.ts';
 import { DIAL_IN_SHEET, dialInCells, dialInColumns } from './render-dial-in-section.ts';
 import { rplLabelsFor } from './rpl-labels.ts';
 import type { PlanLine, ReconcileLine, ReportInput } from './report-input.ts';
@@ -174,6 +175,17 @@ export async function writeReportXlsx(target: string, input: ReportInput): Promi
           .map((d) =>
             dialInCells(d, input.locale).map((c) => (typeof c === 'string' ? cellText(c) : c)),
           ),
+      );
+    }
+    if (input.billing !== undefined) {
+      const sheet = billingSheet(input.billing);
+      const rows = sheet.rows.slice(0, XLSX_MAX_DATA_ROWS);
+      await addTableSheet(
+        workbook,
+        BILLING_SHEET,
+        sheet.columns,
+        sheet.columns.map(() => 18),
+        rows.map((r) => r.map((c) => (typeof c === 'string' ? cellText(c) : c))),
       );
     }
     await workbook.commit();

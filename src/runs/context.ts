@@ -6,6 +6,7 @@ import {
   emptyRowCounts,
   emptyRplCounts,
   type AttentionItem,
+  type BillingSection,
   type ChangeCounts,
   type FileSummary,
   type IssueRecord,
@@ -18,7 +19,6 @@ import {
   type RplCounts,
   type RplDeprovisionLine,
 } from '../reports/index.ts';
-import type { BillingOutcome } from '../billing/index.ts';
 import type { Db, Tx } from '../store/index.ts';
 import type { Progress } from './progress.ts';
 
@@ -69,7 +69,7 @@ export interface RunTally {
   /** A dry run's plan, line by line, for the report. */
   planLines: PlanLine[];
   /** What `rtm-batch billing` found (issue 22), for the report's billing section. */
-  billing?: BillingOutcome | null;
+  billing?: BillingSection | null;
 }
 
 /** An empty tally. */

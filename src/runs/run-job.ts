@@ -223,6 +223,7 @@ export async function runJob(
         reconciliation: ctx.tally.reconciliation,
         ...(rpl ? { rpl } : {}),
         ...(dialIns ? { dialIns } : {}),
+        ...(ctx.tally.billing ? { billing: ctx.tally.billing } : {}),
         ...(ctx.dryRun && ctx.tally.plan ? { plan: ctx.tally.planLines } : {}),
       },
       config.secrets,

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -112,6 +113,19 @@ describe('e2e: rtm-batch billing', () => {
     const billed = categories.filter((c) => c !== 'notBilled' && c !== 'partnerOwnOrg').length;
     const matched = categories.filter((c) => c === 'matched').length;
     expect(billed).to.equal(matched + 2);
+    // The discrepancies are a section of report.html and a sheet of report.xlsx.
+    const html = readFileSync(path.join(run.summary.reportDir, 'report.html'), 'utf8');
+    expect(html).to.contain('id="billing"').and.to.contain('ghost@lakeside-logistics.example');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(path.join(run.summary.reportDir, 'report.xlsx'));
+    const sheet = workbook.getWorksheet('Billing');
+    const listed: unknown[] = [];
+    sheet?.eachRow((row) => listed.push(row.getCell(5).value));
+    expect(listed).to.include.members([
+      'sam.cho@blueridgedental.example',
+      'ghost@lakeside-logistics.example',
+      'ana.silva@lakeside-logistics.example',
+    ]);
     // The reports were read and deleted in Webex; the ledger says so.
     const state = JSON.parse(
       readFileSync(path.join(home, 'var', 'simulator', 'state.json'), 'utf8'),
