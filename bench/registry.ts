@@ -1,3 +1,4 @@
+import { billingBench } from './billing.bench.ts';
 import type { Benchmark } from './harness.ts';
 import { ingestCsv } from './ingest-csv.bench.ts';
 import { ingestXlsx } from './ingest-xlsx.bench.ts';
@@ -25,6 +26,7 @@ export const BENCHMARKS: Benchmark[] = [
   provisionE2eBench,
   ...(hasPostgres ? [provisionWorkersBench] : []),
   reconcileBench,
+  billingBench,
 ];
 
 /** Benchmarks left out for want of DATABASE_URL, named so that asking for one says why. */

@@ -5,3 +5,4 @@ export { reconcileJob } from './reconcile.ts';
 export { nightlyJob } from './nightly.ts';
 export { deprovisionJob } from './deprovision.ts';
 export type { DeprovisionRequest } from './deprovision.ts';
+export { billingJob } from './billing.ts';

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import {
+  billingJob,
   deprovisionJob,
   importJob,
   nightlyJob,
@@ -21,6 +22,7 @@ import { LockHeldError, makeRunId, type App, type JobOptions } from '../runs/ind
 import { backupSqliteInto, openDb } from '../store/index.ts';
 import { startSimulator } from '../webex/simulator/index.ts';
 import { simulatorStateFile } from '../webex/index.ts';
+import { billingPeriod } from '../billing/index.ts';
 import { closeApp, openApp } from './app.ts';
 import { obeyHeldSignal, takeEarlySignal } from './early-signals.ts';
 import { UsageError } from '../runs/index.ts';
@@ -250,6 +252,25 @@ function buildProgram(io: MaskedIo, setExit: (code: number) => void): Command {
     'compare sheets, ledger and Webex; write the reconciliation report',
     (app, o, env) => reconcileJob(app, o, env),
   );
+  program
+    .command('billing')
+    .description(
+      "hold Webex's billing reports of a period against the ledger and the sheets (default: the last full month)",
+    )
+    .option('--from <date>', 'first day of the period, YYYY-MM-DD (with --to)')
+    .option('--to <date>', 'last day of the period, YYYY-MM-DD (with --from)')
+    .option('--point-in-time', "today's package allocations instead of a period")
+    .action(async (o: { from?: string; to?: string; pointInTime?: boolean }, command: Command) => {
+      // A wrong period is a usage error (exit 2) before any run starts; the default month needs the run's clock.
+      setExit(
+        await runPipeline(io, command, (app, opts, env) => {
+          const period = billingPeriod(o, app.clock.now());
+          if (period.error !== undefined) throw new UsageError(period.error);
+          return billingJob(app, opts, env, period.period);
+        }),
+      );
+    });
+  takesSignals.add('billing');
   pipeline(
     'nightly',
     'import, provision, rpl-recheck and reconcile as one run',
@@ -497,6 +518,10 @@ const EXAMPLES: Readonly<Record<string, readonly [string, string]>> = {
   'provision-worker': ['rtm-batch provision-worker', 'rtm-batch provision-worker --run <runId>'],
   'rpl-recheck': ['rtm-batch rpl-recheck', 'rtm-batch rpl-recheck --partner acme --json'],
   reconcile: ['rtm-batch reconcile', 'rtm-batch reconcile --partner acme --dry-run'],
+  billing: [
+    'rtm-batch billing',
+    'rtm-batch billing --from 2026-02-01 --to 2026-02-28 --partner acme',
+  ],
   nightly: ['rtm-batch nightly --demo', 'rtm-batch --home /srv/rtm nightly --json > last-run.json'],
   schedule: ['rtm-batch schedule', 'rtm-batch --home /srv/rtm schedule'],
   status: ['rtm-batch status', 'rtm-batch status --partner acme --json'],

@@ -88,6 +88,10 @@ const simulatorSchema = z
     rplMatch: regex.nullable().default(null),
     rplReviewMinutes: z.number().min(0).default(0),
     provisioningSeconds: z.number().min(0).default(1),
+    /** GETs a billing report answers IN_PROGRESS before it is COMPLETED (default 1). */
+    billingReportPolls: z.number().int().min(0).optional(),
+    /** Every billing report ends FAILED instead of COMPLETED (a fault to test with; default false). */
+    billingReportsFail: z.boolean().optional(),
     /**
      * Webex's OAuth side: when set, only access tokens issued by its `POST /v1/access_token`
      * (grant_type=refresh_token) are accepted, and they expire.
@@ -135,7 +139,13 @@ const loggingSchema = z
 const cronExpr = z.string().min(1);
 
 /** The jobs the scheduler can start; `import-provision` is an import followed by a provision. */
-export const SCHEDULED_JOBS = ['import-provision', 'nightly', 'rpl-recheck', 'reconcile'] as const;
+export const SCHEDULED_JOBS = [
+  'import-provision',
+  'nightly',
+  'rpl-recheck',
+  'reconcile',
+  'billing',
+] as const;
 export type ScheduledJob = (typeof SCHEDULED_JOBS)[number];
 
 const scheduleSchema = z
@@ -145,6 +155,8 @@ const scheduleSchema = z
     nightly: cronExpr.nullable().default('0 2 * * *'),
     'rpl-recheck': cronExpr.nullable().default('*/15 * * * *'),
     reconcile: cronExpr.nullable().default(null),
+    /** Billing reconciliation of the last full month (issue 22): on the 2nd, after the nightly. */
+    billing: cronExpr.nullable().default('0 6 2 * *'),
     timezone: z.string().min(1).default('UTC'),
     /** Jobs whose latest fire, missed while no scheduler ran, is run once at start-up. */
     catchUp: z.array(z.enum(SCHEDULED_JOBS)).default(['nightly']),
@@ -234,6 +246,18 @@ const retentionSchema = z
   })
   .strict();
 
+/** Billing reconciliation (issue 22): how long to wait for Webex's reports, and whether to delete them. */
+const billingSchema = z
+  .object({
+    /** Wait at most this long per report in one run; one still IN_PROGRESS is picked up by the next run. */
+    waitSeconds: z.number().min(0).default(300),
+    /** Ask for a report's status this often while it is IN_PROGRESS. */
+    pollSeconds: z.number().positive().default(5),
+    /** Delete each report in Webex once it has been read. */
+    deleteReports: z.boolean().default(true),
+  })
+  .strict();
+
 const lockSchema = z
   .object({
     leaseSeconds: z.number().int().min(5).default(120),
@@ -260,6 +284,7 @@ export const configSchema = z
     schedule: scheduleSchema.default(scheduleSchema.parse({})),
     lock: lockSchema.default(lockSchema.parse({})),
     rpl: rplSchema.default(rplSchema.parse({})),
+    billing: billingSchema.default(billingSchema.parse({})),
     notify: notifySchema.default(notifySchema.parse({})),
     retention: retentionSchema.default(retentionSchema.parse({})),
   })
@@ -269,6 +294,7 @@ export type ConfigFile = z.infer<typeof configSchema>;
 export type PartnerConfig = z.infer<typeof partnerSchema>;
 export type WebexConfig = z.infer<typeof webexSchema>;
 export type RplConfig = z.infer<typeof rplSchema>;
+export type BillingConfig = z.infer<typeof billingSchema>;
 export type SimulatorConfig = z.infer<typeof simulatorSchema>;
 export type ScheduleConfig = z.infer<typeof scheduleSchema>;
 export type NotifyConfig = z.infer<typeof notifySchema>;

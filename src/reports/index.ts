@@ -53,3 +53,5 @@ export {
   type DialInLine,
   type StagedCustomerLike,
 } from './render-dial-in-section.ts';
+export { renderBillingSection, billingSheet, BILLING_SHEET } from './render-billing-section.ts';
+export type { BillingSection, BillingSectionLine } from './render-billing-section.ts';

@@ -18,6 +18,7 @@ import type {
   ReportInput,
   RplReport,
 } from './report-input.ts';
+import { renderBillingSection } from './render-billing-section.ts';
 import { renderDialInSection } from './render-dial-in-section.ts';
 import { rplLabelsFor, type RplLabels } from './rpl-labels.ts';
 import type { FileStatus, FileSummary, IssueRecord, PlanCounts, Summary } from './summary.ts';
@@ -114,6 +115,10 @@ export const REPORT_SECTIONS: readonly ReportSection[] = [
   {
     id: 'dial-ins',
     render: (i) => (i.dialIns === undefined ? '' : renderDialInSection(i.dialIns, i.locale)),
+  },
+  {
+    id: 'billing',
+    render: (i) => (i.billing === undefined ? '' : renderBillingSection(i.billing)),
   },
   {
     id: 'plan',

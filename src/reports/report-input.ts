@@ -1,5 +1,6 @@
 import type { Locale } from '../config/index.ts';
 import type { IssueRecord, ReconcileCounts, RunStatus, Summary } from './summary.ts';
+import type { BillingSection } from './render-billing-section.ts';
 import type { DialInLine } from './render-dial-in-section.ts';
 
 /** One line of a dry run's provisioning plan, as the report lists it. */
@@ -34,6 +35,8 @@ export interface ReportInput {
   quotaUse?: QuotaUseLine[];
   /** The IANA time zone dates are shown in (config schedule.timezone); UTC when absent. */
   timeZone?: string;
+  /** What `rtm-batch billing` found (issue 22). */
+  billing?: BillingSection;
 }
 
 /** One customer's package quota: its limit and how many of its subscribers hold it. */

@@ -117,7 +117,13 @@ export type AttentionKind =
   /** Reconcile found Webex differing from the sheets. */
   | 'drift'
   /** Reconcile found customers or subscribers in Webex that are in no sheet. */
-  | 'orphans';
+  | 'orphans'
+  /** Webex's billing of the period differs from the sheets and the ledger (issue 22). */
+  | 'billing_discrepancies'
+  /** A billing report still IN_PROGRESS when the run stopped waiting: the next run follows it. */
+  | 'billing_report_pending'
+  /** Webex could not make a billing report (FAILED): the next run asks again. */
+  | 'billing_report_failed';
 
 export interface PlanCounts {
   create: number;

@@ -3,6 +3,7 @@ import { CHANGE_KEYS, PLAN_KEYS, RECONCILE_KEYS, RPL_KEYS } from './summary.ts';
 import { formatDuration } from './html-page.ts';
 import { formatCount, labelsFor, type ReportLabels } from './labels.ts';
 import { issueColumns } from './plan-issues-csv-rows.ts';
+import { BILLING_SHEET, billingSheet } from './render-billing-section.ts';
 import { DIAL_IN_SHEET, dialInCells, dialInColumns } from './render-dial-in-section.ts';
 import { planPartnerViews } from './render-partner-sections.ts';
 import { rplLabelsFor } from './rpl-labels.ts';
@@ -324,6 +325,17 @@ export async function writeReportXlsx(target: string, input: ReportInput): Promi
       if (sheet.when !== undefined && !sheet.when(input)) continue;
       const { header, widths } = sheet.columns(input, l);
       await addTableSheet(workbook, sheet.name, header, widths, sheet.rows(input, l));
+    }
+    if (input.billing !== undefined) {
+      const sheet = billingSheet(input.billing);
+      const rows = sheet.rows.slice(0, XLSX_MAX_DATA_ROWS);
+      await addTableSheet(
+        workbook,
+        BILLING_SHEET,
+        sheet.columns,
+        sheet.columns.map(() => 18),
+        rows.map((r) => r.map((c) => (typeof c === 'string' ? cellText(c) : c))),
+      );
     }
     await workbook.commit();
   });

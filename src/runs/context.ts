@@ -6,6 +6,7 @@ import {
   emptyRowCounts,
   emptyRplCounts,
   type AttentionItem,
+  type BillingSection,
   type ChangeCounts,
   type FileSummary,
   type IssueRecord,
@@ -67,6 +68,8 @@ export interface RunTally {
   rplDeprovisions: RplDeprovisionLine[];
   /** A dry run's plan, line by line, for the report. */
   planLines: PlanLine[];
+  /** What `rtm-batch billing` found (issue 22), for the report's billing section. */
+  billing?: BillingSection | null;
 }
 
 /** An empty tally. */

@@ -241,6 +241,7 @@ export async function runJob(
             }
           : {}),
         ...(dialIns ? { dialIns } : {}),
+        ...(ctx.tally.billing ? { billing: ctx.tally.billing } : {}),
         ...(ctx.dryRun && ctx.tally.plan ? { plan: ctx.tally.planLines } : {}),
       },
       config.secrets,

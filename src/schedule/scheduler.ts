@@ -2,12 +2,14 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import cron, { type RunCoordinator, type ScheduledTask } from 'node-cron';
 import {
+  billingJob,
   importJob,
   nightlyJob,
   provisionJob,
   reconcileJob,
   rplRecheckJob,
 } from '../../jobs/index.ts';
+import { billingPeriod } from '../billing/index.ts';
 import { SCHEDULED_JOBS, type ScheduledJob } from '../config/index.ts';
 import type { Summary } from '../reports/index.ts';
 import { holderProcess, LockHeldError, type App } from '../runs/index.ts';
@@ -42,6 +44,7 @@ export const JOB_RUNS: Record<ScheduledJob, string[]> = {
   nightly: ['nightly'],
   'rpl-recheck': ['rpl-recheck'],
   reconcile: ['reconcile'],
+  billing: ['billing'],
 };
 
 /** Who this scheduler is, in the fires it claims. */
@@ -76,6 +79,12 @@ export async function runScheduler(
     if (job === 'provision') return provisionJob(app, o, env);
     if (job === 'nightly') return nightlyJob(app, o, env);
     if (job === 'rpl-recheck') return rplRecheckJob(app, o, env);
+    if (job === 'billing') {
+      // The last full month before the fire (issue 22); the run's clock decides which month.
+      const period = billingPeriod({}, app.clock.now());
+      if (period.error !== undefined) throw new Error(period.error);
+      return billingJob(app, o, env, period.period);
+    }
     return reconcileJob(app, o, env);
   };
 

@@ -140,3 +140,19 @@ export {
   pruneScheduleFires,
 } from './retention.ts';
 export type { RetiredFile } from './retention.ts';
+export {
+  BILLING_LINES_PER_INSERT,
+  BILLING_PAGE_ROWS,
+  clearBillingUserLines,
+  readBillingLedgerPages,
+  readBillingReportEntry,
+  readBillingUserLinePages,
+  stageBillingUserLines,
+  writeBillingReportEntry,
+} from './billing.ts';
+export type {
+  BillingLedgerUser,
+  BillingReportEntry,
+  BillingReportKey,
+  BillingUserLine,
+} from './billing.ts';

@@ -11,8 +11,13 @@ import {
   type FailureInfo,
   type WebexCallError,
 } from './errors.ts';
+import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type {
   Accepted,
+  BillingPort,
+  BillingReport,
+  BillingReportRequest,
   CustomerQuery,
   PrecheckResult,
   SubscriberQuery,
@@ -82,7 +87,7 @@ interface Answer {
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 /** The Wholesale API over HTTP: paced per token, concurrency-capped, errors typed by what to do next. */
-export class HttpWebexClient implements WebexPort {
+export class HttpWebexClient implements WebexPort, BillingPort {
   private readonly base: URL;
   private readonly limit: LimitFunction;
   private readonly opts: Required<Omit<HttpClientOptions, 'subPartnerOrgId' | 'stop' | 'auth'>> & {
@@ -180,6 +185,95 @@ export class HttpWebexClient implements WebexPort {
     body: Partial<SubscriberBody> & Pick<SubscriberBody, 'email'>,
   ): Promise<PrecheckResult> {
     return this.precheck('wholesale/subscribers/validate', body);
+  }
+
+  async createBillingReport(request: BillingReportRequest): Promise<{ id: string }> {
+    const sub = this.opts.subPartnerOrgId;
+    const body = { ...request, ...(sub ? { subPartnerOrgId: sub } : {}) };
+    // The body names the sub-partner; onBehalfOfSubPartnerOrgId is not a parameter of these paths.
+    const answer = await this.call('POST', new URL('wholesale/billing/reports', this.base), {
+      body,
+    });
+    const id = (answer.body as { id?: unknown } | null)?.id;
+    if (typeof id !== 'string' || id === '') {
+      const description = 'billing report accepted without an id';
+      throw new OutcomeUnknownError(description, {
+        status: answer.status,
+        trackingId: answer.trackingId,
+        description,
+      });
+    }
+    return { id };
+  }
+
+  async getBillingReport(id: string): Promise<BillingReport | null> {
+    try {
+      const url = new URL(`wholesale/billing/reports/${encodeURIComponent(id)}`, this.base);
+      return (await this.call('GET', url, {})).body as BillingReport;
+    } catch (err) {
+      if (err instanceof PermanentError && err.info.status === 404) return null;
+      throw err;
+    }
+  }
+
+  async deleteBillingReport(id: string): Promise<void> {
+    try {
+      const url = new URL(`wholesale/billing/reports/${encodeURIComponent(id)}`, this.base);
+      await this.call('DELETE', url, {});
+    } catch (err) {
+      if (err instanceof PermanentError && err.info.status === 404) return;
+      throw err;
+    }
+  }
+
+  /**
+   * GETs a report's CSV as a stream: paced and retried like every call until the answer's headers
+   * come; the body is then the caller's to read (the timeout covers the wait for headers only, a
+   * million-line report takes longer). No Authorization header: the URL is signed and on another host.
+   */
+  async downloadBillingReport(url: string): Promise<NodeJS.ReadableStream> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.limit(() => this.openDownload(new URL(url)));
+      } catch (err) {
+        if (this.stop?.aborted) throw err;
+        const retry = this.retryDelay(err, attempt, true);
+        if (retry === null) throw err;
+        await untilStopped(retry, this.stop);
+      }
+    }
+  }
+
+  private async openDownload(url: URL): Promise<NodeJS.ReadableStream> {
+    await this.takeSlot();
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.opts.timeoutMs);
+    let res: Response;
+    try {
+      res = await fetch(url, { signal: controller.signal, redirect: 'follow' });
+    } catch (err) {
+      const description = `billing report download: ${describeNetworkError(err)}`;
+      throw new TransientError(description, { status: null, trackingId: null, description });
+    } finally {
+      clearTimeout(timer);
+    }
+    this.stats.requests += 1;
+    const trackingId = res.headers.get('trackingid');
+    if (!res.ok || res.body === null) {
+      await res.body?.cancel();
+      // The URL's query is its signature: it never goes into a message.
+      const description = `billing report download from ${url.origin}${url.pathname} answered HTTP ${res.status}`;
+      const info: FailureInfo = { status: res.status, trackingId, description };
+      if (res.status === 429) {
+        this.opts.limiter.throttled(1000);
+        throw new RateLimitedError(info, null);
+      }
+      throw res.status >= 500
+        ? new TransientError(description, info)
+        : new PermanentError(description, info);
+    }
+    this.opts.limiter.admittedOne();
+    return Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
   }
 
   /** A precheck changes nothing, so it is resent freely; a refusal (4xx) is its answer, not a failure. */

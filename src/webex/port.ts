@@ -56,3 +56,37 @@ export interface WebexPort {
     body: Partial<SubscriberBody> & Pick<SubscriberBody, 'email'>,
   ): Promise<PrecheckResult>;
 }
+
+/** Billing report types (the spec's `type`). */
+export type BillingReportType = 'PARTNER' | 'CUSTOMER' | 'USER';
+
+/** What a billing report is asked for: the period's days (YYYY-MM-DD, both included) and its type. */
+export interface BillingReportRequest {
+  billingStartDate: string;
+  billingEndDate: string;
+  type: BillingReportType;
+}
+
+/** A billing report as Webex describes it; `tempDownloadURL` once COMPLETED. */
+export interface BillingReport {
+  id: string;
+  status: 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
+  billingStartDate?: string;
+  billingEndDate?: string;
+  type?: BillingReportType;
+  category?: 'RECONCILIATION' | 'POINT_IN_TIME';
+  tempDownloadURL?: string;
+  errors?: { code?: number; description?: string }[];
+}
+
+/** The billing report calls of one partner (`/wholesale/billing/reports`); the HTTP client satisfies it. */
+export interface BillingPort {
+  /** POST: a new report (with the partner's subPartnerOrgId when it has one); its id. */
+  createBillingReport(request: BillingReportRequest): Promise<{ id: string }>;
+  /** GET one report; null when Webex no longer has it (404). */
+  getBillingReport(id: string): Promise<BillingReport | null>;
+  /** DELETE; a report already gone is not an error. */
+  deleteBillingReport(id: string): Promise<void>;
+  /** The CSV at `tempDownloadURL`, as a stream of bytes (a signed URL: no token is sent). */
+  downloadBillingReport(url: string): Promise<NodeJS.ReadableStream>;
+}

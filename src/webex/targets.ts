@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Clock } from '../clock/index.ts';
 import { partnerConfig, type Config } from '../config/index.ts';
 import { HttpWebexClient, type RetryBudget } from './http-client.ts';
-import type { WebexPort } from './port.ts';
+import type { BillingPort, WebexPort } from './port.ts';
 import { OAuthTokenSource, tokenFile } from './oauth-token.ts';
 import { RateLimiter, type RatePacer } from './rate-limiter.ts';
 import {
@@ -34,6 +34,10 @@ export type PortResult =
 /** The Webex each partner talks to for one run, and how to let go of it. */
 export interface WebexTargets {
   portFor(partner: string): PortResult;
+  /** The same client, for the billing report calls (issue 22); test doubles may leave it out. */
+  billingPortFor?(
+    partner: string,
+  ): { port: BillingPort; error?: undefined } | { port?: undefined; error: string };
   /** Where requests go, for the log (never with a token). */
   describe(): string;
   close(): Promise<void>;
@@ -77,7 +81,7 @@ export async function openWebexTargets(
   }
   const budget: RetryBudget = { remaining: config.webex.retryBudget };
   const limiters = new Map<string, RatePacer>();
-  const clients = new Map<string, WebexPort>();
+  const clients = new Map<string, HttpWebexClient>();
   // One limiter per token: the server limits tokens, and partners may share one.
   // The embedded simulator is this process's own: its token's rate is shared with nobody.
   const limiterFor = (token: string, embedded: boolean) => {
@@ -97,7 +101,13 @@ export async function openWebexTargets(
     }
     return limiter;
   };
-  return {
+  const targets: WebexTargets = {
+    billingPortFor(partner) {
+      const found = targets.portFor(partner);
+      return found.port
+        ? { port: clients.get(partner) as HttpWebexClient }
+        : { error: found.error };
+    },
     portFor(partner) {
       const cached = clients.get(partner);
       if (cached) return { port: cached };
@@ -158,4 +168,5 @@ export async function openWebexTargets(
       await simulator?.close();
     },
   };
+  return targets;
 }

@@ -7,6 +7,7 @@ import * as scheduleFires from './005-schedule-fires.ts';
 import * as resultParams from './006-result-params.ts';
 import * as rateBudgets from './007-rate-budgets.ts';
 import * as retentionIndexes from './008-retention-indexes.ts';
+import * as billingReports from './009-billing-reports.ts';
 
 // Listed here rather than read from a folder, so the same list serves tsx, the knex CLI and tests.
 const MIGRATIONS: Record<string, Knex.Migration> = {
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '006-result-params': resultParams,
   '007-rate-budgets': rateBudgets,
   '008-retention-indexes': retentionIndexes,
+  '009-billing-reports': billingReports,
 };
 
 /** knex migration source over the migrations bundled with the program. */

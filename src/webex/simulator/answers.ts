@@ -27,6 +27,8 @@ export interface SimContext {
   baseUrl: string;
   /** Lower-cased emails that answer 202 pending_user_migration. */
   pendingMigrationEmails: ReadonlySet<string>;
+  /** Billing reports: GETs answered IN_PROGRESS, and whether they end FAILED. */
+  billing: { pollsInProgress: number; fail: boolean };
 }
 
 /** What a handler changed, for the shell to persist and count. */

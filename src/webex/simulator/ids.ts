@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 
 /** Kinds of Webex resource ids the simulator hands out. */
-export type WebexIdKind = 'ENTERPRISE' | 'ORGANIZATION' | 'SUBSCRIBER' | 'PEOPLE' | 'LICENSE';
+export type WebexIdKind =
+  'ENTERPRISE' | 'ORGANIZATION' | 'SUBSCRIBER' | 'PEOPLE' | 'LICENSE' | 'BILLING_REPORT';
 
 /** A Webex-style id: base64 of `ciscospark://us/<KIND>/<uuid>`, unpadded like Webex's. */
 export function webexId(kind: WebexIdKind, uuid: string = randomUUID()): string {

@@ -1,6 +1,12 @@
 // Routes a request below /v1 to its operation, after checking its query against the spec.
 import { fail, type Handler, type SimAnswer, type SimContext, type SimRequest } from './answers.ts';
 import {
+  createBillingReport,
+  deleteBillingReport,
+  getBillingReport,
+  listBillingReports,
+} from './billing-api.ts';
+import {
   createCustomer,
   deleteCustomer,
   getCustomer,
@@ -11,6 +17,7 @@ import {
 import { customerStatusAt, type LifecyclePolicy } from './lifecycle.ts';
 import { parseQuery, type SpecOperation } from './spec.ts';
 import type { SimulatorState } from './state.ts';
+import { closeUsageSpan } from './usage-history.ts';
 import {
   createSubscriber,
   deleteSubscriber,
@@ -65,6 +72,20 @@ const ROUTES: Route[] = [
       DELETE: { op: 'delete /wholesale/subscribers/{subscriberId}', handle: deleteSubscriber },
     },
   },
+  {
+    pattern: /^\/wholesale\/billing\/reports$/,
+    methods: {
+      GET: { op: 'get /wholesale/billing/reports', handle: listBillingReports },
+      POST: { op: 'post /wholesale/billing/reports', handle: createBillingReport },
+    },
+  },
+  {
+    pattern: /^\/wholesale\/billing\/reports\/([^/]+)$/,
+    methods: {
+      GET: { op: 'get /wholesale/billing/reports/{id}', handle: getBillingReport },
+      DELETE: { op: 'delete /wholesale/billing/reports/{id}', handle: deleteBillingReport },
+    },
+  },
 ];
 
 /** Drops customers whose delete has finished, with their subscribers; true when any went. */
@@ -73,7 +94,10 @@ export function purgeGone(state: SimulatorState, nowMs: number, policy: Lifecycl
   for (const c of state.customers.values()) {
     if (c.operation.kind !== 'delete' || customerStatusAt(c, nowMs, policy) !== 'gone') continue;
     state.customers.delete(c.id);
-    for (const s of state.subscribers.ofCustomer(c.id)) state.subscribers.delete(s.id);
+    for (const s of state.subscribers.ofCustomer(c.id)) {
+      closeUsageSpan(state, s, c, nowMs);
+      state.subscribers.delete(s.id);
+    }
     purged = true;
   }
   return purged;

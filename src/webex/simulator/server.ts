@@ -2,11 +2,14 @@
 // handleRequest. Rate limit and latency run on real time, not the injected clock: a test's fixed
 // clock never moves, and a rate window that never slides would refuse everything after the first second.
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '../../clock/index.ts';
 import type { SimulatorConfig } from '../../config/index.ts';
+import { BILLING_DOWNLOAD_PATH, billingReportStatus } from './billing-api.ts';
+import { renderBillingReportCsv } from './billing-report-csv.ts';
 import { planFault, type FaultPlan } from './faults.ts';
 import { SimulatedOAuth } from './oauth.ts';
 import type { SimAnswer } from './answers.ts';
@@ -221,6 +224,10 @@ export async function startSimulator(opts: SimulatorOptions): Promise<RunningSim
     (opts.pendingMigrationEmails ?? []).map((e) => e.toLowerCase()),
   );
   const random = opts.random ?? Math.random;
+  const billing = {
+    pollsInProgress: opts.config.billingReportPolls ?? 1,
+    fail: opts.config.billingReportsFail ?? false,
+  };
   const stats = newStats();
   let baseUrl = '';
   const oauth = opts.config.oauth ? new SimulatedOAuth(opts.config.oauth, () => Date.now()) : null;
@@ -265,7 +272,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<RunningSim
     const purged = purgeGone(state, nowMs, policy);
     const path = url.pathname.slice('/v1'.length).replace(/\/+$/, '');
     const result = handleRequest(
-      { state, policy, nowMs, baseUrl, pendingMigrationEmails },
+      { state, policy, nowMs, baseUrl, pendingMigrationEmails, billing },
       { method, path, query: url.searchParams, body },
     );
     if (purged || result.effects.changed) persister?.changed();
@@ -302,6 +309,37 @@ export async function startSimulator(opts: SimulatorOptions): Promise<RunningSim
       errorBody([{ description: r.description }], trackingId),
     );
 
+  /** Streams a completed report's CSV, a few hundred lines per write, waiting when the client is slow. */
+  const serveBillingDownload = async (
+    res: ServerResponse,
+    trackingId: string,
+    url: URL,
+  ): Promise<void> => {
+    const id = decodeURIComponent(url.pathname.slice(BILLING_DOWNLOAD_PATH.length)).replace(
+      /\.csv$/,
+      '',
+    );
+    const report = state.billingReports.get(id);
+    const signed =
+      report !== undefined && url.searchParams.get('Signature') === report.downloadToken;
+    if (!signed || billingReportStatus(report, billing.pollsInProgress) !== 'COMPLETED') {
+      const description = `No billing report download at ${url.pathname} (unknown, not completed, deleted, or a wrong signature).`;
+      return refuse(res, trackingId, { status: 404, description });
+    }
+    bump(stats.byOperation, 'GET billing report download');
+    bump(stats.byStatus, '200');
+    res.writeHead(200, { 'Content-Type': 'text/csv;charset=UTF-8', trackingid: trackingId });
+    let chunk = '';
+    for (const line of renderBillingReportCsv(state, report, opts.clock.nowMs())) {
+      chunk += line;
+      if (chunk.length < 64 * 1024) continue;
+      const flushed = res.write(chunk);
+      chunk = '';
+      if (!flushed) await once(res, 'drain');
+    }
+    res.end(chunk);
+  };
+
   const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     stats.requests += 1;
     const trackingId = (req.headers.trackingid as string | undefined) || `ROUTER_${randomUUID()}`;
@@ -318,6 +356,10 @@ export async function startSimulator(opts: SimulatorOptions): Promise<RunningSim
     if (oauth && method === 'POST' && url.pathname === '/v1/access_token') {
       const granted = oauth.grant(new URLSearchParams(raw.toString('utf8')));
       return answer(res, trackingId, granted.status, {}, granted.body);
+    }
+    // A report's download URL is signed like Webex's: no token, no rate limit (another host in Webex).
+    if (method === 'GET' && url.pathname.startsWith(BILLING_DOWNLOAD_PATH)) {
+      return serveBillingDownload(res, trackingId, url);
     }
     const gated = gate(req, method);
     if ('refusal' in gated) return refuse(res, trackingId, gated.refusal);

@@ -22,7 +22,11 @@ export type SpecOperation =
   | 'get /wholesale/subscribers/{subscriberId}'
   | 'put /wholesale/subscribers/{subscriberId}'
   | 'delete /wholesale/subscribers/{subscriberId}'
-  | 'post /wholesale/subscribers/validate';
+  | 'post /wholesale/subscribers/validate'
+  | 'get /wholesale/billing/reports'
+  | 'post /wholesale/billing/reports'
+  | 'get /wholesale/billing/reports/{id}'
+  | 'delete /wholesale/billing/reports/{id}';
 
 /** Component schemas an answer of the simulator must satisfy. */
 export type SpecSchemaName =
@@ -223,10 +227,12 @@ const BODY_OPERATIONS: readonly SpecOperation[] = [
   'post /wholesale/subscribers',
   'put /wholesale/subscribers/{subscriberId}',
   'post /wholesale/subscribers/validate',
+  'post /wholesale/billing/reports',
 ];
 const QUERY_OPERATIONS: readonly SpecOperation[] = [
   'get /wholesale/customers',
   'get /wholesale/subscribers',
+  'get /wholesale/billing/reports',
 ];
 
 /**

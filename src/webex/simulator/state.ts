@@ -58,12 +58,46 @@ const subscriberSchema = z.object({
   status: z.enum(['provisioned', 'pending_user_migration']),
   createdMs: z.number(),
   lastStatusChangeMs: z.number(),
+  /** When `packages` last changed (billing history); absent means since `createdMs`. */
+  packagesSinceMs: z.number().optional(),
+});
+
+/** A span in which a subscriber held its packages, closed by a package change or a removal. */
+const usageSpanSchema = z.object({
+  subscriberId: z.string(),
+  email: z.string(),
+  packages: z.array(z.string()),
+  customerId: z.string(),
+  customerOrgId: z.string(),
+  customerExternalId: z.string(),
+  customerName: z.string(),
+  fromMs: z.number(),
+  toMs: z.number(),
+});
+
+const billingReportSchema = z.object({
+  id: z.string(),
+  billingStartDate: z.string(),
+  billingEndDate: z.string(),
+  type: z.enum(['PARTNER', 'CUSTOMER', 'USER']),
+  category: z.enum(['RECONCILIATION', 'POINT_IN_TIME']),
+  subPartnerOrgId: z.string().optional(),
+  createdMs: z.number(),
+  /** GETs answered so far: the report is IN_PROGRESS for the first `billingReportPolls` of them. */
+  polls: z.number(),
+  /** Decided at creation (`billingReportsFail`): ends FAILED instead of COMPLETED. */
+  fails: z.boolean(),
+  /** The secret part of its tempDownloadURL. */
+  downloadToken: z.string(),
 });
 
 const stateFileSchema = z.object({
   version: z.literal(1),
   customers: z.array(customerSchema),
   subscribers: z.array(subscriberSchema),
+  // Both absent in state files written before billing reports (issue 22).
+  closedUsage: z.array(usageSpanSchema).default([]),
+  billingReports: z.array(billingReportSchema).default([]),
 });
 
 /** A billing or location address as Webex stores it. */
@@ -75,10 +109,18 @@ export type CustomerRecord = z.infer<typeof customerSchema>;
 /** A subscriber as the simulator stores it. */
 export type SubscriberRecord = z.infer<typeof subscriberSchema>;
 
+/** A closed span of a subscriber's packages, kept for billing reports. */
+export type UsageSpan = z.infer<typeof usageSpanSchema>;
+/** A billing report as the simulator stores it; its status is derived from `polls` and `fails`. */
+export type BillingReportRecord = z.infer<typeof billingReportSchema>;
+
 /** Everything the simulated Webex knows; Maps keep creation order, which lists page in. */
 export interface SimulatorState {
   customers: Map<string, CustomerRecord>;
   subscribers: SubscriberMap;
+  /** Spans of packages that ended (changed or removed); live subscribers' current span is on the record. */
+  closedUsage: UsageSpan[];
+  billingReports: Map<string, BillingReportRecord>;
 }
 
 /**
@@ -164,7 +206,12 @@ function remove(index: Map<string, Set<string>>, key: string, id: string): void 
 
 /** A Webex with no customers. */
 export function emptyState(): SimulatorState {
-  return { customers: new Map(), subscribers: new SubscriberMap() };
+  return {
+    customers: new Map(),
+    subscribers: new SubscriberMap(),
+    closedUsage: [],
+    billingReports: new Map(),
+  };
 }
 
 /** The JSON text a state is persisted as. */
@@ -173,6 +220,8 @@ export function renderState(state: SimulatorState): string {
     version: 1,
     customers: [...state.customers.values()],
     subscribers: [...state.subscribers.values()],
+    closedUsage: state.closedUsage,
+    billingReports: [...state.billingReports.values()],
   });
 }
 
@@ -188,6 +237,8 @@ export function* renderStateChunks(state: SimulatorState): Generator<string> {
   const lists = [
     ['customers', [...state.customers.values()]],
     ['subscribers', [...state.subscribers.values()]],
+    ['closedUsage', [...state.closedUsage]],
+    ['billingReports', [...state.billingReports.values()]],
   ] as const;
   yield '{"version":1';
   for (const [name, records] of lists) {
@@ -222,6 +273,8 @@ export function parseState(
     state: {
       customers: new Map(parsed.data.customers.map((c) => [c.id, c])),
       subscribers: new SubscriberMap(parsed.data.subscribers.map((s) => [s.id, s] as const)),
+      closedUsage: parsed.data.closedUsage,
+      billingReports: new Map(parsed.data.billingReports.map((r) => [r.id, r])),
     },
     issues: [],
   };

@@ -17,6 +17,7 @@ import { webexId } from './ids.ts';
 import { acceptsSubscribers, type CustomerStatus } from './lifecycle.ts';
 import { validateRequestBody } from './spec.ts';
 import type { CustomerRecord, SimulatorState, SubscriberRecord } from './state.ts';
+import { closeUsageSpan } from './usage-history.ts';
 import { renderSubscriber } from './views.ts';
 import {
   checkSubscriberPackages,
@@ -190,6 +191,10 @@ export const updateSubscriber: Handler = (ctx, req, _query, id) => {
     params,
   );
   if (ruleIssues.length > 0) return fail(400, ruleIssues);
+  if (!samePackages(live.s.packages, asked.packages)) {
+    closeUsageSpan(ctx.state, live.s, live.c, ctx.nowMs);
+    live.s.packagesSinceMs = ctx.nowMs;
+  }
   live.s.packages = asked.packages;
   live.s.provisioningParameters = params;
   return ok(
@@ -202,10 +207,16 @@ export const updateSubscriber: Handler = (ctx, req, _query, id) => {
 
 /** DELETE /wholesale/subscribers/{subscriberId}: 204. */
 export const deleteSubscriber: Handler = (ctx, _req, _query, id) => {
-  if (liveSubscriber(ctx, id) === null) return subscriberNotFound(id);
+  const live = liveSubscriber(ctx, id);
+  if (live === null) return subscriberNotFound(id);
+  closeUsageSpan(ctx.state, live.s, live.c, ctx.nowMs);
   ctx.state.subscribers.delete(id);
   return ok(204, undefined, undefined, { changed: true });
 };
+
+function samePackages(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((p) => b.includes(p));
+}
 
 /** POST /wholesale/subscribers/validate. */
 export const precheckSubscriber: Handler = (ctx, req) => {

@@ -1,0 +1,33 @@
+// Billing reconciliation (issue 22): Webex's billing reports held against the ledger and the sheets.
+export {
+  runBilling,
+  BILLING_CSV,
+  BILLING_CSV_COLUMNS,
+  billingCsvRow,
+  billingSection,
+  compareUsers,
+  stageUserReport,
+} from './run-billing.ts';
+export type { BillingLine, BillingOutcome, BillingRunScope } from './run-billing.ts';
+export { followBillingReport, releaseBillingReport } from './follow-billing-report.ts';
+export type { FollowedReport, FollowDeps } from './follow-billing-report.ts';
+export {
+  BillingReportError,
+  readBillingCustomerReport,
+  readBillingUserReport,
+} from './read-billing-report.ts';
+export { BILLING_COLUMN_ALIASES, REQUIRED_BILLING_FIELDS } from './billing-columns.ts';
+export {
+  checkBillingTotals,
+  classifyBillingCustomer,
+  classifyBillingUser,
+  countBillingUser,
+  emptyBillingUserCounts,
+} from './compare-billing.ts';
+export type {
+  BillingCustomerResult,
+  BillingPeriod,
+  BillingUserCounts,
+  BillingUserResult,
+} from './compare-billing.ts';
+export { billingPeriod } from './billing-period.ts';

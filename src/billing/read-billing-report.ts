@@ -1,0 +1,154 @@
+// Reads a downloaded billing report as it streams in: the header row is mapped through the alias
+// table (billing-columns.ts), then each line becomes a record. Memory stays one line whatever the size.
+import { Readable } from 'node:stream';
+import { parse } from 'csv-parse';
+import { resolvePackage } from '../rules/index.ts';
+import { mapBillingHeader, type BillingField, type BillingReportKind } from './billing-columns.ts';
+
+/** Why a billing report cannot be read; the message names the line, column and value. */
+export class BillingReportError extends Error {
+  override readonly name = 'BillingReportError';
+  constructor(
+    readonly code: 'BILLING_COLUMNS' | 'BILLING_MALFORMED',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** One line of a USER report. */
+export interface BillingUserRecord {
+  line: number;
+  /** Lower case. */
+  email: string;
+  /** The API name when the report gave an API or display name we know; as given otherwise. */
+  package: string;
+  customerOrgId: string;
+  customerExternalId: string | null;
+  subscriberId: string | null;
+  days: number | null;
+}
+
+/** One line of a CUSTOMER report: a customer's count of a package (on a day, when it says which). */
+export interface BillingCustomerRecord {
+  line: number;
+  customerOrgId: string;
+  customerExternalId: string | null;
+  customerName: string | null;
+  package: string;
+  date: string | null;
+  quantity: number;
+}
+
+type Columns = Partial<Record<BillingField, number>>;
+
+/** Rows of the CSV with their line numbers, the header row mapped first. */
+async function* rows(
+  input: AsyncIterable<unknown>,
+  kind: BillingReportKind,
+): AsyncGenerator<{ line: number; cells: string[]; columns: Columns }> {
+  const source = Readable.from(input);
+  const parser = source.pipe(parse({ bom: true, skip_empty_lines: true, trim: true, info: true }));
+  source.once('error', (err) => parser.destroy(err));
+  let columns: Columns | null = null;
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{
+      record: string[];
+      info: { lines: number };
+    }>) {
+      if (columns === null) {
+        const mapped = mapBillingHeader(kind, record);
+        if (mapped.problems !== null)
+          throw new BillingReportError('BILLING_COLUMNS', mapped.problems);
+        columns = mapped.columns;
+        continue;
+      }
+      yield { line: info.lines, cells: record, columns };
+    }
+  } catch (err) {
+    if (err instanceof BillingReportError) throw err;
+    const e = err as { code?: string; message?: string; lines?: number };
+    if (typeof e.code === 'string' && e.code.startsWith('CSV_'))
+      throw new BillingReportError(
+        'BILLING_MALFORMED',
+        `the ${kind} billing report is not well-formed CSV: ${e.message ?? e.code}`,
+      );
+    throw err;
+  } finally {
+    source.destroy();
+    parser.destroy();
+  }
+  if (columns === null)
+    throw new BillingReportError(
+      'BILLING_COLUMNS',
+      `the ${kind} billing report is empty: no header row`,
+    );
+}
+
+function cell(cells: readonly string[], columns: Columns, field: BillingField): string | null {
+  const index = columns[field];
+  if (index === undefined) return null;
+  const value = cells[index];
+  return value === undefined || value === '' ? null : value;
+}
+
+function required(
+  cells: readonly string[],
+  columns: Columns,
+  field: BillingField,
+  line: number,
+): string {
+  const value = cell(cells, columns, field);
+  if (value === null)
+    throw new BillingReportError(
+      'BILLING_MALFORMED',
+      `billing report line ${line}: ${field} is empty`,
+    );
+  return value;
+}
+
+function wholeNumber(value: string | null, field: BillingField, line: number): number | null {
+  if (value === null) return null;
+  if (!/^\d+$/.test(value))
+    throw new BillingReportError(
+      'BILLING_MALFORMED',
+      `billing report line ${line}, ${field}: '${value}' is not a whole number`,
+    );
+  return Number(value);
+}
+
+/** The lines of a USER report, as they stream in. Throws BillingReportError on a header or line it cannot read. */
+export async function* readBillingUserReport(
+  input: AsyncIterable<unknown>,
+): AsyncGenerator<BillingUserRecord> {
+  for await (const { line, cells, columns } of rows(input, 'USER')) {
+    const pkg = required(cells, columns, 'package', line);
+    yield {
+      line,
+      email: required(cells, columns, 'email', line).toLowerCase(),
+      package: resolvePackage(pkg) ?? pkg,
+      customerOrgId: required(cells, columns, 'customerOrgId', line),
+      customerExternalId: cell(cells, columns, 'customerExternalId'),
+      subscriberId: cell(cells, columns, 'subscriberId'),
+      days: wholeNumber(cell(cells, columns, 'days'), 'days', line),
+    };
+  }
+}
+
+/** The lines of a CUSTOMER report, as they stream in. */
+export async function* readBillingCustomerReport(
+  input: AsyncIterable<unknown>,
+): AsyncGenerator<BillingCustomerRecord> {
+  for await (const { line, cells, columns } of rows(input, 'CUSTOMER')) {
+    const pkg = required(cells, columns, 'package', line);
+    yield {
+      line,
+      customerOrgId: required(cells, columns, 'customerOrgId', line),
+      customerExternalId: cell(cells, columns, 'customerExternalId'),
+      customerName: cell(cells, columns, 'customerName'),
+      package: resolvePackage(pkg) ?? pkg,
+      date: cell(cells, columns, 'date'),
+      quantity: wholeNumber(required(cells, columns, 'quantity', line), 'quantity', line) ?? 0,
+    };
+  }
+}

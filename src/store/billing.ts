@@ -1,0 +1,208 @@
+import type { Tx } from './db.ts';
+
+/** Which billing report of a partner: type and period (YYYY-MM-DD, both days included). */
+export interface BillingReportKey {
+  partner: string;
+  type: 'CUSTOMER' | 'USER';
+  start: string;
+  end: string;
+}
+
+/** What the ledger remembers of a billing report asked for. */
+export interface BillingReportEntry {
+  webexReportId: string;
+  status: 'IN_PROGRESS' | 'COMPLETED' | 'FAILED' | 'deleted';
+  error: string | null;
+  runId: string;
+}
+
+function where(key: BillingReportKey) {
+  return {
+    partner_id: key.partner,
+    report_type: key.type,
+    period_start: key.start,
+    period_end: key.end,
+  };
+}
+
+/** The report last asked for with this key, or null. */
+export async function readBillingReportEntry(
+  db: Tx,
+  key: BillingReportKey,
+): Promise<BillingReportEntry | null> {
+  const row = (await db('billing_reports').where(where(key)).first()) as
+    Record<string, unknown> | undefined;
+  if (!row) return null;
+  return {
+    webexReportId: row.webex_report_id as string,
+    status: row.status as BillingReportEntry['status'],
+    error: (row.error as string | null) ?? null,
+    runId: row.run_id as string,
+  };
+}
+
+/** Records the report asked for with this key (replacing an earlier one) or its new status. */
+export async function writeBillingReportEntry(
+  db: Tx,
+  key: BillingReportKey,
+  entry: BillingReportEntry,
+  now: string,
+): Promise<void> {
+  await db('billing_reports')
+    .insert({
+      ...where(key),
+      webex_report_id: entry.webexReportId,
+      status: entry.status,
+      error: entry.error,
+      run_id: entry.runId,
+      created_at: now,
+      updated_at: now,
+    })
+    .onConflict(['partner_id', 'report_type', 'period_start', 'period_end'])
+    .merge(['webex_report_id', 'status', 'error', 'run_id', 'updated_at']);
+}
+
+/** One line of a USER billing report, as staged. */
+export interface BillingUserLine {
+  email: string;
+  package: string;
+  customerOrgId: string | null;
+  customerExternalId: string | null;
+  subscriberId: string | null;
+  days: number | null;
+}
+
+/** Lines per insert: 8 columns, within SQLite's and PostgreSQL's bind-parameter limits. */
+export const BILLING_LINES_PER_INSERT = 500;
+
+/** Stages a batch of a USER report's lines for a run and partner (emails lower-cased by the caller). */
+export async function stageBillingUserLines(
+  db: Tx,
+  runId: string,
+  partner: string,
+  lines: readonly BillingUserLine[],
+): Promise<void> {
+  for (let i = 0; i < lines.length; i += BILLING_LINES_PER_INSERT) {
+    await db('billing_user_lines').insert(
+      lines.slice(i, i + BILLING_LINES_PER_INSERT).map((l) => ({
+        run_id: runId,
+        partner_id: partner,
+        email: l.email,
+        package: l.package,
+        customer_org_id: l.customerOrgId,
+        customer_external_id: l.customerExternalId,
+        subscriber_id: l.subscriberId,
+        days: l.days,
+      })),
+    );
+  }
+}
+
+/** Drops a run's staged lines of a partner (after the comparison, or before a retry). */
+export async function clearBillingUserLines(db: Tx, runId: string, partner: string): Promise<void> {
+  await db('billing_user_lines').where({ run_id: runId, partner_id: partner }).delete();
+}
+
+/**
+ * The email column compared byte by byte: the comparison merges two lists read in this order, so
+ * both must sort alike (PostgreSQL's default collation would follow the locale).
+ */
+function emailBytes(db: Tx): string {
+  const dialect = (db as unknown as { client: { dialect: string } }).client.dialect;
+  return dialect === 'postgresql' ? 'email COLLATE "C"' : 'email';
+}
+
+/** Rows per page when staged lines or subscribers are read in email order. */
+export const BILLING_PAGE_ROWS = 5000;
+
+/** A run's staged lines of a partner in (email, package) order, a page at a time (keyset on the index). */
+export async function* readBillingUserLinePages(
+  db: Tx,
+  runId: string,
+  partner: string,
+  pageRows = BILLING_PAGE_ROWS,
+): AsyncGenerator<(BillingUserLine & { id: number })[]> {
+  let after: [string, string, number] | null = null;
+  for (;;) {
+    const query = db('billing_user_lines')
+      .where({ run_id: runId, partner_id: partner })
+      .orderByRaw(`${emailBytes(db)}, package, id`)
+      .limit(pageRows);
+    if (after) query.whereRaw(`(${emailBytes(db)}, package, id) > (?, ?, ?)`, after);
+    const rows = (await query) as Record<string, unknown>[];
+    if (rows.length > 0)
+      yield rows.map((r) => ({
+        id: Number(r.id),
+        email: r.email as string,
+        package: r.package as string,
+        customerOrgId: (r.customer_org_id as string | null) ?? null,
+        customerExternalId: (r.customer_external_id as string | null) ?? null,
+        subscriberId: (r.subscriber_id as string | null) ?? null,
+        days: r.days === null ? null : Number(r.days),
+      }));
+    if (rows.length < pageRows) return;
+    const last = rows[rows.length - 1] as Record<string, unknown>;
+    after = [last.email as string, last.package as string, Number(last.id)];
+  }
+}
+
+/** A ledger subscriber as the billing comparison needs it. */
+export interface BillingLedgerUser {
+  partner: string;
+  email: string;
+  customerExternalId: string;
+  /** The package the sheet asked for. */
+  package: string | null;
+  desiredAction: 'upsert' | 'delete';
+  webexId: string | null;
+  webexStatus: string | null;
+  /** When the ledger last heard from Webex about it (the removal's time when deleted). */
+  seenAt: string | null;
+  createdAt: string;
+}
+
+/**
+ * A partner's subscribers in (email, customer) order, a page at a time: keyset on the
+ * (partner, email, customer) index, so no page sorts the partner's rows again.
+ */
+export async function* readBillingLedgerPages(
+  db: Tx,
+  partner: string,
+  pageRows = BILLING_PAGE_ROWS,
+): AsyncGenerator<BillingLedgerUser[]> {
+  let after: [string, string] | null = null;
+  for (;;) {
+    const query = db('subscribers')
+      .where('partner_id', partner)
+      .orderByRaw(`${emailBytes(db)}, customer_external_id`)
+      .limit(pageRows)
+      .select(
+        'partner_id',
+        'email',
+        'customer_external_id',
+        'desired',
+        'desired_action',
+        'webex_id',
+        'webex_status',
+        'webex_seen_at',
+        'created_at',
+      );
+    if (after) query.whereRaw(`(${emailBytes(db)}, customer_external_id) > (?, ?)`, after);
+    const rows = (await query) as Record<string, unknown>[];
+    if (rows.length > 0)
+      yield rows.map((r) => ({
+        partner: r.partner_id as string,
+        email: r.email as string,
+        customerExternalId: r.customer_external_id as string,
+        package: (JSON.parse(r.desired as string) as { package?: string }).package ?? null,
+        desiredAction: r.desired_action as 'upsert' | 'delete',
+        webexId: (r.webex_id as string | null) ?? null,
+        webexStatus: (r.webex_status as string | null) ?? null,
+        seenAt: (r.webex_seen_at as string | null) ?? null,
+        createdAt: r.created_at as string,
+      }));
+    if (rows.length < pageRows) return;
+    const last = rows[rows.length - 1] as Record<string, unknown>;
+    after = [last.email as string, last.customer_external_id as string];
+  }
+}

@@ -1,0 +1,164 @@
+import { expect } from 'chai';
+import { fixedClock } from '../../src/clock/index.ts';
+import {
+  followBillingReport,
+  releaseBillingReport,
+} from '../../src/billing/follow-billing-report.ts';
+import { readBillingUserReport } from '../../src/billing/read-billing-report.ts';
+import { readBillingReportEntry, type BillingReportKey } from '../../src/store/index.ts';
+import { startSimulator, type RunningSimulator } from '../../src/webex/simulator/index.ts';
+import { backends, freshDb, type TestDb } from '../support/db.ts';
+import { CONFIG } from '../webex/simulator-support.ts';
+import { clientOf } from './support.ts';
+
+const KEY: BillingReportKey = {
+  partner: 'acme',
+  type: 'USER',
+  start: '2026-02-01',
+  end: '2026-02-28',
+};
+const FAST = { waitSeconds: 5, pollSeconds: 0.01 };
+
+for (const backend of backends()) {
+  describe(`billing reports: create, follow, resume, download, delete (${backend})`, function () {
+    let t: TestDb;
+    let sim: RunningSimulator;
+    const clock = fixedClock('2026-03-02T06:00:00Z');
+
+    async function start(over: Partial<typeof CONFIG> = {}) {
+      sim = await startSimulator({ config: { ...CONFIG, ...over }, clock, stateFile: null });
+    }
+
+    function deps(runId: string, subPartner: string | null = null) {
+      return {
+        db: t.db,
+        port: clientOf(sim, subPartner),
+        runId,
+        now: () => clock.now().toISOString(),
+        signal: new AbortController().signal,
+      };
+    }
+
+    beforeEach(async () => {
+      t = await freshDb(backend);
+    });
+    afterEach(async () => {
+      await sim.close();
+      await t.close();
+    });
+
+    /** A customer with one user since January, straight into the simulator's state. */
+    function seedOneUser() {
+      const since = Date.parse('2026-01-10T00:00:00Z');
+      sim.state.customers.set('C1', {
+        id: 'C1',
+        externalId: 'acme-1',
+        orgId: 'ORG-ACME',
+        packages: ['webex_meetings'],
+        address: { addressLine1: '1 Main St', city: 'Austin', country: 'US' },
+        customerInfo: { name: 'Acme', primaryEmail: 'admin@acme.example' },
+        createdMs: since,
+        operation: { kind: 'create', startedMs: since },
+        rplCheckMs: since,
+      });
+      sim.state.subscribers.set('S1', {
+        id: 'S1',
+        personId: 'P1',
+        email: 'Ana@acme.example',
+        customerId: 'C1',
+        packages: ['webex_meetings'],
+        status: 'provisioned',
+        createdMs: since,
+        lastStatusChangeMs: since,
+      });
+    }
+
+    it('when the report completes within the wait, then it is downloaded as CSV, deleted in Webex, and the ledger says deleted', async () => {
+      await start({ billingReportPolls: 2 });
+      seedOneUser();
+      const d = deps('run-1');
+      const got = await followBillingReport(d, KEY, FAST);
+      expect(got).to.include({ state: 'completed', resumed: false });
+      if (got.state !== 'completed') return;
+      expect((await readBillingReportEntry(t.db, KEY))?.status).to.equal('COMPLETED');
+      const lines = [];
+      for await (const l of readBillingUserReport(await d.port.downloadBillingReport(got.url)))
+        lines.push(l);
+      expect(lines.map((l) => [l.email, l.package, l.customerOrgId, l.days])).to.deep.equal([
+        ['ana@acme.example', 'webex_meetings', 'ORG-ACME', 28],
+      ]);
+      await releaseBillingReport(d, KEY, got.webexReportId, true);
+      expect(sim.state.billingReports.size).to.equal(0);
+      expect(await readBillingReportEntry(t.db, KEY)).to.include({
+        status: 'deleted',
+        webexReportId: got.webexReportId,
+      });
+    });
+
+    it('when a run stops waiting while the report is IN_PROGRESS, then the next run follows the same report and creates no second one', async () => {
+      await start({ billingReportPolls: 3 });
+      const first = await followBillingReport(deps('run-1'), KEY, {
+        waitSeconds: 0,
+        pollSeconds: 1,
+      });
+      expect(first.state).to.equal('in_progress');
+      expect(await readBillingReportEntry(t.db, KEY)).to.include({
+        status: 'IN_PROGRESS',
+        webexReportId: first.webexReportId,
+        runId: 'run-1',
+      });
+      const second = await followBillingReport(deps('run-2'), KEY, FAST);
+      expect(second).to.include({
+        state: 'completed',
+        resumed: true,
+        webexReportId: first.webexReportId,
+      });
+      expect(sim.stats().byOperation['POST /wholesale/billing/reports']).to.equal(1);
+    });
+
+    it('when the report ends FAILED, then the reason is kept and the next run asks for a new report', async () => {
+      await start({ billingReportsFail: true, billingReportPolls: 0 });
+      const failed = await followBillingReport(deps('run-1'), KEY, FAST);
+      expect(failed.state).to.equal('failed');
+      if (failed.state !== 'failed') return;
+      expect(failed.message).to.contain('Billing report generation failed');
+      expect(await readBillingReportEntry(t.db, KEY)).to.include({ status: 'FAILED' });
+      const again = await followBillingReport(deps('run-2'), KEY, FAST);
+      expect(again.webexReportId).to.not.equal(failed.webexReportId);
+      expect(sim.stats().byOperation['POST /wholesale/billing/reports']).to.equal(2);
+    });
+
+    it('when Webex no longer has the report the ledger holds, then a new one is asked for', async () => {
+      await start({ billingReportPolls: 5 });
+      const first = await followBillingReport(deps('run-1'), KEY, {
+        waitSeconds: 0,
+        pollSeconds: 1,
+      });
+      sim.state.billingReports.delete(first.webexReportId);
+      const second = await followBillingReport(deps('run-2'), KEY, {
+        waitSeconds: 0,
+        pollSeconds: 1,
+      });
+      expect(second).to.include({ state: 'in_progress', resumed: false });
+      expect(second.webexReportId).to.not.equal(first.webexReportId);
+    });
+
+    it('when the partner has a sub-partner org, then the report is asked for on its behalf', async () => {
+      await start({ billingReportPolls: 0 });
+      const got = await followBillingReport(deps('run-1', 'SUB-ORG-1'), KEY, FAST);
+      expect(sim.state.billingReports.get(got.webexReportId)?.subPartnerOrgId).to.equal(
+        'SUB-ORG-1',
+      );
+    });
+
+    it('when deleting reports is off, then the report stays in Webex and the next run reads the same one', async () => {
+      await start({ billingReportPolls: 0 });
+      const d = deps('run-1');
+      const got = await followBillingReport(d, KEY, FAST);
+      await releaseBillingReport(d, KEY, got.webexReportId, false);
+      expect(sim.state.billingReports.size).to.equal(1);
+      const next = await followBillingReport(deps('run-2'), KEY, FAST);
+      expect(next).to.include({ resumed: true, webexReportId: got.webexReportId });
+    });
+  });
+}
