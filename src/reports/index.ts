@@ -27,6 +27,7 @@ export { planIssuesCsvRows, issueColumns, issueCsvRow } from './plan-issues-csv-
 export { validateSummary, SUMMARY_SCHEMA_PATH } from './validate-summary.ts';
 export { escapeHtml, REPORT_CSP } from './html-page.ts';
 export { writeIssuesCsv } from './write-issues-csv.ts';
+export { openPlanCsv, PLAN_FILE, type PlanCsv } from './open-plan-csv.ts';
 export { writeReportCsv } from './write-report-csv.ts';
 export {
   reconciliationColumns,

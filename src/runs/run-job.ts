@@ -10,6 +10,9 @@ import {
   addAttention,
   checkCounts,
   decideOutcome,
+  HTML_ROW_LIMIT,
+  openPlanCsv,
+  PLAN_FILE,
   planDialInLines,
   writeReportsIndex,
   writeRunReports,
@@ -147,6 +150,14 @@ export async function runJob(
   const heartbeat = setInterval(() => void renewLock(), Math.max(1000, ttlMs / 3));
   heartbeat.unref();
 
+  // A dry run's plan goes to plan.csv line by line as it is made; the report shows its first lines.
+  const planCsv = opts.dryRun
+    ? openPlanCsv(
+        path.join(config.home, 'reports', runId, PLAN_FILE),
+        config.reportLocale,
+        HTML_ROW_LIMIT,
+      )
+    : null;
   const ctx: RunContext = {
     runId,
     job: opts.job,
@@ -161,6 +172,7 @@ export async function runJob(
     progress: app.progress ?? noProgress,
     renewLock,
     holdLock,
+    ...(planCsv ? { planOut: planCsv } : {}),
   };
   let error: string | null = null;
   let rpl: RplReport | undefined;
@@ -209,6 +221,8 @@ export async function runJob(
     log.error(`run failed: ${error}`, { error: err });
   }
   try {
+    const planFile = planCsv ? await planCsv.close() : null;
+    if (ctx.tally.plan) ctx.tally.plan.file = planFile;
     const summary = buildSummary(ctx, startedAt, clock.now(), error);
     // Told before the reports are written, so that a channel that failed is in them; a failed
     // notification never changes the run's outcome.
@@ -223,7 +237,7 @@ export async function runJob(
         reconciliation: ctx.tally.reconciliation,
         ...(rpl ? { rpl } : {}),
         ...(dialIns ? { dialIns } : {}),
-        ...(ctx.dryRun && ctx.tally.plan ? { plan: ctx.tally.planLines } : {}),
+        ...(planCsv && ctx.tally.plan ? { plan: [...planCsv.sample] } : {}),
       },
       config.secrets,
     );

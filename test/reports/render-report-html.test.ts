@@ -1,5 +1,10 @@
 import { expect } from 'chai';
-import { REPORT_CSP, renderReportHtml, renderReportsIndexHtml } from '../../src/reports/index.ts';
+import {
+  REPORT_CSP,
+  renderReportHtml,
+  renderReportsIndexHtml,
+  emptyPlanSummary,
+} from '../../src/reports/index.ts';
 import { aFile, anIssue, aSummary, manyIssues } from './builders.ts';
 
 describe('renderReportHtml', () => {
@@ -85,7 +90,10 @@ describe('renderReportHtml', () => {
 
   it('when a dry run has plan lines, then the plan section lists them with their actions', () => {
     const html = renderReportHtml({
-      summary: aSummary({ dryRun: true, plan: { create: 1, update: 0, delete: 1, unchanged: 0 } }),
+      summary: aSummary({
+        dryRun: true,
+        plan: { ...emptyPlanSummary(), create: 1, update: 0, delete: 1, unchanged: 0 },
+      }),
       issues: [],
       locale: 'en',
       plan: [
