@@ -3,8 +3,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { ChangeCounts, Summary } from '../../src/reports/index.ts';
-import { openDb } from '../../src/store/index.ts';
+import type { Db } from '../../src/store/index.ts';
 import { runCli, tempHome, writeConfig, type CliResult } from '../support/cli.ts';
+import { backends, cliLedger, type Backend, type CliLedger } from '../support/db.ts';
 import { dropEveryFixture, fixtureFiles } from '../support/fixtures.ts';
 import { dropFile } from '../support/sheets.ts';
 
@@ -26,23 +27,45 @@ function workspaceFiles(home: string): string[] {
   return out.sort();
 }
 
-/** Rows per table of the workspace's SQLite ledger. */
-async function tableCounts(home: string): Promise<Record<string, number>> {
-  const db = openDb({ client: 'sqlite3', connection: path.join(home, 'var', 'rtm-batch.sqlite') });
-  try {
-    const tables = (await db('sqlite_master')
-      .where({ type: 'table' })
-      .whereNot('name', 'like', 'sqlite_%')
-      .pluck('name')) as string[];
-    const counts: Record<string, number> = {};
-    for (const t of tables.sort()) {
-      const [row] = (await db(t).count({ n: '*' })) as { n: number | string }[];
-      counts[t] = Number(row?.n ?? 0);
-    }
-    return counts;
-  } finally {
-    await db.destroy();
+/** A workspace and its ledger: SQLite in the workspace, or a fresh PostgreSQL schema. */
+interface Workspace {
+  home: string;
+  backend: Backend;
+  ledger: CliLedger;
+}
+
+/** Workspaces of the running test, whose ledgers are closed (a PostgreSQL schema dropped) after it. */
+const opened: Workspace[] = [];
+
+async function workspace(backend: Backend): Promise<Workspace> {
+  const home = tempHome();
+  writeConfig(home, FAST);
+  const ws = { home, backend, ledger: await cliLedger(backend, home) };
+  opened.push(ws);
+  return ws;
+}
+
+/** Runs the command in the workspace, on its ledger. */
+const run = (ws: Workspace, args: string[]) => runCli(args, { home: ws.home, env: ws.ledger.env });
+
+/** Rows per table of the ledger. */
+async function tableCounts(db: Db, backend: Backend): Promise<Record<string, number>> {
+  const tables = (
+    backend === 'pg'
+      ? await db('information_schema.tables')
+          .whereRaw('table_schema = current_schema()')
+          .pluck('table_name')
+      : await db('sqlite_master')
+          .where({ type: 'table' })
+          .whereNot('name', 'like', 'sqlite_%')
+          .pluck('name')
+  ) as string[];
+  const counts: Record<string, number> = {};
+  for (const t of tables.sort()) {
+    const [row] = (await db(t).count({ n: '*' })) as { n: number | string }[];
+    counts[t] = Number(row?.n ?? 0);
   }
+  return counts;
 }
 
 /** What the embedded simulator holds (its state file): a request that changed Webex changes it. */
@@ -51,39 +74,32 @@ function webexState(home: string): string | null {
   return existsSync(file) ? createHash('sha256').update(readFileSync(file)).digest('hex') : null;
 }
 
-/** The dry runs recorded in the ledger. */
-async function dryRuns(home: string): Promise<string[]> {
-  const db = openDb({ client: 'sqlite3', connection: path.join(home, 'var', 'rtm-batch.sqlite') });
-  try {
-    return (await db('runs').where({ dry_run: true }).pluck('id')) as string[];
-  } finally {
-    await db.destroy();
-  }
-}
-
 /** Everything of the workspace a dry run must leave as it was. */
-async function snapshot(home: string) {
+async function snapshot(ws: Workspace) {
   return {
-    files: workspaceFiles(home),
-    tables: await tableCounts(home),
-    webex: webexState(home),
+    files: workspaceFiles(ws.home),
+    tables: await tableCounts(ws.ledger.open(), ws.backend),
+    webex: webexState(ws.home),
+    dryRuns: (await ws.ledger.open()('runs').where({ dry_run: true }).pluck('id')) as string[],
   };
 }
 
 /** Runs a dry run and checks it changed nothing but its one run record, marked dry. */
-async function dryRun(home: string, args: string[]): Promise<{ cli: CliResult; summary: Summary }> {
-  const before = await snapshot(home);
-  const dryBefore = await dryRuns(home);
-  const cli = await runCli([...args, '--dry-run', '--json'], { home });
+async function dryRun(
+  ws: Workspace,
+  args: string[],
+): Promise<{ cli: CliResult; summary: Summary }> {
+  const before = await snapshot(ws);
+  const cli = await run(ws, [...args, '--dry-run', '--json']);
   const summary = JSON.parse(cli.stdout) as Summary;
-  const after = await snapshot(home);
+  const after = await snapshot(ws);
   expect(after.files, 'no file moved or written').to.deep.equal(before.files);
   expect(after.webex, 'no request changed Webex').to.equal(before.webex);
   expect(after.tables, 'no ledger row but the run').to.deep.equal({
     ...before.tables,
     runs: (before.tables.runs ?? 0) + 1,
   });
-  expect(await dryRuns(home)).to.deep.equal([...dryBefore, summary.runId].sort());
+  expect(after.dryRuns.sort()).to.deep.equal([...before.dryRuns, summary.runId].sort());
   return { cli, summary };
 }
 
@@ -111,15 +127,18 @@ const FAST = {
 };
 
 describe('e2e: nightly and provision --dry-run tell what the real run then does (issue 18, item 2)', () => {
+  afterEach(async () => {
+    for (const ws of opened.splice(0)) await ws.ledger.close();
+  });
+
   it('when every fixture is in the inbox, then nightly --dry-run gives the counts, issues, plan per entity, attention and exit code of the real nightly that follows, and changes nothing', async function () {
     this.timeout(420_000);
-    const home = tempHome();
-    writeConfig(home, FAST);
-    expect(dropEveryFixture(home).length).to.be.greaterThan(40);
-    await runCli(['status'], { home }); // the ledger exists before the dry run looks at it
+    const ws = await workspace('sqlite');
+    expect(dropEveryFixture(ws.home).length).to.be.greaterThan(40);
+    await run(ws, ['status']); // the ledger exists before the dry run looks at it
 
-    const dry = await dryRun(home, ['nightly']);
-    const real = await runCli(['nightly', '--json'], { home });
+    const dry = await dryRun(ws, ['nightly']);
+    const real = await run(ws, ['nightly', '--json']);
     const done1 = JSON.parse(real.stdout) as Summary;
     expect(outcome(dry.summary)).to.deep.equal(outcome(done1));
     expect(dry.cli.code).to.equal(real.code);
@@ -128,8 +147,8 @@ describe('e2e: nightly and provision --dry-run tell what the real run then does 
     expect(done1.customers.created).to.be.greaterThan(10);
 
     // Nothing new arrived: the dry run plans every entity unchanged, as the real run counts it.
-    const again = await dryRun(home, ['nightly']);
-    const real2 = await runCli(['nightly', '--json'], { home });
+    const again = await dryRun(ws, ['nightly']);
+    const real2 = await run(ws, ['nightly', '--json']);
     const done2 = JSON.parse(real2.stdout) as Summary;
     expect(outcome(again.summary)).to.deep.equal(outcome(done2));
     expect(again.summary.plan?.customers).to.deep.equal(done(done2.customers));
@@ -142,52 +161,52 @@ describe('e2e: nightly and provision --dry-run tell what the real run then does 
     ]);
   });
 
-  it('when a sheet then updates one customer and deletes another with its users, then nightly --dry-run plans the update and the deletes that the real nightly makes', async function () {
-    this.timeout(300_000);
-    const home = tempHome();
-    writeConfig(home, FAST);
-    // The demo's acme customers.csv: acme-001 (limit 25 Meetings seats), -002, -003.
-    const sheet = fixtureFiles()[0] as string;
-    expect(path.basename(sheet)).to.equal('customers.csv');
-    dropFile(path.join(home, 'inbox', 'acme'), 'customers.csv', readFileSync(sheet));
-    // Its users: two of acme-002, who leave with their customer.
-    const users = fixtureFiles()[1] as string;
-    dropFile(path.join(home, 'inbox', 'acme'), 'subscribers.csv', readFileSync(users));
-    const first = JSON.parse((await runCli(['nightly', '--json'], { home })).stdout) as Summary;
-    expect([first.customers.created, first.subscribers.created]).to.deep.equal([3, 5]);
+  for (const backend of backends())
+    it(`when a sheet then updates one customer and deletes another with its users, then nightly --dry-run plans the update and the deletes that the real nightly makes (${backend})`, async function () {
+      this.timeout(300_000);
+      const ws = await workspace(backend);
+      const { home } = ws;
+      // The demo's acme customers.csv: acme-001 (limit 25 Meetings seats), -002, -003.
+      const sheet = fixtureFiles()[0] as string;
+      expect(path.basename(sheet)).to.equal('customers.csv');
+      dropFile(path.join(home, 'inbox', 'acme'), 'customers.csv', readFileSync(sheet));
+      // Its users: two of acme-002, who leave with their customer.
+      const users = fixtureFiles()[1] as string;
+      dropFile(path.join(home, 'inbox', 'acme'), 'subscribers.csv', readFileSync(users));
+      const first = JSON.parse((await run(ws, ['nightly', '--json'])).stdout) as Summary;
+      expect([first.customers.created, first.subscribers.created]).to.deep.equal([3, 5]);
 
-    // A sheet changes one customer, deletes another and repeats a third: an update and a delete.
-    const [header, row1, row2, row3] = readFileSync(sheet, 'utf8').split(/\r?\n/);
-    dropFile(
-      path.join(home, 'inbox', 'acme'),
-      'customers-2.csv',
-      [
-        `${header},Action`,
-        `${row1?.replace(',25,25,', ',25,30,')},`,
-        `${row2},delete`,
-        `${row3},`,
-      ].join('\n'),
-    );
-    const changed = await dryRun(home, ['nightly']);
-    const real3 = await runCli(['nightly', '--json'], { home });
-    const done3 = JSON.parse(real3.stdout) as Summary;
-    expect(outcome(changed.summary)).to.deep.equal(outcome(done3));
-    expect(changed.summary.plan?.customers).to.deep.equal(done(done3.customers));
-    expect(changed.summary.plan?.subscribers).to.deep.equal(done(done3.subscribers));
-    expect(done3.customers).to.deep.include({ updated: 1, deleted: 1 });
-    expect(done3.subscribers).to.deep.include({ deleted: 2 });
-  });
+      // A sheet changes one customer, deletes another and repeats a third: an update and a delete.
+      const [header, row1, row2, row3] = readFileSync(sheet, 'utf8').split(/\r?\n/);
+      dropFile(
+        path.join(home, 'inbox', 'acme'),
+        'customers-2.csv',
+        [
+          `${header},Action`,
+          `${row1?.replace(',25,25,', ',25,30,')},`,
+          `${row2},delete`,
+          `${row3},`,
+        ].join('\n'),
+      );
+      const changed = await dryRun(ws, ['nightly']);
+      const real3 = await run(ws, ['nightly', '--json']);
+      const done3 = JSON.parse(real3.stdout) as Summary;
+      expect(outcome(changed.summary)).to.deep.equal(outcome(done3));
+      expect(changed.summary.plan?.customers).to.deep.equal(done(done3.customers));
+      expect(changed.summary.plan?.subscribers).to.deep.equal(done(done3.subscribers));
+      expect(done3.customers).to.deep.include({ updated: 1, deleted: 1 });
+      expect(done3.subscribers).to.deep.include({ deleted: 2 });
+    });
 
   it('when every fixture was imported for real, then provision --dry-run plans what the real provision then does, and sends nothing', async function () {
     this.timeout(300_000);
-    const home = tempHome();
-    writeConfig(home, FAST);
-    dropEveryFixture(home);
-    const imported = await runCli(['import', '--json'], { home });
+    const ws = await workspace('sqlite');
+    dropEveryFixture(ws.home);
+    const imported = await run(ws, ['import', '--json']);
     expect((JSON.parse(imported.stdout) as Summary).rows.accepted).to.be.greaterThan(10);
 
-    const dry = await dryRun(home, ['provision']);
-    const real = await runCli(['provision', '--json'], { home });
+    const dry = await dryRun(ws, ['provision']);
+    const real = await run(ws, ['provision', '--json']);
     const provisioned = JSON.parse(real.stdout) as Summary;
     expect(outcome(dry.summary)).to.deep.equal(outcome(provisioned));
     expect(dry.cli.code).to.equal(real.code);
