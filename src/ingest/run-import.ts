@@ -266,7 +266,10 @@ async function importPartner(
   const log = ctx.log.child({ partner });
   const stamp = nameStamp(ctx.clock.now());
   // Checked without following links; a dry run makes nothing, so a missing one stays missing.
-  const claims = await openClaimFolder(folder, !ctx.dryRun);
+  const claimFolder = await openClaimFolder(folder, !ctx.dryRun);
+  // A dry run checks the claim folder as the real run does but never claims: with the folder left
+  // by an earlier real run, it used to move the files into it and leave them there.
+  const claims = ctx.dryRun ? null : claimFolder;
   if (!ctx.dryRun && claims) {
     await ensurePartner(ctx.db, partner, settings.locale, ctx.clock.now().toISOString());
     reportRecovery(ctx, partner, await recoverClaims(claims, stamp));

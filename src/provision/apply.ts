@@ -2,7 +2,6 @@ import { wallClock, type Clock } from '../clock/index.ts';
 import { partnerConfig, type Config } from '../config/index.ts';
 import type { Logger } from '../log/index.ts';
 import { hashDesired } from '../rules/index.ts';
-import { addAttention } from '../reports/index.ts';
 import type { RunContext } from '../runs/context.ts';
 import {
   claimChanges,
@@ -45,8 +44,8 @@ import {
   type WebexSubscriber,
 } from '../webex/index.ts';
 import { crashAfterSending, crashPoint } from '../faults/index.ts';
-import { planLines, planCounts, planProvisioning, type ProvisioningPlan } from './plan.ts';
-import { overlayDesired, type DryRunDesired } from './dry-run.ts';
+import { planProvisioning, type ProvisioningPlan } from './plan.ts';
+import { planDryRun, type DryRunDesired } from './dry-run.ts';
 import {
   decideChange,
   LookupFailedError,
@@ -99,30 +98,15 @@ export function runEngine(ctx: RunContext): Engine {
 /**
  * Plans, then sends one partner's changes: subscriber deletes, customers (followed to a final
  * state), then subscribers of provisioned customers. Returns the plans whose `unchanged` counts.
- * A dry run only plans, with the rows its import accepted (`imported`) laid over the ledger.
+ * A dry run only plans (planDryRun), with the rows its import accepted (`imported`); it returns null.
  */
 export async function applyProvisioning(
   ctx: RunContext,
   partner: string,
   port: WebexPort,
   imported?: DryRunDesired,
-): Promise<{ customers: ProvisioningPlan; subscribers: ProvisioningPlan }> {
-  if (ctx.dryRun) {
-    const plan = await readPlan(ctx, partner, { imported });
-    const counts = planCounts(plan);
-    const prev = ctx.tally.plan ?? { create: 0, update: 0, delete: 0, unchanged: 0 };
-    ctx.tally.plan = {
-      create: prev.create + counts.create,
-      update: prev.update + counts.update,
-      delete: prev.delete + counts.delete,
-      unchanged: prev.unchanged + counts.unchanged,
-    };
-    // One by one: spreading 200,000 lines into push() overflowed the stack.
-    for (const line of planLines(partner, plan)) ctx.tally.planLines.push(line);
-    // What the real run would say of customers that wait for an onboarding template.
-    noteTemplateWait(ctx, partner, plan.customers.changes);
-    return { customers: plan, subscribers: plan };
-  }
+): Promise<{ customers: ProvisioningPlan; subscribers: ProvisioningPlan } | null> {
+  if (ctx.dryRun) return planDryRun(ctx, partner, imported).then(() => null);
   const task = `provision ${partner}`;
   const meter = { done: 0, total: 0 };
   // Read when shown: the periodic line also counts the requests made while following.
@@ -205,7 +189,7 @@ async function enqueueAll(eng: Engine, changes: NewChange[], now: string): Promi
 export async function readPlan(
   ctx: RunContext,
   partner: string,
-  opts: { closing?: boolean; imported?: DryRunDesired | undefined } = {},
+  opts: { closing?: boolean } = {},
 ): Promise<ProvisioningPlan> {
   const [
     customers,
@@ -229,15 +213,11 @@ export async function readPlan(
       ? entitiesCompletedInRun(ctx.db, partner, 'customer', ctx.runId)
       : Promise.resolve(undefined),
   ]);
-  const desired =
-    ctx.dryRun && opts.imported
-      ? overlayDesired(partner, customers, subscribers, opts.imported)
-      : { customers, subscribers };
   return planProvisioning({
     partner,
     runId: ctx.runId,
-    customers: desired.customers,
-    subscribers: desired.subscribers,
+    customers,
+    subscribers,
     openCustomers,
     openSubscribers,
     settledSubscribers,
@@ -524,29 +504,6 @@ export function withTemplates(config: Config, partner: string, changes: NewChang
     else if (template) out.push({ ...c, payload: { ...body, provisioningId: template } });
   }
   return out;
-}
-
-/** Customers that wait for the partner's onboarding template: one item for the operator. */
-export function noteTemplateWait(ctx: RunContext, partner: string, changes: NewChange[]): void {
-  const template = waitingForTemplate(ctx.config, partner, changes);
-  if (template > 0)
-    addAttention(ctx.tally.attention, {
-      kind: 'partner_config',
-      partner,
-      count: template,
-      message: `${template} customer(s) wait to be created: set partners.${partner}.provisioningId (the Partner Hub onboarding template); their rows are accepted and go out with the next run after it is set.`,
-    });
-}
-
-/** Customer creates of a plan that wait for the partner's onboarding template. */
-export function waitingForTemplate(config: Config, partner: string, changes: NewChange[]): number {
-  if (partnerConfig(config, partner).provisioningId) return 0;
-  return changes.filter(
-    (c) =>
-      c.entity === 'customer' &&
-      c.action === 'create' &&
-      !(c.payload as Partial<CustomerBody>).provisioningId,
-  ).length;
 }
 
 /** Runs the look-up of an unknown outcome; any failure of it becomes a LookupFailedError. */

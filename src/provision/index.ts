@@ -11,7 +11,7 @@ export {
   RPL_POLL_MS,
 } from './apply.ts';
 export type { Engine } from './apply.ts';
-export { overlayDesired } from './dry-run.ts';
+export { planDryRun, DRY_RUN_PAGE } from './dry-run.ts';
 export type { DryRunDesired } from './dry-run.ts';
 export { runWorker } from './worker.ts';
 export {
@@ -20,8 +20,10 @@ export {
   customerUpdateBody,
   subscriberCreateBody,
   idempotencyKey,
-  planCounts,
-  planLines,
+  planCustomers,
+  planSubscribers,
+  entityPlanCounts,
+  entityPlanLines,
   READY_FOR_SUBSCRIBERS,
 } from './plan.ts';
 export type { PlanInput, ProvisioningPlan, EntityPlan } from './plan.ts';

@@ -42,6 +42,8 @@ export interface EntityPlan {
   waiting: number;
   /** Keys of the waiting creates: a dry run lists them as creates (they follow their customer). */
   waitingCreates: string[];
+  /** Keys of the customers whose delete waits for their subscribers to go: a dry run lists them. */
+  waitingDeletes: string[];
   /**
    * The very change (same action, same desired state) was refused by Webex in an earlier run: it is
    * not sent again, and counts as failed until the sheet changes the row. Their idempotency keys.
@@ -72,6 +74,7 @@ const emptyPlan = (): EntityPlan => ({
   inFlight: 0,
   waiting: 0,
   waitingCreates: [],
+  waitingDeletes: [],
   refused: [],
   rows: { unchanged: [], pending: [], refused: [], settled: [] },
 });
@@ -130,11 +133,29 @@ function rowOf(
  */
 export function planProvisioning(input: PlanInput): ProvisioningPlan {
   const byExternalId = new Map(input.customers.map((c) => [c.externalId, c]));
-  const subscribers = emptyPlan();
-  /** Customers that still have a subscriber in Webex (or one on its way there or out). */
   const occupied = new Set<string>();
-  for (const s of input.subscribers) {
-    const customer = byExternalId.get(s.customerExternalId);
+  const subscribers = planSubscribers(input, input.subscribers, byExternalId, occupied);
+  const customers = planCustomers(input, input.customers, occupied);
+  return { customers, subscribers };
+}
+
+/** What planSubscribers needs to know of a subscriber's customer. */
+export type CustomerFacts = Pick<CustomerRow, 'desiredAction' | 'webexId' | 'webexStatus'>;
+
+/**
+ * The subscribers' part of planProvisioning, for some of them (a page): `customers` by external
+ * id; `occupied` gathers the customers that still have a subscriber in Webex (or on its way there
+ * or out), which planCustomers needs. Pure but for adding to `occupied`.
+ */
+export function planSubscribers(
+  input: PlanInput,
+  list: readonly SubscriberRow[],
+  customers: ReadonlyMap<string, CustomerFacts>,
+  occupied: Set<string>,
+): EntityPlan {
+  const subscribers = emptyPlan();
+  for (const s of list) {
+    const customer = customers.get(s.customerExternalId);
     const customerGoes = customer?.desiredAction === 'delete';
     if (s.webexId || input.openSubscribers.has(s.id)) occupied.add(s.customerExternalId);
     if (input.openSubscribers.has(s.id)) {
@@ -173,9 +194,20 @@ export function planProvisioning(input: PlanInput): ProvisioningPlan {
       change(input, 'subscriber', s.id, key, action, s.desiredHash, payload, s.sourceRowId),
     );
   }
+  return subscribers;
+}
 
+/**
+ * The customers' part of planProvisioning, for some of them (a page), once every subscriber was
+ * planned: a customer in `occupied` is deleted only after its subscribers. Pure.
+ */
+export function planCustomers(
+  input: PlanInput,
+  list: readonly CustomerRow[],
+  occupied: ReadonlySet<string>,
+): EntityPlan {
   const customers = emptyPlan();
-  for (const c of input.customers) {
+  for (const c of list) {
     if (input.openCustomers.has(c.id)) {
       customers.inFlight += 1;
       rowOf(customers, 'pending', c);
@@ -193,6 +225,7 @@ export function planProvisioning(input: PlanInput): ProvisioningPlan {
     }
     if (action === 'delete' && occupied.has(c.externalId)) {
       customers.waiting += 1; // its subscribers are deleted first
+      customers.waitingDeletes.push(c.externalId);
       rowOf(customers, 'pending', c);
       continue;
     }
@@ -221,7 +254,7 @@ export function planProvisioning(input: PlanInput): ProvisioningPlan {
       ),
     );
   }
-  return { customers, subscribers };
+  return customers;
 }
 
 /** What a customer or subscriber needs: create, update, delete, or nothing. */
@@ -233,27 +266,29 @@ function neededAction(
   return e.appliedHash === e.desiredHash ? null : 'update';
 }
 
-/** Plan totals as the summary shows them; subscribers waiting for a planned customer count as creates. */
-export function planCounts(plan: ProvisioningPlan): PlanCounts {
-  const all = [...plan.customers.changes, ...plan.subscribers.changes];
-  const count = (a: ChangeAction) => all.filter((c) => c.action === a).length;
+/**
+ * One entity's plan totals as the summary shows them: subscribers waiting for a planned customer
+ * count as creates, customers waiting for their subscribers to go as deletes.
+ */
+export function entityPlanCounts(plan: EntityPlan): PlanCounts {
+  const count = (a: ChangeAction) => plan.changes.filter((c) => c.action === a).length;
   return {
-    create: count('create') + plan.subscribers.waitingCreates.length,
+    create: count('create') + plan.waitingCreates.length,
     update: count('update'),
-    delete: count('delete') + plan.customers.waiting,
-    unchanged: plan.customers.unchanged + plan.subscribers.unchanged,
+    delete: count('delete') + plan.waitingDeletes.length,
+    unchanged: plan.unchanged,
   };
 }
 
-/** The plan as report lines, customers first. */
-export function planLines(partner: string, plan: ProvisioningPlan): PlanLine[] {
-  const lines: PlanLine[] = [];
-  for (const entity of ['customer', 'subscriber'] as const) {
-    const p = entity === 'customer' ? plan.customers : plan.subscribers;
-    for (const c of p.changes) lines.push({ partner, entity, key: c.entityKey, action: c.action });
-    for (const key of p.waitingCreates) lines.push({ partner, entity, key, action: 'create' });
-  }
-  return lines;
+/** One entity's plan as report lines. */
+export function* entityPlanLines(
+  partner: string,
+  entity: ChangeEntity,
+  plan: EntityPlan,
+): Generator<PlanLine> {
+  for (const c of plan.changes) yield { partner, entity, key: c.entityKey, action: c.action };
+  for (const key of plan.waitingCreates) yield { partner, entity, key, action: 'create' };
+  for (const key of plan.waitingDeletes) yield { partner, entity, key, action: 'delete' };
 }
 
 /** The idempotency key: one per partner, entity, key, action and desired state. */

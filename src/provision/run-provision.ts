@@ -13,9 +13,10 @@ import {
   readRowSource,
 } from '../store/index.ts';
 import { addAttention, type ChangeCounts } from '../reports/index.ts';
-import { applyProvisioning, noteTemplateWait, readPlan } from './apply.ts';
+import { applyProvisioning, readPlan } from './apply.ts';
 import type { DryRunDesired } from './dry-run.ts';
 import type { ProvisioningPlan } from './plan.ts';
+import { noteTemplateWait, waitingForTemplate } from './template-wait.ts';
 
 /** Why a partner's changes were not all sent this run: each needs a person to know. */
 type Stopped = { kind: 'token_refused' | 'partner_unreachable'; why: string } | null;
@@ -62,11 +63,12 @@ async function provisionPartner(
   }
   try {
     const plans = await applyProvisioning(ctx, partner, target.port, imported);
-    const c = plans.customers.customers;
-    ctx.log.info(
-      `planned ${c.changes.length} customer change(s), ${c.unchanged} unchanged, ${c.inFlight} in flight`,
-      { partner },
-    );
+    const c = plans?.customers.customers;
+    if (c)
+      ctx.log.info(
+        `planned ${c.changes.length} customer change(s), ${c.unchanged} unchanged, ${c.inFlight} in flight`,
+        { partner },
+      );
     return null;
   } catch (err) {
     if (!(err instanceof AuthError)) throw err;
@@ -132,7 +134,7 @@ async function tallyPartner(ctx: RunContext, partner: string, stopped: Stopped):
       message: `the run was stopped with ${unsent + open.customer + open.subscriber} change(s) not sent or not yet confirmed; the next run goes on with them.`,
     });
 
-  noteTemplateWait(ctx, partner, plan.customers.changes);
+  noteTemplateWait(ctx, partner, waitingForTemplate(ctx.config, partner, plan.customers.changes));
 
   for (const change of [...(await failedChanges(ctx.db, partner, ctx.runId)), ...refusedBefore]) {
     const source = change.sourceRowId ? await readRowSource(ctx.db, change.sourceRowId) : null;

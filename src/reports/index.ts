@@ -34,6 +34,7 @@ export { escapeHtml, REPORT_CSP, reportCsp, TABLE_SCRIPT } from './html-page.ts'
 export { reportContext, formatDate, type ReportContext } from './report-context.ts';
 export { planPartnerViews, resultsFileHref, type PartnerView } from './render-partner-sections.ts';
 export { writeIssuesCsv } from './write-issues-csv.ts';
+export { openPlanCsv, PLAN_FILE, type PlanCsv } from './open-plan-csv.ts';
 export { writeReportCsv } from './write-report-csv.ts';
 export {
   reconciliationColumns,

@@ -70,7 +70,7 @@ export interface Summary {
   /** Added by us: what a person should read first (partners skipped, steps not built, run failure). */
   notes: string[];
   /** Added by us: the provisioning plan when the run planned without sending (`--dry-run`). */
-  plan?: PlanCounts | null;
+  plan?: PlanSummary | null;
   /** Added by us: the failure that stopped the run, if any. */
   error?: string | null;
 }
@@ -130,6 +130,20 @@ export interface PlanCounts {
   update: number;
   delete: number;
   unchanged: number;
+}
+
+/** A dry run's plan in the summary: totals, totals per entity, and the file listing every line. */
+export interface PlanSummary extends PlanCounts {
+  customers: PlanCounts;
+  subscribers: PlanCounts;
+  /** plan.csv in the run's report folder, one line per planned change; null when there is none. */
+  file: string | null;
+}
+
+/** A plan with nothing in it. */
+export function emptyPlanSummary(): PlanSummary {
+  const none = (): PlanCounts => ({ create: 0, update: 0, delete: 0, unchanged: 0 });
+  return { ...none(), customers: none(), subscribers: none(), file: null };
 }
 
 /** One problem found in a sheet or file, as issues.csv lists it. */

@@ -8,6 +8,7 @@ import type { ReportInput, RunListEntry, RunTotals } from './report-input.ts';
 import type { Summary } from './summary.ts';
 import { writeFileAtomically } from './write-atomically.ts';
 import { writeIssuesCsv } from './write-issues-csv.ts';
+import { PLAN_FILE } from './open-plan-csv.ts';
 import { writeReconciliationCsv } from './write-reconciliation-csv.ts';
 import { writeReportXlsx } from './write-report-xlsx.ts';
 
@@ -39,7 +40,11 @@ export async function writeRunReports(
       (await exists(path.join(reportDir, f))) ? [f] : [],
     ),
   );
-  input.runFiles = present.flat();
+  input.runFiles = [
+    ...present.flat(),
+    // A dry run's plan.csv (written as it was planned, src/runs): every line the report only samples.
+    ...((await exists(path.join(reportDir, PLAN_FILE))) ? [PLAN_FILE] : []),
+  ];
   await writeReportXlsx(path.join(reportDir, REPORT_FILES.xlsx), input);
   await writeFileAtomically(path.join(reportDir, REPORT_FILES.html), renderReportHtml(input));
   await writeFileAtomically(

@@ -11,8 +11,8 @@ import {
   type FileSummary,
   type IssueRecord,
   type JobName,
-  type PlanCounts,
   type PlanLine,
+  type PlanSummary,
   type ReconcileCounts,
   type ReconcileLine,
   type RowCounts,
@@ -47,6 +47,13 @@ export interface RunContext {
    * LeaseLostError when another run holds it now: a run that lost its lock commits nothing more.
    */
   holdLock?: (trx: Tx) => Promise<void>;
+  /** Where a dry run writes its plan, a line at a time as it is made (plan.csv); absent: nowhere. */
+  planOut?: PlanOutput;
+}
+
+/** Takes a dry run's plan lines one by one; resolves when it can take the next. */
+export interface PlanOutput {
+  write(line: PlanLine): Promise<void>;
 }
 
 /** What a run found and did, gathered for its summary and reports. */
@@ -63,11 +70,10 @@ export interface RunTally {
   notes: string[];
   /** What a person must act on (contract §4): makes the run end `attention`. */
   attention: AttentionItem[];
-  plan: PlanCounts | null;
+  /** A dry run's plan counts (its lines go to `planOut`, never all held here). */
+  plan: PlanSummary | null;
   /** What a `deprovision --apply` did to each customer, for the RPL section of the reports. */
   rplDeprovisions: RplDeprovisionLine[];
-  /** A dry run's plan, line by line, for the report. */
-  planLines: PlanLine[];
   /** What `rtm-batch billing` found (issue 22), for the report's billing section. */
   billing?: BillingSection | null;
 }
@@ -87,6 +93,5 @@ export function newTally(): RunTally {
     attention: [],
     plan: null,
     rplDeprovisions: [],
-    planLines: [],
   };
 }

@@ -10,6 +10,9 @@ import {
   addAttention,
   checkCounts,
   decideOutcome,
+  HTML_ROW_LIMIT,
+  openPlanCsv,
+  PLAN_FILE,
   planDialInLines,
   writeReportsIndex,
   writeRunReports,
@@ -148,6 +151,14 @@ export async function runJob(
   const heartbeat = setInterval(() => void renewLock(), Math.max(1000, ttlMs / 3));
   heartbeat.unref();
 
+  // A dry run's plan goes to plan.csv line by line as it is made; the report shows its first lines.
+  const planCsv = opts.dryRun
+    ? openPlanCsv(
+        path.join(config.home, 'reports', runId, PLAN_FILE),
+        config.reportLocale,
+        HTML_ROW_LIMIT,
+      )
+    : null;
   const ctx: RunContext = {
     runId,
     job: opts.job,
@@ -162,6 +173,7 @@ export async function runJob(
     progress: app.progress ?? noProgress,
     renewLock,
     holdLock,
+    ...(planCsv ? { planOut: planCsv } : {}),
   };
   let error: string | null = null;
   let rpl: RplReport | undefined;
@@ -210,6 +222,8 @@ export async function runJob(
     log.error(`run failed: ${error}`, { error: err });
   }
   try {
+    const planFile = planCsv ? await planCsv.close() : null;
+    if (ctx.tally.plan) ctx.tally.plan.file = planFile;
     const summary = buildSummary(ctx, startedAt, clock.now(), error);
     // Per-partner detail for report.html; a run that failed still reports what it can.
     const partnerReport = await readPartnerReport(db, config.home, runId).catch((err: unknown) => {
@@ -242,7 +256,7 @@ export async function runJob(
           : {}),
         ...(dialIns ? { dialIns } : {}),
         ...(ctx.tally.billing ? { billing: ctx.tally.billing } : {}),
-        ...(ctx.dryRun && ctx.tally.plan ? { plan: ctx.tally.planLines } : {}),
+        ...(planCsv && ctx.tally.plan ? { plan: [...planCsv.sample] } : {}),
       },
       config.secrets,
     );

@@ -70,11 +70,52 @@ export async function readSubscriberWebexId(db: Tx, subscriberId: number): Promi
 /** Every customer of a partner. */
 export async function loadCustomers(db: Tx, partner: string): Promise<CustomerRow[]> {
   const rows = (await db('customers').where({ partner_id: partner }).orderBy('id')) as DbRow[];
-  return rows.map((r) => ({
+  return rows.map(toCustomerRow);
+}
+
+/**
+ * Up to `limit` customers of a partner after external id `after` (null: from the first), in
+ * external id order: the ledger a page at a time. Keyed on the unique (partner, external id) index,
+ * so each page is a range of the index (ordered by id, SQLite sorted the partner's every row per page).
+ */
+export async function loadCustomersPage(
+  db: Tx,
+  partner: string,
+  after: string | null,
+  limit: number,
+): Promise<CustomerRow[]> {
+  const q = db('customers').where({ partner_id: partner });
+  if (after !== null) q.andWhere('external_id', '>', after);
+  const rows = (await q.orderBy('external_id').limit(limit)) as DbRow[];
+  return rows.map(toCustomerRow);
+}
+
+/**
+ * Up to `limit` subscribers of a partner after `after` (null: from the first), in (customer
+ * external id, email) order: a range of the unique index each page, like loadCustomersPage.
+ */
+export async function loadSubscribersPage(
+  db: Tx,
+  partner: string,
+  after: { customerExternalId: string; email: string } | null,
+  limit: number,
+): Promise<SubscriberRow[]> {
+  const q = db('subscribers').where({ partner_id: partner });
+  if (after !== null)
+    q.andWhereRaw('(customer_external_id, email) > (?, ?)', [
+      after.customerExternalId,
+      after.email,
+    ]);
+  const rows = (await q.orderBy(['customer_external_id', 'email']).limit(limit)) as DbRow[];
+  return rows.map(toSubscriberRow);
+}
+
+function toCustomerRow(r: DbRow): CustomerRow {
+  return {
     ...ledgerFields(r),
     externalId: r.external_id as string,
     webexOrgId: (r.webex_org_id as string | null) ?? null,
-  }));
+  };
 }
 
 /** Every subscriber of a partner. */

@@ -1,23 +1,9 @@
 import { expect } from 'chai';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Summary } from '../../src/reports/index.ts';
-import { REPO_ROOT, runCli, tempHome, writeConfig } from '../support/cli.ts';
-import { dropFile } from '../support/sheets.ts';
-
-/** Every sheet under fixtures/ (not the scripts that make them), each in a partner folder of its own. */
-function fixtureFiles(): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, e.name);
-      if (e.isDirectory()) walk(full);
-      else if (/\.(csv|tsv|txt|xlsx)$/i.test(e.name)) out.push(full);
-    }
-  };
-  walk(path.join(REPO_ROOT, 'fixtures'));
-  return out.sort();
-}
+import { runCli, tempHome, writeConfig } from '../support/cli.ts';
+import { dropEveryFixture, fixturePartner } from '../support/fixtures.ts';
 
 /** What a partner and an operator read of a run: per file, the rows and issues, and the exit. */
 const outcome = (s: Summary) => ({
@@ -43,17 +29,13 @@ describe('e2e: a dry run of every fixture gives what the real run gives (issue 1
     this.timeout(180_000);
     const home = tempHome();
     writeConfig(home, { inbox: { stableSeconds: 0 } });
-    const files = fixtureFiles();
+    const files = dropEveryFixture(home);
     expect(files.length).to.be.greaterThan(40);
-    files.forEach((file, i) => {
-      const partner = `f${String(i).padStart(3, '0')}`;
-      dropFile(path.join(home, 'inbox', partner), path.basename(file), readFileSync(file));
-    });
     const dry = await runCli(['import', '--dry-run', '--json'], { home });
     const dryRun = JSON.parse(dry.stdout) as Summary;
     // Nothing moved: every file still where it was dropped.
     for (const [i, file] of files.entries())
-      expect(readdirSync(path.join(home, 'inbox', `f${String(i).padStart(3, '0')}`))).to.include(
+      expect(readdirSync(path.join(home, 'inbox', fixturePartner(i)))).to.include(
         path.basename(file),
       );
     const real = await runCli(['import', '--json'], { home });

@@ -23,7 +23,8 @@ describe('e2e: nightly --dry-run plans from the sheets it reads and sends nothin
     expect(plan.dryRun).to.equal(true);
     expect(plan.rows).to.deep.equal({ total: 13, accepted: 13, rejected: 0 });
     // 5 customers and 8 users, none in the ledger yet: all of them are creates.
-    expect(plan.plan).to.deep.equal({ create: 13, update: 0, delete: 0, unchanged: 0 });
+    expect(plan.plan).to.deep.include({ create: 13, update: 0, delete: 0, unchanged: 0 });
+    expect([plan.plan?.customers.create, plan.plan?.subscribers.create]).to.deep.equal([5, 8]);
     expect(plan.customers.created + plan.subscribers.created).to.equal(0);
     expect({ acme: inboxFiles(home, 'acme'), sakura: inboxFiles(home, 'sakura') }).to.deep.equal(
       before,
@@ -40,7 +41,7 @@ describe('e2e: nightly --dry-run plans from the sheets it reads and sends nothin
     // Nothing new in the sheets: the next plan has every row unchanged.
     const again = await runCli(['provision', '--dry-run', '--json'], { home });
     expect(again.code, again.stderr).to.equal(0);
-    expect((JSON.parse(again.stdout) as Summary).plan).to.deep.equal({
+    expect((JSON.parse(again.stdout) as Summary).plan).to.deep.include({
       create: 0,
       update: 0,
       delete: 0,

@@ -3,6 +3,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { runImport, seedDemoInbox } from '../../src/ingest/index.ts';
 import { applyProvisioning } from '../../src/provision/index.ts';
+import type { PlanLine } from '../../src/reports/index.ts';
 import type { RunContext } from '../../src/runs/index.ts';
 import type { WebexPort } from '../../src/webex/index.ts';
 import { backends, freshDb, type TestDb } from '../support/db.ts';
@@ -20,9 +21,11 @@ async function planOf(
   ctx: RunContext,
   imported?: Parameters<typeof applyProvisioning>[3],
 ): Promise<unknown> {
+  const lines: PlanLine[] = [];
+  ctx.planOut = { write: (line) => Promise.resolve(void lines.push(line)) };
   for (const partner of ['acme', 'sakura'])
     await applyProvisioning(ctx, partner, NO_WEBEX, imported);
-  return { plan: ctx.tally.plan, lines: ctx.tally.planLines.length };
+  return { plan: ctx.tally.plan, lines: lines.map((l) => JSON.stringify(l)).sort() };
 }
 
 for (const backend of backends()) {

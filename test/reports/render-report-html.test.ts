@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import {
+  emptyPlanSummary,
   renderReportHtml,
   renderReportsIndexHtml,
   reportCsp,
@@ -95,7 +96,10 @@ describe('renderReportHtml', () => {
 
   it('when a dry run has plan lines, then the plan section lists them with their actions', () => {
     const html = renderReportHtml({
-      summary: aSummary({ dryRun: true, plan: { create: 1, update: 0, delete: 1, unchanged: 0 } }),
+      summary: aSummary({
+        dryRun: true,
+        plan: { ...emptyPlanSummary(), create: 1, update: 0, delete: 1, unchanged: 0 },
+      }),
       issues: [],
       locale: 'en',
       plan: [

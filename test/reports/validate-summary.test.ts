@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { PACKAGE_ROOT } from '../../src/package-root.ts';
-import { SUMMARY_SCHEMA_PATH, validateSummary } from '../../src/reports/index.ts';
+import { SUMMARY_SCHEMA_PATH, validateSummary, emptyPlanSummary } from '../../src/reports/index.ts';
 import { aFile, aSummary } from './builders.ts';
 
 describe('validateSummary', () => {
@@ -23,7 +23,7 @@ describe('validateSummary', () => {
   it('when the summary carries our added fields (plan, error, notes), then it is still valid', () => {
     const summary = aSummary({
       dryRun: true,
-      plan: { create: 1, update: 2, delete: 0, unchanged: 3 },
+      plan: { ...emptyPlanSummary(), create: 1, update: 2, delete: 0, unchanged: 3 },
       error: 'database unreachable',
       reconcile: {
         inSync: 1,

@@ -11,6 +11,7 @@ import {
   writeRunReports,
   type ReportInput,
   type Summary,
+  emptyPlanSummary,
 } from '../../src/reports/index.ts';
 import { aFile, anIssue, aSummary } from './builders.ts';
 
@@ -221,7 +222,7 @@ describe('writeRunReports', () => {
         locale: 'ja',
         summary: aSummary({
           dryRun: true,
-          plan: { create: 1, update: 0, delete: 0, unchanged: 0 },
+          plan: { ...emptyPlanSummary(), create: 1, update: 0, delete: 0, unchanged: 0 },
         }),
         plan: [{ partner: 'tokyo-tel', entity: 'customer', key: 'C-1', action: 'create' }],
       }),
