@@ -393,7 +393,9 @@ function renderPlan(counts: PlanCounts | null, lines: PlanLine[], ctx: Ctx): str
             `<div class="card"><div class="label"><span class="badge ${PLAN_TONE[k]}">${escapeHtml(l.planAction[k])}</span></div><div class="big">${n(counts[k])}</div></div>`,
         ).join('')}</div>`;
   const shown = lines.slice(0, HTML_ROW_LIMIT);
-  const more = lines.length - shown.length;
+  // `lines` is plan.csv's first lines when the plan is long; the counts say how many it holds.
+  const total = Math.max(lines.length, counts ? counts.create + counts.update + counts.delete : 0);
+  const more = total - shown.length;
   const table =
     lines.length === 0
       ? ''
@@ -407,7 +409,7 @@ ${shown
   )
   .join('\n')}
 </tbody></table></div>${more > 0 ? `<p class="more">${escapeHtml(l.morePlanLines(n(more)))}</p>` : ''}`;
-  return `<section id="plan"><h2>${escapeHtml(l.plan)}${lines.length > 0 ? ` <span class="muted">(${n(lines.length)})</span>` : ''}</h2>${countsHtml}${table}</section>`;
+  return `<section id="plan"><h2>${escapeHtml(l.plan)}${total > 0 ? ` <span class="muted">(${n(total)})</span>` : ''}</h2>${countsHtml}${table}</section>`;
 }
 
 function renderReconciliation(lines: readonly ReconcileLine[], { l, n }: Ctx): string {

@@ -34,6 +34,8 @@ describe('provision --dry-run: a plan of 200,000 changes (issue 18, item 2)', ()
     expect(html).to.include('href="plan.csv"');
     expect(html).to.include('u0@big.example');
     expect(html.match(/@big\.example/g)?.length).to.equal(HTML_ROW_LIMIT);
+    // The heading counts the whole plan, not the lines the page shows.
+    expect(html).to.match(/<h2>[^<]*<span class="muted">\(200,001\)<\/span><\/h2>/);
     // Not every line in memory: 200,000 plan lines and ledger rows held at once took far more.
     console.log(`      peak RSS of the dry run: ${res.peakMB.toFixed(0)} MB`);
     expect(res.peakMB).to.be.lessThan(250);
