@@ -1,33 +1,8 @@
 import type { Knex } from 'knex';
 import type { Db } from './db.ts';
 
-/** A token's shared request budget (times in milliseconds on the database's clock). */
-export interface RateBudgetRow {
-  ceiling: number;
-  rate: number;
-  nextSlotMs: number;
-  pausedUntilMs: number;
-  busySinceMs: number;
-  lastThrottleMs: number;
-  lastAdjustMs: number;
-  probeAfterMs: number;
-  lastCeiling: number | null;
-  throttles: number;
-  claimed: number;
-}
-
-/** A change to one budget: the new row from the current one (null: none yet) and the database's now. */
-export type RateBudgetChange<T> = (
-  row: RateBudgetRow | null,
-  nowMs: number,
-) => { row: RateBudgetRow; result: T };
-
-/** The shared budgets of a ledger: what a process's rate limiter claims its slots through. */
-export interface RateBudgetStore {
-  update<T>(tokenKey: string, change: RateBudgetChange<T>): Promise<T>;
-}
-
-const COLUMNS: Record<keyof RateBudgetRow, string> = {
+/** Each field of a budget and its column in `rate_budgets`. */
+const COLUMNS = {
   ceiling: 'ceiling',
   rate: 'rate',
   nextSlotMs: 'next_slot_ms',
@@ -39,7 +14,27 @@ const COLUMNS: Record<keyof RateBudgetRow, string> = {
   lastCeiling: 'last_ceiling',
   throttles: 'throttles',
   claimed: 'claimed',
+} as const;
+
+/**
+ * A token's shared request budget (times in milliseconds on the database's clock): the fields of
+ * COLUMNS, all numbers but `lastCeiling`. It is the rate limiter's `SharedBudget` (webex), which
+ * the store may not import; src/runs/shared-rate.ts, which may import both, checks they agree.
+ */
+export type RateBudgetRow = Record<Exclude<keyof typeof COLUMNS, 'lastCeiling'>, number> & {
+  lastCeiling: number | null;
 };
+
+/** A change to one budget: the new row from the current one (null: none yet) and the database's now. */
+export type RateBudgetChange<T> = (
+  row: RateBudgetRow | null,
+  nowMs: number,
+) => { row: RateBudgetRow; result: T };
+
+/** The shared budgets of a ledger: what a process's rate limiter claims its slots through. */
+export interface RateBudgetStore {
+  update<T>(tokenKey: string, change: RateBudgetChange<T>): Promise<T>;
+}
 
 /**
  * The budgets in `db`. Each change runs in one transaction holding the budget's row (on
