@@ -5,8 +5,13 @@ import {
   runDeprovisionApply,
   runDeprovisionPlan,
 } from '../src/rpl/index.ts';
-import { runJob, sharedRateOf, UsageError, type App, type JobOptions } from '../src/runs/index.ts';
-import { openWebexTargets } from '../src/webex/index.ts';
+import {
+  runJob,
+  UsageError,
+  type App,
+  type JobOptions,
+  withWebexTargets,
+} from '../src/runs/index.ts';
 
 /** What `deprovision` was asked to do: write a plan, or apply a reviewed one. */
 export type DeprovisionRequest = { plan: true; out: string | null } | { apply: string };
@@ -28,19 +33,10 @@ export async function deprovisionJob(
       throw err;
     }
   }
-  return runJob(app, { ...opts, job: 'deprovision' }, async (ctx) => {
-    const targets = await openWebexTargets(
-      app.config,
-      app.clock,
-      env,
-      undefined,
-      sharedRateOf(app),
-    );
-    try {
+  return runJob(app, { ...opts, job: 'deprovision' }, async (ctx) =>
+    withWebexTargets(app, env, async (targets) => {
       if (plan) await runDeprovisionApply(ctx, targets, plan);
       else await runDeprovisionPlan(ctx, targets, 'plan' in request ? request.out : null);
-    } finally {
-      await targets.close();
-    }
-  });
+    }),
+  );
 }

@@ -1,7 +1,6 @@
 import type { Summary } from '../src/reports/index.ts';
 import { runRplRecheck } from '../src/rpl/index.ts';
-import { runJob, sharedRateOf, type App, type JobOptions } from '../src/runs/index.ts';
-import { openWebexTargets } from '../src/webex/index.ts';
+import { runJob, type App, type JobOptions, withWebexTargets } from '../src/runs/index.ts';
 
 /** `rtm-batch rpl-recheck`: re-poll open RPL checks, age them, list deprovisioning candidates. */
 export async function rplRecheckJob(
@@ -9,18 +8,9 @@ export async function rplRecheckJob(
   opts: Omit<JobOptions, 'job'>,
   env: NodeJS.ProcessEnv,
 ): Promise<Summary> {
-  return runJob(app, { ...opts, job: 'rpl-recheck' }, async (ctx) => {
-    const targets = await openWebexTargets(
-      app.config,
-      app.clock,
-      env,
-      undefined,
-      sharedRateOf(app),
-    );
-    try {
+  return runJob(app, { ...opts, job: 'rpl-recheck' }, async (ctx) =>
+    withWebexTargets(app, env, async (targets) => {
       await runRplRecheck(ctx, targets);
-    } finally {
-      await targets.close();
-    }
-  });
+    }),
+  );
 }

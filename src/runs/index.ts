@@ -8,3 +8,4 @@ export { UsageError } from './usage-error.ts';
 export { noProgress } from './progress.ts';
 export type { Progress, ProgressFigures } from './progress.ts';
 export { sharedRateOf } from './shared-rate.ts';
+export { withWebexTargets } from './with-webex-targets.ts';
