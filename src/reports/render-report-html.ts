@@ -20,8 +20,9 @@ import type {
 } from './report-input.ts';
 import { renderBillingSection } from './render-billing-section.ts';
 import { renderDialInSection } from './render-dial-in-section.ts';
+import { CATEGORY_TONE, FILE_STATUS_TONE } from './tones.ts';
 import { rplLabelsFor, type RplLabels } from './rpl-labels.ts';
-import type { FileStatus, FileSummary, IssueRecord, PlanCounts, Summary } from './summary.ts';
+import type { FileSummary, IssueRecord, PlanCounts, Summary } from './summary.ts';
 
 /** Issues and plan lines listed in report.html; the rest are counted and left to issues.csv. */
 export const HTML_ROW_LIMIT = 1000;
@@ -46,21 +47,6 @@ const LISTED_CATEGORIES: ReadonlySet<ReconcileCategory> = new Set([
   'missingInWebex',
   'orphansInWebex',
 ]);
-const CATEGORY_TONE: Readonly<Record<ReconcileCategory, string>> = {
-  inSync: 'ok',
-  drifted: 'bad',
-  missingInWebex: 'bad',
-  orphansInWebex: 'warn',
-  parked: 'info',
-  partnerOwnOrg: 'gray',
-};
-
-const FILE_STATUS_TONE: Readonly<Record<FileStatus, string>> = {
-  processed: 'ok',
-  duplicate: 'gray',
-  quarantined: 'bad',
-  skipped: 'warn',
-};
 const PLAN_TONE: Readonly<Record<PlanLine['action'], string>> = {
   create: 'ok',
   update: 'info',

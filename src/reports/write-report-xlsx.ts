@@ -12,6 +12,7 @@ import { reconciliationColumns, reconciliationCsvRow } from './write-reconciliat
 import type { Locale } from '../config/index.ts';
 import type { IssueRecord, Summary } from './summary.ts';
 import { writeAtomically } from './write-atomically.ts';
+import { CATEGORY_TONE, FILE_STATUS_TONE, type Tone } from './tones.ts';
 
 /** Excel's limits: rows per sheet (one is the header) and characters per cell. */
 export const XLSX_MAX_DATA_ROWS = 1_048_575;
@@ -36,8 +37,7 @@ export const XLSX_RPL_SHEET = XLSX_SHEETS.rpl;
 
 type Cell = string | number | null;
 
-/** A status colour, as report.html's badges: the cell's fill and font. */
-export type Tone = 'ok' | 'warn' | 'bad' | 'info' | 'gray';
+/** A status colour's cell fill and font (as report.html's badges). */
 const TONE_ARGB: Readonly<Record<Tone, { fill: string; font: string }>> = {
   ok: { fill: 'FFE2F5E9', font: 'FF0B6B37' },
   warn: { fill: 'FFFFF3D1', font: 'FF845300' },
@@ -64,20 +64,6 @@ export interface XlsxSection {
   when?: (input: ReportInput) => boolean;
 }
 
-const FILE_TONE: Readonly<Record<string, Tone>> = {
-  processed: 'ok',
-  duplicate: 'gray',
-  quarantined: 'bad',
-  skipped: 'warn',
-};
-const CATEGORY_TONE: Readonly<Record<string, Tone>> = {
-  inSync: 'ok',
-  drifted: 'bad',
-  missingInWebex: 'bad',
-  orphansInWebex: 'warn',
-  parked: 'info',
-  partnerOwnOrg: 'gray',
-};
 /** The category column of the Reconciliation sheet (0-based), coloured by category. */
 const CATEGORY_COLUMN = 4;
 const STATUS_TONE: Readonly<Record<string, Tone>> = {
@@ -144,7 +130,10 @@ export const XLSX_SECTIONS: readonly XlsxSection[] = [
           f.rows.rejected,
           f.sha256,
         ],
-        tones: { 4: FILE_TONE[f.status] ?? 'gray', ...(f.rows.rejected > 0 ? { 9: 'bad' } : {}) },
+        tones: {
+          4: FILE_STATUS_TONE[f.status] ?? 'gray',
+          ...(f.rows.rejected > 0 ? { 9: 'bad' } : {}),
+        },
       })),
   },
   {
