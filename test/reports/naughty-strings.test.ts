@@ -11,6 +11,7 @@ import { writeRunReports, type ReportInput } from '../../src/reports/index.ts';
 import { writeDeprovisionCandidatesCsv, type DeprovisionCandidate } from '../../src/rpl/index.ts';
 import { NAUGHTY_STRINGS } from '../fixtures/naughty-strings.ts';
 import { aFile, anIssue, anOpenRplCheck, aThreePartnerInput } from './builders.ts';
+import { readReportXlsx } from './read-report-xlsx.ts';
 
 /** What a spreadsheet would run: a field starting = + - @, tab or CR (or their full-width forms). */
 const FORMULA_START = /^[=+\-@\t\r＝＋－＠]/;
@@ -122,8 +123,7 @@ describe('naughty strings through every writer of a run', function () {
 
   it('when they are written to report.xlsx, then it opens again and every cell is a plain string or number, never a formula, a link or rich text', async () => {
     await writeRunReports(dir, naughtyInput(), []);
-    const wb = new ExcelJS.Workbook();
-    await wb.xlsx.readFile(path.join(dir, 'report.xlsx'));
+    const wb = await readReportXlsx(dir);
     const kinds = new Set<ExcelJS.ValueType>();
     let strings = 0;
     for (const ws of wb.worksheets)

@@ -2,15 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { writeRunReports } from '../../src/reports/index.ts';
 import { aThreePartnerInput } from './builders.ts';
-
-async function readWorkbook(file: string): Promise<ExcelJS.Workbook> {
-  const wb = new ExcelJS.Workbook();
-  await wb.xlsx.readFile(file);
-  return wb;
-}
+import { readReportXlsx, REPORT_SHEETS } from './read-report-xlsx.ts';
 
 const fillOf = (cell: ExcelJS.Cell | undefined): string | undefined =>
   (cell?.fill as ExcelJS.FillPattern | undefined)?.fgColor?.argb;
@@ -26,17 +21,8 @@ describe('report.xlsx: a sheet per section', () => {
 
   it('when a three-partner run is written, then every section has its sheet with a frozen bold header, an auto filter over its rows and column widths', async () => {
     await writeRunReports(dir, aThreePartnerInput(), []);
-    const wb = await readWorkbook(path.join(dir, 'report.xlsx'));
-    expect(wb.worksheets.map((ws) => ws.name)).to.deep.equal([
-      'Summary',
-      'Partners',
-      'Files',
-      'Issues',
-      'Changes',
-      'Reconciliation',
-      'RPL',
-      'Candidates',
-    ]);
+    const wb = await readReportXlsx(dir);
+    expect(wb.worksheets.map((ws) => ws.name)).to.deep.equal(REPORT_SHEETS);
     for (const ws of wb.worksheets) {
       expect(ws.views[0], ws.name).to.include({ state: 'frozen', ySplit: 1 });
       expect(ws.getRow(1).font?.bold ?? ws.getRow(1).getCell(1).font?.bold, ws.name).to.equal(true);
@@ -88,7 +74,7 @@ describe('report.xlsx: a sheet per section', () => {
       code: 'FILE_FORMAT',
     };
     await writeRunReports(dir, input, []);
-    const wb = await readWorkbook(path.join(dir, 'report.xlsx'));
+    const wb = await readReportXlsx(dir);
     const files = wb.getWorksheet('Files') as ExcelJS.Worksheet;
     expect(fillOf(files.getRow(2).getCell(5))).to.equal('FFE2F5E9'); // processed: green
     expect(fillOf(files.getRow(4).getCell(5))).to.equal('FFFDE8E6'); // quarantined: red

@@ -14,6 +14,7 @@ import {
   emptyPlanSummary,
 } from '../../src/reports/index.ts';
 import { aFile, anIssue, aSummary } from './builders.ts';
+import { readReportXlsx, REPORT_SHEETS } from './read-report-xlsx.ts';
 
 const COUNTS_NONE = {
   inSync: 0,
@@ -42,12 +43,6 @@ function anInput(overrides: Partial<ReportInput> = {}): ReportInput {
     locale: 'en',
     ...overrides,
   };
-}
-
-async function readWorkbook(file: string): Promise<ExcelJS.Workbook> {
-  const wb = new ExcelJS.Workbook();
-  await wb.xlsx.readFile(file);
-  return wb;
 }
 
 describe('writeRunReports', () => {
@@ -111,17 +106,8 @@ describe('writeRunReports', () => {
 
   it('when the workbook is written, then its sheets have bold, frozen, filtered headers and partner text stays text', async () => {
     await writeRunReports(dir, anInput(), []);
-    const wb = await readWorkbook(path.join(dir, 'report.xlsx'));
-    expect(wb.worksheets.map((ws) => ws.name)).to.deep.equal([
-      'Summary',
-      'Partners',
-      'Files',
-      'Issues',
-      'Changes',
-      'Reconciliation',
-      'RPL',
-      'Candidates',
-    ]);
+    const wb = await readReportXlsx(dir);
+    expect(wb.worksheets.map((ws) => ws.name)).to.deep.equal(REPORT_SHEETS);
 
     for (const ws of wb.worksheets) {
       expect(ws.getRow(1).getCell(1).font?.bold, ws.name).to.equal(true);
@@ -198,7 +184,7 @@ describe('writeRunReports', () => {
       }),
       [],
     );
-    const wb = await readWorkbook(path.join(dir, 'report.xlsx'));
+    const wb = await readReportXlsx(dir);
     const ws = wb.getWorksheet('Reconciliation');
     expect(ws?.views[0]).to.include({ state: 'frozen', ySplit: 1 });
     expect(ws?.autoFilter).to.not.equal(undefined);
@@ -228,18 +214,8 @@ describe('writeRunReports', () => {
       }),
       [],
     );
-    const wb = await readWorkbook(path.join(dir, 'report.xlsx'));
-    expect(wb.worksheets.map((ws) => ws.name)).to.deep.equal([
-      'Summary',
-      'Partners',
-      'Files',
-      'Issues',
-      'Changes',
-      'Reconciliation',
-      'RPL',
-      'Candidates',
-      'Plan',
-    ]);
+    const wb = await readReportXlsx(dir);
+    expect(wb.worksheets.map((ws) => ws.name)).to.deep.equal([...REPORT_SHEETS, 'Plan']);
     expect(wb.getWorksheet('Files')?.getRow(1).getCell(1).value).to.equal('パートナー');
     expect(wb.getWorksheet('Plan')?.getRow(2).values).to.deep.equal([
       undefined,
@@ -319,7 +295,7 @@ describe('writeRunReports', () => {
         .map(async (n) => [n, await readFile(path.join(dir, n), 'utf8')] as const),
     );
     const cells: string[] = [];
-    (await readWorkbook(path.join(dir, 'report.xlsx'))).eachSheet((ws) =>
+    (await readReportXlsx(dir)).eachSheet((ws) =>
       ws.eachRow((row) => row.eachCell((cell) => cells.push(cell.text))),
     );
     for (const [name, text] of [...texts, ['report.xlsx', cells.join('\n')] as const]) {
