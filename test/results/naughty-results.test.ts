@@ -10,22 +10,10 @@ import { writeXlsxResults } from '../../src/results/results-xlsx.ts';
 import type { RowResult } from '../../src/store/index.ts';
 import { NAUGHTY_STRINGS } from '../fixtures/naughty-strings.ts';
 import { tempHome } from '../support/cli.ts';
+import { CUSTOMER_HEADER } from './customer-header.ts';
 
 /** What a spreadsheet would run: a field starting = + - @, tab or CR (or their full-width forms). */
 const FORMULA_START = /^[=+\-@\t\r＝＋－＠]/;
-
-const CUSTOMER_HEADER = [
-  'External ID',
-  'Customer name',
-  'Primary email',
-  'Address line 1',
-  'City',
-  'Postal code',
-  'Country',
-  'Packages',
-  'Provisioning ID',
-  'Partner notes',
-];
 
 function refused(row: number, text: string, sheet = ''): RowResult {
   return {

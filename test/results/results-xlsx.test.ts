@@ -16,19 +16,8 @@ import type { CellType } from '../../src/ingest/sheet.ts';
 import { validateSummary, type Summary } from '../../src/reports/index.ts';
 import type { RowResult } from '../../src/store/index.ts';
 import { runCli, tempHome, writeConfig } from '../support/cli.ts';
+import { CUSTOMER_HEADER } from './customer-header.ts';
 
-const CUSTOMER_HEADER = [
-  'External ID',
-  'Customer name',
-  'Primary email',
-  'Address line 1',
-  'City',
-  'Postal code',
-  'Country',
-  'Packages',
-  'Provisioning ID',
-  'Partner notes', // not ours: kept in the results
-];
 const FORMULA_TEXT = '=HYPERLINK("http://evil.example","click")';
 
 function good(id: string): (string | number)[] {
