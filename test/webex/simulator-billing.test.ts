@@ -9,17 +9,9 @@ import {
   type RunningSimulator,
   type WebexSubscriber,
 } from '../../src/webex/simulator/index.ts';
-import { CALLING_PARAMS, CONFIG, PIZZA_CUSTOMER, call } from './simulator-support.ts';
+import { aCallingPizzaCustomer, CONFIG, call } from './simulator-support.ts';
 
-const CUSTOMER = {
-  ...PIZZA_CUSTOMER,
-  packages: ['webex_calling', 'webex_meetings'],
-  externalId: 'pizza-1',
-  provisioningParameters: {
-    ...CALLING_PARAMS,
-    packages: { limits: { webex_calling: 10, webex_meetings: 5 } },
-  },
-};
+const CUSTOMER = aCallingPizzaCustomer({ webex_calling: 10, webex_meetings: 5 });
 
 const DAY = 86_400_000;
 

@@ -9,17 +9,9 @@ import {
   type WebexErrorBody,
   type WebexSubscriber,
 } from '../../src/webex/simulator/index.ts';
-import { CALLING_PARAMS, CONFIG, PIZZA_CUSTOMER, call, conforms } from './simulator-support.ts';
+import { aCallingPizzaCustomer, CONFIG, call, conforms } from './simulator-support.ts';
 
-const CUSTOMER = {
-  ...PIZZA_CUSTOMER,
-  packages: ['webex_calling', 'webex_meetings'],
-  externalId: 'pizza-1',
-  provisioningParameters: {
-    ...CALLING_PARAMS,
-    packages: { limits: { webex_calling: 10, webex_meetings: 2 } },
-  },
-};
+const CUSTOMER = aCallingPizzaCustomer({ webex_calling: 10, webex_meetings: 2 });
 
 function subscriber(email: string, over: Record<string, unknown> = {}): Record<string, unknown> {
   return {

@@ -117,6 +117,16 @@ export const PIZZA_CUSTOMER = {
   customerInfo: { name: "John's Pizza", primaryEmail: 'john@pizza.example' },
 };
 
+/** The spec's customer with calling and meetings licences limited to `limits`, external id pizza-1. */
+export function aCallingPizzaCustomer(limits: { webex_calling: number; webex_meetings: number }) {
+  return {
+    ...PIZZA_CUSTOMER,
+    packages: ['webex_calling', 'webex_meetings'],
+    externalId: 'pizza-1',
+    provisioningParameters: { ...CALLING_PARAMS, packages: { limits } },
+  };
+}
+
 /** The simulator on an ephemeral loopback port, on the real clock, state in memory; `over` sets what a test needs. */
 export function startTestSimulator(over: Partial<SimulatorConfig> = {}): Promise<RunningSimulator> {
   return startSimulator({
