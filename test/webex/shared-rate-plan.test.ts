@@ -8,6 +8,8 @@ import {
 } from '../../src/webex/index.ts';
 
 const REQ = { count: 10, ceiling: 100, headroom: 1, probeAfterMs: 10_000, leadMs: 0 };
+/** A 429 asking for a second's pause, reported by a process that used all its slots. */
+const THROTTLE = { retryAfterMs: 1000, headroom: 1, baseProbeAfterMs: 10_000, usedShare: 1 };
 
 /** Claims `count` slots at `now` and returns the block and the budget after it. */
 function claim(budget: SharedBudget | null, now: number, count = 10) {
@@ -44,20 +46,10 @@ describe('shared rate: planning claims and 429s (pure)', () => {
     let row = claim(null, 0).row;
     // Back to back for 2 s at 100/s: the server admitted ~100 in the last second, as many as we sent.
     for (let t = 100; t < 2000; t += 100) row = claim(row, t).row;
-    const first = planThrottle(row, 2000, {
-      retryAfterMs: 1000,
-      headroom: 1,
-      baseProbeAfterMs: 10_000,
-      usedShare: 1,
-    });
+    const first = planThrottle(row, 2000, THROTTLE);
     expect(first.row.pausedUntilMs).to.equal(3000);
     expect(first.row.rate).to.equal(98); // jitter: a small step down
-    const again = planThrottle(first.row, 2010, {
-      retryAfterMs: 1000,
-      headroom: 1,
-      baseProbeAfterMs: 10_000,
-      usedShare: 1,
-    });
+    const again = planThrottle(first.row, 2010, THROTTLE);
     expect(again.row.rate).to.equal(98);
     expect(again.row.throttles).to.equal(2);
     const next = claim(again.row, 2020);
@@ -69,12 +61,7 @@ describe('shared rate: planning claims and 429s (pure)', () => {
     let row = planClaim(null, 0, { ...REQ, ceiling: 200, count: 10 }).row;
     for (let t = 50; t <= 250; t += 50)
       row = planClaim(row, t, { ...REQ, ceiling: 200, count: 10 }).row;
-    const t = planThrottle(row, 250, {
-      retryAfterMs: 1000,
-      headroom: 1,
-      baseProbeAfterMs: 10_000,
-      usedShare: 1,
-    });
+    const t = planThrottle(row, 250, THROTTLE);
     expect(t.row.rate).to.equal(50);
     // Calm for probeAfter: the rate creeps back up, never above the ceiling.
     const probing = planClaim(t.row, 1250 + 10_000 + 5000, { ...REQ, ceiling: 200, count: 1 });
@@ -85,9 +72,8 @@ describe('shared rate: planning claims and 429s (pure)', () => {
     let row = planClaim(null, 0, { ...REQ, ceiling: 200, count: 10 }).row;
     for (let t = 50; t <= 500; t += 50)
       row = planClaim(row, t, { ...REQ, ceiling: 200, count: 10 }).row;
-    const opts = { retryAfterMs: 1000, headroom: 1, baseProbeAfterMs: 10_000 };
-    expect(planThrottle(row, 1000, { ...opts, usedShare: 1 }).row.rate).to.equal(196);
-    expect(planThrottle(row, 1000, { ...opts, usedShare: 0.5 }).row.rate).to.equal(100);
+    expect(planThrottle(row, 1000, THROTTLE).row.rate).to.equal(196);
+    expect(planThrottle(row, 1000, { ...THROTTLE, usedShare: 0.5 }).row.rate).to.equal(100);
   });
 });
 

@@ -83,6 +83,17 @@ describe('simulator: billing reports', function () {
     throw new Error('report never left IN_PROGRESS');
   }
 
+  /** A February USER report on a simulator that answers at once: as created, and completed. */
+  async function aCompletedFebruaryUserReport() {
+    await start({ billingReportPolls: 0 });
+    const created = await createReport({
+      billingStartDate: '2026-02-01',
+      billingEndDate: '2026-02-28',
+      type: 'USER',
+    });
+    return { created, done: await completed(created.body.id) };
+  }
+
   async function download(url: string): Promise<Record<string, string>[]> {
     const res = await fetch(url);
     expect(res.status).to.equal(200);
@@ -216,13 +227,7 @@ describe('simulator: billing reports', function () {
   });
 
   it('when a report is deleted, then it is gone from the list, GET answers 404 and its download 404', async () => {
-    await start({ billingReportPolls: 0 });
-    const created = await createReport({
-      billingStartDate: '2026-02-01',
-      billingEndDate: '2026-02-28',
-      type: 'USER',
-    });
-    const done = await completed(created.body.id);
+    const { created, done } = await aCompletedFebruaryUserReport();
     const listed = await call<{ items: Report[] }>(
       sim,
       'GET',
@@ -241,13 +246,7 @@ describe('simulator: billing reports', function () {
   });
 
   it('when the download URL carries a wrong signature, then 404', async () => {
-    await start({ billingReportPolls: 0 });
-    const created = await createReport({
-      billingStartDate: '2026-02-01',
-      billingEndDate: '2026-02-28',
-      type: 'USER',
-    });
-    const done = await completed(created.body.id);
+    const { done } = await aCompletedFebruaryUserReport();
     const forged = (done.tempDownloadURL ?? '').replace(/Signature=\w+/, 'Signature=forged');
     expect((await fetch(forged)).status).to.equal(404);
   });
