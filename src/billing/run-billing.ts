@@ -8,6 +8,7 @@ import { partnerConfig, type Config } from '../config/index.ts';
 import { addAttention, writeReportCsv, type BillingSection } from '../reports/index.ts';
 import type { RunContext } from '../runs/context.ts';
 import {
+  BILLING_LINES_PER_INSERT,
   clearBillingUserLines,
   listPartnerIds,
   loadCustomers,
@@ -39,8 +40,6 @@ import { readBillingCustomerReport, readBillingUserReport } from './read-billing
 /** The file billing reconciliation writes in the run's report folder. */
 export const BILLING_CSV = 'billing.csv';
 
-/** Staged lines per insert batch while a USER report streams in. */
-const STAGE_LINES = 5000;
 /** Discrepancies kept per partner for the report's section (billing.csv has them all). */
 const KEPT_PER_PARTNER = 500;
 
@@ -154,14 +153,15 @@ async function* mergeByEmail<A extends { email: string }, B extends { email: str
 /** Where a run stages and compares: its ledger and its id. */
 export type BillingRunScope = Pick<RunContext, 'db' | 'runId'>;
 
-/** Stages a USER report's lines as it streams in; returns how many. */
+/** Stages a USER report's lines as it streams in, batchLines at a time; returns how many. */
 export async function stageUserReport(
   ctx: BillingRunScope,
   partner: string,
   stream: AsyncIterable<unknown>,
+  batchLines = BILLING_LINES_PER_INSERT,
 ): Promise<number> {
   await clearBillingUserLines(ctx.db, ctx.runId, partner);
-  // One transaction per batch: on SQLite a commit per insert statement costs a sync each.
+  // One statement and transaction per batch: on SQLite each commit costs a sync.
   const stageBatch = (lines: BillingUserLine[]) =>
     ctx.db.transaction((trx) => stageBillingUserLines(trx, ctx.runId, partner, lines));
   let batch: BillingUserLine[] = [];
@@ -176,7 +176,7 @@ export async function stageUserReport(
       days: r.days,
     });
     count += 1;
-    if (batch.length >= STAGE_LINES) {
+    if (batch.length >= batchLines) {
       await stageBatch(batch);
       batch = [];
     }

@@ -72,30 +72,64 @@ export interface BillingUserLine {
   days: number | null;
 }
 
-/** Lines per insert: 8 columns, within SQLite's and PostgreSQL's bind-parameter limits. */
-export const BILLING_LINES_PER_INSERT = 500;
+/** Lines per staging statement (bound as one value per column, so no parameter limit applies). */
+export const BILLING_LINES_PER_INSERT = 20_000;
 
-/** Stages a batch of a USER report's lines for a run and partner (emails lower-cased by the caller). */
+/**
+ * Stages a batch of a USER report's lines for a run and partner (emails lower-cased by the caller)
+ * in one statement whatever its size: on SQLite the batch is bound as one JSON text that json_each
+ * unpacks, on PostgreSQL each column as one array that unnest unpacks (the pattern of the import's
+ * staging, src/store/staging.ts). The query builder's multi-row insert bound eight parameters per
+ * line, and binding cost more than the insert (docs/architecture.md, billing at scale). The lines
+ * go in (email, package) order, so the index is filled in order within a batch.
+ */
 export async function stageBillingUserLines(
   db: Tx,
   runId: string,
   partner: string,
   lines: readonly BillingUserLine[],
 ): Promise<void> {
-  for (let i = 0; i < lines.length; i += BILLING_LINES_PER_INSERT) {
-    await db('billing_user_lines').insert(
-      lines.slice(i, i + BILLING_LINES_PER_INSERT).map((l) => ({
-        run_id: runId,
-        partner_id: partner,
-        email: l.email,
-        package: l.package,
-        customer_org_id: l.customerOrgId,
-        customer_external_id: l.customerExternalId,
-        subscriber_id: l.subscriberId,
-        days: l.days,
-      })),
-    );
-  }
+  if (lines.length === 0) return;
+  const sorted = [...lines].sort((a, b) =>
+    a.email < b.email
+      ? -1
+      : a.email > b.email
+        ? 1
+        : a.package < b.package
+          ? -1
+          : a.package > b.package
+            ? 1
+            : 0,
+  );
+  const cells = (l: BillingUserLine) => [
+    l.email,
+    l.package,
+    l.customerOrgId,
+    l.customerExternalId,
+    l.subscriberId,
+    l.days,
+  ];
+  if (dialect(db) === 'postgresql') {
+    const columns: unknown[][] = [[], [], [], [], [], []];
+    for (const l of sorted) cells(l).forEach((v, c) => (columns[c] as unknown[]).push(v));
+    await db.raw(PG_STAGE_LINES, [runId, partner, ...columns] as never[]);
+  } else await db.raw(SQLITE_STAGE_LINES, [runId, partner, JSON.stringify(sorted.map(cells))]);
+}
+
+const STAGED_COLUMNS = `"run_id", "partner_id", "email", "package", "customer_org_id", "customer_external_id", "subscriber_id", "days"`;
+// ?1 run id, ?2 partner, ?3 the lines as a JSON array of arrays, in order (json_each keeps it).
+const SQLITE_STAGE_LINES = `INSERT INTO "billing_user_lines" (${STAGED_COLUMNS})
+  SELECT ?1, ?2, j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5
+  FROM json_each(?3) AS j ORDER BY j.key`;
+// Types spelled out: a parameter in a SELECT list has none of its own. WITH ORDINALITY keeps the order.
+const PG_STAGE_LINES = `INSERT INTO "billing_user_lines" (${STAGED_COLUMNS})
+  SELECT ?::text, ?::text, u.email, u.package, u.org, u.ext, u.sub, u.days
+  FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int[]) WITH ORDINALITY
+    AS u(email, package, org, ext, sub, days, n)
+  ORDER BY u.n`;
+
+function dialect(db: Tx): string {
+  return (db as unknown as { client: { dialect: string } }).client.dialect;
 }
 
 /** Drops a run's staged lines of a partner (after the comparison, or before a retry). */
@@ -108,8 +142,7 @@ export async function clearBillingUserLines(db: Tx, runId: string, partner: stri
  * both must sort alike (PostgreSQL's default collation would follow the locale).
  */
 function emailBytes(db: Tx): string {
-  const dialect = (db as unknown as { client: { dialect: string } }).client.dialect;
-  return dialect === 'postgresql' ? 'email COLLATE "C"' : 'email';
+  return dialect(db) === 'postgresql' ? 'email COLLATE "C"' : 'email';
 }
 
 /** Rows per page when staged lines or subscribers are read in email order. */
