@@ -148,34 +148,37 @@ function emailBytes(db: Tx): string {
 /** Rows per page when staged lines or subscribers are read in email order. */
 export const BILLING_PAGE_ROWS = 5000;
 
-/** A run's staged lines of a partner in (email, package) order, a page at a time (keyset on the index). */
+/**
+ * A run's staged lines of a partner in (email, package) order, a page at a time (keyset on the
+ * index), each row named as a line's fields and used as it arrives (no second object per line).
+ */
 export async function* readBillingUserLinePages(
   db: Tx,
   runId: string,
   partner: string,
   pageRows = BILLING_PAGE_ROWS,
-): AsyncGenerator<(BillingUserLine & { id: number })[]> {
-  let after: [string, string, number] | null = null;
+): AsyncGenerator<(BillingUserLine & { id: number | string })[]> {
+  let after: [string, string, number | string] | null = null;
   for (;;) {
     const query = db('billing_user_lines')
       .where({ run_id: runId, partner_id: partner })
       .orderByRaw(`${emailBytes(db)}, package, id`)
-      .limit(pageRows);
+      .limit(pageRows)
+      .select(
+        'id',
+        'email',
+        'package',
+        db.raw(`"customer_org_id" AS "customerOrgId"`),
+        db.raw(`"customer_external_id" AS "customerExternalId"`),
+        db.raw(`"subscriber_id" AS "subscriberId"`),
+        'days',
+      );
     if (after) query.whereRaw(`(${emailBytes(db)}, package, id) > (?, ?, ?)`, after);
-    const rows = (await query) as Record<string, unknown>[];
-    if (rows.length > 0)
-      yield rows.map((r) => ({
-        id: Number(r.id),
-        email: r.email as string,
-        package: r.package as string,
-        customerOrgId: (r.customer_org_id as string | null) ?? null,
-        customerExternalId: (r.customer_external_id as string | null) ?? null,
-        subscriberId: (r.subscriber_id as string | null) ?? null,
-        days: r.days === null ? null : Number(r.days),
-      }));
+    const rows = (await query) as (BillingUserLine & { id: number | string })[];
+    if (rows.length > 0) yield rows;
     if (rows.length < pageRows) return;
-    const last = rows[rows.length - 1] as Record<string, unknown>;
-    after = [last.email as string, last.package as string, Number(last.id)];
+    const last = rows[rows.length - 1] as BillingUserLine & { id: number | string };
+    after = [last.email, last.package, last.id];
   }
 }
 
@@ -196,13 +199,20 @@ export interface BillingLedgerUser {
 
 /**
  * A partner's subscribers in (email, customer) order, a page at a time: keyset on the
- * (partner, email, customer) index, so no page sorts the partner's rows again.
+ * (partner, email, customer) index, so no page sorts the partner's rows again. The columns come
+ * named as the result's fields and the sheet's package is taken out of `desired` by the database,
+ * so a row is used as it arrives: at a million rows, a second object and a JSON.parse per row were
+ * much of the comparison's garbage.
  */
 export async function* readBillingLedgerPages(
   db: Tx,
   partner: string,
   pageRows = BILLING_PAGE_ROWS,
 ): AsyncGenerator<BillingLedgerUser[]> {
+  const pkg =
+    dialect(db) === 'postgresql'
+      ? `("desired"::json ->> 'package')`
+      : `json_extract("desired", '$.package')`;
   let after: [string, string] | null = null;
   for (;;) {
     const query = db('subscribers')
@@ -210,32 +220,21 @@ export async function* readBillingLedgerPages(
       .orderByRaw(`${emailBytes(db)}, customer_external_id`)
       .limit(pageRows)
       .select(
-        'partner_id',
+        db.raw(`"partner_id" AS "partner"`),
         'email',
-        'customer_external_id',
-        'desired',
-        'desired_action',
-        'webex_id',
-        'webex_status',
-        'webex_seen_at',
-        'created_at',
+        db.raw(`"customer_external_id" AS "customerExternalId"`),
+        db.raw(`${pkg} AS "package"`),
+        db.raw(`"desired_action" AS "desiredAction"`),
+        db.raw(`"webex_id" AS "webexId"`),
+        db.raw(`"webex_status" AS "webexStatus"`),
+        db.raw(`"webex_seen_at" AS "seenAt"`),
+        db.raw(`"created_at" AS "createdAt"`),
       );
     if (after) query.whereRaw(`(${emailBytes(db)}, customer_external_id) > (?, ?)`, after);
-    const rows = (await query) as Record<string, unknown>[];
-    if (rows.length > 0)
-      yield rows.map((r) => ({
-        partner: r.partner_id as string,
-        email: r.email as string,
-        customerExternalId: r.customer_external_id as string,
-        package: (JSON.parse(r.desired as string) as { package?: string }).package ?? null,
-        desiredAction: r.desired_action as 'upsert' | 'delete',
-        webexId: (r.webex_id as string | null) ?? null,
-        webexStatus: (r.webex_status as string | null) ?? null,
-        seenAt: (r.webex_seen_at as string | null) ?? null,
-        createdAt: r.created_at as string,
-      }));
+    const rows = (await query) as BillingLedgerUser[];
+    if (rows.length > 0) yield rows;
     if (rows.length < pageRows) return;
-    const last = rows[rows.length - 1] as Record<string, unknown>;
-    after = [last.email as string, last.customer_external_id as string];
+    const last = rows[rows.length - 1] as BillingLedgerUser;
+    after = [last.email, last.customerExternalId];
   }
 }

@@ -55,14 +55,20 @@ for (const backend of backends()) {
       await t.close();
     });
 
-    async function compare(report: string, batchLines?: number) {
+    async function compare(
+      report: string,
+      batchLines?: number,
+      pageRows?: number,
+      partners = ['acme'],
+    ) {
       const scope = { db: t.db, runId: 'run-1' };
       const staged = await stageUserReport(scope, 'acme', piecesOf(report, 64), batchLines);
       const counts = emptyBillingUserCounts();
-      const view = { key: 'acme', partners: ['acme'], reported: new Set(['acme']) };
+      const view = { key: 'acme', partners, reported: new Set(partners) };
       const uc = { partner: 'acme', period: PERIOD, ownOrgIds: new Set(['ORG-SELF']) };
       const results: BillingUserResult[] = [];
-      for await (const r of compareUsers(scope, view, uc, counts, new Map())) results.push(r);
+      for await (const r of compareUsers(scope, view, uc, counts, new Map(), pageRows))
+        results.push(r);
       return { staged, counts, results };
     }
 
@@ -79,9 +85,16 @@ for (const backend of backends()) {
       line('self@partner.example', 'webex_meetings', 'ORG-SELF'),
     ];
 
-    for (const batchLines of [undefined, 4]) {
-      it(`when the report comes out of email order${batchLines ? ` in batches of ${batchLines}` : ''}, then each user is classified once, in byte order of email, and the counts add up`, async () => {
-        const { staged, counts, results } = await compare(HEADER + lines.join(''), batchLines);
+    for (const [batchLines, pageRows] of [
+      [undefined, undefined],
+      [4, 3],
+    ]) {
+      it(`when the report comes out of email order${batchLines ? ` staged in batches of ${batchLines} and read in pages of ${pageRows}` : ''}, then each user is classified once, in byte order of email, and the counts add up`, async () => {
+        const { staged, counts, results } = await compare(
+          HEADER + lines.join(''),
+          batchLines,
+          pageRows,
+        );
         expect(staged).to.equal(lines.length);
         const emails = results.map((r) => r.email);
         expect(emails).to.deep.equal(
@@ -119,6 +132,34 @@ for (const backend of backends()) {
       await compare(HEADER + lines.join(''));
       const { counts } = await compare(HEADER + lines.join(''));
       expect(counts.billed).to.equal(34);
+      expect(checkBillingTotals(counts)).to.equal(null);
+    });
+
+    it('when two partners share the Webex, then both ledgers are merged in one email order, each user under its partner', async () => {
+      await t.db('partners').insert({ id: 'beta', locale: 'en', created_at: NOW, updated_at: NOW });
+      const beta = (email: string) => ({
+        partner_id: 'beta',
+        customer_external_id: 'beta-1',
+        email,
+        desired: '{"package":"webex_calling"}',
+        desired_hash: 'h',
+        desired_action: 'upsert',
+        webex_id: `W-${email}`,
+        webex_status: 'provisioned',
+        webex_seen_at: NOW,
+        created_at: NOW,
+        updated_at: NOW,
+      });
+      await t.db('subscribers').insert([beta('n@beta.example'), beta('a@beta.example')]);
+      const report = HEADER + lines.join('') + line('n@beta.example', 'webex_calling', 'ORG-B');
+      const { counts, results } = await compare(report, 5, 2, ['acme', 'beta']);
+      const emails = results.map((r) => r.email);
+      expect(emails).to.deep.equal([...emails].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+      const of = (email: string) => results.find((r) => r.email === email);
+      expect(of('n@beta.example')).to.include({ partner: 'beta', category: 'matched' });
+      expect(of('a@beta.example')).to.include({ partner: 'beta', category: 'notBilled' });
+      expect(of('zed@acme.example')).to.include({ partner: 'acme', category: 'matched' });
+      expect(counts).to.deep.include({ billed: 35, ledger: 35, matched: 32, notBilled: 2 });
       expect(checkBillingTotals(counts)).to.equal(null);
     });
   });
