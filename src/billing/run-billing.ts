@@ -177,23 +177,36 @@ export async function stageUserReport(
   // One statement and transaction per batch: on SQLite each commit costs a sync.
   const stageBatch = (lines: BillingUserLine[]) =>
     ctx.db.transaction((trx) => stageBillingUserLines(trx, ctx.runId, partner, lines));
+  // The database inserts one batch while the next is read: parsing is this thread's work, the
+  // insert (on SQLite) the driver's thread's, so each waits less for the other.
+  let inserting: Promise<unknown> = Promise.resolve();
   let batch: BillingUserLine[] = [];
   let count = 0;
-  for await (const r of readBillingUserReport(stream)) {
-    batch.push({
-      email: r.email,
-      package: r.package,
-      customerOrgId: r.customerOrgId,
-      customerExternalId: r.customerExternalId,
-      subscriberId: r.subscriberId,
-      days: r.days,
-    });
-    count += 1;
-    if (batch.length >= batchLines) {
-      await stageBatch(batch);
-      batch = [];
+  try {
+    for await (const r of readBillingUserReport(stream)) {
+      batch.push({
+        email: r.email,
+        package: r.package,
+        customerOrgId: r.customerOrgId,
+        customerExternalId: r.customerExternalId,
+        subscriberId: r.subscriberId,
+        days: r.days,
+      });
+      count += 1;
+      if (batch.length >= batchLines) {
+        await inserting;
+        inserting = stageBatch(batch);
+        // Awaited before the next batch or at the end, which throw its error.
+        inserting.catch(() => undefined);
+        batch = [];
+      }
     }
+  } catch (err) {
+    // A report that cannot be read: its batch in flight ends before the error goes up.
+    await inserting.catch(() => undefined);
+    throw err;
   }
+  await inserting;
   if (batch.length > 0) await stageBatch(batch);
   return count;
 }

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import {
+  BillingReportError,
   checkBillingTotals,
   compareUsers,
   emptyBillingUserCounts,
@@ -127,6 +128,18 @@ for (const backend of backends()) {
         expect(checkBillingTotals(counts)).to.equal(null);
       });
     }
+
+    it('when a line cannot be read after batches were staged, then the report is refused naming the line', async () => {
+      const report =
+        HEADER + lines.join('') + 'ORG-1,acme-1,S-x,x@acme.example,webex_meetings,2.5\r\n';
+      const scope = { db: t.db, runId: 'run-1' };
+      let refused: unknown = null;
+      await stageUserReport(scope, 'acme', piecesOf(report, 64), 4).catch((e: unknown) => {
+        refused = e;
+      });
+      expect(refused).to.be.instanceOf(BillingReportError);
+      expect((refused as Error).message).to.contain(`line ${lines.length + 2}`);
+    });
 
     it('when the same run stages the report again (a retry), then the earlier lines are replaced, not added', async () => {
       await compare(HEADER + lines.join(''));
