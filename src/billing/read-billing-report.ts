@@ -1,7 +1,7 @@
 // Reads a downloaded billing report as it streams in: the header row is mapped through the alias
 // table (billing-columns.ts), then each line becomes a record. Memory stays one line whatever the size.
 import { Readable } from 'node:stream';
-import { parse } from 'csv-parse';
+import { Parser } from 'csv-parse';
 import { resolvePackage } from '../rules/index.ts';
 import { mapBillingHeader, type BillingField, type BillingReportKind } from './billing-columns.ts';
 
@@ -42,19 +42,30 @@ export interface BillingCustomerRecord {
 
 type Columns = Partial<Record<BillingField, number>>;
 
+/**
+ * csv-parse handing each record on with the line it ended on. Its `info` option does the same with
+ * an object of a dozen fields copied per record, which made reading a report twice as slow as
+ * parsing it; the line is the same one (the parser's count when the record is pushed).
+ */
+class NumberedParser extends Parser {
+  override push(chunk: unknown, encoding?: BufferEncoding): boolean {
+    return super.push(chunk === null ? null : { record: chunk, line: this.info.lines }, encoding);
+  }
+}
+
 /** Rows of the CSV with their line numbers, the header row mapped first. */
 async function* rows(
   input: AsyncIterable<unknown>,
   kind: BillingReportKind,
 ): AsyncGenerator<{ line: number; cells: string[]; columns: Columns }> {
   const source = Readable.from(input);
-  const parser = source.pipe(parse({ bom: true, skip_empty_lines: true, trim: true, info: true }));
+  const parser = source.pipe(new NumberedParser({ bom: true, skip_empty_lines: true, trim: true }));
   source.once('error', (err) => parser.destroy(err));
   let columns: Columns | null = null;
   try {
-    for await (const { record, info } of parser as AsyncIterable<{
+    for await (const { record, line } of parser as AsyncIterable<{
       record: string[];
-      info: { lines: number };
+      line: number;
     }>) {
       if (columns === null) {
         const mapped = mapBillingHeader(kind, record);
@@ -63,7 +74,7 @@ async function* rows(
         columns = mapped.columns;
         continue;
       }
-      yield { line: info.lines, cells: record, columns };
+      yield { line, cells: record, columns };
     }
   } catch (err) {
     if (err instanceof BillingReportError) throw err;

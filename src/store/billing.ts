@@ -72,30 +72,64 @@ export interface BillingUserLine {
   days: number | null;
 }
 
-/** Lines per insert: 8 columns, within SQLite's and PostgreSQL's bind-parameter limits. */
-export const BILLING_LINES_PER_INSERT = 500;
+/** Lines per staging statement (bound as one value per column, so no parameter limit applies). */
+export const BILLING_LINES_PER_INSERT = 20_000;
 
-/** Stages a batch of a USER report's lines for a run and partner (emails lower-cased by the caller). */
+/**
+ * Stages a batch of a USER report's lines for a run and partner (emails lower-cased by the caller)
+ * in one statement whatever its size: on SQLite the batch is bound as one JSON text that json_each
+ * unpacks, on PostgreSQL each column as one array that unnest unpacks (the pattern of the import's
+ * staging, src/store/staging.ts). The query builder's multi-row insert bound eight parameters per
+ * line, and binding cost more than the insert (docs/architecture.md, billing at scale). The lines
+ * go in (email, package) order, so the index is filled in order within a batch.
+ */
 export async function stageBillingUserLines(
   db: Tx,
   runId: string,
   partner: string,
   lines: readonly BillingUserLine[],
 ): Promise<void> {
-  for (let i = 0; i < lines.length; i += BILLING_LINES_PER_INSERT) {
-    await db('billing_user_lines').insert(
-      lines.slice(i, i + BILLING_LINES_PER_INSERT).map((l) => ({
-        run_id: runId,
-        partner_id: partner,
-        email: l.email,
-        package: l.package,
-        customer_org_id: l.customerOrgId,
-        customer_external_id: l.customerExternalId,
-        subscriber_id: l.subscriberId,
-        days: l.days,
-      })),
-    );
-  }
+  if (lines.length === 0) return;
+  const sorted = [...lines].sort((a, b) =>
+    a.email < b.email
+      ? -1
+      : a.email > b.email
+        ? 1
+        : a.package < b.package
+          ? -1
+          : a.package > b.package
+            ? 1
+            : 0,
+  );
+  const cells = (l: BillingUserLine) => [
+    l.email,
+    l.package,
+    l.customerOrgId,
+    l.customerExternalId,
+    l.subscriberId,
+    l.days,
+  ];
+  if (dialect(db) === 'postgresql') {
+    const columns: unknown[][] = [[], [], [], [], [], []];
+    for (const l of sorted) cells(l).forEach((v, c) => (columns[c] as unknown[]).push(v));
+    await db.raw(PG_STAGE_LINES, [runId, partner, ...columns] as never[]);
+  } else await db.raw(SQLITE_STAGE_LINES, [runId, partner, JSON.stringify(sorted.map(cells))]);
+}
+
+const STAGED_COLUMNS = `"run_id", "partner_id", "email", "package", "customer_org_id", "customer_external_id", "subscriber_id", "days"`;
+// ?1 run id, ?2 partner, ?3 the lines as a JSON array of arrays, in order (json_each keeps it).
+const SQLITE_STAGE_LINES = `INSERT INTO "billing_user_lines" (${STAGED_COLUMNS})
+  SELECT ?1, ?2, j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5
+  FROM json_each(?3) AS j ORDER BY j.key`;
+// Types spelled out: a parameter in a SELECT list has none of its own. WITH ORDINALITY keeps the order.
+const PG_STAGE_LINES = `INSERT INTO "billing_user_lines" (${STAGED_COLUMNS})
+  SELECT ?::text, ?::text, u.email, u.package, u.org, u.ext, u.sub, u.days
+  FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int[]) WITH ORDINALITY
+    AS u(email, package, org, ext, sub, days, n)
+  ORDER BY u.n`;
+
+function dialect(db: Tx): string {
+  return (db as unknown as { client: { dialect: string } }).client.dialect;
 }
 
 /** Drops a run's staged lines of a partner (after the comparison, or before a retry). */
@@ -108,41 +142,43 @@ export async function clearBillingUserLines(db: Tx, runId: string, partner: stri
  * both must sort alike (PostgreSQL's default collation would follow the locale).
  */
 function emailBytes(db: Tx): string {
-  const dialect = (db as unknown as { client: { dialect: string } }).client.dialect;
-  return dialect === 'postgresql' ? 'email COLLATE "C"' : 'email';
+  return dialect(db) === 'postgresql' ? 'email COLLATE "C"' : 'email';
 }
 
 /** Rows per page when staged lines or subscribers are read in email order. */
 export const BILLING_PAGE_ROWS = 5000;
 
-/** A run's staged lines of a partner in (email, package) order, a page at a time (keyset on the index). */
+/**
+ * A run's staged lines of a partner in (email, package) order, a page at a time (keyset on the
+ * index), each row named as a line's fields and used as it arrives (no second object per line).
+ */
 export async function* readBillingUserLinePages(
   db: Tx,
   runId: string,
   partner: string,
   pageRows = BILLING_PAGE_ROWS,
-): AsyncGenerator<(BillingUserLine & { id: number })[]> {
-  let after: [string, string, number] | null = null;
+): AsyncGenerator<(BillingUserLine & { id: number | string })[]> {
+  let after: [string, string, number | string] | null = null;
   for (;;) {
     const query = db('billing_user_lines')
       .where({ run_id: runId, partner_id: partner })
       .orderByRaw(`${emailBytes(db)}, package, id`)
-      .limit(pageRows);
+      .limit(pageRows)
+      .select(
+        'id',
+        'email',
+        'package',
+        db.raw(`"customer_org_id" AS "customerOrgId"`),
+        db.raw(`"customer_external_id" AS "customerExternalId"`),
+        db.raw(`"subscriber_id" AS "subscriberId"`),
+        'days',
+      );
     if (after) query.whereRaw(`(${emailBytes(db)}, package, id) > (?, ?, ?)`, after);
-    const rows = (await query) as Record<string, unknown>[];
-    if (rows.length > 0)
-      yield rows.map((r) => ({
-        id: Number(r.id),
-        email: r.email as string,
-        package: r.package as string,
-        customerOrgId: (r.customer_org_id as string | null) ?? null,
-        customerExternalId: (r.customer_external_id as string | null) ?? null,
-        subscriberId: (r.subscriber_id as string | null) ?? null,
-        days: r.days === null ? null : Number(r.days),
-      }));
+    const rows = (await query) as (BillingUserLine & { id: number | string })[];
+    if (rows.length > 0) yield rows;
     if (rows.length < pageRows) return;
-    const last = rows[rows.length - 1] as Record<string, unknown>;
-    after = [last.email as string, last.package as string, Number(last.id)];
+    const last = rows[rows.length - 1] as BillingUserLine & { id: number | string };
+    after = [last.email, last.package, last.id];
   }
 }
 
@@ -163,13 +199,20 @@ export interface BillingLedgerUser {
 
 /**
  * A partner's subscribers in (email, customer) order, a page at a time: keyset on the
- * (partner, email, customer) index, so no page sorts the partner's rows again.
+ * (partner, email, customer) index, so no page sorts the partner's rows again. The columns come
+ * named as the result's fields and the sheet's package is taken out of `desired` by the database,
+ * so a row is used as it arrives: at a million rows, a second object and a JSON.parse per row were
+ * much of the comparison's garbage.
  */
 export async function* readBillingLedgerPages(
   db: Tx,
   partner: string,
   pageRows = BILLING_PAGE_ROWS,
 ): AsyncGenerator<BillingLedgerUser[]> {
+  const pkg =
+    dialect(db) === 'postgresql'
+      ? `("desired"::json ->> 'package')`
+      : `json_extract("desired", '$.package')`;
   let after: [string, string] | null = null;
   for (;;) {
     const query = db('subscribers')
@@ -177,32 +220,21 @@ export async function* readBillingLedgerPages(
       .orderByRaw(`${emailBytes(db)}, customer_external_id`)
       .limit(pageRows)
       .select(
-        'partner_id',
+        db.raw(`"partner_id" AS "partner"`),
         'email',
-        'customer_external_id',
-        'desired',
-        'desired_action',
-        'webex_id',
-        'webex_status',
-        'webex_seen_at',
-        'created_at',
+        db.raw(`"customer_external_id" AS "customerExternalId"`),
+        db.raw(`${pkg} AS "package"`),
+        db.raw(`"desired_action" AS "desiredAction"`),
+        db.raw(`"webex_id" AS "webexId"`),
+        db.raw(`"webex_status" AS "webexStatus"`),
+        db.raw(`"webex_seen_at" AS "seenAt"`),
+        db.raw(`"created_at" AS "createdAt"`),
       );
     if (after) query.whereRaw(`(${emailBytes(db)}, customer_external_id) > (?, ?)`, after);
-    const rows = (await query) as Record<string, unknown>[];
-    if (rows.length > 0)
-      yield rows.map((r) => ({
-        partner: r.partner_id as string,
-        email: r.email as string,
-        customerExternalId: r.customer_external_id as string,
-        package: (JSON.parse(r.desired as string) as { package?: string }).package ?? null,
-        desiredAction: r.desired_action as 'upsert' | 'delete',
-        webexId: (r.webex_id as string | null) ?? null,
-        webexStatus: (r.webex_status as string | null) ?? null,
-        seenAt: (r.webex_seen_at as string | null) ?? null,
-        createdAt: r.created_at as string,
-      }));
+    const rows = (await query) as BillingLedgerUser[];
+    if (rows.length > 0) yield rows;
     if (rows.length < pageRows) return;
-    const last = rows[rows.length - 1] as Record<string, unknown>;
-    after = [last.email as string, last.customer_external_id as string];
+    const last = rows[rows.length - 1] as BillingLedgerUser;
+    after = [last.email, last.customerExternalId];
   }
 }

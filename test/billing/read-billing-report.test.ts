@@ -99,6 +99,19 @@ describe('billing report reader', function () {
     expect(err.message).to.equal("billing report line 3, quantity: '2.5' is not a whole number");
   });
 
+  it('when a quoted cell spans lines and an empty line is skipped, then records and errors name the line in the file', async () => {
+    const csv =
+      'Customer Org ID,Customer Name,User Email,Package,Days\r\n' +
+      'O,"Two\nlines",a@x.example,webex_meetings,28\r\n' +
+      '\r\n' +
+      'O,One,b@x.example,webex_meetings,28\r\n' +
+      'O,One,c@x.example,webex_meetings,x\r\n';
+    const err = await refusal(users(csv));
+    expect(err.message).to.equal("billing report line 6, days: 'x' is not a whole number");
+    const read = await users(csv.slice(0, csv.lastIndexOf('O,One,c')));
+    expect(read.map((r) => r.line)).to.deep.equal([3, 5]);
+  });
+
   it('when the CSV is broken, then it is refused as malformed', async () => {
     const err = await refusal(users('Customer Org ID,User Email,Package\r\nO,"a@x,p\r\n'));
     expect(err.code).to.equal('BILLING_MALFORMED');
