@@ -119,6 +119,21 @@ function done(c: ChangeCounts) {
   return { create: c.created, update: c.updated, delete: c.deleted, unchanged: c.unchanged };
 }
 
+/**
+ * A dry run of `command`, then the real one: the dry run's outcome, exit code and plan per entity
+ * are what the real run then did. Returns the real run's summary.
+ */
+async function dryThenReal(ws: Workspace, command: 'nightly' | 'provision'): Promise<Summary> {
+  const dry = await dryRun(ws, [command]);
+  const real = await run(ws, [command, '--json']);
+  const summary = JSON.parse(real.stdout) as Summary;
+  expect(outcome(dry.summary)).to.deep.equal(outcome(summary));
+  expect(dry.cli.code).to.equal(real.code);
+  expect(dry.summary.plan?.customers).to.deep.equal(done(summary.customers));
+  expect(dry.summary.plan?.subscribers).to.deep.equal(done(summary.subscribers));
+  return summary;
+}
+
 /** Fast Webex: customers provisioned at once, no rate limit to wait for. */
 const FAST = {
   inbox: { stableSeconds: 0 },
@@ -137,13 +152,7 @@ describe('e2e: nightly and provision --dry-run tell what the real run then does 
     expect(dropEveryFixture(ws.home).length).to.be.greaterThan(40);
     await run(ws, ['status']); // the ledger exists before the dry run looks at it
 
-    const dry = await dryRun(ws, ['nightly']);
-    const real = await run(ws, ['nightly', '--json']);
-    const done1 = JSON.parse(real.stdout) as Summary;
-    expect(outcome(dry.summary)).to.deep.equal(outcome(done1));
-    expect(dry.cli.code).to.equal(real.code);
-    expect(dry.summary.plan?.customers).to.deep.equal(done(done1.customers));
-    expect(dry.summary.plan?.subscribers).to.deep.equal(done(done1.subscribers));
+    const done1 = await dryThenReal(ws, 'nightly');
     expect(done1.customers.created).to.be.greaterThan(10);
 
     // Nothing new arrived: the dry run plans every entity unchanged, as the real run counts it.
@@ -205,12 +214,6 @@ describe('e2e: nightly and provision --dry-run tell what the real run then does 
     const imported = await run(ws, ['import', '--json']);
     expect((JSON.parse(imported.stdout) as Summary).rows.accepted).to.be.greaterThan(10);
 
-    const dry = await dryRun(ws, ['provision']);
-    const real = await run(ws, ['provision', '--json']);
-    const provisioned = JSON.parse(real.stdout) as Summary;
-    expect(outcome(dry.summary)).to.deep.equal(outcome(provisioned));
-    expect(dry.cli.code).to.equal(real.code);
-    expect(dry.summary.plan?.customers).to.deep.equal(done(provisioned.customers));
-    expect(dry.summary.plan?.subscribers).to.deep.equal(done(provisioned.subscribers));
+    await dryThenReal(ws, 'provision');
   });
 });
