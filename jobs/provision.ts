@@ -32,7 +32,7 @@ export async function provisionJob(
       await runProvision(ctx, targets);
     } finally {
       await targets.close();
-      await stopWorkers(children);
+      await stopWorkers(app, children);
     }
   });
 }
@@ -52,14 +52,31 @@ function startWorkers(app: App, runId: string, workers: number, env: NodeJS.Proc
   );
 }
 
-/** Workers stop by themselves once the run's lock is released; SIGTERM makes them finish now. */
-async function stopWorkers(children: ChildProcess[]): Promise<void> {
+/** How long a worker may take to finish its sends after SIGTERM before it is killed. */
+const WORKER_STOP_GRACE_MS = 30_000;
+
+/**
+ * Workers stop by themselves once the run's lock is released; SIGTERM makes them finish now. The
+ * run waits for them while it holds the lock, so a worker that does not stop would hold the run for
+ * ever: after a grace it is killed, which is safe (its claims expire, and a send whose answer it
+ * lost is looked up before anything is sent again).
+ */
+async function stopWorkers(app: App, children: ChildProcess[]): Promise<void> {
   await Promise.all(
     children.map(
       (child) =>
         new Promise<void>((resolve) => {
           if (child.exitCode !== null || child.signalCode !== null) return resolve();
-          child.once('exit', () => resolve());
+          const kill = setTimeout(() => {
+            app.logger.warn(
+              `provision-worker ${child.pid} did not stop ${WORKER_STOP_GRACE_MS / 1000} s after SIGTERM: killed`,
+            );
+            child.kill('SIGKILL');
+          }, WORKER_STOP_GRACE_MS);
+          child.once('exit', () => {
+            clearTimeout(kill);
+            resolve();
+          });
           child.kill('SIGTERM');
         }),
     ),

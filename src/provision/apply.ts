@@ -811,6 +811,7 @@ function inMs(eng: Engine, ms: number): string {
 }
 
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();
     const done = () => {

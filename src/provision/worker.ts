@@ -53,7 +53,10 @@ export async function runWorker(app: App, opts: WorkerOptions): Promise<number> 
   if (!got.acquired) throw new Error(`worker lease ${name} is held by another process`);
   const controller = new AbortController();
   const onAbort = () => controller.abort(opts.signal.reason);
-  opts.signal.addEventListener('abort', onAbort, { once: true });
+  // A stop that came while the command started (SIGTERM held while the ledger opened) has already
+  // fired: a listener added now would never hear it, and the worker would work on for ever.
+  if (opts.signal.aborted) onAbort();
+  else opts.signal.addEventListener('abort', onAbort, { once: true });
   const heartbeat = setInterval(
     () => {
       renewLease(db, name, workerId, new Date(), ttlMs)
