@@ -1,4 +1,4 @@
-import { runImport, seedDemoInbox } from '../src/ingest/index.ts';
+import { importForRun, seedDemoInbox } from '../src/ingest/index.ts';
 import { runProvision } from '../src/provision/index.ts';
 import { runReconcile } from '../src/reconcile/index.ts';
 import type { Summary } from '../src/reports/index.ts';
@@ -33,7 +33,7 @@ export async function nightlyJob(
       ));
     try {
       // A dry run stages nothing: what it accepted goes to the planner as a value.
-      const imported = await runImport(ctx, targets);
+      const imported = await importForRun(ctx, targets);
       // Counted even when stopped after the import: every accepted change ends in one outcome.
       await runProvision(ctx, ctx.signal.aborted ? null : await targets(), imported.desired);
       // R-RPL-2: the RPL follow-up comes after provisioning and never holds it up.

@@ -1,6 +1,6 @@
 import type { RunContext } from '../runs/context.ts';
 import { AuthError, type WebexTargets } from '../webex/index.ts';
-import { renderRowMessage, rewriteResultsFiles } from '../results/index.ts';
+import { reportIssue, rewriteResultsFiles } from '../results/index.ts';
 import {
   changesByKey,
   completedOutcomes,
@@ -138,26 +138,26 @@ async function tallyPartner(ctx: RunContext, partner: string, stopped: Stopped):
 
   for (const change of [...(await failedChanges(ctx.db, partner, ctx.runId)), ...refusedBefore]) {
     const source = change.sourceRowId ? await readRowSource(ctx.db, change.sourceRowId) : null;
-    ctx.tally.issues.push({
-      partner,
-      file: source?.file ?? null,
-      sheet: source?.sheet || null,
-      row: source?.row ?? null,
-      column: null,
-      value: change.entityKey,
-      code: 'API_REJECTED',
-      message: renderRowMessage(
-        'API_REJECTED',
+    ctx.tally.issues.push(
+      reportIssue(
         {
-          description: change.errorMessage ?? '',
-          errorCode: change.errorCode ?? '',
-          trackingId: change.trackingId ?? '',
+          partner,
+          file: source?.file ?? null,
+          sheet: source?.sheet || null,
+          row: source?.row ?? null,
+          kind: change.entity === 'customer' ? 'customers' : 'subscribers',
+          column: null,
+          value: change.entityKey,
+          code: 'API_REJECTED',
+          params: {
+            description: change.errorMessage ?? '',
+            errorCode: change.errorCode ?? '',
+            trackingId: change.trackingId ?? '',
+          },
         },
         ctx.config.reportLocale,
-        source?.row ?? null,
-        null,
       ),
-    });
+    );
   }
 }
 

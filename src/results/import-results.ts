@@ -1,15 +1,13 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { partnerConfig, type Locale } from '../config/index.ts';
-import type { RunContext } from '../runs/index.ts';
 import type { RowResult, StagedRow } from '../store/index.ts';
 import { sheetLocale } from '../sheets/index.ts';
-import { RESULT_COLUMNS } from './result-columns.ts';
 import {
   CsvResultsWriter,
-  renderResultCells,
   resultLabels,
   resultsFileName,
+  type ResultsContext,
 } from './write-results-files.ts';
 import { XlsxResultsWriter } from './results-xlsx.ts';
 import type { SheetRow } from '../ingest/sheet.ts';
@@ -40,7 +38,7 @@ export class ImportResults {
    * an unsafe partner name.
    */
   static async open(
-    ctx: RunContext,
+    ctx: ResultsContext,
     partner: string,
     file: { name: string; claimed: string },
     source: { format: 'csv' | 'xlsx'; text?: { encoding: TextEncoding; header: TextHeader } },
@@ -69,9 +67,7 @@ export class ImportResults {
         locale,
       );
     } else {
-      writer = await XlsxResultsWriter.open(tmp, RESULT_COLUMNS[locale], (r) =>
-        renderResultCells(r, locale),
-      );
+      writer = await XlsxResultsWriter.open(tmp, resultLabels(locale));
     }
     return new ImportResults(tmp, target, writer, settings);
   }
@@ -176,18 +172,17 @@ export async function removeStaleResults(home: string, partner: string): Promise
 
 /**
  * A checked row as the ledger gives it back to a results file before provisioning: its outcome,
- * and its issues' codes, messages and columns in the order they were staged.
+ * and its issues' codes, values and columns in the order they were staged.
  */
 export function rowResultOf(r: StagedRow): RowResult {
   return {
     sheet: r.sheet,
     row: r.row,
+    kind: r.kind,
     outcome: r.desired ? 'accepted' : 'rejected',
     result: null,
     webexId: null,
-    codes: r.issues.map((i) => i.code),
-    messages: r.issues.map((i) => i.message),
-    columns: r.issues.map((i) => i.column),
+    issues: r.issues.map(({ code, params, column }) => ({ code, params, column })),
   };
 }
 
