@@ -1,4 +1,5 @@
 import { promises as fs } from 'node:fs';
+import { syncFile } from '../reports/index.ts';
 import path from 'node:path';
 import { partnerConfig, type Locale } from '../config/index.ts';
 import type { RowResult, StagedRow } from '../store/index.ts';
@@ -133,6 +134,7 @@ export class ImportResults {
     if (this.abandoned) return false;
     try {
       await this.writer.end();
+      await syncFile(this.tmp);
       await fs.rename(this.tmp, this.target);
       return true;
     } finally {

@@ -18,7 +18,7 @@ import {
   type ResultsSource,
   type RowResult,
 } from '../store/index.ts';
-import { addAttention, type AttentionItem } from '../reports/index.ts';
+import { addAttention, syncFile, type AttentionItem } from '../reports/index.ts';
 import { fitFileName, NAME_MAX_BYTES, splitExtension, TEMP_SUFFIX_BYTES } from './file-names.ts';
 import { describePartnerFault } from '../faults/index.ts';
 import { columnLabel, sheetLocale } from '../sheets/index.ts';
@@ -143,6 +143,7 @@ export async function writeResultsFile(ctx: ResultsContext, source: ResultsSourc
     } else {
       await writeCsvResults(archived, tmp, source, streamRowResults(ctx.db, id, ''), locale);
     }
+    await syncFile(tmp);
     await fs.rename(tmp, target);
   } finally {
     await fs.rm(tmp, { force: true });
