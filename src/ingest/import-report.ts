@@ -35,14 +35,31 @@ export function emptyImportReport(): ImportReport {
   };
 }
 
+/** How a job runs its import. */
+export interface ImportOptions {
+  /**
+   * The job writes the results files itself once it has provisioned (nightly): the import writes
+   * none, so each file's results are written once, from the ledger, at the end of the run.
+   * Otherwise (import) each file's results are written in the pass that reads its rows.
+   */
+  resultsAtEnd?: boolean;
+}
+
 /** The run as the import's stages see it: the run's context, and the import's own report. */
-export type ImportContext = Omit<RunContext, 'tally'> & { readonly out: ImportReport };
+export type ImportContext = Omit<RunContext, 'tally'> & {
+  readonly out: ImportReport;
+  readonly resultsAtEnd: boolean;
+};
 
 /** The import's view of a run: everything but the run's tally, and a report of its own. */
-export function importContext(run: RunContext): ImportContext {
+export function importContext(run: RunContext, opts: ImportOptions = {}): ImportContext {
   const view: Partial<RunContext> = { ...run };
   delete view.tally;
-  return { ...(view as Omit<RunContext, 'tally'>), out: emptyImportReport() };
+  return {
+    ...(view as Omit<RunContext, 'tally'>),
+    out: emptyImportReport(),
+    resultsAtEnd: opts.resultsAtEnd ?? false,
+  };
 }
 
 /**

@@ -24,6 +24,7 @@ import {
   ImportFailedError,
   importContext,
   type ImportContext,
+  type ImportOptions,
   type ImportReport,
 } from './import-report.ts';
 import {
@@ -161,8 +162,12 @@ export type OpenTargets = () => Promise<WebexTargets>;
  * planner to lay over the ledger. An import that fails part-way throws ImportFailedError, which
  * carries what it did before.
  */
-export async function runImport(run: RunContext, openTargets?: OpenTargets): Promise<ImportReport> {
-  const ctx = importContext(run);
+export async function runImport(
+  run: RunContext,
+  openTargets?: OpenTargets,
+  opts: ImportOptions = {},
+): Promise<ImportReport> {
+  const ctx = importContext(run, opts);
   try {
     await importAll(ctx, openTargets);
   } catch (err) {
@@ -178,9 +183,10 @@ export async function runImport(run: RunContext, openTargets?: OpenTargets): Pro
 export async function importForRun(
   run: RunContext,
   openTargets?: OpenTargets,
+  opts: ImportOptions = {},
 ): Promise<ImportReport> {
   try {
-    const report = await runImport(run, openTargets);
+    const report = await runImport(run, openTargets, opts);
     addImportReport(run.tally, report);
     return report;
   } catch (err) {
@@ -361,7 +367,7 @@ async function importPartner(
         name: source.candidate.name,
         createdAt: ctx.clock.now().toISOString(),
       });
-      if (done.fileId !== null && !done.resultsWritten)
+      if (done.fileId !== null && !done.resultsWritten && !ctx.resultsAtEnd)
         for (const item of await writeResultsFiles(ctx, [done.fileId]))
           addAttention(ctx.out.attention, item);
     }
@@ -836,7 +842,7 @@ async function importSource(
   let notes: string[] = [];
   let resultsWritten = false;
   try {
-    if (trx && source.candidate.claim) {
+    if (trx && source.candidate.claim && !ctx.resultsAtEnd) {
       const claimed = source.candidate.claim.path;
       results = await ImportResults.open(
         ctx,

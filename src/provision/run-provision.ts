@@ -30,8 +30,9 @@ export async function runProvision(
   ctx: RunContext,
   targets: WebexTargets | null,
   imported?: DryRunDesired,
+  opts: { resultsSince?: string } = {},
 ): Promise<void> {
-  const startedAt = ctx.clock.now().toISOString();
+  const startedAt = opts.resultsSince ?? ctx.clock.now().toISOString();
   const partners = await listPartnerIds(ctx.db);
   // A dry run may plan partners the import saw but did not stage.
   for (const d of [...(imported?.customers ?? []), ...(imported?.subscribers ?? [])])
@@ -44,7 +45,8 @@ export async function runProvision(
         : await provisionPartner(ctx, partner, targets, imported);
     if (!ctx.dryRun) await tallyPartner(ctx, partner, stopped);
   }
-  // Partners see what became of each row in their results files.
+  // Partners see what became of each row in their results files: the files whose rows got a
+  // result, and (from a nightly's start) the files its import read, whose results it left to here.
   if (!ctx.dryRun) await rewriteResultsFiles(ctx, startedAt);
 }
 

@@ -7,6 +7,7 @@ import { sheetLocale } from '../sheets/index.ts';
 import {
   CsvResultsWriter,
   resultLabels,
+  logResultsWritten,
   resultsFileName,
   type ResultsContext,
 } from './write-results-files.ts';
@@ -31,6 +32,7 @@ export class ImportResults {
     private readonly target: string,
     private readonly writer: CsvResultsWriter | XlsxResultsWriter,
     private readonly partner: { locale: Locale; localeConfigured: boolean },
+    private readonly said: () => void,
   ) {}
 
   /**
@@ -70,7 +72,9 @@ export class ImportResults {
     } else {
       writer = await XlsxResultsWriter.open(tmp, resultLabels(locale));
     }
-    return new ImportResults(tmp, target, writer, settings);
+    return new ImportResults(tmp, target, writer, settings, () =>
+      logResultsWritten(ctx, partner, target),
+    );
   }
 
   /**
@@ -136,6 +140,7 @@ export class ImportResults {
       await this.writer.end();
       await syncFile(this.tmp);
       await fs.rename(this.tmp, this.target);
+      this.said();
       return true;
     } finally {
       await fs.rm(this.tmp, { force: true });

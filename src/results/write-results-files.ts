@@ -145,9 +145,16 @@ export async function writeResultsFile(ctx: ResultsContext, source: ResultsSourc
     }
     await syncFile(tmp);
     await fs.rename(tmp, target);
+    logResultsWritten(ctx, source.partner, target);
   } finally {
     await fs.rm(tmp, { force: true });
   }
+}
+
+/** Says in the log that a results file is in the partner's outbox (event `results.written`). */
+export function logResultsWritten(ctx: ResultsContext, partner: string, target: string): void {
+  const file = path.relative(ctx.config.home, target);
+  ctx.log.info(`results file ${file} written`, { event: 'results.written', partner, file });
 }
 
 /** The result columns and words of a results file in a locale. */

@@ -47,12 +47,12 @@ export interface ResultIssue {
   column: string | null;
 }
 
-/** The processed files with a row result written since `since`, to refresh their results files. */
+/** The processed files with a row staged or given a result since `since`: their results files to write. */
 export async function filesWithResultsSince(db: Tx, since: string): Promise<number[]> {
-  const rows = (await db('row_outcomes')
-    .where('updated_at', '>=', since)
-    .whereNotNull('result')
-    .distinct('file_id')) as { file_id: number }[];
+  // A row staged since counts too (no result yet): a nightly writes its files' results at the end.
+  const rows = (await db('row_outcomes').where('updated_at', '>=', since).distinct('file_id')) as {
+    file_id: number;
+  }[];
   return rows.map((r) => r.file_id);
 }
 
