@@ -244,14 +244,15 @@ for (const backend of backends()) {
         .orderBy('row_number')
         .pluck('result')) as string[];
       expect(recorded).to.deep.equal(['created', 'created']);
-      expect(results(ws as Workspace, 'users.csv').map((r) => r.result)).to.deep.equal([
-        'accepted',
-        'accepted',
-      ]);
+      // A nightly writes its files' results at its end (issue 18): this one never got there.
+      expect(
+        existsSync(path.join((ws as Workspace).home, 'outbox', 'acme', 'users.csv.results.csv')),
+      ).to.equal(false);
 
       now = await night(3);
       await nightly(now);
-      // Before: nothing of users.csv changed in this run, so its results file was never rewritten.
+      // Before: nothing of users.csv changed in this run, so its results file was never rewritten
+      // (it kept the import's 'accepted').
       expect(results(ws as Workspace, 'users.csv').map((r) => r.result)).to.deep.equal([
         'created',
         'created',
