@@ -6,7 +6,7 @@ export {
   billingCsvRow,
   billingSection,
   compareUsers,
-  stageUserReport,
+  indexUsers,
 } from './run-billing.ts';
 export type { BillingLine, BillingOutcome, BillingRunScope } from './run-billing.ts';
 export { followBillingReport, releaseBillingReport } from './follow-billing-report.ts';
@@ -15,7 +15,9 @@ export {
   BillingReportError,
   readBillingCustomerReport,
   readBillingUserReport,
+  readBillingUserReportBatches,
 } from './read-billing-report.ts';
+export { BillingUserIndex } from './billing-user-index.ts';
 export { BILLING_COLUMN_ALIASES, REQUIRED_BILLING_FIELDS } from './billing-columns.ts';
 export {
   checkBillingTotals,
