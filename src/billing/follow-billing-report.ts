@@ -14,7 +14,9 @@ import type { BillingPort, BillingReport } from '../webex/index.ts';
 export type FollowedReport =
   | { state: 'completed'; webexReportId: string; url: string; resumed: boolean }
   | { state: 'in_progress'; webexReportId: string; resumed: boolean }
-  | { state: 'failed'; webexReportId: string; message: string };
+  | { state: 'failed'; webexReportId: string; message: string }
+  /** A dry run changes nothing in Webex: it reads a completed report the ledger knows, or none. */
+  | { state: 'not_asked'; reason: string };
 
 export interface FollowDeps {
   db: Tx;
@@ -23,6 +25,11 @@ export interface FollowDeps {
   /** ISO time for the ledger's rows. */
   now: () => string;
   signal: AbortSignal;
+  /**
+   * A dry run: no report is asked for or deleted in Webex and the ledger is not written; a
+   * report the ledger knows is read when Webex has it COMPLETED.
+   */
+  dryRun?: boolean;
   /** Waits between polls (real time; tests shorten `pollSeconds`). */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
@@ -77,6 +84,22 @@ export async function followBillingReport(
     report = await deps.port.getBillingReport(held.webexReportId);
     resumed = report !== null;
   }
+  if (deps.dryRun) {
+    if (report?.status === 'COMPLETED' && report.tempDownloadURL)
+      return {
+        state: 'completed',
+        webexReportId: report.id,
+        url: report.tempDownloadURL,
+        resumed: true,
+      };
+    return {
+      state: 'not_asked',
+      reason:
+        report === null
+          ? 'no report of the period that Webex still has is known, and a dry run asks for none'
+          : `Webex is still making report ${report.id}, and a dry run does not wait for it`,
+    };
+  }
   if (report === null) {
     const { id } = await deps.port.createBillingReport({
       billingStartDate: key.start,
@@ -114,14 +137,15 @@ export async function followBillingReport(
   }
 }
 
-/** After a report was read: deleted in Webex when the configuration says so, and marked in the ledger. */
+/** After a report was read: deleted in Webex when the configuration says so (not in a dry run), and marked in the ledger. */
 export async function releaseBillingReport(
-  deps: Pick<FollowDeps, 'db' | 'port' | 'runId' | 'now'>,
+  deps: Pick<FollowDeps, 'db' | 'port' | 'runId' | 'now' | 'dryRun'>,
   key: BillingReportKey,
   webexReportId: string,
   deleteReports: boolean,
 ): Promise<void> {
-  if (!deleteReports) return;
+  // A dry run leaves the report in Webex, where the real run that follows reads it.
+  if (!deleteReports || deps.dryRun) return;
   await deps.port.deleteBillingReport(webexReportId);
   await writeBillingReportEntry(
     deps.db,

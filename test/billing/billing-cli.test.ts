@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createClock } from '../../src/clock/index.ts';
 import { validateSummary, type Summary } from '../../src/reports/index.ts';
@@ -131,6 +131,30 @@ describe('e2e: rtm-batch billing', () => {
       readFileSync(path.join(home, 'var', 'simulator', 'state.json'), 'utf8'),
     ) as { billingReports: unknown[] };
     expect(state.billingReports).to.deep.equal([]);
+  });
+
+  it('when billing runs with --dry-run and no report is known, then no report is asked of Webex and the summary says so', async function () {
+    this.timeout(120_000);
+    const home = tempHome();
+    writeConfig(home, {
+      partners: { acme: { orgId: 'ORG-ACME-SELF' } },
+      billing: { pollSeconds: 0.05, waitSeconds: 20 },
+    });
+    const run = await runJson(
+      ['billing', '--dry-run', '--from', '2026-03-01', '--to', '2026-03-31'],
+      home,
+      '2026-04-02T06:00:00Z',
+    );
+    expect(run.code, run.stderr).to.equal(0);
+    expect(run.summary.dryRun).to.equal(true);
+    expect(run.summary.notes.join('\n'))
+      .to.contain('not compared')
+      .and.to.contain('a real run asks Webex for it');
+    const stateFile = path.join(home, 'var', 'simulator', 'state.json');
+    const state = existsSync(stateFile)
+      ? (JSON.parse(readFileSync(stateFile, 'utf8')) as { billingReports?: unknown[] })
+      : {};
+    expect(state.billingReports ?? []).to.deep.equal([]);
   });
 
   it('when --from is given without --to, then exit 2 and nothing runs', async function () {
