@@ -133,6 +133,20 @@ async function* rowBatches(
     );
 }
 
+/** Package names as a report gives them, resolved; a report repeats a handful a million times. */
+const PACKAGE_NAMES = new Map<string, string>();
+const PACKAGE_NAMES_KEPT = 256;
+
+/** The API name when the report gave an API or display name we know; as given otherwise. */
+function packageName(given: string): string {
+  let name = PACKAGE_NAMES.get(given);
+  if (name === undefined) {
+    name = resolvePackage(given) ?? given;
+    if (PACKAGE_NAMES.size < PACKAGE_NAMES_KEPT) PACKAGE_NAMES.set(given, name);
+  }
+  return name;
+}
+
 function cell(cells: readonly string[], columns: Columns, field: BillingField): string | null {
   const index = columns[field];
   if (index === undefined) return null;
@@ -170,7 +184,7 @@ function userRecord(cells: readonly string[], columns: Columns, line: number): B
   return {
     line,
     email: required(cells, columns, 'email', line).toLowerCase(),
-    package: resolvePackage(pkg) ?? pkg,
+    package: packageName(pkg),
     customerOrgId: required(cells, columns, 'customerOrgId', line),
     customerExternalId: cell(cells, columns, 'customerExternalId'),
     subscriberId: cell(cells, columns, 'subscriberId'),
@@ -205,7 +219,7 @@ export async function* readBillingCustomerReport(
         customerOrgId: required(cells, columns, 'customerOrgId', line),
         customerExternalId: cell(cells, columns, 'customerExternalId'),
         customerName: cell(cells, columns, 'customerName'),
-        package: resolvePackage(pkg) ?? pkg,
+        package: packageName(pkg),
         date: cell(cells, columns, 'date'),
         quantity: wholeNumber(required(cells, columns, 'quantity', line), 'quantity', line) ?? 0,
       };
