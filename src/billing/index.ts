@@ -18,6 +18,7 @@ export {
   readBillingUserReportBatches,
 } from './read-billing-report.ts';
 export { BillingUserIndex } from './billing-user-index.ts';
+export { readUserReportInWorker, type BilledLine } from './read-user-report-in-worker.ts';
 export { BILLING_COLUMN_ALIASES, REQUIRED_BILLING_FIELDS } from './billing-columns.ts';
 export {
   checkBillingTotals,

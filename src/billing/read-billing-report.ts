@@ -106,7 +106,12 @@ async function* rowBatches(
           rows = [];
         }
       }
-      if (rows.length > 0 && columns !== null) yield { rows, columns };
+      if (rows.length > 0 && columns !== null) {
+        yield { rows, columns };
+        // Records that came while the consumer held this batch announced themselves then: read
+        // them before waiting for the next announcement, which would not come.
+        continue;
+      }
       if (state.failed !== null) throw state.failed;
       if (ended) break;
       await new Promise<void>((resolve) => {

@@ -30,11 +30,8 @@ import {
 } from './compare-billing.ts';
 import { followBillingReport, releaseBillingReport } from './follow-billing-report.ts';
 import { BillingUserIndex } from './billing-user-index.ts';
-import {
-  readBillingCustomerReport,
-  readBillingUserReportBatches,
-  type BillingUserRecord,
-} from './read-billing-report.ts';
+import { readBillingCustomerReport } from './read-billing-report.ts';
+import { readUserReportInWorker, type BilledLine } from './read-user-report-in-worker.ts';
 
 /** The file billing reconciliation writes in the run's report folder. */
 export const BILLING_CSV = 'billing.csv';
@@ -115,12 +112,13 @@ export type BillingRunScope = Pick<RunContext, 'db'>;
 /**
  * The users of a view: its partners' subscribers (their pages read one after the other) and the
  * USER report's lines, read at the same time: the database reads its pages in its own thread while
- * this one parses the report. A report that cannot be read throws once the ledger's read has ended.
+ * the report is parsed (in a worker: readUserReportInWorker). A report that cannot be read throws
+ * once the ledger's read has ended.
  */
 export async function indexUsers(
   ctx: BillingRunScope,
   partners: readonly string[],
-  report: AsyncIterable<readonly BillingUserRecord[]>,
+  report: AsyncIterable<readonly BilledLine[]>,
 ): Promise<BillingUserIndex> {
   const index = new BillingUserIndex();
   const ledger = (async () => {
@@ -323,7 +321,7 @@ export async function runBilling(
       const index = await indexUsers(
         ctx,
         view.partners,
-        readBillingUserReportBatches(await obtained.port.downloadBillingReport(obtained.user.url)),
+        readUserReportInWorker(await obtained.port.downloadBillingReport(obtained.user.url)),
       );
       const peak = await readPeakCounts(
         await obtained.port.downloadBillingReport(obtained.customer.url),
