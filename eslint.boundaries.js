@@ -55,7 +55,7 @@ const TOP = ['cli'];
  */
 function patternsFor(up, own) {
   const esc = up.replace(/\./g, '\\.');
-  /** @type {{ regex: string; message: string; allowTypeImports?: boolean }[]} */
+  /** @type {{ regex: string; message: string; allowTypeImports?: boolean; importNames?: string[] }[]} */
   const patterns = [];
   const layer = own ? LAYERS[own] : undefined;
   const forbid = [...(layer?.forbid ?? []), ...(own && own !== 'cli' ? TOP : [])];
@@ -74,6 +74,14 @@ function patternsFor(up, own) {
       regex: `^${esc}(${layer.typesFrom.join('|')})(/|$)`,
       allowTypeImports: true,
       message: `${own} may import only types from here: ${layer.why}.`,
+    });
+  // A partner's words are rendered by results alone, when it writes a results file (issue 18):
+  // the stages hand on codes and values, and word the run's report through reportIssue.
+  if (own && own !== 'results')
+    patterns.push({
+      regex: `^${esc}results/index\\.ts$`,
+      importNames: ['renderRowMessage', 'describeIssue'],
+      message: `${own} may not word a partner's message: results renders it in the results file's language (the run's report: reportIssue).`,
     });
   // Another capability's code only through its index.ts (a nested index.ts, such as the
   // simulator's or the workbook reader's, is the entry of a part); its types freely.

@@ -149,6 +149,12 @@ export interface ImportFigures {
   /** The main thread's heap (V8's heapTotal) and its buffers outside the heap, at their peaks. */
   mainHeapPeakMB: number;
   mainArrayBuffersPeakMB: number;
+  mainExternalPeakMB: number;
+  /** The kernel's split of the resident memory at its peaks: anonymous (every thread's heaps and
+   * malloc arenas, SQLite's caches and sorts included), mapped files, shared memory. */
+  rssAnonPeakMB: number;
+  rssFilePeakMB: number;
+  rssShmemPeakMB: number;
 }
 
 /** The figures of an import that the benchmarks print beside rows/s and the peak RSS. */
@@ -159,6 +165,9 @@ export function importDetails(f: ImportFigures): Record<string, string> {
     rssBeforeMB: f.rssBeforeMB.toFixed(0),
     mainHeapPeakMB: f.mainHeapPeakMB.toFixed(0),
     mainArrayBuffersPeakMB: f.mainArrayBuffersPeakMB.toFixed(0),
+    mainExternalPeakMB: f.mainExternalPeakMB.toFixed(0),
+    rssAnonPeakMB: f.rssAnonPeakMB.toFixed(0),
+    rssFilePeakMB: f.rssFilePeakMB.toFixed(0),
   };
 }
 

@@ -1,4 +1,4 @@
-import { runImport } from '../src/ingest/index.ts';
+import { importForRun } from '../src/ingest/index.ts';
 import type { Summary } from '../src/reports/index.ts';
 import { runJob, sharedRateOf, type App, type JobOptions } from '../src/runs/index.ts';
 import { openWebexTargets, type WebexTargets } from '../src/webex/index.ts';
@@ -13,7 +13,7 @@ export async function importJob(
     // Webex is reached only for partners with precheck: true.
     let opened: WebexTargets | null = null;
     try {
-      await runImport(
+      await importForRun(
         ctx,
         async () =>
           (opened ??= await openWebexTargets(

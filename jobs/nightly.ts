@@ -1,4 +1,4 @@
-import { runImport, seedDemoInbox } from '../src/ingest/index.ts';
+import { importForRun, seedDemoInbox } from '../src/ingest/index.ts';
 import { runProvision } from '../src/provision/index.ts';
 import { runReconcile } from '../src/reconcile/index.ts';
 import type { Summary } from '../src/reports/index.ts';
@@ -32,10 +32,14 @@ export async function nightlyJob(
         sharedRateOf(app),
       ));
     try {
-      // A dry run stages nothing: what it accepted goes to the planner as a value.
-      const imported = await runImport(ctx, targets);
+      const startedAt = ctx.clock.now().toISOString();
+      // A dry run stages nothing: what it accepted goes to the planner as a value. Each file's
+      // results are written once, after provisioning, from the ledger (resultsAtEnd).
+      const imported = await importForRun(ctx, targets, { resultsAtEnd: true });
       // Counted even when stopped after the import: every accepted change ends in one outcome.
-      await runProvision(ctx, ctx.signal.aborted ? null : await targets(), imported.desired);
+      await runProvision(ctx, ctx.signal.aborted ? null : await targets(), imported.desired, {
+        resultsSince: startedAt,
+      });
       // R-RPL-2: the RPL follow-up comes after provisioning and never holds it up.
       if (!ctx.signal.aborted) await runRplRecheck(ctx, await targets());
       if (!ctx.signal.aborted) await runReconcile(ctx, await targets());

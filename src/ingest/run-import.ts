@@ -1,4 +1,5 @@
 import { promises as fs } from 'node:fs';
+import type { Knex } from 'knex';
 import path from 'node:path';
 import { wallClock } from '../clock/index.ts';
 import { partnerConfig, type Locale } from '../config/index.ts';
@@ -19,6 +20,14 @@ import {
 import type { DryRunDesired } from '../provision/index.ts';
 import type { RunContext } from '../runs/index.ts';
 import {
+  addImportReport,
+  ImportFailedError,
+  importContext,
+  type ImportContext,
+  type ImportOptions,
+  type ImportReport,
+} from './import-report.ts';
+import {
   beginFile,
   ensurePartner,
   findProcessedFile,
@@ -35,11 +44,11 @@ import {
   type ProcessedFile,
   type StagedRow,
 } from '../store/index.ts';
-import { checkBatch } from './check-batch.ts';
+import { checkBatch, type CheckedRow } from './check-batch.ts';
 import { precheckNote, sendPrechecks, type PrecheckEntry } from './precheck.ts';
 import { unsupportedFormatMessage } from './unsupported-format.ts';
 import { guessLegacyEncoding, LOCALE_ENCODING, SUSPICIOUS, suggestEncoding } from './decode.ts';
-import { columnLabel, sheetLocale, type HeaderMap } from '../sheets/index.ts';
+import { sheetLocale, type HeaderMap } from '../sheets/index.ts';
 import {
   claimCandidate,
   endClaim,
@@ -61,7 +70,7 @@ import {
   ImportResults,
   removeStaleResults,
   renderDefaultsNote,
-  renderRowMessage,
+  reportIssue,
   writeResultsFile,
   writeResultsFiles,
 } from '../results/index.ts';
@@ -147,38 +156,65 @@ interface Precheck {
 /** The Webex targets an import needs only for the remote precheck; opened on first use. */
 export type OpenTargets = () => Promise<WebexTargets>;
 
-/** What an import hands on: in a dry run, the rows it accepted and did not stage. */
-export interface ImportOutcome {
-  desired: DryRunDesired;
+/**
+ * Picks up stable files from every partner inbox, validates them and stages accepted rows, and
+ * returns what it did. A dry run stages nothing and returns the accepted rows (`desired`), for the
+ * planner to lay over the ledger. An import that fails part-way throws ImportFailedError, which
+ * carries what it did before.
+ */
+export async function runImport(
+  run: RunContext,
+  openTargets?: OpenTargets,
+  opts: ImportOptions = {},
+): Promise<ImportReport> {
+  const ctx = importContext(run, opts);
+  try {
+    await importAll(ctx, openTargets);
+  } catch (err) {
+    throw new ImportFailedError(err, ctx.out);
+  }
+  return ctx.out;
 }
 
 /**
- * Picks up stable files from every partner inbox, validates them and stages accepted rows. A dry
- * run stages nothing and returns the accepted rows, for the planner to lay over the ledger.
+ * Runs the import of a job (`import`, `nightly`) and adds what it did to the run's tally, also
+ * when it failed part-way (a failed run still reports the files it finished); returns its report.
  */
-export async function runImport(
-  ctx: RunContext,
+export async function importForRun(
+  run: RunContext,
   openTargets?: OpenTargets,
-): Promise<ImportOutcome> {
-  const desired: DryRunDesired = { customers: [], subscribers: [] };
+  opts: ImportOptions = {},
+): Promise<ImportReport> {
+  try {
+    const report = await runImport(run, openTargets, opts);
+    addImportReport(run.tally, report);
+    return report;
+  } catch (err) {
+    if (!(err instanceof ImportFailedError)) throw err;
+    addImportReport(run.tally, err.partial);
+    throw err.cause;
+  }
+}
+
+async function importAll(ctx: ImportContext, openTargets?: OpenTargets): Promise<void> {
   const { folders, ignored } = await listPartnerFolders(ctx.config.home);
   if (folders.length === 0) await sayWhereFilesGo(ctx);
   for (const name of ignored)
-    ctx.tally.notes.push(
+    ctx.out.notes.push(
       `inbox/${name} is not a partner folder (letters, digits, . _ - only) and was not read.`,
     );
   const realTarget = Boolean(ctx.config.webex.baseUrl);
   for (const folder of folders) {
     if (ctx.partnerFilter && folder.partner !== ctx.partnerFilter) continue;
     if (realTarget && !ctx.config.partners[folder.partner]) {
-      ctx.tally.notes.push(
+      ctx.out.notes.push(
         `inbox/${folder.partner} has no partner entry in the configuration and was not read.`,
       );
       continue;
     }
     if (ctx.signal.aborted) break;
     try {
-      await importPartner(ctx, folder, openTargets, desired);
+      await importPartner(ctx, folder, openTargets, ctx.out.desired);
     } catch (err) {
       // A fault of one partner's folders is that partner's: it is skipped with the reason, and
       // the others are read. Anything else (the ledger, a full disk, a bug) fails the run.
@@ -192,7 +228,6 @@ export async function runImport(
     }
   }
   if (ctx.signal.aborted) await countUnread(ctx, folders);
-  return { desired };
 }
 
 /**
@@ -200,21 +235,21 @@ export async function runImport(
  * again (a dry run makes nothing) and the run says where files go, rather than ending "ok" with
  * nothing read and no word why.
  */
-async function sayWhereFilesGo(ctx: RunContext): Promise<void> {
+async function sayWhereFilesGo(ctx: ImportContext): Promise<void> {
   const inbox = path.join(ctx.config.home, 'inbox');
   if (!ctx.dryRun) await fs.mkdir(inbox, { recursive: true });
-  ctx.tally.notes.push(
+  ctx.out.notes.push(
     `no partner folder in ${inbox}: put each partner's files in ${path.join(inbox, '<partner>')}/ (one folder per partner, named by its id), then run again.`,
   );
 }
 
 /** Whether the run stopped because another run took its lock. */
-function lostLock(ctx: RunContext): boolean {
+function lostLock(ctx: ImportContext): boolean {
   return ctx.signal.reason instanceof LeaseLostError;
 }
 
 /** A run stopped before it read every file: what it left in the inboxes needs a person to know. */
-async function countUnread(ctx: RunContext, folders: PartnerFolder[]): Promise<void> {
+async function countUnread(ctx: ImportContext, folders: PartnerFolder[]): Promise<void> {
   for (const folder of folders) {
     if (ctx.partnerFilter && folder.partner !== ctx.partnerFilter) continue;
     const listed = await listCandidates(
@@ -224,7 +259,7 @@ async function countUnread(ctx: RunContext, folders: PartnerFolder[]): Promise<v
     ).catch(() => ({ ready: [] }));
     const left = listed.ready.filter((c) => !c.unsupported);
     if (left.length === 0) continue;
-    addAttention(ctx.tally.attention, {
+    addAttention(ctx.out.attention, {
       kind: 'files_unread',
       partner: folder.partner,
       count: left.length,
@@ -237,9 +272,9 @@ async function countUnread(ctx: RunContext, folders: PartnerFolder[]): Promise<v
  * A partner whose folders the run cannot use: it needs a person (attention), and the reason goes
  * beside the partner's refused files too (quarantine/<partner>/<run>-inbox.reason.txt).
  */
-async function skipPartner(ctx: RunContext, partner: string, reason: string): Promise<void> {
+async function skipPartner(ctx: ImportContext, partner: string, reason: string): Promise<void> {
   ctx.log.child({ partner }).warn(`partner skipped: ${reason}`);
-  addAttention(ctx.tally.attention, { kind: 'partner_folder', partner, count: 1, message: reason });
+  addAttention(ctx.out.attention, { kind: 'partner_folder', partner, count: 1, message: reason });
   if (ctx.dryRun) return;
   const text = `${reason}\nrun: ${ctx.runId}\nat: ${ctx.clock.now().toISOString()}\n`;
   const dir = path.join(ctx.config.home, 'quarantine', partner);
@@ -251,7 +286,7 @@ async function skipPartner(ctx: RunContext, partner: string, reason: string): Pr
 }
 
 async function importPartner(
-  ctx: RunContext,
+  ctx: ImportContext,
   folder: PartnerFolder,
   openTargets: OpenTargets | undefined,
   desired: DryRunDesired,
@@ -332,7 +367,9 @@ async function importPartner(
         name: source.candidate.name,
         createdAt: ctx.clock.now().toISOString(),
       });
-      if (done.fileId !== null && !done.resultsWritten) await writeResultsFiles(ctx, [done.fileId]);
+      if (done.fileId !== null && !done.resultsWritten && !ctx.resultsAtEnd)
+        for (const item of await writeResultsFiles(ctx, [done.fileId]))
+          addAttention(ctx.out.attention, item);
     }
   } catch (err) {
     // The files claimed and not yet read go back to the inbox now, not at the next run's start
@@ -357,7 +394,7 @@ async function importPartner(
  * name, and what the program never puts in a claim folder (attention: a person should know).
  */
 function reportRecovery(
-  ctx: RunContext,
+  ctx: ImportContext,
   partner: string,
   found: Recovery,
   who: 'an interrupted run' | 'this run' = 'an interrupted run',
@@ -367,14 +404,14 @@ function reportRecovery(
   for (const { original, name } of found.renamed) reportRenamed(ctx, partner, original, name, who);
   const claims = `inbox/${partner}/${CLAIM_DIR}`;
   if (found.links > 0)
-    addAttention(ctx.tally.attention, {
+    addAttention(ctx.out.attention, {
       kind: 'partner_folder',
       partner,
       count: found.links,
       message: `${claims} held links, which the program never puts there: they were removed (what they point to was not touched).`,
     });
   if (found.folders.length > 0)
-    addAttention(ctx.tally.attention, {
+    addAttention(ctx.out.attention, {
       kind: 'partner_folder',
       partner,
       count: found.folders.length,
@@ -384,7 +421,7 @@ function reportRecovery(
 
 /** A claimed file that came back to the inbox under a made name: the partner's results file follows that name. */
 function reportRenamed(
-  ctx: RunContext,
+  ctx: ImportContext,
   partner: string,
   original: string | null,
   name: string,
@@ -395,7 +432,7 @@ function reportRenamed(
       ? `a file ${who} had claimed had lost the note of the name it was dropped with: it was put back in inbox/${partner} as ${JSON.stringify(name)}, and is read under that name.`
       : `a file ${who} had claimed, ${JSON.stringify(original)}, could not go back under its name, which a newer upload has taken: it was put back as ${JSON.stringify(name)} beside it, and is read under that name (its results file too); check that both were meant to be read.`;
   ctx.log.child({ partner }).warn(message);
-  addAttention(ctx.tally.attention, { kind: 'claim_renamed', partner, count: 1, message });
+  addAttention(ctx.out.attention, { kind: 'claim_renamed', partner, count: 1, message });
 }
 
 /**
@@ -403,7 +440,7 @@ function reportRenamed(
  * their archived copy is found (by that run's stored names and the file's bytes), recorded, and
  * the partner's results file written. A file still in the inbox is finished by probe.
  */
-async function finishArchivedFiles(ctx: RunContext, partner: string): Promise<void> {
+async function finishArchivedFiles(ctx: ImportContext, partner: string): Promise<void> {
   for (const file of await listUnarchivedFiles(ctx.db, partner, ctx.runId)) {
     const found = await findArchivedCopy(ctx.config.home, partner, file.runId, file.sha256);
     if (found) await finishInterrupted(ctx, partner, file, file.name, found);
@@ -417,7 +454,7 @@ async function finishArchivedFiles(ctx: RunContext, partner: string): Promise<vo
  * by this run, its rows with it.
  */
 async function finishInterrupted(
-  ctx: RunContext,
+  ctx: ImportContext,
   partner: string,
   file: ProcessedFile,
   name: string,
@@ -440,8 +477,8 @@ async function finishInterrupted(
     null,
     message,
   );
-  ctx.tally.files.push({ ...summary, rows: file.rows });
-  ctx.tally.rows = addRows(ctx.tally.rows, file.rows);
+  ctx.out.files.push({ ...summary, rows: file.rows });
+  ctx.out.rows = addRows(ctx.out.rows, file.rows);
   ctx.log.info(`finished ${name}: ${message}`, { partner });
 }
 
@@ -449,11 +486,11 @@ async function finishInterrupted(
  * Files still being written (changed within `inbox.stableSeconds`) are listed, skipped: a later
  * run takes them. A person should know when one never settles (an upload that hangs).
  */
-function reportWaiting(ctx: RunContext, partner: string, waiting: Candidate[]): void {
+function reportWaiting(ctx: ImportContext, partner: string, waiting: Candidate[]): void {
   if (waiting.length === 0) return;
   const seconds = ctx.config.inbox.stableSeconds;
   for (const file of waiting)
-    ctx.tally.files.push(
+    ctx.out.files.push(
       fileSummary(
         partner,
         file.name,
@@ -465,7 +502,7 @@ function reportWaiting(ctx: RunContext, partner: string, waiting: Candidate[]): 
         `still being written (changed less than ${seconds} s ago): read once it has not changed for ${seconds} s`,
       ),
     );
-  addAttention(ctx.tally.attention, {
+  addAttention(ctx.out.attention, {
     kind: 'files_waiting',
     partner,
     count: waiting.length,
@@ -475,14 +512,14 @@ function reportWaiting(ctx: RunContext, partner: string, waiting: Candidate[]): 
 
 /** The partner's port and ledger look-ups for the remote precheck, or null with a note. */
 async function openPrecheck(
-  ctx: RunContext,
+  ctx: ImportContext,
   partner: string,
   openTargets: OpenTargets | undefined,
 ): Promise<Precheck | null> {
   if (!openTargets) return null;
   const got = (await openTargets()).portFor(partner);
   if ('error' in got && got.error) {
-    ctx.tally.notes.push(`partner ${partner}: precheck skipped: ${got.error}`);
+    ctx.out.notes.push(`partner ${partner}: precheck skipped: ${got.error}`);
     return null;
   }
   const webexCustomerIds = new Map<string, string>();
@@ -499,7 +536,11 @@ async function openPrecheck(
  * (PRECHECK_REJECTED), its info codes inform. Webex unreachable or the token refused: one note,
  * and the rest of the partner's rows go on without a remote check.
  */
-async function precheckBatch(ctx: RunContext, run: PartnerRun, staged: StagedRow[]): Promise<void> {
+async function precheckBatch(
+  ctx: ImportContext,
+  run: PartnerRun,
+  staged: CheckedRow[],
+): Promise<void> {
   const check = run.precheck;
   if (!check || check.stopped) return;
   const rows = staged.filter((r) => r.desired?.action === 'upsert');
@@ -515,29 +556,17 @@ async function precheckBatch(ctx: RunContext, run: PartnerRun, staged: StagedRow
   rows.forEach((r, i) => {
     const found = report.issues[i] ?? [];
     if (found.length === 0) return;
-    const kind = r.kind === 'customer' ? 'customers' : 'subscribers';
-    r.issues.push(
-      ...found.map((x) => ({
-        ...x,
-        message: renderRowMessage(
-          x.code,
-          x.params,
-          run.locale,
-          r.row,
-          x.column ? columnLabel(kind, x.column, run.locale) : null,
-        ),
-      })),
-    );
+    r.issues.push(...found);
     if (found.some(refuses)) delete r.desired;
   });
   if (report.stopped) {
     check.stopped = true;
     const note = precheckNote(run.partner, report, ctx.config.reportLocale);
-    if (note) ctx.tally.notes.push(note);
+    if (note) ctx.out.notes.push(note);
   }
 }
 
-async function partnerRules(ctx: RunContext, partner: string): Promise<RunRules> {
+async function partnerRules(ctx: ImportContext, partner: string): Promise<RunRules> {
   const settings = partnerConfig(ctx.config, partner);
   return createRunRules(
     {
@@ -562,7 +591,7 @@ async function partnerRules(ctx: RunContext, partner: string): Promise<RunRules>
  * header. Files that cannot be processed are recorded and moved here and return null.
  */
 async function probe(
-  ctx: RunContext,
+  ctx: ImportContext,
   partner: string,
   candidate: Candidate,
   legacy: { encoding: string; guess: boolean },
@@ -574,7 +603,7 @@ async function probe(
       code: 'FILE_FORMAT',
       message: unsupportedFormatMessage(candidate.name, locale),
     });
-    addAttention(ctx.tally.attention, {
+    addAttention(ctx.out.attention, {
       kind: 'files_unsupported',
       partner,
       count: 1,
@@ -711,7 +740,7 @@ async function probe(
  * a file that fits neither or both is refused, saying what the partner and an operator can do.
  */
 function guessEncoding(
-  ctx: RunContext,
+  ctx: ImportContext,
   partner: string,
   candidate: Candidate,
   scan: Scan,
@@ -725,7 +754,7 @@ function guessEncoding(
         ? `the text is not UTF-8 and reads as well in cp932 (Japanese) as in windows-1252 (Western): save it as "CSV UTF-8", ${operator}`
         : `the text is neither UTF-8, cp932 (Japanese) nor windows-1252 (Western): save it as "CSV UTF-8", ${operator}`,
     );
-  ctx.tally.notes.push(
+  ctx.out.notes.push(
     `${partner}/${candidate.name}: not UTF-8; read as ${guess.encoding}, which its text fits (no encoding or locale is set for partner ${partner}: set partners.${partner}.encoding to be sure).`,
   );
   return { name: guess.encoding, iconv: guess.encoding, bomBytes: 0, legacy: true };
@@ -738,7 +767,7 @@ function guessEncoding(
  * null when the file was refused.
  */
 async function importSource(
-  ctx: RunContext,
+  ctx: ImportContext,
   run: PartnerRun,
   source: Source,
 ): Promise<{ fileId: number | null; resultsWritten: boolean } | null> {
@@ -761,7 +790,7 @@ async function importSource(
     now,
   };
   const trx = ctx.dryRun ? null : await ctx.db.transaction();
-  const fileId = trx ? await beginFile(trx, record) : null;
+  const fileId = trx ? await beginFileOrRollBack(trx, record) : null;
   const sheets: SheetInfo[] = [];
   const issues: IssueRecord[] = [];
   const rows = { total: 0, accepted: 0, rejected: 0 };
@@ -788,20 +817,20 @@ async function importSource(
       ...(source.text ? { bytes: read.bytes } : {}),
       totalBytes: source.size,
     });
-    const staged = await checkRowsYielding(ctx, run, at, sheet, batch);
-    await precheckBatch(ctx, run, staged);
-    for (const r of staged) {
+    const checked = await checkRowsYielding(ctx, run, at, sheet, batch);
+    await precheckBatch(ctx, run, checked);
+    for (const r of checked) {
       if (r.issues.some((i) => i.code === 'LOCATION_DEFAULTED')) defaulted += 1;
       if (run.precheck && r.desired && r.kind === 'customer' && r.entityKey)
         run.precheck.customers.set(r.entityKey, r.desired.doc as CustomerDesired);
     }
-    sheet.rows += staged.length;
-    for (const r of staged) {
+    sheet.rows += checked.length;
+    for (const r of checked) {
       rows.total += 1;
       if (r.desired) rows.accepted += 1;
       else rows.rejected += 1;
     }
-    collectIssues(ctx, partner, source.candidate.name, sheet, staged, issues);
+    const staged = reportIssues(ctx, partner, source.candidate.name, sheet, checked, issues);
     if (trx && fileId !== null) {
       // One batch in the database while the next is checked: SQLite works on its own thread.
       await staging;
@@ -813,7 +842,7 @@ async function importSource(
   let notes: string[] = [];
   let resultsWritten = false;
   try {
-    if (trx && source.candidate.claim) {
+    if (trx && source.candidate.claim && !ctx.resultsAtEnd) {
       const claimed = source.candidate.claim.path;
       results = await ImportResults.open(
         ctx,
@@ -880,9 +909,9 @@ async function importSource(
     return null;
   }
   run.rules.forgetFile(at);
-  for (const note of notes) ctx.tally.notes.push(`${partner}/${source.candidate.name}: ${note}`);
+  for (const note of notes) ctx.out.notes.push(`${partner}/${source.candidate.name}: ${note}`);
   if (defaulted > 0)
-    ctx.tally.notes.push(
+    ctx.out.notes.push(
       renderDefaultsNote(
         { partner, file: source.candidate.name, rows: defaulted },
         ctx.config.reportLocale,
@@ -932,12 +961,12 @@ async function importSource(
     crashPoint('file-archived');
     if (storedPath !== null) await setStoredPath(ctx.db, fileId, storedPath);
   }
-  ctx.tally.rows = {
-    total: ctx.tally.rows.total + rows.total,
-    accepted: ctx.tally.rows.accepted + rows.accepted,
-    rejected: ctx.tally.rows.rejected + rows.rejected,
+  ctx.out.rows = {
+    total: ctx.out.rows.total + rows.total,
+    accepted: ctx.out.rows.accepted + rows.accepted,
+    rejected: ctx.out.rows.rejected + rows.rejected,
   };
-  ctx.tally.files.push({
+  ctx.out.files.push({
     ...fileSummary(
       partner,
       source.candidate.name,
@@ -950,7 +979,7 @@ async function importSource(
     ),
     rows,
   });
-  for (const issue of issues) ctx.tally.issues.push(issue);
+  for (const issue of issues) ctx.out.issues.push(issue);
   ctx.log.info(`imported ${source.candidate.name}`, { partner, rows: rows.total });
   return { fileId, resultsWritten };
 }
@@ -960,6 +989,20 @@ async function importSource(
  * sheet read before any customers sheet wait until the workbook is read, unless no other sheet
  * follows it (a workbook of subscribers alone is never held in memory). Returns its notes.
  */
+/**
+ * Records the file in its transaction; if the database refuses (a full disk, a constraint), the
+ * transaction is rolled back before the error goes on. Left open, it would hold SQLite's one
+ * connection, and the run could not even record that it failed.
+ */
+async function beginFileOrRollBack(trx: Knex.Transaction, record: FileRecord): Promise<number> {
+  try {
+    return await beginFile(trx, record);
+  } catch (err) {
+    if (!trx.isCompleted()) await trx.rollback().catch(() => undefined);
+    throw err;
+  }
+}
+
 async function readWorkbookRows(
   source: Source,
   partner: { locale: Locale; localeConfigured: boolean },
@@ -1013,17 +1056,17 @@ const CHECK_SLICE = 100;
 
 /** checkRows in slices, giving the event loop a turn between them (CHECK_SLICE). */
 async function checkRowsYielding(
-  ctx: RunContext,
+  ctx: ImportContext,
   run: PartnerRun,
   at: string,
   sheet: SheetInfo,
   batch: SheetRow[],
-): Promise<StagedRow[]> {
-  if (batch.length <= CHECK_SLICE) return checkRows(ctx, run, at, sheet, batch);
-  const staged: StagedRow[] = [];
+): Promise<CheckedRow[]> {
+  if (batch.length <= CHECK_SLICE) return checkRows(run, at, sheet, batch);
+  const staged: CheckedRow[] = [];
   for (let i = 0; i < batch.length; i += CHECK_SLICE) {
     if (i > 0) await new Promise((resolve) => setImmediate(resolve));
-    for (const r of checkRows(ctx, run, at, sheet, batch.slice(i, i + CHECK_SLICE))) staged.push(r);
+    for (const r of checkRows(run, at, sheet, batch.slice(i, i + CHECK_SLICE))) staged.push(r);
   }
   return staged;
 }
@@ -1032,53 +1075,49 @@ async function checkRowsYielding(
  * Checks a batch of one sheet's rows against the run's rules (checkBatch) and words each issue
  * for the partner, in the sheet's language, as the results file and the ledger keep it.
  */
-function checkRows(
-  ctx: RunContext,
-  run: PartnerRun,
-  at: string,
-  sheet: SheetInfo,
-  batch: SheetRow[],
-): StagedRow[] {
-  const kind = sheet.map.kind;
-  const { locale } = sheet;
-  const label = (c: string | null) => (c ? columnLabel(kind, c, locale) : null);
+/** A batch of one sheet's rows checked against the partner's run rules: codes and values only. */
+function checkRows(run: PartnerRun, at: string, sheet: SheetInfo, batch: SheetRow[]): CheckedRow[] {
   // Where a person finds a row: the sheet of a workbook, the file of a text file.
   const place = sheet.name || at.slice(0, at.indexOf('\u0000'));
-  return checkBatch(batch, run.rules, { ...sheet, file: at, place }).map((r) => ({
-    ...r,
-    issues: r.issues.map((i) => ({
-      ...i,
-      message: renderRowMessage(i.code, i.params, locale, r.row, label(i.column)),
-    })),
-  }));
+  return checkBatch(batch, run.rules, { ...sheet, file: at, place });
 }
 
-/** The issues of checked rows for the run's report, in the report's locale. */
-function collectIssues(
-  ctx: RunContext,
+/**
+ * The issues of checked rows for the run's report, in the report's language (the ledger keeps the
+ * same words for operators); the rows as staging writes them. Partners read their rows' issues in
+ * their results file, which renders them in the file's own language.
+ */
+function reportIssues(
+  ctx: ImportContext,
   partner: string,
   fileName: string,
   sheet: SheetInfo,
-  staged: StagedRow[],
+  checked: readonly CheckedRow[],
   into: IssueRecord[],
-): void {
+): StagedRow[] {
   const reportLocale = ctx.config.reportLocale;
   const kind = sheet.map.kind;
-  for (const r of staged) {
-    for (const i of r.issues) {
-      const label = i.column ? columnLabel(kind, i.column, reportLocale) : null;
-      into.push({
-        partner,
-        file: fileName,
-        sheet: r.sheet || null,
-        row: r.row,
-        column: label,
-        value: i.value,
-        code: i.code,
-        message: renderRowMessage(i.code as IssueCode, i.params, reportLocale, r.row, label),
-      });
-    }
-  }
+  return checked.map((r) => ({
+    ...r,
+    issues: r.issues.map((i) => {
+      const record = reportIssue(
+        {
+          partner,
+          file: fileName,
+          sheet: r.sheet || null,
+          row: r.row,
+          kind,
+          column: i.column,
+          value: i.value,
+          code: i.code,
+          params: i.params,
+        },
+        reportLocale,
+      );
+      into.push(record);
+      return { ...i, message: record.message };
+    }),
+  }));
 }
 
 /**
@@ -1111,20 +1150,20 @@ function keepForDryRun(into: DryRunDesired, partner: string, staged: StagedRow[]
 
 /** A file that changed while it was read goes back to the inbox for a later run. */
 async function putBack(
-  ctx: RunContext,
+  ctx: ImportContext,
   partner: string,
   candidate: Candidate,
   why: string,
 ): Promise<void> {
   await giveBack(ctx, partner, candidate);
-  ctx.tally.notes.push(`inbox/${partner}/${candidate.name}: ${why}.`);
+  ctx.out.notes.push(`inbox/${partner}/${candidate.name}: ${why}.`);
 }
 
 /**
  * Puts a file this run claimed back into the partner's inbox; one whose name a newer upload took
  * meanwhile comes back beside it under a made name, which the run reports.
  */
-async function giveBack(ctx: RunContext, partner: string, candidate: Candidate): Promise<void> {
+async function giveBack(ctx: ImportContext, partner: string, candidate: Candidate): Promise<void> {
   if (!candidate.claim) return;
   const back = await releaseClaim(candidate.claim, nameStamp(ctx.clock.now()));
   if (back.renamedFrom !== undefined)
@@ -1144,7 +1183,7 @@ function headerProblem(sheet: { name: string; map: HeaderMap }): Rejection {
 
 /** Records a file that is not processed and moves it to quarantine with its reason. */
 async function rejectFile(
-  ctx: RunContext,
+  ctx: ImportContext,
   base: { partner: string; candidate: Candidate },
   known: { sha256: string; size: number; encoding?: string } | null,
   why: Rejection,
@@ -1161,7 +1200,7 @@ async function rejectFile(
     why.code,
     why.message,
   );
-  ctx.tally.files.push(summary);
+  ctx.out.files.push(summary);
   const issue: IssueRecord = {
     partner,
     file: candidate.name,
@@ -1172,7 +1211,7 @@ async function rejectFile(
     code: why.code,
     message: why.message,
   };
-  ctx.tally.issues.push(issue);
+  ctx.out.issues.push(issue);
   ctx.log.warn(`quarantined ${candidate.name}: ${why.code} ${why.message}`, { partner });
   if (ctx.dryRun) return;
   const now = ctx.clock.now().toISOString();
@@ -1200,7 +1239,7 @@ async function rejectFile(
 }
 
 async function recordDuplicate(
-  ctx: RunContext,
+  ctx: ImportContext,
   partner: string,
   candidate: Candidate,
   sha256: string,
@@ -1208,7 +1247,7 @@ async function recordDuplicate(
   original: { id: number; name: string; createdAt: string },
 ): Promise<void> {
   const message = `the same bytes were imported on ${original.createdAt} as ${JSON.stringify(original.name)}; no row was processed again`;
-  ctx.tally.files.push(
+  ctx.out.files.push(
     fileSummary(
       partner,
       candidate.name,
@@ -1246,7 +1285,7 @@ async function recordDuplicate(
  * a link is removed instead (storedPath null, see moveInto).
  */
 async function settle(
-  ctx: RunContext,
+  ctx: ImportContext,
   area: 'archive' | 'quarantine',
   partner: string,
   candidate: Candidate,
@@ -1261,7 +1300,7 @@ async function settle(
 
 let stored = 0;
 /** A name for a stored copy built from the run, never from the partner's file name. */
-function storedName(ctx: RunContext, original: string): string {
+function storedName(ctx: ImportContext, original: string): string {
   stored += 1;
   return `${ctx.runId}-${String(stored).padStart(4, '0')}${storedExtension(original)}`;
 }

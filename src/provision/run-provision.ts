@@ -1,6 +1,6 @@
 import type { RunContext } from '../runs/context.ts';
 import { AuthError, type WebexTargets } from '../webex/index.ts';
-import { renderRowMessage, rewriteResultsFiles } from '../results/index.ts';
+import { reportIssue, rewriteResultsFiles } from '../results/index.ts';
 import {
   changesByKey,
   completedOutcomes,
@@ -30,8 +30,9 @@ export async function runProvision(
   ctx: RunContext,
   targets: WebexTargets | null,
   imported?: DryRunDesired,
+  opts: { resultsSince?: string } = {},
 ): Promise<void> {
-  const startedAt = ctx.clock.now().toISOString();
+  const startedAt = opts.resultsSince ?? ctx.clock.now().toISOString();
   const partners = await listPartnerIds(ctx.db);
   // A dry run may plan partners the import saw but did not stage.
   for (const d of [...(imported?.customers ?? []), ...(imported?.subscribers ?? [])])
@@ -44,7 +45,8 @@ export async function runProvision(
         : await provisionPartner(ctx, partner, targets, imported);
     if (!ctx.dryRun) await tallyPartner(ctx, partner, stopped);
   }
-  // Partners see what became of each row in their results files.
+  // Partners see what became of each row in their results files: the files whose rows got a
+  // result, and (from a nightly's start) the files its import read, whose results it left to here.
   if (!ctx.dryRun) await rewriteResultsFiles(ctx, startedAt);
 }
 
@@ -138,26 +140,26 @@ async function tallyPartner(ctx: RunContext, partner: string, stopped: Stopped):
 
   for (const change of [...(await failedChanges(ctx.db, partner, ctx.runId)), ...refusedBefore]) {
     const source = change.sourceRowId ? await readRowSource(ctx.db, change.sourceRowId) : null;
-    ctx.tally.issues.push({
-      partner,
-      file: source?.file ?? null,
-      sheet: source?.sheet || null,
-      row: source?.row ?? null,
-      column: null,
-      value: change.entityKey,
-      code: 'API_REJECTED',
-      message: renderRowMessage(
-        'API_REJECTED',
+    ctx.tally.issues.push(
+      reportIssue(
         {
-          description: change.errorMessage ?? '',
-          errorCode: change.errorCode ?? '',
-          trackingId: change.trackingId ?? '',
+          partner,
+          file: source?.file ?? null,
+          sheet: source?.sheet || null,
+          row: source?.row ?? null,
+          kind: change.entity === 'customer' ? 'customers' : 'subscribers',
+          column: null,
+          value: change.entityKey,
+          code: 'API_REJECTED',
+          params: {
+            description: change.errorMessage ?? '',
+            errorCode: change.errorCode ?? '',
+            trackingId: change.trackingId ?? '',
+          },
         },
         ctx.config.reportLocale,
-        source?.row ?? null,
-        null,
       ),
-    });
+    );
   }
 }
 

@@ -42,7 +42,7 @@ export {
   writeReconciliationCsv,
 } from './write-reconciliation-csv.ts';
 export { writeReportXlsx, XLSX_SHEETS, cellText } from './write-report-xlsx.ts';
-export { writeAtomically, writeFileAtomically } from './write-atomically.ts';
+export { syncFile, writeAtomically, writeFileAtomically } from './write-atomically.ts';
 export { writeRunReports, writeReportsIndex } from './write-run-reports.ts';
 export {
   renderDialInSection,

@@ -17,6 +17,8 @@ export interface ReportLabels {
   yes: string;
   no: string;
   notFinished: string;
+  /** reports/index.html: a run whose report folder is gone (pruned by retention, or never written). */
+  reportGone: string;
   downloads: string;
   /** Reconciliation sheet: the field that differs, what Webex has (before) and what the sheet asks (after). */
   diffField: string;
@@ -129,6 +131,7 @@ const en: ReportLabels = {
   yes: 'Yes',
   no: 'No',
   notFinished: 'not finished',
+  reportGone: 'report removed',
   downloads: 'Files of this report',
   diffField: 'Field',
   webexValue: 'In Webex (before)',
@@ -283,6 +286,7 @@ const ja: ReportLabels = {
   yes: 'はい',
   no: 'いいえ',
   notFinished: '未終了',
+  reportGone: 'レポート削除済み',
   downloads: 'このレポートのファイル',
   diffField: '項目',
   webexValue: 'Webex の値（変更前）',
@@ -437,6 +441,7 @@ const ptBR: ReportLabels = {
   yes: 'Sim',
   no: 'Não',
   notFinished: 'não terminou',
+  reportGone: 'relatório removido',
   downloads: 'Arquivos deste relatório',
   diffField: 'Campo',
   webexValue: 'No Webex (antes)',

@@ -1,5 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
+import { syncFile } from './write-atomically.ts';
 import { once } from 'node:events';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -64,6 +65,7 @@ export function openPlanCsv(target: string, locale: Locale, sampleSize: number):
       open.csv.end();
       try {
         await open.done;
+        await syncFile(tmp);
       } catch (err) {
         await rm(tmp, { force: true });
         throw err;

@@ -34,9 +34,11 @@ export function renderReportsIndexHtml(
       rplOpen: l.rplCount.pending,
     })[k];
   const rows = sorted.map((r) => {
-    const id = SAFE_RUN_ID.test(r.runId)
-      ? `<a href="${encodeURIComponent(r.runId)}/report.html">${escapeHtml(r.runId)}</a>`
-      : escapeValue(r.runId);
+    const id = !SAFE_RUN_ID.test(r.runId)
+      ? escapeValue(r.runId)
+      : r.hasReport === false
+        ? `${escapeHtml(r.runId)}${r.finishedAt === null ? '' : ` <span class="muted">(${escapeHtml(l.reportGone)})</span>`}`
+        : `<a href="${encodeURIComponent(r.runId)}/report.html">${escapeHtml(r.runId)}</a>`;
     const status = l.runStatus[r.status] ?? r.status;
     return `<tr>
 <td class="code-cell">${id}</td>

@@ -119,6 +119,8 @@ export interface RunListEntry {
   dryRun: boolean;
   /** What the run's summary.json counted, when it has one. */
   totals?: RunTotals;
+  /** Whether its report.html is there; false: pruned by retention or never written (no link). */
+  hasReport?: boolean;
 }
 
 /** A run's headline counts for reports/index.html, from its summary.json. */

@@ -64,7 +64,11 @@ export async function writeReportsIndex(
   const withTotals = await Promise.all(
     runs.map(async (r) => {
       const totals = await readRunTotals(reportsRoot, r.runId);
-      return totals ? { ...r, totals } : r;
+      // A run whose folder retention pruned (or that never wrote one) is listed without a link.
+      const hasReport =
+        SAFE_FOLDER.test(r.runId) &&
+        (await exists(path.join(reportsRoot, r.runId, REPORT_FILES.html)));
+      return { ...r, hasReport, ...(totals ? { totals } : {}) };
     }),
   );
   await writeFileAtomically(
@@ -80,9 +84,12 @@ async function exists(file: string): Promise<boolean> {
   );
 }
 
+/** A run id that names a folder of reports/ (never `.`, `..` or a path). */
+const SAFE_FOLDER = /^(?!\.{1,2}$)[A-Za-z0-9._-]{1,128}$/;
+
 /** A run's headline counts from its summary.json; null when it has none (still running, died, not ours). */
 async function readRunTotals(reportsRoot: string, runId: string): Promise<RunTotals | null> {
-  if (!/^[A-Za-z0-9._-]{1,128}$/.test(runId) || /^\.{1,2}$/.test(runId)) return null;
+  if (!SAFE_FOLDER.test(runId)) return null;
   try {
     const s = JSON.parse(
       await readFile(path.join(reportsRoot, runId, REPORT_FILES.summary), 'utf8'),

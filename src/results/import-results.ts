@@ -1,15 +1,15 @@
 import { promises as fs } from 'node:fs';
+import { syncFile } from '../reports/index.ts';
 import path from 'node:path';
 import { partnerConfig, type Locale } from '../config/index.ts';
-import type { RunContext } from '../runs/index.ts';
 import type { RowResult, StagedRow } from '../store/index.ts';
 import { sheetLocale } from '../sheets/index.ts';
-import { RESULT_COLUMNS } from './result-columns.ts';
 import {
   CsvResultsWriter,
-  renderResultCells,
   resultLabels,
+  logResultsWritten,
   resultsFileName,
+  type ResultsContext,
 } from './write-results-files.ts';
 import { XlsxResultsWriter } from './results-xlsx.ts';
 import type { SheetRow } from '../ingest/sheet.ts';
@@ -32,6 +32,7 @@ export class ImportResults {
     private readonly target: string,
     private readonly writer: CsvResultsWriter | XlsxResultsWriter,
     private readonly partner: { locale: Locale; localeConfigured: boolean },
+    private readonly said: () => void,
   ) {}
 
   /**
@@ -40,7 +41,7 @@ export class ImportResults {
    * an unsafe partner name.
    */
   static async open(
-    ctx: RunContext,
+    ctx: ResultsContext,
     partner: string,
     file: { name: string; claimed: string },
     source: { format: 'csv' | 'xlsx'; text?: { encoding: TextEncoding; header: TextHeader } },
@@ -69,11 +70,11 @@ export class ImportResults {
         locale,
       );
     } else {
-      writer = await XlsxResultsWriter.open(tmp, RESULT_COLUMNS[locale], (r) =>
-        renderResultCells(r, locale),
-      );
+      writer = await XlsxResultsWriter.open(tmp, resultLabels(locale));
     }
-    return new ImportResults(tmp, target, writer, settings);
+    return new ImportResults(tmp, target, writer, settings, () =>
+      logResultsWritten(ctx, partner, target),
+    );
   }
 
   /**
@@ -137,7 +138,9 @@ export class ImportResults {
     if (this.abandoned) return false;
     try {
       await this.writer.end();
+      await syncFile(this.tmp);
       await fs.rename(this.tmp, this.target);
+      this.said();
       return true;
     } finally {
       await fs.rm(this.tmp, { force: true });
@@ -176,18 +179,17 @@ export async function removeStaleResults(home: string, partner: string): Promise
 
 /**
  * A checked row as the ledger gives it back to a results file before provisioning: its outcome,
- * and its issues' codes, messages and columns in the order they were staged.
+ * and its issues' codes, values and columns in the order they were staged.
  */
 export function rowResultOf(r: StagedRow): RowResult {
   return {
     sheet: r.sheet,
     row: r.row,
+    kind: r.kind,
     outcome: r.desired ? 'accepted' : 'rejected',
     result: null,
     webexId: null,
-    codes: r.issues.map((i) => i.code),
-    messages: r.issues.map((i) => i.message),
-    columns: r.issues.map((i) => i.column),
+    issues: r.issues.map(({ code, params, column }) => ({ code, params, column })),
   };
 }
 

@@ -6,6 +6,8 @@ export {
   renderDefaultNote,
   renderDefaultsNote,
   renderPrecheckNote,
+  reportIssue,
+  type IssueFinding,
   DESCRIBED_CODES,
   type PrecheckStop,
 } from './messages.ts';
@@ -14,6 +16,8 @@ export {
   writeResultsFile,
   resultsFileName,
   renderResultCells,
+  resultLabels,
+  issueMessages,
   CsvResultsWriter,
   RESULT_WORDS,
 } from './write-results-files.ts';

@@ -1,4 +1,6 @@
 import type { Locale } from '../config/index.ts';
+import type { IssueRecord } from '../reports/index.ts';
+import { columnLabel } from '../sheets/index.ts';
 import {
   countryName,
   ISSUE_CODES,
@@ -578,4 +580,37 @@ export function renderPrecheckNote(partner: string, stop: PrecheckStop, locale: 
     },
   };
   return text[stop.reason][locale];
+}
+
+/** An issue as the run's report lists it (issues.csv, report.html), before it is put in words. */
+export interface IssueFinding {
+  partner: string;
+  file: string | null;
+  sheet: string | null;
+  row: number | null;
+  /** The sheet the column is in, for its label. */
+  kind: 'customers' | 'subscribers';
+  /** The canonical column (none: the row as a whole). */
+  column: string | null;
+  value: string | null;
+  code: IssueCode;
+  params: IssueParams;
+}
+
+/**
+ * An issue in the words of the run's report (`reportLocale`, for operators): its column label and
+ * message. Partners read their rows' issues in their own results file, rendered there.
+ */
+export function reportIssue(found: IssueFinding, locale: Locale): IssueRecord {
+  const label = found.column ? columnLabel(found.kind, found.column, locale) : null;
+  return {
+    partner: found.partner,
+    file: found.file,
+    sheet: found.sheet,
+    row: found.row,
+    column: label,
+    value: found.value,
+    code: found.code,
+    message: renderRowMessage(found.code, found.params, locale, found.row, label),
+  };
 }

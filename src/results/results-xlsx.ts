@@ -60,7 +60,7 @@ export function planResultsRow(
   head: SheetHead,
   sheetRow: SheetRow,
   result: RowResult | undefined,
-  resultCells: (r: RowResult | undefined) => string[],
+  labels: ResultLabels,
 ): ResultsRowPlan {
   const { columns } = head.map;
   const partnerColumns = head.header.slice(0, partnerColumnCount(head.header));
@@ -76,15 +76,16 @@ export function planResultsRow(
     if (type === 'boolean' && (text === 'true' || text === 'false')) return text === 'true';
     return textCell(text);
   });
-  cells.push(...resultCells(result).map((t) => (t === '' ? null : textCell(t))));
+  cells.push(...labels.cells(result).map((t) => (t === '' ? null : textCell(t))));
   const notes = new Map<number, string[]>();
   if (result) {
-    // Issue columns pair with the first messages; a provisioning message, if any, comes after them.
-    result.columns.forEach((column, i) => {
+    // Each refused cell is noted with its issues' messages (a provisioning message names no cell).
+    const messages = labels.issueMessages(result);
+    result.issues.forEach(({ column }, i) => {
       const col = column === null ? -1 : columns.indexOf(column);
       if (col < 0) return;
       const list = notes.get(col) ?? [];
-      list.push(result.messages[i] ?? '');
+      list.push(messages[i] ?? '');
       notes.set(col, list);
     });
   }
@@ -103,11 +104,10 @@ export async function writeXlsxResults(
   archived: string,
   target: string,
   resultsOf: (sheet: string) => AsyncIterable<RowResult>,
-  resultHeaders: readonly string[],
-  resultCells: (r: RowResult | undefined) => string[],
+  labels: ResultLabels,
   labelsFor?: (head: SheetHead) => ResultLabels,
 ): Promise<void> {
-  const writer = await XlsxResultsWriter.open(target, resultHeaders, resultCells);
+  const writer = await XlsxResultsWriter.open(target, labels);
   let resultFor: (row: number) => Promise<RowResult | undefined> = () => Promise.resolve(undefined);
   const outcome = await readWorkbookInBatches(archived, {
     sheet(next) {
@@ -130,6 +130,8 @@ export async function writeXlsxResults(
 export interface ResultLabels {
   headers: readonly string[];
   cells: (r: RowResult | undefined) => string[];
+  /** The row's issues' messages, in the order of its issues (a refused cell's note). */
+  issueMessages: (r: RowResult) => string[];
 }
 
 export class XlsxResultsWriter {
@@ -141,11 +143,7 @@ export class XlsxResultsWriter {
    * Opens `target` for writing. exceljs is loaded here, when a workbook is first written, not with
    * the CLI: a night of CSV files never loads it (about 12 MB of RSS).
    */
-  static async open(
-    target: string,
-    resultHeaders: readonly string[],
-    resultCells: (r: RowResult | undefined) => string[],
-  ): Promise<XlsxResultsWriter> {
+  static async open(target: string, labels: ResultLabels): Promise<XlsxResultsWriter> {
     const { default: Excel } = await import('exceljs');
     const wb = new Excel.stream.xlsx.WorkbookWriter({
       filename: target,
@@ -155,7 +153,7 @@ export class XlsxResultsWriter {
       // for a file about a fifth larger (measured on 100k rows: 575 against 100 MB/s).
       zip: { zlib: { level: RESULTS_ZIP_LEVEL } },
     });
-    return new XlsxResultsWriter(wb, Excel.ValueType.RichText, resultHeaders, resultCells);
+    return new XlsxResultsWriter(wb, Excel.ValueType.RichText, labels);
   }
 
   /**
@@ -169,8 +167,7 @@ export class XlsxResultsWriter {
     private readonly wb: ExcelJS.stream.xlsx.WorkbookWriter,
     /** exceljs's ValueType.RichText, the type its style ids are asked for. */
     private readonly richText: ExcelJS.ValueType,
-    private readonly resultHeaders: readonly string[],
-    private readonly resultCells: (r: RowResult | undefined) => string[],
+    private readonly labels: ResultLabels,
   ) {
     const { stream, zip } = wb as unknown as WorkbookWriterInternals;
     this.failed = new Promise<never>((_resolve, reject) => {
@@ -185,7 +182,7 @@ export class XlsxResultsWriter {
    * columns and words when they are not the workbook's (a sheet in another language).
    */
   sheet(head: SheetHead, labels?: ResultLabels): void {
-    const own = labels ?? { headers: this.resultHeaders, cells: this.resultCells };
+    const own = labels ?? this.labels;
     this.current?.ws.commit();
     const ws = this.wb.addWorksheet(head.name);
     this.textColumns.clear();
@@ -216,7 +213,7 @@ export class XlsxResultsWriter {
     const sheet = ws as unknown as SheetWriterInternals;
     let xml = '';
     for (const sheetRow of batch) {
-      const plan = planResultsRow(head, sheetRow, await resultFor(sheetRow.row), labels.cells);
+      const plan = planResultsRow(head, sheetRow, await resultFor(sheetRow.row), labels);
       if (plan.marks.length === 0) {
         xml += this.plainRowXml(plan);
         // exceljs finds a row by its number less the first one it has not written yet.

@@ -1,3 +1,4 @@
+import { addAttention } from '../reports/index.ts';
 import type { RunContext } from '../runs/index.ts';
 import {
   filesWithResultsSince,
@@ -26,5 +27,5 @@ export async function rewriteResultsFiles(ctx: RunContext, startedAt: string): P
     const own = outboxName(entry.file);
     return !entry.later.some((l) => outboxName(l) === own);
   });
-  await writeResultsFiles(ctx, current);
+  for (const item of await writeResultsFiles(ctx, current)) addAttention(ctx.tally.attention, item);
 }

@@ -9,16 +9,19 @@ import path from 'node:path';
 import { partnerConfig, type Locale } from '../config/index.ts';
 import { createCsvStringifier } from '../csv/index.ts';
 import type { RunContext } from '../runs/index.ts';
+
+/** What writing a results file needs of the run. */
+export type ResultsContext = Pick<RunContext, 'db' | 'config' | 'log'>;
 import {
   readResultsSource,
   streamRowResults,
   type ResultsSource,
   type RowResult,
 } from '../store/index.ts';
-import { addAttention } from '../reports/index.ts';
+import { addAttention, syncFile, type AttentionItem } from '../reports/index.ts';
 import { fitFileName, NAME_MAX_BYTES, splitExtension, TEMP_SUFFIX_BYTES } from './file-names.ts';
 import { describePartnerFault } from '../faults/index.ts';
-import { sheetLocale } from '../sheets/index.ts';
+import { columnLabel, sheetLocale } from '../sheets/index.ts';
 import type { IssueCode } from '../rules/index.ts';
 import { partnerColumnCount, RESULT_COLUMNS } from './result-columns.ts';
 import { rowCursor, writeXlsxResults, type ResultLabels } from './results-xlsx.ts';
@@ -85,7 +88,11 @@ export function resultsFileName(
  * outbox cannot take its file (a file or link where the folder belongs) is reported (attention)
  * and the other partners' files are still written.
  */
-export async function writeResultsFiles(ctx: RunContext, fileIds: Iterable<number>): Promise<void> {
+export async function writeResultsFiles(
+  ctx: ResultsContext,
+  fileIds: Iterable<number>,
+): Promise<AttentionItem[]> {
+  const attention: AttentionItem[] = [];
   for (const id of fileIds) {
     const source = await readResultsSource(ctx.db, id);
     if (!source) continue;
@@ -96,7 +103,7 @@ export async function writeResultsFiles(ctx: RunContext, fileIds: Iterable<numbe
       if (fault === null) throw err;
       const message = `the results file of ${JSON.stringify(source.name)} was not written: ${fault}; put that right, and its results are written again when its rows next change.`;
       ctx.log.child({ partner: source.partner }).warn(message);
-      addAttention(ctx.tally.attention, {
+      addAttention(attention, {
         kind: 'partner_folder',
         partner: source.partner,
         count: 1,
@@ -104,13 +111,14 @@ export async function writeResultsFiles(ctx: RunContext, fileIds: Iterable<numbe
       });
     }
   }
+  return attention;
 }
 
 /**
  * Writes the results file of one processed file from its archived copy at `source.storedPath`,
  * which the caller may give before the ledger records it (a file finished after a crash).
  */
-export async function writeResultsFile(ctx: RunContext, source: ResultsSource): Promise<void> {
+export async function writeResultsFile(ctx: ResultsContext, source: ResultsSource): Promise<void> {
   const { id } = source;
   if (!source.storedPath || !source.format) return;
   // Retention prunes a copy only once no row of its file can change: its results file is final.
@@ -128,30 +136,67 @@ export async function writeResultsFile(ctx: RunContext, source: ResultsSource): 
   await fs.rm(tmp, { force: true }); // a crash's leftover (rm removes a link, never its target)
   try {
     if (source.format === 'xlsx') {
-      const cells = (r: RowResult | undefined) => renderResultCells(r, locale);
       const resultsOf = (sheet: string) => streamRowResults(ctx.db, id, sheet);
-      await writeXlsxResults(archived, tmp, resultsOf, RESULT_COLUMNS[locale], cells, (head) =>
+      await writeXlsxResults(archived, tmp, resultsOf, resultLabels(locale), (head) =>
         resultLabels(sheetLocale(settings, head.header)),
       );
     } else {
       await writeCsvResults(archived, tmp, source, streamRowResults(ctx.db, id, ''), locale);
     }
+    await syncFile(tmp);
     await fs.rename(tmp, target);
+    logResultsWritten(ctx, source.partner, target);
   } finally {
     await fs.rm(tmp, { force: true });
   }
 }
 
-/** The result columns and words of a results file in a locale. */
-export function resultLabels(locale: Locale): ResultLabels {
-  return { headers: RESULT_COLUMNS[locale], cells: (r) => renderResultCells(r, locale) };
+/** Says in the log that a results file is in the partner's outbox (event `results.written`). */
+export function logResultsWritten(ctx: ResultsContext, partner: string, target: string): void {
+  const file = path.relative(ctx.config.home, target);
+  ctx.log.info(`results file ${file} written`, { event: 'results.written', partner, file });
 }
 
-/** A row's messages in `locale`: its issues', then its provisioning result's, rendered here. */
+/** The result columns and words of a results file in a locale. */
+export function resultLabels(locale: Locale): ResultLabels {
+  return {
+    headers: RESULT_COLUMNS[locale],
+    cells: (r) => renderResultCells(r, locale),
+    issueMessages: (r) => issueMessages(r, locale),
+  };
+}
+
+/**
+ * A row's issues in `locale`, each naming its row and column as the partner's sheet in that
+ * language does: the one place a check's code and values become a partner's words.
+ */
+export function issueMessages(r: RowResult, locale: Locale): string[] {
+  const kind = r.kind === 'customer' ? 'customers' : 'subscribers';
+  return r.issues.map((i) =>
+    renderRowMessage(
+      i.code as IssueCode,
+      i.params,
+      locale,
+      r.row,
+      i.column ? columnLabel(kind, i.column, locale) : null,
+    ),
+  );
+}
+
+/** A row's messages in `locale`: its issues', then its provisioning result's. */
 export function rowMessages(r: RowResult, locale: Locale): string[] {
+  const out = issueMessages(r, locale);
+  if (r.resultText) out.push(r.resultText);
   const m = r.resultMessage;
-  if (!m) return r.messages;
-  return [...r.messages, renderRowMessage(m.template as IssueCode, m.params, locale, r.row, null)];
+  if (m) out.push(renderRowMessage(m.template as IssueCode, m.params, locale, r.row, null));
+  return out;
+}
+
+/** A row's codes: its issues', then its provisioning result's; each once. */
+export function rowCodes(r: RowResult): string[] {
+  const codes = r.issues.map((i) => i.code);
+  if (r.resultCode) codes.push(r.resultCode);
+  return [...new Set(codes)];
 }
 
 /** The four cells a results file adds to a row: result, codes, messages, Webex id. */
@@ -163,12 +208,7 @@ export function renderResultCells(
   const words = RESULT_WORDS[locale];
   const word =
     r.outcome === 'rejected' ? words.rejected : (words[r.result ?? 'accepted'] ?? r.result ?? '');
-  return [
-    word ?? '',
-    [...new Set(r.codes)].join('; '),
-    rowMessages(r, locale).join(' / '),
-    r.webexId ?? '',
-  ];
+  return [word ?? '', rowCodes(r).join('; '), rowMessages(r, locale).join(' / '), r.webexId ?? ''];
 }
 
 /**

@@ -119,7 +119,13 @@ export {
   readResultsSource,
   streamRowResults,
 } from './results.ts';
-export type { NamedFile, ResultsSource, RowResult, StagedCustomer } from './results.ts';
+export type {
+  NamedFile,
+  ResultsSource,
+  ResultIssue,
+  RowResult,
+  StagedCustomer,
+} from './results.ts';
 export {
   claimFire,
   resumeFire,

@@ -28,20 +28,31 @@ export interface RowResult {
   outcome: 'accepted' | 'rejected';
   result: string | null;
   webexId: string | null;
-  codes: string[];
-  /** The issues' messages, as the import rendered them in the file's language. */
-  messages: string[];
-  columns: (string | null)[];
+  kind: 'customer' | 'subscriber';
+  /** The row's issues as codes and values: results files render them in their own language. */
+  issues: ResultIssue[];
+  /** The code of Webex's refusal, when provisioning failed. */
+  resultCode?: string | null;
   /** The provisioning result's message, rendered by the results file in its language. */
   resultMessage?: ResultMessage | null;
+  /** A provisioning message written before result_params (migration 006), as it was rendered. */
+  resultText?: string | null;
 }
 
-/** The processed files with a row result written since `since`, to refresh their results files. */
+/** One issue of a row, as the check found it: what a message in any language needs. */
+export interface ResultIssue {
+  code: string;
+  params: Record<string, string | number>;
+  /** The canonical column it names (none: the row as a whole). */
+  column: string | null;
+}
+
+/** The processed files with a row staged or given a result since `since`: their results files to write. */
 export async function filesWithResultsSince(db: Tx, since: string): Promise<number[]> {
-  const rows = (await db('row_outcomes')
-    .where('updated_at', '>=', since)
-    .whereNotNull('result')
-    .distinct('file_id')) as { file_id: number }[];
+  // A row staged since counts too (no result yet): a nightly writes its files' results at the end.
+  const rows = (await db('row_outcomes').where('updated_at', '>=', since).distinct('file_id')) as {
+    file_id: number;
+  }[];
   return rows.map((r) => r.file_id);
 }
 
@@ -156,6 +167,7 @@ async function readRowResultsPage(
     'id',
     'sheet',
     'row_number',
+    'kind',
     'outcome',
     'result',
     'webex_id',
@@ -166,6 +178,7 @@ async function readRowResultsPage(
     id: number;
     sheet: string;
     row_number: number;
+    kind: 'customer' | 'subscriber';
     outcome: 'accepted' | 'rejected';
     result: string | null;
     webex_id: string | null;
@@ -182,10 +195,10 @@ async function readRowResultsPage(
     .andWhere('row_number', '<=', last.row_number);
   const issues = (await issueQuery
     .orderBy('id')
-    .select('row_outcome_id', 'code', 'message', 'column')) as {
+    .select('row_outcome_id', 'code', 'params', 'column')) as {
     row_outcome_id: number | null;
     code: string;
-    message: string;
+    params: string | null;
     column: string | null;
   }[];
   const byOutcome = new Map<number, typeof issues>();
@@ -198,21 +211,23 @@ async function readRowResultsPage(
   const out: RowResult[] = [];
   for (const o of outcomes) {
     const own = byOutcome.get(o.id) ?? [];
-    const codes = own.map((i) => i.code);
-    const messages = own.map((i) => i.message);
-    if (o.result_code) codes.push(o.result_code);
-    // Written before result_params (migration 006): the message as it was rendered then.
-    if (o.result_message) messages.push(o.result_message);
+    const resultMessage = o.result_params ? (JSON.parse(o.result_params) as ResultMessage) : null;
     out.push({
       sheet: o.sheet,
       row: o.row_number,
+      kind: o.kind,
       outcome: o.outcome,
       result: o.result,
       webexId: o.webex_id,
-      codes,
-      messages,
-      columns: own.map((i) => i.column),
-      resultMessage: o.result_params ? (JSON.parse(o.result_params) as ResultMessage) : null,
+      issues: own.map((i) => ({
+        code: i.code,
+        params: i.params ? (JSON.parse(i.params) as ResultIssue['params']) : {},
+        column: i.column,
+      })),
+      resultCode: o.result_code,
+      resultMessage,
+      // Written before result_params (migration 006): the message as it was rendered then.
+      resultText: resultMessage ? null : o.result_message,
     });
   }
   return out;

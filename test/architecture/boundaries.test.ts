@@ -57,6 +57,8 @@ describe('architecture: who may import whom (issue 18)', function () {
     ['src/provision/planted.ts', "import { runImport } from '../ingest/index.ts';", 'reaches back'],
     ['src/results/planted.ts', "import { runImport } from '../ingest/index.ts';", 'called back'],
     ['src/sheets/planted.ts', "import { openDb } from '../store/index.ts';", 'vocabulary is pure'],
+    ['src/ingest/planted.ts', "import { renderRowMessage } from '../results/index.ts';", 'word a'],
+    ['src/provision/planted.ts', "import { describeIssue } from '../results/index.ts';", 'word a'],
     ['src/runs/planted.ts', "import { a } from '../reports/summary.ts';", 'index.ts only'],
     ['jobs/planted.ts', "import { a } from '../src/reports/summary.ts';", 'index.ts only'],
   ];
@@ -74,7 +76,7 @@ describe('architecture: who may import whom (issue 18)', function () {
     ['src/provision/planted.ts', "import { addRows } from '../reports/index.ts';"],
     ['src/cli/planted.ts', "import { startSimulator } from '../webex/simulator/index.ts';"],
     ['src/results/planted.ts', "import { readWorkbook } from '../ingest/xlsx/index.ts';"],
-    ['src/ingest/planted.ts', "import { renderRowMessage } from '../results/index.ts';"],
+    ['src/ingest/planted.ts', "import { reportIssue } from '../results/index.ts';"],
     ['src/ingest/xlsx/planted.ts', "import { foldHeader } from '../headers.ts';"],
     ['jobs/planted.ts', "import { PACKAGE_ROOT } from '../src/package-root.ts';"],
   ];

@@ -172,10 +172,12 @@ describe('CSV writers: hostile text in every cell comes back as the same cells, 
         row: i + 2,
         outcome: 'rejected',
         result: null,
+        kind: 'customer',
         webexId: texts[(i + 2) % texts.length] as string,
-        codes: ['INVALID_NAME_CHAR'],
-        messages: [texts[(i + 3) % texts.length] as string, 'and more'],
-        columns: [null],
+        issues: [],
+        resultCode: 'INVALID_NAME_CHAR',
+        // A message kept as it was rendered: the cell holds it as it is.
+        resultText: texts[(i + 3) % texts.length] as string,
       }));
       const target = path.join(dir, `results.${layout.encoding}.csv`);
       const writer = await CsvResultsWriter.open(

@@ -9,7 +9,15 @@ import {
   type CustomerDesired,
   type SubscriberDesired,
 } from '../../src/rules/index.ts';
-import { ensurePartner, migrateDb, openDb, stageFile, type Db } from '../../src/store/index.ts';
+import {
+  acquireLease,
+  ensurePartner,
+  migrateDb,
+  openDb,
+  stageFile,
+  type Db,
+} from '../../src/store/index.ts';
+import { PIPELINE_LOCK } from '../../src/runs/run-job.ts';
 import type { DatabaseConfig } from '../../src/config/index.ts';
 import { nextLink } from '../../src/webex/index.ts';
 import { REPO_ROOT, tempHome, writeConfig } from '../support/cli.ts';
@@ -275,4 +283,17 @@ export async function ledgerState(db: Db) {
     status: string;
   }[];
   return { rows, changes };
+}
+
+/** Takes the run lock as run `runId` would, for a worker that works for that run. */
+export async function holdRunLock(db: Db, runId: string): Promise<void> {
+  const got = await acquireLease(db, {
+    name: PIPELINE_LOCK,
+    owner: runId,
+    host: 'test',
+    pid: process.pid,
+    now: new Date(),
+    ttlMs: 60_000,
+  });
+  if (!got.acquired) throw new Error(`the run lock is held by ${got.holder.owner}`);
 }

@@ -6,16 +6,11 @@ import { createClock } from '../../src/clock/index.ts';
 import { createLogger } from '../../src/log/index.ts';
 import { planProvisioning, runWorker } from '../../src/provision/index.ts';
 import { PIPELINE_LOCK } from '../../src/runs/run-job.ts';
-import {
-  acquireLease,
-  enqueueChanges,
-  loadCustomers,
-  releaseLease,
-} from '../../src/store/index.ts';
+import { enqueueChanges, loadCustomers, releaseLease } from '../../src/store/index.ts';
 import { freshDb, type TestDb } from '../support/db.ts';
 import { testConfig } from '../support/run-context.ts';
 import { customerDoc } from '../support/staging.ts';
-import { stage } from './engine-support.ts';
+import { holdRunLock, stage } from './engine-support.ts';
 
 describe('provision-worker: a partner whose token is refused', () => {
   let t: TestDb;
@@ -50,14 +45,7 @@ describe('provision-worker: a partner whose token is refused', () => {
     });
     await enqueueChanges(t.db, plan.customers.changes, new Date().toISOString());
     // The run the worker works for holds the pipeline lock while the worker runs.
-    await acquireLease(t.db, {
-      name: PIPELINE_LOCK,
-      owner: 'run-1',
-      host: 'test',
-      pid: process.pid,
-      now: new Date(),
-      ttlMs: 60_000,
-    });
+    await holdRunLock(t.db, 'run-1');
     const config = testConfig({
       webex: { baseUrl: `http://127.0.0.1:${port}/v1`, requestsPerSecond: 100 },
       partners: { acme: { webex: { tokenEnv: 'ACME_TOKEN' } } },

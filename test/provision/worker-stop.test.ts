@@ -3,7 +3,8 @@ import { createClock } from '../../src/clock/index.ts';
 import { createLogger } from '../../src/log/index.ts';
 import { runWorker } from '../../src/provision/index.ts';
 import { PIPELINE_LOCK } from '../../src/runs/run-job.ts';
-import { acquireLease, releaseLease } from '../../src/store/index.ts';
+import { releaseLease } from '../../src/store/index.ts';
+import { holdRunLock } from './engine-support.ts';
 import { backends, freshDb, type TestDb } from '../support/db.ts';
 import { testConfig } from '../support/run-context.ts';
 
@@ -18,14 +19,7 @@ for (const backend of backends()) {
     // signals-workers' "4 processes" test).
     it('when the stop signal is already aborted, then the worker sends nothing, gives its lease back and returns', async () => {
       t = await freshDb(backend);
-      await acquireLease(t.db, {
-        name: PIPELINE_LOCK,
-        owner: 'run-1',
-        host: 'test',
-        pid: process.pid,
-        now: new Date(),
-        ttlMs: 60_000,
-      });
+      await holdRunLock(t.db, 'run-1');
       const app = {
         config: testConfig({
           webex: { baseUrl: 'http://127.0.0.1:9/v1', requestsPerSecond: 100 },

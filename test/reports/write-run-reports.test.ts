@@ -347,8 +347,12 @@ describe('writeReportsIndex', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('when runs are listed, then reports/index.html links each run newest first', async () => {
+  it('when runs are listed, then reports/index.html links each run that has a report, newest first', async () => {
     const root = path.join(dir, 'reports');
+    for (const id of ['run-a', 'run-b']) {
+      await mkdir(path.join(root, id), { recursive: true });
+      await writeFile(path.join(root, id, 'report.html'), '<!doctype html>');
+    }
     await writeReportsIndex(
       root,
       [
@@ -370,12 +374,23 @@ describe('writeReportsIndex', () => {
           exitCode: 1,
           dryRun: false,
         },
+        // Its folder pruned by retention: listed, never linked to a page that is gone.
+        {
+          runId: 'run-0',
+          job: 'nightly',
+          startedAt: '2025-02-01T02:00:00Z',
+          finishedAt: '2025-02-01T02:00:09Z',
+          status: 'ok',
+          exitCode: 0,
+          dryRun: false,
+        },
       ],
       'pt-BR',
     );
     const html = await readFile(path.join(root, 'index.html'), 'utf8');
     const links = [...html.matchAll(/href="([^"]+)"/g)].map((m) => m[1]);
     expect(links).to.deep.equal(['run-b/report.html', 'run-a/report.html']);
+    expect(html).to.match(/run-0 <span class="muted">\(relatório removido\)<\/span>/);
     expect(html).to.include('Execuções');
     expect(html).to.include('0:10:00');
   });
@@ -398,6 +413,7 @@ describe('writeReportsIndex', () => {
         attention: [{ kind: 'drift', partner: 'acme', count: 2, message: 'drift' }],
       });
       await writeFile(path.join(root, r.runId, 'summary.json'), JSON.stringify(summary));
+      await writeFile(path.join(root, r.runId, 'report.html'), '<!doctype html>');
     }
     // A run still going has no summary yet: its counts stay empty.
     runs.push({
@@ -410,9 +426,9 @@ describe('writeReportsIndex', () => {
     const html = await readFile(path.join(root, 'index.html'), 'utf8');
     const row = (id: string) =>
       [
-        ...(new RegExp(`${id}/report.html[\\s\\S]*?</tr>`).exec(html)?.[0] ?? '').matchAll(
-          /<td class="num">([^<]*)<\/td>/g,
-        ),
+        ...(
+          new RegExp(`code-cell">(<a [^>]*>)?${id}[<\\s][\\s\\S]*?</tr>`).exec(html)?.[0] ?? ''
+        ).matchAll(/<td class="num">([^<]*)<\/td>/g),
       ].map((m) => m[1]);
     // exit code, rows, refusals, created, failed, attention, duration
     expect(row('run-3')).to.deep.equal(['1', '3,000', '12', '1,112', '2', '1', '0:01:00']);

@@ -184,8 +184,8 @@ for (const backend of backends()) {
       dropInto(config.home, 'acme', 'small.csv', customersText(',', false));
 
       const ctx = await testRunContext(t.db, config);
-      await runImport(ctx);
-      expect(ctx.tally.files.map((f) => [f.name, f.status, f.code])).to.have.deep.members([
+      const report = await runImport(ctx);
+      expect(report.files.map((f) => [f.name, f.status, f.code])).to.have.deep.members([
         ['big.csv', 'quarantined', 'FILE_MALFORMED'],
         ['small.csv', 'processed', null],
       ]);

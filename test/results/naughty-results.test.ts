@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { unneutralise } from '../../src/csv/index.ts';
-import { CsvResultsWriter, RESULT_COLUMNS, renderResultCells } from '../../src/results/index.ts';
+import { CsvResultsWriter, RESULT_COLUMNS, resultLabels } from '../../src/results/index.ts';
 import { writeXlsxResults } from '../../src/results/results-xlsx.ts';
 import type { RowResult } from '../../src/store/index.ts';
 import { NAUGHTY_STRINGS } from '../fixtures/naughty-strings.ts';
@@ -15,16 +15,28 @@ import { CUSTOMER_HEADER } from './customer-header.ts';
 /** What a spreadsheet would run: a field starting = + - @, tab or CR (or their full-width forms). */
 const FORMULA_START = /^[=+\-@\t\r＝＋－＠]/;
 
+/**
+ * A refused row whose message cell starts with `text` (a message kept as it was rendered) and whose
+ * name cell is noted with an issue quoting `text`.
+ */
 function refused(row: number, text: string, sheet = ''): RowResult {
   return {
     sheet,
     row,
+    kind: 'customer',
     outcome: 'rejected',
     result: null,
     webexId: text,
-    codes: ['INVALID_NAME_CHAR'],
-    messages: [text],
-    columns: ['customer_name'],
+    issues: [],
+    resultCode: 'INVALID_NAME_CHAR',
+    resultText: text,
+  };
+}
+
+function refusedCell(row: number, text: string, sheet: string): RowResult {
+  return {
+    ...refused(row, text, sheet),
+    issues: [{ code: 'INVALID_NAME_CHAR', params: { value: text }, column: 'customer_name' }],
   };
 }
 
@@ -84,13 +96,12 @@ describe('naughty strings through the results files', function () {
         x,
       ]);
     await wb.xlsx.writeFile(source);
-    const results = writable.map((x, i) => refused(i + 2, x, 'Customers'));
+    const results = writable.map((x, i) => refusedCell(i + 2, x, 'Customers'));
     await writeXlsxResults(
       source,
       target,
       (sheet) => Readable.from(results.filter((r) => r.sheet === sheet)),
-      RESULT_COLUMNS.en,
-      (r) => renderResultCells(r, 'en'),
+      resultLabels('en'),
     );
     const back = new ExcelJS.Workbook();
     await back.xlsx.readFile(target);

@@ -3,7 +3,12 @@ import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { existsSync, mkdirSync, readdirSync, utimesSync } from 'node:fs';
 import path from 'node:path';
-import { RESULT_COLUMNS, renderResultCells, resultsFileName } from '../../src/results/index.ts';
+import {
+  issueMessages,
+  RESULT_COLUMNS,
+  resultLabels,
+  resultsFileName,
+} from '../../src/results/index.ts';
 import { WORKBOOK_LIMITS } from '../../src/ingest/xlsx/index.ts';
 import { openZipEntry, readZipDirectory } from '../../src/ingest/xlsx/zip-directory.ts';
 import {
@@ -120,10 +125,9 @@ describe('results workbook', function () {
           row: 3,
           outcome: 'accepted',
           result: 'created',
+          kind: 'customer',
           webexId: 'wx-1',
-          codes: [],
-          messages: [],
-          columns: [],
+          issues: [],
         },
       ],
       [
@@ -133,10 +137,13 @@ describe('results workbook', function () {
           row: 4,
           outcome: 'rejected',
           result: null,
+          kind: 'customer',
           webexId: null,
-          codes: ['INVALID_NAME_CHAR', 'INVALID_COUNTRY', 'DUPLICATE_KEY'],
-          messages: ['row 4, column Customer name: bad', 'row 4, column Country: "Brasil"', 'dup'],
-          columns: ['customer_name', 'country', null],
+          issues: [
+            { code: 'INVALID_NAME_CHAR', params: { value: 'bad%' }, column: 'customer_name' },
+            { code: 'INVALID_COUNTRY', params: { value: 'Brasil' }, column: 'country' },
+            { code: 'DUPLICATE_KEY', params: { value: 'c-2' }, column: null },
+          ],
         },
       ],
     ]);
@@ -145,9 +152,16 @@ describe('results workbook', function () {
       Readable.from(
         [...rows.values()].filter((r) => r.sheet === sheet).sort((a, b) => a.row - b.row),
       );
-    await writeXlsxResults(source, target, resultsOf, RESULT_COLUMNS.en, (r) =>
-      renderResultCells(r, 'en'),
-    );
+    await writeXlsxResults(source, target, resultsOf, resultLabels('en'));
+    // The messages as results render them, in the sheet's language, naming row and column.
+    const messages = issueMessages(rows.get('Customers\u00004') as RowResult, 'en');
+    expect(messages[0])
+      .to.match(/row 4/)
+      .and.match(/Customer name/)
+      .and.match(/bad%/);
+    expect(messages[1])
+      .to.match(/Country/)
+      .and.match(/Brasil/);
     const wb = await readBack(target);
     expect(wb.worksheets.map((w) => w.name)).to.deep.equal(['Customers']);
     const ws = wb.getWorksheet('Customers') as ExcelJS.Worksheet;
@@ -172,9 +186,7 @@ describe('results workbook', function () {
     expect(row4.getCell(2).type).to.equal(ExcelJS.ValueType.String);
     expect(row4.getCell(11).value).to.equal('rejected');
     expect(row4.getCell(12).value).to.equal('INVALID_NAME_CHAR; INVALID_COUNTRY; DUPLICATE_KEY');
-    expect(row4.getCell(13).value).to.equal(
-      'row 4, column Customer name: bad / row 4, column Country: "Brasil" / dup',
-    );
+    expect(row4.getCell(13).value).to.equal(messages.join(' / '));
     expect(ws.getRow(5).getCell(6).value).to.equal('+5511999999999');
     expect(ws.getRow(5).getCell(6).numFmt).to.equal('@');
     expect(ws.getRow(5).getCell(11).value).to.equal(null); // no outcome known: left blank
@@ -186,8 +198,8 @@ describe('results workbook', function () {
       }),
     );
     expect(marked).to.deep.equal([
-      `B4=${(REFUSED_FILL as ExcelJS.FillPattern).fgColor?.argb}:row 4, column Customer name: bad`,
-      `G4=${(REFUSED_FILL as ExcelJS.FillPattern).fgColor?.argb}:row 4, column Country: "Brasil"`,
+      `B4=${(REFUSED_FILL as ExcelJS.FillPattern).fgColor?.argb}:${messages[0]}`,
+      `G4=${(REFUSED_FILL as ExcelJS.FillPattern).fgColor?.argb}:${messages[1]}`,
     ]);
     // No cell of the file is a formula: partner text is a string, whatever it starts with.
     const xml = await worksheetXml(target);
@@ -264,9 +276,7 @@ describe('results workbook', function () {
     const map = recogniseHeader(header);
     if (!map) throw new Error('header not recognised');
     const target = path.join(tempHome(), 'results.xlsx');
-    const writer = await XlsxResultsWriter.open(target, RESULT_COLUMNS.en, (r) =>
-      renderResultCells(r, 'en'),
-    );
+    const writer = await XlsxResultsWriter.open(target, resultLabels('en'));
     writer.sheet({ name: 'Customers', header, headerRow: 1, map });
     const types: CellType[] = ['text', 'text', 'number', 'number', 'boolean'];
     const tricky = ' <b>Tom & "Jerry"</b>\nline two ';

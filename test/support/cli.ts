@@ -9,6 +9,8 @@ const BIN = path.join(REPO_ROOT, 'bin', 'rtm-batch.js');
 
 export interface CliResult {
   code: number | null;
+  /** The signal that ended it (SIGKILL for a crash point), else null. */
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
 }
@@ -38,7 +40,7 @@ export function runCli(
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
 }
 
