@@ -14,7 +14,7 @@ import {
   type BillingReportKey,
 } from '../store/index.ts';
 import { planWebexViews } from '../reconcile/index.ts';
-import { AuthError, type BillingPort, type WebexTargets } from '../webex/index.ts';
+import { AuthError, WebexCallError, type BillingPort, type WebexTargets } from '../webex/index.ts';
 import {
   BILLING_DISCREPANCIES,
   checkBillingTotals,
@@ -306,13 +306,23 @@ export async function runBilling(
       try {
         obtained = await obtainReports(ctx, key, name, target.port, period);
       } catch (err) {
-        if (!(err instanceof AuthError)) throw err;
-        addAttention(ctx.tally.attention, {
-          kind: 'token_refused',
-          partner: name,
-          count: 1,
-          message: `partner ${name}: Webex refused its token; billing not reconciled (${err.info.description})`,
-        });
+        if (err instanceof AuthError)
+          addAttention(ctx.tally.attention, {
+            kind: 'token_refused',
+            partner: name,
+            count: 1,
+            message: `partner ${name}: Webex refused its token; billing not reconciled (${err.info.description})`,
+          });
+        // Webex unreachable, or a create whose answer was lost: this view waits for the next run
+        // (which looks a lost create up before it asks again); the other views go on.
+        else if (err instanceof WebexCallError)
+          addAttention(ctx.tally.attention, {
+            kind: 'partner_unreachable',
+            partner: name,
+            count: 1,
+            message: `partner ${name}: billing not reconciled, Webex's billing reports could not be reached (${err.message}); the next run tries again, looking up any report already asked for first`,
+          });
+        else throw err;
         continue;
       }
       if (obtained === null) continue;

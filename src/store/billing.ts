@@ -8,10 +8,13 @@ export interface BillingReportKey {
   end: string;
 }
 
-/** What the ledger remembers of a billing report asked for. */
+/**
+ * What the ledger remembers of a billing report asked for. `REQUESTED`: a create was about to be
+ * sent and its answer never recorded (no id yet): Webex may have made the report.
+ */
 export interface BillingReportEntry {
   webexReportId: string;
-  status: 'IN_PROGRESS' | 'COMPLETED' | 'FAILED' | 'deleted';
+  status: 'REQUESTED' | 'IN_PROGRESS' | 'COMPLETED' | 'FAILED' | 'deleted';
   error: string | null;
   runId: string;
 }

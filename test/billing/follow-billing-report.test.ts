@@ -11,6 +11,7 @@ import { startSimulator, type RunningSimulator } from '../../src/webex/simulator
 import { backends, freshDb, type TestDb } from '../support/db.ts';
 import { CONFIG } from '../webex/simulator-support.ts';
 import { clientOf } from './support.ts';
+import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
 
 const KEY: BillingReportKey = {
   partner: 'acme',
@@ -145,6 +146,85 @@ for (const backend of backends()) {
       });
       expect(second).to.include({ state: 'in_progress', resumed: false });
       expect(idOf(second)).to.not.equal(idOf(first));
+    });
+
+    describe('a create whose answer was lost', () => {
+      let proxy: FaultProxy | null = null;
+      afterEach(async () => {
+        await proxy?.close();
+        proxy = null;
+      });
+      const CREATE = 'POST /wholesale/billing/reports';
+      const isCreate = (r: { method: string; path: string }) =>
+        r.method === 'POST' && r.path.endsWith('/wholesale/billing/reports');
+      const isList = (r: { method: string; path: string }) =>
+        r.method === 'GET' && /\/wholesale\/billing\/reports\?/.test(r.path);
+
+      it('when Webex made the report but its answer was lost, then the list finds it and no second report is asked for', async () => {
+        await start({ billingReportPolls: 1 });
+        proxy = await startFaultProxy(sim.url, (r) => (isCreate(r) ? 'lose-answer' : 'pass'));
+        const got = await followBillingReport(
+          { ...deps('run-1'), port: clientOf(proxy) },
+          KEY,
+          FAST,
+        );
+        expect(got).to.include({ state: 'completed' });
+        expect(sim.stats().byOperation[CREATE]).to.equal(1);
+        expect([...sim.state.billingReports.keys()]).to.deep.equal([idOf(got)]);
+        expect(await readBillingReportEntry(t.db, KEY)).to.include({
+          status: 'COMPLETED',
+          webexReportId: idOf(got),
+        });
+      });
+
+      it('when the lookup after a lost answer fails too, then nothing is sent again, and the next run finds the report before it asks', async () => {
+        await start({ billingReportPolls: 1 });
+        proxy = await startFaultProxy(sim.url, (r) =>
+          isCreate(r)
+            ? 'lose-answer'
+            : isList(r)
+              ? { status: 503, body: { message: 'busy', trackingId: 'T-503' } }
+              : 'pass',
+        );
+        const lost = await followBillingReport(
+          { ...deps('run-1'), port: clientOf(proxy) },
+          KEY,
+          FAST,
+        ).then(
+          () => null,
+          (err: unknown) => err as Error,
+        );
+        // The lookup's own failure ends this run's try: nothing is sent again now.
+        expect(lost?.name).to.equal('TransientError');
+        expect(sim.stats().byOperation[CREATE]).to.equal(1);
+        expect(await readBillingReportEntry(t.db, KEY)).to.include({ status: 'REQUESTED' });
+
+        const next = await followBillingReport(deps('run-2'), KEY, FAST);
+        expect(next).to.include({ state: 'completed', resumed: true });
+        expect(sim.stats().byOperation[CREATE]).to.equal(1);
+        expect([...sim.state.billingReports.keys()]).to.deep.equal([idOf(next)]);
+      });
+
+      it('when the create was refused outright, then the next run looks, finds none, and asks again', async () => {
+        await start({ billingReportPolls: 0 });
+        proxy = await startFaultProxy(sim.url, (r) =>
+          isCreate(r)
+            ? { status: 400, body: { message: 'bad period', trackingId: 'T-400' } }
+            : 'pass',
+        );
+        const refused = await followBillingReport(
+          { ...deps('run-1'), port: clientOf(proxy) },
+          KEY,
+          FAST,
+        ).then(
+          () => null,
+          (err: unknown) => err as Error,
+        );
+        expect(refused?.name).to.equal('PermanentError');
+        const next = await followBillingReport(deps('run-2'), KEY, FAST);
+        expect(next).to.include({ state: 'completed', resumed: false });
+        expect(sim.stats().byOperation[CREATE]).to.equal(1);
+      });
     });
 
     it('when the partner has a sub-partner org, then the report is asked for on its behalf', async () => {
