@@ -66,20 +66,73 @@ function ledgerRowOf(rows: readonly BillingLedgerUser[]): BillingLedgerUser | nu
     if (best === null) best = r;
     else if ((best.webexStatus === 'deleted') !== (r.webexStatus === 'deleted'))
       best = r.webexStatus === 'deleted' ? best : r;
-    else if ((r.seenAt ?? '') > (best.seenAt ?? '')) best = r;
+    else if ((r.seenAtMs ?? -Infinity) > (best.seenAtMs ?? -Infinity)) best = r;
   }
   return best;
 }
 
+const periodBounds = new WeakMap<BillingPeriod, { first: number; last: number }>();
+
+/** The period's first and last millisecond (UTC days), worked out once per period (a million users ask). */
+function periodMs(period: BillingPeriod): { first: number; last: number } {
+  let bounds = periodBounds.get(period);
+  if (bounds === undefined) {
+    bounds = {
+      first: Date.parse(`${period.start}T00:00:00.000Z`),
+      last: Date.parse(`${period.end}T23:59:59.999Z`),
+    };
+    periodBounds.set(period, bounds);
+  }
+  return bounds;
+}
+
 function removedBefore(row: BillingLedgerUser, period: BillingPeriod): boolean {
-  return row.webexStatus === 'deleted' && (row.seenAt ?? '') < `${period.start}T00:00:00`;
+  return row.webexStatus === 'deleted' && (row.seenAtMs ?? -Infinity) < periodMs(period).first;
 }
 
 /** Whether the ledger had the user provisioned on some day of the period. */
 function provisionedInPeriod(row: BillingLedgerUser, period: BillingPeriod): boolean {
-  if (row.createdAt > `${period.end}T23:59:59.999Z`) return false;
+  if (row.createdAtMs > periodMs(period).last) return false;
   if (row.webexStatus === 'deleted') return !removedBefore(row, period);
-  return row.webexId !== null;
+  return row.inWebex;
+}
+
+const packageOf = (b: BillingUserLine) => b.package;
+const hasOrg = (b: BillingUserLine) => Boolean(b.customerOrgId);
+
+/** Whether a line bills the partner's own org (R-SELF-1). */
+function billsOwnOrg(billed: readonly BillingUserLine[], ownOrgIds: ReadonlySet<string>): boolean {
+  for (const b of billed)
+    if (b.customerOrgId !== null && ownOrgIds.has(b.customerOrgId)) return true;
+  return false;
+}
+
+/** A user's line of billing.csv, from what classifyBillingUser worked out. */
+function userResult(
+  u: {
+    email: string;
+    billed: BillingUserLine | undefined;
+    billedPackages: string[];
+    orgId: string | null;
+    row: BillingLedgerUser | null;
+    partner: string;
+  },
+  category: BillingUserCategory,
+): BillingUserResult {
+  return {
+    level: 'user',
+    partner: u.row?.partner ?? u.partner,
+    email: u.email,
+    customerExternalId: u.row?.customerExternalId ?? u.billed?.customerExternalId ?? null,
+    customerOrgId: u.orgId,
+    category,
+    sheetPackage: u.row?.package ?? null,
+    billedPackages: u.billedPackages,
+    removedAt:
+      category === 'billedAfterRemoval' && u.row?.seenAtMs != null
+        ? new Date(u.row.seenAtMs).toISOString()
+        : null,
+  };
 }
 
 /**
@@ -93,29 +146,24 @@ export function classifyBillingUser(
   ctx: BillingUserContext,
 ): BillingUserResult | null {
   const row = ledgerRowOf(ledger);
-  const billedPackages = [...new Set(billed.map((b) => b.package))].sort();
-  const orgId = billed.find((b) => b.customerOrgId)?.customerOrgId ?? null;
-  const result = (category: BillingUserCategory): BillingUserResult => ({
-    level: 'user',
-    partner: row?.partner ?? ctx.partner,
-    email,
-    customerExternalId: row?.customerExternalId ?? billed[0]?.customerExternalId ?? null,
-    customerOrgId: orgId,
-    category,
-    sheetPackage: row?.package ?? null,
-    billedPackages,
-    removedAt: category === 'billedAfterRemoval' ? (row?.seenAt ?? null) : null,
-  });
+  // A million users pass here: no closure, Set or sort for the usual single billed line.
+  const first = billed[0];
+  const billedPackages =
+    billed.length === 1 && first !== undefined
+      ? [first.package]
+      : [...new Set(billed.map(packageOf))].sort();
+  const orgId = first?.customerOrgId || billed.find(hasOrg)?.customerOrgId || null;
+  const result = { email, billed: first, billedPackages, orgId, row, partner: ctx.partner };
   if (billed.length > 0) {
-    if (billed.some((b) => b.customerOrgId !== null && ctx.ownOrgIds.has(b.customerOrgId)))
-      return result('partnerOwnOrg');
-    if (row === null) return result('unknown');
-    if (removedBefore(row, ctx.period)) return result('billedAfterRemoval');
-    return result(
+    if (billsOwnOrg(billed, ctx.ownOrgIds)) return userResult(result, 'partnerOwnOrg');
+    if (row === null) return userResult(result, 'unknown');
+    if (removedBefore(row, ctx.period)) return userResult(result, 'billedAfterRemoval');
+    return userResult(
+      result,
       row.package !== null && billedPackages.includes(row.package) ? 'matched' : 'packageDiffers',
     );
   }
-  if (row !== null && provisionedInPeriod(row, ctx.period)) return result('notBilled');
+  if (row !== null && provisionedInPeriod(row, ctx.period)) return userResult(result, 'notBilled');
   return null;
 }
 
@@ -157,7 +205,7 @@ export function countBillingUser(
   ledger: readonly BillingLedgerUser[],
   ctx: BillingUserContext,
 ): void {
-  const own = billed.some((b) => b.customerOrgId !== null && ctx.ownOrgIds.has(b.customerOrgId));
+  const own = billsOwnOrg(billed, ctx.ownOrgIds);
   const row = ledgerRowOf(ledger);
   if (billed.length > 0 && !own) counts.billed += 1;
   if (!own && row !== null) {

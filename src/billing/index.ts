@@ -6,7 +6,7 @@ export {
   billingCsvRow,
   billingSection,
   compareUsers,
-  stageUserReport,
+  indexUsers,
 } from './run-billing.ts';
 export type { BillingLine, BillingOutcome, BillingRunScope } from './run-billing.ts';
 export { followBillingReport, releaseBillingReport } from './follow-billing-report.ts';
@@ -15,7 +15,10 @@ export {
   BillingReportError,
   readBillingCustomerReport,
   readBillingUserReport,
+  readBillingUserReportBatches,
 } from './read-billing-report.ts';
+export { BillingUserIndex } from './billing-user-index.ts';
+export { readUserReportInWorker, type BilledLine } from './read-user-report-in-worker.ts';
 export { BILLING_COLUMN_ALIASES, REQUIRED_BILLING_FIELDS } from './billing-columns.ts';
 export {
   checkBillingTotals,

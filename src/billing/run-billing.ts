@@ -1,27 +1,20 @@
 // The shell of billing reconciliation: per partner, ask Webex for the USER and CUSTOMER reports of
-// the period, stage the USER lines in the ledger and merge them in email order with the ledger's
-// subscribers (bounded memory at any size), write billing.csv as the lines come, check that the
-// counts add up, and raise what needs a person.
+// the period, read the USER report and the ledger's subscribers into one index by email (memory
+// bounded by the users, not the report's lines), classify each user once, write billing.csv in
+// batches, check that the counts add up, and raise what needs a person.
 import path from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { partnerConfig, type Config } from '../config/index.ts';
-import { addAttention, writeReportCsv, type BillingSection } from '../reports/index.ts';
+import { addAttention, writeReportCsvBatches, type BillingSection } from '../reports/index.ts';
 import type { RunContext } from '../runs/context.ts';
 import {
-  BILLING_LINES_PER_INSERT,
-  BILLING_PAGE_ROWS,
-  clearBillingUserLines,
   listPartnerIds,
   loadCustomers,
   readBillingLedgerPages,
-  readBillingUserLinePages,
-  stageBillingUserLines,
-  type BillingLedgerUser,
   type BillingReportKey,
-  type BillingUserLine,
 } from '../store/index.ts';
 import { planWebexViews } from '../reconcile/index.ts';
-import { AuthError, type BillingPort, type WebexTargets } from '../webex/index.ts';
+import { AuthError, WebexCallError, type BillingPort, type WebexTargets } from '../webex/index.ts';
 import {
   BILLING_DISCREPANCIES,
   checkBillingTotals,
@@ -36,10 +29,15 @@ import {
   type BillingUserResult,
 } from './compare-billing.ts';
 import { followBillingReport, releaseBillingReport } from './follow-billing-report.ts';
-import { readBillingCustomerReport, readBillingUserReport } from './read-billing-report.ts';
+import { BillingUserIndex } from './billing-user-index.ts';
+import { readBillingCustomerReport } from './read-billing-report.ts';
+import { readUserReportInWorker, type BilledLine } from './read-user-report-in-worker.ts';
 
 /** The file billing reconciliation writes in the run's report folder. */
 export const BILLING_CSV = 'billing.csv';
+
+/** billing.csv's lines per write. */
+const CSV_BATCH = 2000;
 
 /** Discrepancies kept per partner for the report's section (billing.csv has them all). */
 const KEPT_PER_PARTNER = 500;
@@ -108,107 +106,36 @@ function ownOrgIdsOf(config: Config, partner: string): Set<string> {
   return new Set([s.orgId, s.webex.subPartnerOrgId].filter((v): v is string => Boolean(v)));
 }
 
+/** Where a run compares: its ledger. */
+export type BillingRunScope = Pick<RunContext, 'db'>;
+
 /**
- * A stream of email-sorted pages read an item at a time: only moving to the next page awaits, so
- * the merge below costs no promise per user (an async generator per stream and per merge did, and
- * its garbage was a third of the comparison's time).
+ * The users of a view: its partners' subscribers (their pages read one after the other) and the
+ * USER report's lines, read at the same time: the database reads its pages in its own thread while
+ * the report is parsed (in a worker: readUserReportInWorker). A report that cannot be read throws
+ * once the ledger's read has ended.
  */
-class PageCursor<T extends { email: string }> {
-  private page: T[] = [];
-  private index = 0;
-  private done = false;
-  /** The next page, asked for as soon as the current one arrives: the query runs while this one is merged. */
-  private ahead: Promise<IteratorResult<T[]>>;
-  constructor(private readonly pages: AsyncIterator<T[]>) {
-    this.ahead = this.prefetch();
-  }
-
-  private prefetch(): Promise<IteratorResult<T[]>> {
-    const ahead = this.pages.next();
-    // Awaited by nextPage, which throws its error; a merge that stops early never awaits it.
-    ahead.catch(() => undefined);
-    return ahead;
-  }
-
-  /** Whether the page is read and another may follow: await nextPage() before head(). */
-  needsPage(): boolean {
-    return this.index >= this.page.length && !this.done;
-  }
-
-  async nextPage(): Promise<void> {
-    while (this.needsPage()) {
-      const next = await this.ahead;
-      if (next.done) this.done = true;
-      else {
-        [this.page, this.index] = [next.value, 0];
-        this.ahead = this.prefetch();
-      }
-    }
-  }
-
-  /** The current item; undefined at the end (or when the page is read: see needsPage). */
-  head(): T | undefined {
-    return this.page[this.index];
-  }
-
-  /** Moves this email's items on the page into out; false when the page ended first (nextPage, then again). */
-  take(email: string, out: T[]): boolean {
-    while (this.index < this.page.length) {
-      const item = this.page[this.index] as T;
-      if (item.email !== email) return true;
-      out.push(item);
-      this.index += 1;
-    }
-    return this.done;
-  }
-}
-
-/** Where a run stages and compares: its ledger and its id. */
-export type BillingRunScope = Pick<RunContext, 'db' | 'runId'>;
-
-/** Stages a USER report's lines as it streams in, batchLines at a time; returns how many. */
-export async function stageUserReport(
+export async function indexUsers(
   ctx: BillingRunScope,
-  partner: string,
-  stream: AsyncIterable<unknown>,
-  batchLines = BILLING_LINES_PER_INSERT,
-): Promise<number> {
-  await clearBillingUserLines(ctx.db, ctx.runId, partner);
-  // One statement and transaction per batch: on SQLite each commit costs a sync.
-  const stageBatch = (lines: BillingUserLine[]) =>
-    ctx.db.transaction((trx) => stageBillingUserLines(trx, ctx.runId, partner, lines));
-  // The database inserts one batch while the next is read: parsing is this thread's work, the
-  // insert (on SQLite) the driver's thread's, so each waits less for the other.
-  let inserting: Promise<unknown> = Promise.resolve();
-  let batch: BillingUserLine[] = [];
-  let count = 0;
+  partners: readonly string[],
+  report: AsyncIterable<readonly BilledLine[]>,
+): Promise<BillingUserIndex> {
+  const index = new BillingUserIndex();
+  const ledger = (async () => {
+    for (const partner of partners)
+      for await (const page of readBillingLedgerPages(ctx.db, partner))
+        index.addLedgerPage(partner, page);
+  })();
+  // Awaited below, which throws its error.
+  ledger.catch(() => undefined);
   try {
-    for await (const r of readBillingUserReport(stream)) {
-      batch.push({
-        email: r.email,
-        package: r.package,
-        customerOrgId: r.customerOrgId,
-        customerExternalId: r.customerExternalId,
-        subscriberId: r.subscriberId,
-        days: r.days,
-      });
-      count += 1;
-      if (batch.length >= batchLines) {
-        await inserting;
-        inserting = stageBatch(batch);
-        // Awaited before the next batch or at the end, which throw its error.
-        inserting.catch(() => undefined);
-        batch = [];
-      }
-    }
+    for await (const batch of report) for (const line of batch) index.addBilledLine(line);
   } catch (err) {
-    // A report that cannot be read: its batch in flight ends before the error goes up.
-    await inserting.catch(() => undefined);
+    await ledger.catch(() => undefined);
     throw err;
   }
-  await inserting;
-  if (batch.length > 0) await stageBatch(batch);
-  return count;
+  await ledger;
+  return index;
 }
 
 /** Webex's peak daily count per customer org and package, from a CUSTOMER report. */
@@ -227,50 +154,49 @@ async function readPeakCounts(stream: AsyncIterable<unknown>): Promise<Map<strin
 }
 
 /**
- * Compares a partner's staged USER lines with its ledger, user by user in email order; yields
- * every line and counts them. Also counts the ledger's users per customer and package. Each side
- * is read pageRows at a time.
+ * The key of a partner's customer and package in ledgerPerPackage, made once per customer and
+ * package rather than once per user (a million joined strings, each hashed again).
  */
-export async function* compareUsers(
-  ctx: BillingRunScope,
-  view: { key: string; partners: readonly string[]; reported: ReadonlySet<string> },
+class PackageKeys {
+  private readonly made = new Map<string, Map<string, Map<string, string>>>();
+
+  of(partner: string, customer: string, pkg: string): string {
+    let byCustomer = this.made.get(partner);
+    if (!byCustomer) this.made.set(partner, (byCustomer = new Map<string, Map<string, string>>()));
+    let byPackage = byCustomer.get(customer);
+    if (!byPackage) byCustomer.set(customer, (byPackage = new Map<string, string>()));
+    let key = byPackage.get(pkg);
+    if (key === undefined) byPackage.set(pkg, (key = [partner, customer, pkg].join('\u0000')));
+    return key;
+  }
+}
+
+/**
+ * Classifies each user of the index once (ledger users in the ledger's order, then users only
+ * billed in the report's order) and counts them; also counts the ledger's users per customer and
+ * package.
+ */
+export function* compareUsers(
+  index: BillingUserIndex,
+  view: { partners: readonly string[]; reported: ReadonlySet<string> },
   uc: BillingUserContext,
   counts: BillingUserCounts,
   ledgerPerPackage: Map<string, number>,
-  pageRows = BILLING_PAGE_ROWS,
-): AsyncGenerator<BillingUserResult> {
-  const billed = new PageCursor<BillingUserLine>(
-    readBillingUserLinePages(ctx.db, ctx.runId, view.key, pageRows),
-  );
-  // Each partner's subscribers in email order: the merge takes the lowest email of all of them.
-  const ledgers = view.partners.map(
-    (p) => new PageCursor(readBillingLedgerPages(ctx.db, p, pageRows)),
-  );
-  const cursors = [billed, ...ledgers];
-  for (;;) {
-    let email: string | undefined;
-    for (const cursor of cursors) {
-      if (cursor.needsPage()) await cursor.nextPage();
-      const e = cursor.head()?.email;
-      if (e !== undefined && (email === undefined || e < email)) email = e;
-    }
-    if (email === undefined) return;
-    const lines: BillingUserLine[] = [];
-    while (!billed.take(email, lines)) await billed.nextPage();
-    const rows: BillingLedgerUser[] = [];
-    for (const ledger of ledgers) while (!ledger.take(email, rows)) await ledger.nextPage();
-    const result = classifyBillingUser(email, lines, rows, uc);
+): Generator<BillingUserResult> {
+  const keys = new PackageKeys();
+  for (const { email, billed, ledger } of index.users()) {
+    const result = classifyBillingUser(email, billed, ledger, uc);
     // With --partner, the users of the other partners sharing this Webex are not reported.
     if (result !== null && result.partner !== uc.partner && !view.reported.has(result.partner))
       continue;
-    countBillingUser(counts, result, lines, rows, uc);
+    countBillingUser(counts, result, billed, ledger, uc);
     if (result === null) continue;
     if (
       LEDGER_CATEGORIES.has(result.category) &&
       result.customerExternalId &&
       result.sheetPackage
     ) {
-      const key = [result.partner, result.customerExternalId, result.sheetPackage].join('\u0000');
+      const key = keys.of(result.partner, result.customerExternalId, result.sheetPackage);
       ledgerPerPackage.set(key, (ledgerPerPackage.get(key) ?? 0) + 1);
     }
     yield result;
@@ -300,11 +226,18 @@ async function obtainReports(
     runId: ctx.runId,
     now: () => ctx.clock.now().toISOString(),
     signal: ctx.signal,
+    dryRun: ctx.dryRun,
   };
   const got: Partial<Record<'USER' | 'CUSTOMER', { id: string; url: string }>> = {};
   for (const type of ['USER', 'CUSTOMER'] as const) {
     const key: BillingReportKey = { partner, type, start: period.start, end: period.end };
     const followed = await followBillingReport(deps, key, ctx.config.billing);
+    if (followed.state === 'not_asked') {
+      ctx.tally.notes.push(
+        `dry run: partner ${name}'s billing for ${period.start}..${period.end} not compared: ${type} report: ${followed.reason}; a real run asks Webex for it`,
+      );
+      return null;
+    }
     if (followed.state === 'in_progress') {
       addAttention(ctx.tally.attention, {
         kind: 'billing_report_pending',
@@ -350,7 +283,7 @@ export async function runBilling(
   await mkdir(reportDir, { recursive: true });
   const failures: string[] = [];
 
-  async function* lines(): AsyncGenerator<BillingLine> {
+  async function* lines(): AsyncGenerator<BillingLine[]> {
     for (const view of planWebexViews(ctx.config, partners)) {
       if (ctx.signal.aborted) return;
       const reported = view.partners.filter((p) => !ctx.partnerFilter || p === ctx.partnerFilter);
@@ -373,22 +306,32 @@ export async function runBilling(
       try {
         obtained = await obtainReports(ctx, key, name, target.port, period);
       } catch (err) {
-        if (!(err instanceof AuthError)) throw err;
-        addAttention(ctx.tally.attention, {
-          kind: 'token_refused',
-          partner: name,
-          count: 1,
-          message: `partner ${name}: Webex refused its token; billing not reconciled (${err.info.description})`,
-        });
+        if (err instanceof AuthError)
+          addAttention(ctx.tally.attention, {
+            kind: 'token_refused',
+            partner: name,
+            count: 1,
+            message: `partner ${name}: Webex refused its token; billing not reconciled (${err.info.description})`,
+          });
+        // Webex unreachable, or a create whose answer was lost: this view waits for the next run
+        // (which looks a lost create up before it asks again); the other views go on.
+        else if (err instanceof WebexCallError)
+          addAttention(ctx.tally.attention, {
+            kind: 'partner_unreachable',
+            partner: name,
+            count: 1,
+            message: `partner ${name}: billing not reconciled, Webex's billing reports could not be reached (${err.message}); the next run tries again, looking up any report already asked for first`,
+          });
+        else throw err;
         continue;
       }
       if (obtained === null) continue;
       const ownOrgIds = new Set(view.partners.flatMap((p) => [...ownOrgIdsOf(ctx.config, p)]));
       const uc: BillingUserContext = { partner: name, period, ownOrgIds };
-      const staged = await stageUserReport(
+      const index = await indexUsers(
         ctx,
-        key,
-        await obtained.port.downloadBillingReport(obtained.user.url),
+        view.partners,
+        readUserReportInWorker(await obtained.port.downloadBillingReport(obtained.user.url)),
       );
       const peak = await readPeakCounts(
         await obtained.port.downloadBillingReport(obtained.customer.url),
@@ -401,10 +344,15 @@ export async function runBilling(
         kept += 1;
         outcome.discrepancies.push(line);
       };
-      const scope = { key, partners: view.partners, reported: new Set(reported) };
-      for await (const line of compareUsers(ctx, scope, uc, counts, ledgerPerPackage)) {
+      const scope = { partners: view.partners, reported: new Set(reported) };
+      let batch: BillingLine[] = [];
+      for (const line of compareUsers(index, scope, uc, counts, ledgerPerPackage)) {
         keep(line);
-        yield line;
+        batch.push(line);
+        if (batch.length >= CSV_BATCH) {
+          yield batch;
+          batch = [];
+        }
       }
       const customerCounts: Record<string, number> = {};
       const customers = (
@@ -444,7 +392,7 @@ export async function runBilling(
         const [orgId, pkg] = orgPackage.split('\u0000') as [string, string];
         const c = byOrg.get(orgId) ?? null;
         if (c && !scope.reported.has(c.partnerId)) continue;
-        yield customerLine(orgId, pkg, webexCount, c);
+        batch.push(customerLine(orgId, pkg, webexCount, c));
       }
       // A customer and package the ledger has users of, and Webex counted none of.
       for (const c of customers) {
@@ -452,15 +400,16 @@ export async function runBilling(
         for (const ledgerKey of ledgerPerPackage.keys()) {
           const [p, ext, pkg] = ledgerKey.split('\u0000') as [string, string, string];
           if (p !== c.partnerId || ext !== c.externalId || seen.has(ledgerKey)) continue;
-          yield customerLine(c.webexOrgId, pkg, 0, c);
+          batch.push(customerLine(c.webexOrgId, pkg, 0, c));
         }
       }
-      await clearBillingUserLines(ctx.db, ctx.runId, key);
+      yield batch;
       const release = {
         db: ctx.db,
         port: obtained.port,
         runId: ctx.runId,
         now: () => ctx.clock.now().toISOString(),
+        dryRun: ctx.dryRun,
       };
       for (const [type, report] of [
         ['USER', obtained.user],
@@ -476,18 +425,18 @@ export async function runBilling(
       if (wrong !== null) failures.push(`partner ${name}: ${wrong}`);
       outcome.partners.push({ partner: name, users: counts, customers: customerCounts });
       ctx.log.info(
-        `billing ${period.start}..${period.end}: ${staged} USER report line(s) compared`,
+        `billing ${period.start}..${period.end}: ${index.lines} USER report line(s) compared`,
         { partner: name, billing: counts },
       );
       raiseAttention(ctx, name, counts, customerCounts, period);
     }
   }
 
-  async function* records(): AsyncGenerator<string[]> {
-    yield BILLING_CSV_COLUMNS;
-    for await (const line of lines()) yield billingCsvRow(line);
+  async function* records(): AsyncGenerator<string[][]> {
+    yield [BILLING_CSV_COLUMNS];
+    for await (const batch of lines()) yield batch.map(billingCsvRow);
   }
-  await writeReportCsv(path.join(reportDir, BILLING_CSV), records());
+  await writeReportCsvBatches(path.join(reportDir, BILLING_CSV), records());
   if (failures.length > 0) throw new Error(failures.join('; '));
   return outcome;
 }

@@ -35,7 +35,7 @@ export { reportContext, formatDate, type ReportContext } from './report-context.
 export { planPartnerViews, resultsFileHref, type PartnerView } from './render-partner-sections.ts';
 export { writeIssuesCsv } from './write-issues-csv.ts';
 export { openPlanCsv, PLAN_FILE, type PlanCsv } from './open-plan-csv.ts';
-export { writeReportCsv } from './write-report-csv.ts';
+export { writeReportCsv, writeReportCsvBatches } from './write-report-csv.ts';
 export {
   reconciliationColumns,
   reconciliationCsvRow,

@@ -8,10 +8,13 @@ export interface BillingReportKey {
   end: string;
 }
 
-/** What the ledger remembers of a billing report asked for. */
+/**
+ * What the ledger remembers of a billing report asked for. `REQUESTED`: a create was about to be
+ * sent and its answer never recorded (no id yet): Webex may have made the report.
+ */
 export interface BillingReportEntry {
   webexReportId: string;
-  status: 'IN_PROGRESS' | 'COMPLETED' | 'FAILED' | 'deleted';
+  status: 'REQUESTED' | 'IN_PROGRESS' | 'COMPLETED' | 'FAILED' | 'deleted';
   error: string | null;
   runId: string;
 }
@@ -62,7 +65,7 @@ export async function writeBillingReportEntry(
     .merge(['webex_report_id', 'status', 'error', 'run_id', 'updated_at']);
 }
 
-/** One line of a USER billing report, as staged. */
+/** One line of a USER billing report, as the comparison reads it. */
 export interface BillingUserLine {
   email: string;
   package: string;
@@ -72,114 +75,8 @@ export interface BillingUserLine {
   days: number | null;
 }
 
-/** Lines per staging statement (bound as one value per column, so no parameter limit applies). */
-export const BILLING_LINES_PER_INSERT = 20_000;
-
-/**
- * Stages a batch of a USER report's lines for a run and partner (emails lower-cased by the caller)
- * in one statement whatever its size: on SQLite the batch is bound as one JSON text that json_each
- * unpacks, on PostgreSQL each column as one array that unnest unpacks (the pattern of the import's
- * staging, src/store/staging.ts). The query builder's multi-row insert bound eight parameters per
- * line, and binding cost more than the insert (docs/architecture.md, billing at scale). The lines
- * go in (email, package) order, so the index is filled in order within a batch.
- */
-export async function stageBillingUserLines(
-  db: Tx,
-  runId: string,
-  partner: string,
-  lines: readonly BillingUserLine[],
-): Promise<void> {
-  if (lines.length === 0) return;
-  const sorted = [...lines].sort((a, b) =>
-    a.email < b.email
-      ? -1
-      : a.email > b.email
-        ? 1
-        : a.package < b.package
-          ? -1
-          : a.package > b.package
-            ? 1
-            : 0,
-  );
-  const cells = (l: BillingUserLine) => [
-    l.email,
-    l.package,
-    l.customerOrgId,
-    l.customerExternalId,
-    l.subscriberId,
-    l.days,
-  ];
-  if (dialect(db) === 'postgresql') {
-    const columns: unknown[][] = [[], [], [], [], [], []];
-    for (const l of sorted) cells(l).forEach((v, c) => (columns[c] as unknown[]).push(v));
-    await db.raw(PG_STAGE_LINES, [runId, partner, ...columns] as never[]);
-  } else await db.raw(SQLITE_STAGE_LINES, [runId, partner, JSON.stringify(sorted.map(cells))]);
-}
-
-const STAGED_COLUMNS = `"run_id", "partner_id", "email", "package", "customer_org_id", "customer_external_id", "subscriber_id", "days"`;
-// ?1 run id, ?2 partner, ?3 the lines as a JSON array of arrays, in order (json_each keeps it).
-const SQLITE_STAGE_LINES = `INSERT INTO "billing_user_lines" (${STAGED_COLUMNS})
-  SELECT ?1, ?2, j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5
-  FROM json_each(?3) AS j ORDER BY j.key`;
-// Types spelled out: a parameter in a SELECT list has none of its own. WITH ORDINALITY keeps the order.
-const PG_STAGE_LINES = `INSERT INTO "billing_user_lines" (${STAGED_COLUMNS})
-  SELECT ?::text, ?::text, u.email, u.package, u.org, u.ext, u.sub, u.days
-  FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int[]) WITH ORDINALITY
-    AS u(email, package, org, ext, sub, days, n)
-  ORDER BY u.n`;
-
 function dialect(db: Tx): string {
   return (db as unknown as { client: { dialect: string } }).client.dialect;
-}
-
-/** Drops a run's staged lines of a partner (after the comparison, or before a retry). */
-export async function clearBillingUserLines(db: Tx, runId: string, partner: string): Promise<void> {
-  await db('billing_user_lines').where({ run_id: runId, partner_id: partner }).delete();
-}
-
-/**
- * The email column compared byte by byte: the comparison merges two lists read in this order, so
- * both must sort alike (PostgreSQL's default collation would follow the locale).
- */
-function emailBytes(db: Tx): string {
-  return dialect(db) === 'postgresql' ? 'email COLLATE "C"' : 'email';
-}
-
-/** Rows per page when staged lines or subscribers are read in email order. */
-export const BILLING_PAGE_ROWS = 5000;
-
-/**
- * A run's staged lines of a partner in (email, package) order, a page at a time (keyset on the
- * index), each row named as a line's fields and used as it arrives (no second object per line).
- */
-export async function* readBillingUserLinePages(
-  db: Tx,
-  runId: string,
-  partner: string,
-  pageRows = BILLING_PAGE_ROWS,
-): AsyncGenerator<(BillingUserLine & { id: number | string })[]> {
-  let after: [string, string, number | string] | null = null;
-  for (;;) {
-    const query = db('billing_user_lines')
-      .where({ run_id: runId, partner_id: partner })
-      .orderByRaw(`${emailBytes(db)}, package, id`)
-      .limit(pageRows)
-      .select(
-        'id',
-        'email',
-        'package',
-        db.raw(`"customer_org_id" AS "customerOrgId"`),
-        db.raw(`"customer_external_id" AS "customerExternalId"`),
-        db.raw(`"subscriber_id" AS "subscriberId"`),
-        'days',
-      );
-    if (after) query.whereRaw(`(${emailBytes(db)}, package, id) > (?, ?, ?)`, after);
-    const rows = (await query) as (BillingUserLine & { id: number | string })[];
-    if (rows.length > 0) yield rows;
-    if (rows.length < pageRows) return;
-    const last = rows[rows.length - 1] as BillingUserLine & { id: number | string };
-    after = [last.email, last.package, last.id];
-  }
 }
 
 /** A ledger subscriber as the billing comparison needs it. */
@@ -189,52 +86,89 @@ export interface BillingLedgerUser {
   customerExternalId: string;
   /** The package the sheet asked for. */
   package: string | null;
-  desiredAction: 'upsert' | 'delete';
-  webexId: string | null;
+  /** Whether Webex gave the user an id (it was provisioned there). */
+  inWebex: boolean;
   webexStatus: string | null;
-  /** When the ledger last heard from Webex about it (the removal's time when deleted). */
-  seenAt: string | null;
-  createdAt: string;
+  /** When the ledger last heard from Webex about it (the removal's time when deleted), in ms since the epoch. */
+  seenAtMs: number | null;
+  createdAtMs: number;
 }
 
 /**
- * A partner's subscribers in (email, customer) order, a page at a time: keyset on the
- * (partner, email, customer) index, so no page sorts the partner's rows again. The columns come
- * named as the result's fields and the sheet's package is taken out of `desired` by the database,
- * so a row is used as it arrives: at a million rows, a second object and a JSON.parse per row were
- * much of the comparison's garbage.
+ * A ledger subscriber as billing reads it, as a tuple (no object with names per subscriber: at a
+ * million, JSON objects and a string per time were most of the load's time and memory): email,
+ * customer external id, the sheet's package (or null), 1 when Webex gave the user an id else 0,
+ * Webex status (or null), last seen and created (ms since the epoch; seen may be null).
  */
+export type BillingLedgerTuple = [
+  email: string,
+  customerExternalId: string,
+  pkg: string | null,
+  inWebex: 0 | 1,
+  webexStatus: string | null,
+  seenAtMs: number | null,
+  createdAtMs: number,
+];
+
+/** A page of a partner's subscribers (readBillingLedgerPages). */
+export type BillingLedgerPage = BillingLedgerTuple[];
+
+/** Subscribers per ledger page: 20,000 made the peak RSS of a 1M comparison 526 MB, 5,000 354 MB. */
+export const BILLING_LEDGER_PAGE_ROWS = 5000;
+
+// ?1 partner, ?2 after this id, ?3 rows. SQLite hands the page over as one JSON text built in its
+// own thread (one string to parse here; node-sqlite3 made a row object per subscriber on this
+// thread, 5 s at a million for two columns); the times as ms (julianday is exact to well under a
+// millisecond at today's dates). Flattening the tuples in SQL (substr, ||) cost SQLite more than
+// the parse saved.
+const SQLITE_LEDGER_PAGE = `SELECT max(id) AS last, count(*) AS n, '[' || group_concat(j) || ']' AS cells
+  FROM (SELECT id, json_array(email, customer_external_id, json_extract(desired, '$.package'),
+      webex_id IS NOT NULL, webex_status,
+      CAST(round((julianday(webex_seen_at) - 2440587.5) * 86400000) AS INTEGER),
+      CAST(round((julianday(created_at) - 2440587.5) * 86400000) AS INTEGER)) AS j
+    FROM subscribers WHERE partner_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3)`;
+const PG_LEDGER_PAGE = `SELECT id, email, customer_external_id AS c, (desired::json ->> 'package') AS p,
+    (webex_id IS NOT NULL) AS w, webex_status AS s,
+    round(extract(epoch from webex_seen_at::timestamptz) * 1000)::float8 AS seen,
+    round(extract(epoch from created_at::timestamptz) * 1000)::float8 AS created
+  FROM subscribers WHERE partner_id = ? AND id > ? ORDER BY id LIMIT ?`;
+
+/** A partner's subscribers, in id order (the order of the primary key: no sort), a page at a time. */
 export async function* readBillingLedgerPages(
   db: Tx,
   partner: string,
-  pageRows = BILLING_PAGE_ROWS,
-): AsyncGenerator<BillingLedgerUser[]> {
-  const pkg =
-    dialect(db) === 'postgresql'
-      ? `("desired"::json ->> 'package')`
-      : `json_extract("desired", '$.package')`;
-  let after: [string, string] | null = null;
+  pageRows = BILLING_LEDGER_PAGE_ROWS,
+): AsyncGenerator<BillingLedgerPage> {
+  let after: number | string = 0;
   for (;;) {
-    const query = db('subscribers')
-      .where('partner_id', partner)
-      .orderByRaw(`${emailBytes(db)}, customer_external_id`)
-      .limit(pageRows)
-      .select(
-        db.raw(`"partner_id" AS "partner"`),
-        'email',
-        db.raw(`"customer_external_id" AS "customerExternalId"`),
-        db.raw(`${pkg} AS "package"`),
-        db.raw(`"desired_action" AS "desiredAction"`),
-        db.raw(`"webex_id" AS "webexId"`),
-        db.raw(`"webex_status" AS "webexStatus"`),
-        db.raw(`"webex_seen_at" AS "seenAt"`),
-        db.raw(`"created_at" AS "createdAt"`),
-      );
-    if (after) query.whereRaw(`(${emailBytes(db)}, customer_external_id) > (?, ?)`, after);
-    const rows = (await query) as BillingLedgerUser[];
-    if (rows.length > 0) yield rows;
-    if (rows.length < pageRows) return;
-    const last = rows[rows.length - 1] as BillingLedgerUser;
-    after = [last.email, last.customerExternalId];
+    let cells: BillingLedgerPage;
+    let rows: number;
+    if (dialect(db) === 'postgresql') {
+      const got = (await db.raw(PG_LEDGER_PAGE, [partner, after, pageRows])) as {
+        rows: Record<string, string | number | boolean | null>[];
+      };
+      rows = got.rows.length;
+      cells = got.rows.map((r) => [
+        r.email as string,
+        r.c as string,
+        (r.p as string | null) ?? null,
+        r.w ? 1 : 0,
+        (r.s as string | null) ?? null,
+        (r.seen as number | null) ?? null,
+        r.created as number,
+      ]);
+      if (rows > 0) after = got.rows[rows - 1]?.id as string;
+    } else {
+      const [page] = (await db.raw(SQLITE_LEDGER_PAGE, [partner, after, pageRows])) as {
+        last: number | null;
+        n: number;
+        cells: string | null;
+      }[];
+      rows = page?.n ?? 0;
+      cells = rows > 0 ? (JSON.parse(page?.cells as string) as BillingLedgerPage) : [];
+      if (rows > 0) after = page?.last as number;
+    }
+    if (rows > 0) yield cells;
+    if (rows < pageRows) return;
   }
 }

@@ -149,16 +149,14 @@ export {
 } from './retention.ts';
 export type { RetiredFile } from './retention.ts';
 export {
-  BILLING_LINES_PER_INSERT,
-  BILLING_PAGE_ROWS,
-  clearBillingUserLines,
+  BILLING_LEDGER_PAGE_ROWS,
   readBillingLedgerPages,
   readBillingReportEntry,
-  readBillingUserLinePages,
-  stageBillingUserLines,
   writeBillingReportEntry,
 } from './billing.ts';
 export type {
+  BillingLedgerPage,
+  BillingLedgerTuple,
   BillingLedgerUser,
   BillingReportEntry,
   BillingReportKey,

@@ -87,6 +87,9 @@ interface Answer {
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 /** The Wholesale API over HTTP: paced per token, concurrency-capped, errors typed by what to do next. */
+/** How many of a period's reports of one type are listed: more than a partner ever asks for. */
+const BILLING_LIST_MAX = 100;
+
 export class HttpWebexClient implements WebexPort, BillingPort {
   private readonly base: URL;
   private readonly limit: LimitFunction;
@@ -214,6 +217,20 @@ export class HttpWebexClient implements WebexPort, BillingPort {
       if (err instanceof PermanentError && err.info.status === 404) return null;
       throw err;
     }
+  }
+
+  async listBillingReports(request: BillingReportRequest): Promise<BillingReport[]> {
+    // The sub-partner is a query parameter of this list (not onBehalfOfSubPartnerOrgId).
+    const url = new URL('wholesale/billing/reports', this.base);
+    const sub = this.opts.subPartnerOrgId;
+    const query = {
+      ...request,
+      max: String(BILLING_LIST_MAX),
+      ...(sub ? { subPartnerOrgId: sub } : {}),
+    };
+    for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
+    const answer = await this.call('GET', url, {});
+    return (answer.body as { items?: BillingReport[] } | null)?.items ?? [];
   }
 
   async deleteBillingReport(id: string): Promise<void> {
@@ -621,8 +638,22 @@ function idFromLocation(answer: Answer): string {
   return id;
 }
 
+/** What a network failure's code means, for the people who read the message. */
+const NETWORK_WORDS: Record<string, string> = {
+  UND_ERR_SOCKET: 'the connection closed before the answer came',
+  ECONNRESET: 'the connection was reset before the answer came',
+  ECONNREFUSED: 'the connection was refused',
+  ENOTFOUND: 'the host name was not found',
+  EAI_AGAIN: 'the host name could not be looked up',
+  ETIMEDOUT: 'the connection timed out',
+  EHOSTUNREACH: 'the host could not be reached',
+};
+
 function describeNetworkError(err: unknown): string {
   const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
   if (e.name === 'TimeoutError') return 'no answer before the timeout';
-  return e.cause?.code ?? e.cause?.message ?? e.message ?? String(err);
+  const code = e.cause?.code;
+  const words = code ? NETWORK_WORDS[code] : undefined;
+  if (code && words) return `${words} (${code})`;
+  return code ?? e.cause?.message ?? e.message ?? String(err);
 }

@@ -85,6 +85,8 @@ export interface BillingPort {
   createBillingReport(request: BillingReportRequest): Promise<{ id: string }>;
   /** GET one report; null when Webex no longer has it (404). */
   getBillingReport(id: string): Promise<BillingReport | null>;
+  /** GET the list: the reports of this type and period (of the partner's sub-partner, if any). */
+  listBillingReports(request: BillingReportRequest): Promise<BillingReport[]>;
   /** DELETE; a report already gone is not an error. */
   deleteBillingReport(id: string): Promise<void>;
   /** The CSV at `tempDownloadURL`, as a stream of bytes (a signed URL: no token is sent). */

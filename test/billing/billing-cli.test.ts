@@ -1,13 +1,14 @@
 import { expect } from 'chai';
 import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createClock } from '../../src/clock/index.ts';
 import { validateSummary, type Summary } from '../../src/reports/index.ts';
 import { startSimulator, type WebexSubscriber } from '../../src/webex/simulator/index.ts';
 import { runCli, tempHome, writeConfig } from '../support/cli.ts';
 import { call, CONFIG } from '../webex/simulator-support.ts';
+import { startFaultProxy } from '../support/fault-proxy.ts';
 
 async function runJson(args: string[], home: string, now: string) {
   const res = await runCli([...args, '--json'], { home, env: { RTM_NOW: now } });
@@ -131,6 +132,122 @@ describe('e2e: rtm-batch billing', () => {
       readFileSync(path.join(home, 'var', 'simulator', 'state.json'), 'utf8'),
     ) as { billingReports: unknown[] };
     expect(state.billingReports).to.deep.equal([]);
+  });
+
+  it('when billing runs with --dry-run and no report is known, then no report is asked of Webex and the summary says so', async function () {
+    this.timeout(120_000);
+    const home = tempHome();
+    writeConfig(home, {
+      partners: { acme: { orgId: 'ORG-ACME-SELF' } },
+      billing: { pollSeconds: 0.05, waitSeconds: 20 },
+    });
+    const run = await runJson(
+      ['billing', '--dry-run', '--from', '2026-03-01', '--to', '2026-03-31'],
+      home,
+      '2026-04-02T06:00:00Z',
+    );
+    expect(run.code, run.stderr).to.equal(0);
+    expect(run.summary.dryRun).to.equal(true);
+    expect(run.summary.notes.join('\n'))
+      .to.contain('not compared')
+      .and.to.contain('a real run asks Webex for it');
+    const stateFile = path.join(home, 'var', 'simulator', 'state.json');
+    const state = existsSync(stateFile)
+      ? (JSON.parse(readFileSync(stateFile, 'utf8')) as { billingReports?: unknown[] })
+      : {};
+    expect(state.billingReports ?? []).to.deep.equal([]);
+  });
+
+  it("when Webex's answer to one partner's report request is lost and the lookup fails, then that partner waits with attention, the other is reconciled, and the next run finds the report instead of asking again", async function () {
+    this.timeout(120_000);
+    const home = tempHome();
+    const sim = await startSimulator({
+      config: { ...CONFIG, billingReportPolls: 0 },
+      clock: createClock(Date.parse('2026-04-02T06:00:00Z')),
+      stateFile: null,
+      port: 0,
+    });
+    // One user in Webex that no sheet made: each partner's report has a line to compare.
+    const since = Date.parse('2026-02-10T00:00:00Z');
+    sim.state.customers.set('C1', {
+      id: 'C1',
+      externalId: 'x-1',
+      orgId: 'ORG-X',
+      packages: ['webex_meetings'],
+      address: { addressLine1: '1 Main St', city: 'Austin', country: 'US' },
+      customerInfo: { name: 'X', primaryEmail: 'admin@x.example' },
+      createdMs: since,
+      operation: { kind: 'create', startedMs: since },
+      rplCheckMs: since,
+    });
+    sim.state.subscribers.set('S1', {
+      id: 'S1',
+      personId: 'P1',
+      email: 'ana@x.example',
+      customerId: 'C1',
+      packages: ['webex_meetings'],
+      status: 'provisioned',
+      createdMs: since,
+      lastStatusChangeMs: since,
+    });
+    let faulty = true;
+    const creates = () =>
+      proxy.seen.filter((r) => r.method === 'POST' && r.path.endsWith('/billing/reports')).length;
+    const proxy = await startFaultProxy(sim.url, (r) => {
+      if (!faulty) return 'pass';
+      if (r.method === 'POST' && r.path.endsWith('/billing/reports')) return 'lose-answer';
+      if (r.method === 'GET' && r.path.includes('/billing/reports?'))
+        return { status: 503, body: { message: 'busy', trackingId: 'T-503' } };
+      return 'pass';
+    });
+    try {
+      writeConfig(home, {
+        partners: {
+          acme: {
+            webex: { baseUrl: proxy.url, tokenEnv: 'ACME_TOKEN', subPartnerOrgId: 'SUB-ACME' },
+          },
+          brasa: {
+            webex: { baseUrl: sim.url, tokenEnv: 'BRASA_TOKEN', subPartnerOrgId: 'SUB-BRASA' },
+          },
+        },
+        billing: { pollSeconds: 0.05, waitSeconds: 20 },
+      });
+      const env = {
+        RTM_NOW: '2026-04-02T06:00:00Z',
+        ACME_TOKEN: 'a-token',
+        BRASA_TOKEN: 'b-token',
+      };
+      const period = ['billing', '--from', '2026-03-01', '--to', '2026-03-31', '--json'];
+      const first = await runCli(period, { home, env });
+      const s1 = JSON.parse(first.stdout) as Summary;
+      expect(first.code, first.stderr).to.equal(1);
+      // acme waits; brasa is compared (its one user billed with no sheet is a discrepancy).
+      expect(s1.attention.map((a) => [a.kind, a.partner])).to.have.deep.members([
+        ['partner_unreachable', 'acme'],
+        ['billing_discrepancies', 'brasa'],
+      ]);
+      expect(s1.attention.find((a) => a.partner === 'acme')?.message).to.contain(
+        'looking up any report already asked for',
+      );
+      expect(billingCsv(s1).some((r) => r.partner === 'brasa')).to.equal(true);
+      expect(creates()).to.equal(1);
+
+      faulty = false;
+      const second = await runCli(period, { home, env });
+      const s2 = JSON.parse(second.stdout) as Summary;
+      // acme is compared now: its discrepancy, and no longer unreachable.
+      expect(
+        s2.attention.filter((a) => a.partner === 'acme').map((a) => a.kind),
+        second.stderr,
+      ).to.deep.equal(['billing_discrepancies']);
+      // The USER report the lost request made was found and read; only the CUSTOMER report, never
+      // asked for before, was asked for now: one request per report in all (three without the lookup).
+      expect(creates()).to.equal(2);
+      expect(billingCsv(s2).some((r) => r.partner === 'acme')).to.equal(true);
+    } finally {
+      await proxy.close();
+      await sim.close();
+    }
   });
 
   it('when --from is given without --to, then exit 2 and nothing runs', async function () {

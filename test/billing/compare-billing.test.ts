@@ -31,11 +31,10 @@ function ledger(over: Partial<BillingLedgerUser> = {}): BillingLedgerUser {
     email: 'a@x.example',
     customerExternalId: 'acme-1',
     package: 'webex_meetings',
-    desiredAction: 'upsert',
-    webexId: 'S',
+    inWebex: true,
     webexStatus: 'provisioned',
-    seenAt: '2026-02-10T03:00:00.000Z',
-    createdAt: '2026-02-10T02:00:00.000Z',
+    seenAtMs: Date.parse('2026-02-10T03:00:00.000Z'),
+    createdAtMs: Date.parse('2026-02-10T02:00:00.000Z'),
     ...over,
   };
 }
@@ -62,23 +61,36 @@ describe('billing comparison (pure)', function () {
   it('when the ledger removed the user before the period, then billedAfterRemoval; removed during it, then matched', () => {
     const before = ledger({
       webexStatus: 'deleted',
-      webexId: null,
-      seenAt: '2026-02-27T03:00:00.000Z',
+      inWebex: false,
+      seenAtMs: Date.parse('2026-02-27T03:00:00.000Z'),
     });
     const during = ledger({
       webexStatus: 'deleted',
-      webexId: null,
-      seenAt: '2026-03-12T03:00:00.000Z',
+      inWebex: false,
+      seenAtMs: Date.parse('2026-03-12T03:00:00.000Z'),
     });
     expect(category([billed('webex_meetings')], [before])).to.equal('billedAfterRemoval');
     expect(category([billed('webex_meetings')], [during])).to.equal('matched');
+    // The period starts at midnight UTC of its first day, to the millisecond.
+    const at = (iso: string) => ledger({ webexStatus: 'deleted', seenAtMs: Date.parse(iso) });
+    expect(category([billed('webex_meetings')], [at('2026-02-28T23:59:59.999Z')])).to.equal(
+      'billedAfterRemoval',
+    );
+    expect(category([billed('webex_meetings')], [at('2026-03-01T00:00:00.000Z')])).to.equal(
+      'matched',
+    );
+    expect(
+      classifyBillingUser('a@x.example', [billed('webex_meetings')], [before], CTX)?.removedAt,
+    ).to.equal('2026-02-27T03:00:00.000Z');
   });
 
   it('when provisioned in the ledger and not billed, then notBilled; removed before or never provisioned, then no line', () => {
     expect(category([], [ledger()])).to.equal('notBilled');
-    expect(category([], [ledger({ webexStatus: 'deleted', webexId: null })])).to.equal(null);
-    expect(category([], [ledger({ webexId: null, webexStatus: null })])).to.equal(null);
-    expect(category([], [ledger({ createdAt: '2026-04-01T02:00:00.000Z' })])).to.equal(null);
+    expect(category([], [ledger({ webexStatus: 'deleted', inWebex: false })])).to.equal(null);
+    expect(category([], [ledger({ inWebex: false, webexStatus: null })])).to.equal(null);
+    expect(
+      category([], [ledger({ createdAtMs: Date.parse('2026-04-01T02:00:00.000Z') })]),
+    ).to.equal(null);
   });
 
   it('when every kind is counted, then the totals add up; a user left uncounted is caught', () => {
@@ -89,7 +101,7 @@ describe('billing comparison (pure)', function () {
       [[billed('webex_meetings')], []],
       [
         [billed('webex_meetings')],
-        [ledger({ webexStatus: 'deleted', seenAt: '2026-01-01T00:00:00Z' })],
+        [ledger({ webexStatus: 'deleted', seenAtMs: Date.parse('2026-01-01T00:00:00Z') })],
       ],
       [[], [ledger()]],
       [[billed('webex_meetings', 'ORG-SELF')], []],

@@ -1,9 +1,12 @@
 import { HttpWebexClient, RateLimiter } from '../../src/webex/index.ts';
 import type { RunningSimulator } from '../../src/webex/simulator/index.ts';
 
-/** An HTTP client of the simulator, as a run builds one (paced, retried), with an optional sub-partner. */
+/**
+ * An HTTP client of the simulator (or of a fault proxy in front of it), as a run builds one (paced,
+ * retried), with an optional sub-partner.
+ */
 export function clientOf(
-  sim: RunningSimulator,
+  sim: RunningSimulator | { url: string },
   subPartnerOrgId: string | null = null,
 ): HttpWebexClient {
   return new HttpWebexClient({

@@ -8,6 +8,7 @@ import * as resultParams from './006-result-params.ts';
 import * as rateBudgets from './007-rate-budgets.ts';
 import * as retentionIndexes from './008-retention-indexes.ts';
 import * as billingReports from './009-billing-reports.ts';
+import * as dropBillingUserLines from './010-drop-billing-user-lines.ts';
 
 // Listed here rather than read from a folder, so the same list serves tsx, the knex CLI and tests.
 const MIGRATIONS: Record<string, Knex.Migration> = {
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '007-rate-budgets': rateBudgets,
   '008-retention-indexes': retentionIndexes,
   '009-billing-reports': billingReports,
+  '010-drop-billing-user-lines': dropBillingUserLines,
 };
 
 /** knex migration source over the migrations bundled with the program. */

@@ -116,6 +116,8 @@ export const createBillingReport: Handler = (ctx, req) => {
 /** GET /wholesale/billing/reports: every report, filtered as the query asks (no poll counted). */
 export const listBillingReports: Handler = (ctx, _req, query) => {
   const items = [...ctx.state.billingReports.values()]
+    // A sub-partner's reports when it is named (the spec's subPartnerOrgId), else the partner's own.
+    .filter((r) => (r.subPartnerOrgId ?? undefined) === (query.subPartnerOrgId || undefined))
     .map((r) => render(ctx, r, false))
     .filter(
       (r) =>
