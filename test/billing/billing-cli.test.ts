@@ -9,6 +9,7 @@ import { startSimulator, type WebexSubscriber } from '../../src/webex/simulator/
 import { runCli, tempHome, writeConfig } from '../support/cli.ts';
 import { call, CONFIG } from '../webex/simulator-support.ts';
 import { startFaultProxy } from '../support/fault-proxy.ts';
+import { seedWebexUser } from './support.ts';
 
 async function runJson(args: string[], home: string, now: string) {
   const res = await runCli([...args, '--json'], { home, env: { RTM_NOW: now } });
@@ -168,28 +169,7 @@ describe('e2e: rtm-batch billing', () => {
       port: 0,
     });
     // One user in Webex that no sheet made: each partner's report has a line to compare.
-    const since = Date.parse('2026-02-10T00:00:00Z');
-    sim.state.customers.set('C1', {
-      id: 'C1',
-      externalId: 'x-1',
-      orgId: 'ORG-X',
-      packages: ['webex_meetings'],
-      address: { addressLine1: '1 Main St', city: 'Austin', country: 'US' },
-      customerInfo: { name: 'X', primaryEmail: 'admin@x.example' },
-      createdMs: since,
-      operation: { kind: 'create', startedMs: since },
-      rplCheckMs: since,
-    });
-    sim.state.subscribers.set('S1', {
-      id: 'S1',
-      personId: 'P1',
-      email: 'ana@x.example',
-      customerId: 'C1',
-      packages: ['webex_meetings'],
-      status: 'provisioned',
-      createdMs: since,
-      lastStatusChangeMs: since,
-    });
+    seedWebexUser(sim, { email: 'ana@x.example', orgId: 'ORG-X', since: '2026-02-10T00:00:00Z' });
     let faulty = true;
     const creates = () =>
       proxy.seen.filter((r) => r.method === 'POST' && r.path.endsWith('/billing/reports')).length;

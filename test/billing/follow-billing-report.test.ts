@@ -10,7 +10,7 @@ import { readBillingReportEntry, type BillingReportKey } from '../../src/store/i
 import { startSimulator, type RunningSimulator } from '../../src/webex/simulator/index.ts';
 import { backends, freshDb, type TestDb } from '../support/db.ts';
 import { CONFIG } from '../webex/simulator-support.ts';
-import { clientOf } from './support.ts';
+import { clientOf, failureOf, seedWebexUser } from './support.ts';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
 
 const KEY: BillingReportKey = {
@@ -54,27 +54,10 @@ for (const backend of backends()) {
 
     /** A customer with one user since January, straight into the simulator's state. */
     function seedOneUser() {
-      const since = Date.parse('2026-01-10T00:00:00Z');
-      sim.state.customers.set('C1', {
-        id: 'C1',
-        externalId: 'acme-1',
-        orgId: 'ORG-ACME',
-        packages: ['webex_meetings'],
-        address: { addressLine1: '1 Main St', city: 'Austin', country: 'US' },
-        customerInfo: { name: 'Acme', primaryEmail: 'admin@acme.example' },
-        createdMs: since,
-        operation: { kind: 'create', startedMs: since },
-        rplCheckMs: since,
-      });
-      sim.state.subscribers.set('S1', {
-        id: 'S1',
-        personId: 'P1',
+      seedWebexUser(sim, {
         email: 'Ana@acme.example',
-        customerId: 'C1',
-        packages: ['webex_meetings'],
-        status: 'provisioned',
-        createdMs: since,
-        lastStatusChangeMs: since,
+        orgId: 'ORG-ACME',
+        since: '2026-01-10T00:00:00Z',
       });
     }
 
@@ -186,13 +169,8 @@ for (const backend of backends()) {
               ? { status: 503, body: { message: 'busy', trackingId: 'T-503' } }
               : 'pass',
         );
-        const lost = await followBillingReport(
-          { ...deps('run-1'), port: clientOf(proxy) },
-          KEY,
-          FAST,
-        ).then(
-          () => null,
-          (err: unknown) => err as Error,
+        const lost = await failureOf(
+          followBillingReport({ ...deps('run-1'), port: clientOf(proxy) }, KEY, FAST),
         );
         // The lookup's own failure ends this run's try: nothing is sent again now.
         expect(lost?.name).to.equal('TransientError');
@@ -212,13 +190,8 @@ for (const backend of backends()) {
             ? { status: 400, body: { message: 'bad period', trackingId: 'T-400' } }
             : 'pass',
         );
-        const refused = await followBillingReport(
-          { ...deps('run-1'), port: clientOf(proxy) },
-          KEY,
-          FAST,
-        ).then(
-          () => null,
-          (err: unknown) => err as Error,
+        const refused = await failureOf(
+          followBillingReport({ ...deps('run-1'), port: clientOf(proxy) }, KEY, FAST),
         );
         expect(refused?.name).to.equal('PermanentError');
         const next = await followBillingReport(deps('run-2'), KEY, FAST);

@@ -20,6 +20,22 @@ const PERIOD = { start: '2026-02-01', end: '2026-02-28' };
 const line = (email: string, pkg = 'webex_meetings', org = 'ORG-1') =>
   `${org},acme-1,S-${email},${email},${pkg},28\r\n`;
 
+/** A subscriber row of acme's ledger, provisioned and seen now. */
+const sub = (email: string, over: Record<string, unknown> = {}) => ({
+  partner_id: 'acme',
+  customer_external_id: 'acme-1',
+  email,
+  desired: '{"package":"webex_meetings"}',
+  desired_hash: 'h',
+  desired_action: 'upsert',
+  webex_id: `W-${email}`,
+  webex_status: 'provisioned',
+  webex_seen_at: NOW,
+  created_at: NOW,
+  updated_at: NOW,
+  ...over,
+});
+
 for (const backend of backends()) {
   describe(`billing: a USER report and the ledger read into one index by email (${backend})`, function () {
     let t: TestDb;
@@ -27,20 +43,6 @@ for (const backend of backends()) {
     beforeEach(async () => {
       t = await freshDb(backend);
       await t.db('partners').insert({ id: 'acme', locale: 'en', created_at: NOW, updated_at: NOW });
-      const sub = (email: string, over: Record<string, unknown> = {}) => ({
-        partner_id: 'acme',
-        customer_external_id: 'acme-1',
-        email,
-        desired: '{"package":"webex_meetings"}',
-        desired_hash: 'h',
-        desired_action: 'upsert',
-        webex_id: `W-${email}`,
-        webex_status: 'provisioned',
-        webex_seen_at: NOW,
-        created_at: NOW,
-        updated_at: NOW,
-        ...over,
-      });
       await t.db('subscribers').insert([
         ...Array.from({ length: 30 }, (_, i) => sub(`m${String(i).padStart(2, '0')}@acme.example`)),
         sub('differs@acme.example'),
@@ -141,19 +143,12 @@ for (const backend of backends()) {
 
     it('when two partners share the Webex, then both ledgers are compared with the one report, each user under its partner', async () => {
       await t.db('partners').insert({ id: 'beta', locale: 'en', created_at: NOW, updated_at: NOW });
-      const beta = (email: string) => ({
-        partner_id: 'beta',
-        customer_external_id: 'beta-1',
-        email,
-        desired: '{"package":"webex_calling"}',
-        desired_hash: 'h',
-        desired_action: 'upsert',
-        webex_id: `W-${email}`,
-        webex_status: 'provisioned',
-        webex_seen_at: NOW,
-        created_at: NOW,
-        updated_at: NOW,
-      });
+      const beta = (email: string) =>
+        sub(email, {
+          partner_id: 'beta',
+          customer_external_id: 'beta-1',
+          desired: '{"package":"webex_calling"}',
+        });
       await t.db('subscribers').insert([beta('n@beta.example'), beta('a@beta.example')]);
       const report = HEADER + lines.join('') + line('n@beta.example', 'webex_calling', 'ORG-B');
       const { counts, results } = await compare(report, ['acme', 'beta']);

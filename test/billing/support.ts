@@ -38,3 +38,40 @@ export function piecesOf(text: string, size = 7): AsyncIterable<Buffer> {
     }
   })();
 }
+
+/** A customer with one Meetings user since `since`, straight into the simulator's state. */
+export function seedWebexUser(
+  sim: RunningSimulator,
+  user: { email: string; orgId: string; since: string },
+): void {
+  const since = Date.parse(user.since);
+  sim.state.customers.set('C1', {
+    id: 'C1',
+    externalId: 'acme-1',
+    orgId: user.orgId,
+    packages: ['webex_meetings'],
+    address: { addressLine1: '1 Main St', city: 'Austin', country: 'US' },
+    customerInfo: { name: 'Acme', primaryEmail: 'admin@acme.example' },
+    createdMs: since,
+    operation: { kind: 'create', startedMs: since },
+    rplCheckMs: since,
+  });
+  sim.state.subscribers.set('S1', {
+    id: 'S1',
+    personId: 'P1',
+    email: user.email,
+    customerId: 'C1',
+    packages: ['webex_meetings'],
+    status: 'provisioned',
+    createdMs: since,
+    lastStatusChangeMs: since,
+  });
+}
+
+/** The error a promise ends with; null when it resolves. */
+export function failureOf(promise: Promise<unknown>): Promise<Error | null> {
+  return promise.then(
+    () => null,
+    (err: unknown) => err as Error,
+  );
+}
