@@ -334,43 +334,10 @@ async function importPartner(
       const source = await probe(ctx, partner, candidate, legacy);
       if (source) sources.push(source);
     }
-    if (sources.length === 0 || ctx.signal.aborted) return;
-    // One set of run rules per partner: quotas and keys carry across all its files (R-PKG-3).
-    const run: PartnerRun = {
-      partner,
-      locale: settings.locale,
-      settings,
-      rules: await partnerRules(ctx, partner),
-      async rebuild() {
-        this.rules = await partnerRules(ctx, partner);
-      },
-      precheck: settings.precheck ? await openPrecheck(ctx, partner, openTargets) : null,
-      desired,
-    };
-    // Customer sheets before subscriber sheets, so a user can name a customer of this run:
-    // customer CSVs, then workbooks (each reads its customers sheet first), then subscriber CSVs.
-    const rank = (s: Source) =>
-      s.format === 'xlsx' ? 1 : s.text?.header.map.kind === 'customers' ? 0 : 2;
-    // The same bytes twice in one run: the second is a duplicate of the first once it is read.
-    const imported = new Map<string, { id: number; name: string; createdAt: string }>();
-    for (const source of [...sources].sort((a, b) => rank(a) - rank(b))) {
-      if (ctx.signal.aborted) break;
-      const first = imported.get(source.sha256);
-      if (first) {
-        await recordDuplicate(ctx, partner, source.candidate, source.sha256, source.size, first);
-        continue;
-      }
-      const done = await importSource(ctx, run, source);
-      if (!done) continue;
-      imported.set(source.sha256, {
-        id: done.fileId ?? 0,
-        name: source.candidate.name,
-        createdAt: ctx.clock.now().toISOString(),
-      });
-      if (done.fileId !== null && !done.resultsWritten && !ctx.resultsAtEnd)
-        for (const item of await writeResultsFiles(ctx, [done.fileId]))
-          addAttention(ctx.out.attention, item);
-    }
+    // A stop that came while the files were claimed skips to the end, which gives them back (a
+    // return here skipped that, and left them in the claim folder for the next run).
+    if (sources.length > 0 && !ctx.signal.aborted)
+      await importSources(ctx, { partner, settings, openTargets, desired }, sources);
   } catch (err) {
     // The files claimed and not yet read go back to the inbox now, not at the next run's start
     // (unless the lock was lost: the run that holds it now handles the drop zone).
@@ -387,6 +354,56 @@ async function importPartner(
   // the lock was lost: the run that holds it now handles the drop zone).
   if (!ctx.dryRun && claims && ctx.signal.aborted && !lostLock(ctx))
     reportRecovery(ctx, partner, await recoverClaims(claims, stamp), 'this run');
+}
+
+/** Reads a partner's claimed files, customer sheets first, with one set of run rules. */
+async function importSources(
+  ctx: ImportContext,
+  p: {
+    partner: string;
+    settings: ReturnType<typeof partnerConfig>;
+    openTargets: OpenTargets | undefined;
+    desired: DryRunDesired;
+  },
+  sources: readonly Source[],
+): Promise<void> {
+  const { partner, settings, openTargets, desired } = p;
+  // One set of run rules per partner: quotas and keys carry across all its files (R-PKG-3).
+  const run: PartnerRun = {
+    partner,
+    locale: settings.locale,
+    settings,
+    rules: await partnerRules(ctx, partner),
+    async rebuild() {
+      this.rules = await partnerRules(ctx, partner);
+    },
+    precheck: settings.precheck ? await openPrecheck(ctx, partner, openTargets) : null,
+    desired,
+  };
+  // Customer sheets before subscriber sheets, so a user can name a customer of this run:
+  // customer CSVs, then workbooks (each reads its customers sheet first), then subscriber CSVs.
+  const rank = (s: Source) =>
+    s.format === 'xlsx' ? 1 : s.text?.header.map.kind === 'customers' ? 0 : 2;
+  // The same bytes twice in one run: the second is a duplicate of the first once it is read.
+  const imported = new Map<string, { id: number; name: string; createdAt: string }>();
+  for (const source of [...sources].sort((a, b) => rank(a) - rank(b))) {
+    if (ctx.signal.aborted) break;
+    const first = imported.get(source.sha256);
+    if (first) {
+      await recordDuplicate(ctx, partner, source.candidate, source.sha256, source.size, first);
+      continue;
+    }
+    const done = await importSource(ctx, run, source);
+    if (!done) continue;
+    imported.set(source.sha256, {
+      id: done.fileId ?? 0,
+      name: source.candidate.name,
+      createdAt: ctx.clock.now().toISOString(),
+    });
+    if (done.fileId !== null && !done.resultsWritten && !ctx.resultsAtEnd)
+      for (const item of await writeResultsFiles(ctx, [done.fileId]))
+        addAttention(ctx.out.attention, item);
+  }
 }
 
 /**

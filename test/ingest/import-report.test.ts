@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { importForRun, runImport } from '../../src/ingest/index.ts';
 import { newTally } from '../../src/runs/index.ts';
@@ -42,6 +42,38 @@ for (const backend of backends()) {
       expect(report.notes.join(' ')).to.match(/bad name! is not a partner folder/);
       expect(report.desired).to.deep.equal({ customers: [], subscribers: [] });
       expect(ctx.tally).to.deep.equal(newTally());
+    });
+
+    it('when a stop comes right after the files were claimed, then they are back in the inbox when the import returns, unread and counted as unread (soak seed 28, night 2)', async () => {
+      const config = testConfig({ inbox: { stableSeconds: 0 } });
+      dropInto(config.home, 'acme', 'customers.csv', customersCsv('st', 2));
+      dropInto(config.home, 'acme', 'more.csv', customersCsv('su', 1));
+      const claimFolder = path.join(config.home, 'inbox', 'acme', '.rtm-claims');
+      const run = await testRunContext(t.db, config);
+      // The stop arrives the moment a file sits in the claim folder: a SIGTERM between claim and read.
+      let stopped = false;
+      const stoppedOnceClaimed = {
+        get aborted() {
+          stopped ||= existsSync(claimFolder) && readdirSync(claimFolder).length > 0;
+          return stopped;
+        },
+        reason: new Error('signal'),
+        addEventListener() {},
+        removeEventListener() {},
+      } as unknown as AbortSignal;
+
+      const report = await runImport({ ...run, signal: stoppedOnceClaimed });
+
+      expect(readdirSync(claimFolder)).to.deep.equal([]);
+      expect(readdirSync(path.join(config.home, 'inbox', 'acme')).sort()).to.deep.equal([
+        '.rtm-claims',
+        'customers.csv',
+        'more.csv',
+      ]);
+      expect(report.files).to.deep.equal([]);
+      expect(report.attention.map((a) => [a.kind, a.partner, a.count])).to.deep.equal([
+        ['files_unread', 'acme', 2],
+      ]);
     });
 
     it("when the ledger refuses the second partner's file, then the run still counts the first partner's file, fails with the ledger's own error, and the ledger is free again", async () => {
