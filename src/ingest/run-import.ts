@@ -214,7 +214,7 @@ async function importAll(ctx: ImportContext, openTargets?: OpenTargets): Promise
     }
     if (ctx.signal.aborted) break;
     try {
-      await importPartner(ctx, folder, openTargets, ctx.out.desired);
+      await importPartner(ctx, folder, openTargets);
     } catch (err) {
       // A fault of one partner's folders is that partner's: it is skipped with the reason, and
       // the others are read. Anything else (the ledger, a full disk, a bug) fails the run.
@@ -289,7 +289,6 @@ async function importPartner(
   ctx: ImportContext,
   folder: PartnerFolder,
   openTargets: OpenTargets | undefined,
-  desired: DryRunDesired,
 ): Promise<void> {
   const { partner } = folder;
   const settings = partnerConfig(ctx.config, partner);
@@ -337,7 +336,7 @@ async function importPartner(
     // A stop that came while the files were claimed skips to the end, which gives them back (a
     // return here skipped that, and left them in the claim folder for the next run).
     if (sources.length > 0 && !ctx.signal.aborted)
-      await importSources(ctx, { partner, settings, openTargets, desired }, sources);
+      await importSources(ctx, { partner, settings, openTargets }, sources);
   } catch (err) {
     // The files claimed and not yet read go back to the inbox now, not at the next run's start
     // (unless the lock was lost: the run that holds it now handles the drop zone).
@@ -363,11 +362,10 @@ async function importSources(
     partner: string;
     settings: ReturnType<typeof partnerConfig>;
     openTargets: OpenTargets | undefined;
-    desired: DryRunDesired;
   },
   sources: readonly Source[],
 ): Promise<void> {
-  const { partner, settings, openTargets, desired } = p;
+  const { partner, settings, openTargets } = p;
   // One set of run rules per partner: quotas and keys carry across all its files (R-PKG-3).
   const run: PartnerRun = {
     partner,
@@ -378,7 +376,7 @@ async function importSources(
       this.rules = await partnerRules(ctx, partner);
     },
     precheck: settings.precheck ? await openPrecheck(ctx, partner, openTargets) : null,
-    desired,
+    desired: ctx.out.desired,
   };
   // Customer sheets before subscriber sheets, so a user can name a customer of this run:
   // customer CSVs, then workbooks (each reads its customers sheet first), then subscriber CSVs.

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
-import { syncFile } from '../reports/index.ts';
 import path from 'node:path';
 import { partnerConfig, type Locale } from '../config/index.ts';
+import { syncFile } from '../reports/index.ts';
 import type { RowResult, StagedRow } from '../store/index.ts';
 import { sheetLocale } from '../sheets/index.ts';
 import {
@@ -189,7 +189,7 @@ export function rowResultOf(r: StagedRow): RowResult {
     outcome: r.desired ? 'accepted' : 'rejected',
     result: null,
     webexId: null,
-    issues: r.issues.map(({ code, params, column }) => ({ code, params, column })),
+    issues: r.issues,
   };
 }
 

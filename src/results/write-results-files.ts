@@ -9,9 +9,6 @@ import path from 'node:path';
 import { partnerConfig, type Locale } from '../config/index.ts';
 import { createCsvStringifier } from '../csv/index.ts';
 import type { RunContext } from '../runs/index.ts';
-
-/** What writing a results file needs of the run. */
-export type ResultsContext = Pick<RunContext, 'db' | 'config' | 'log'>;
 import {
   readResultsSource,
   streamRowResults,
@@ -26,6 +23,9 @@ import type { IssueCode } from '../rules/index.ts';
 import { partnerColumnCount, RESULT_COLUMNS } from './result-columns.ts';
 import { rowCursor, writeXlsxResults, type ResultLabels } from './results-xlsx.ts';
 import { renderRowMessage } from './messages.ts';
+
+/** What writing a results file needs of the run. */
+export type ResultsContext = Pick<RunContext, 'db' | 'config' | 'log'>;
 
 /** The result words of a results file, per locale, as a partner reads them. */
 export const RESULT_WORDS: Record<Locale, Record<string, string>> = {
