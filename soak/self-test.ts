@@ -143,6 +143,17 @@ const PLANTS: Plant[] = [
     },
   },
   {
+    invariant: 'results files match the ledger',
+    what: 'a processed file whose results file is gone after a nightly that ran to its end',
+    plant: ({ ws }) => {
+      const dir = path.join(ws.home, 'outbox', 'acme');
+      const file = path.join(dir, readdirSync(dir).find((n) => n.endsWith('.csv')) as string);
+      const before = readFileSync(file);
+      rmSync(file);
+      return () => writeFileSync(file, before);
+    },
+  },
+  {
     invariant: 'summary counts add up',
     what: "the nightly's summary with one row more than its files",
     plant: ({ outcome }) => {
@@ -265,24 +276,25 @@ export async function runSelfTest(o: {
     if (!existsSync(path.join(ws.home, 'inbox', 'acme', '.rtm-claims')))
       throw new Error('no .rtm-claims folder after a night');
     for (const inv of INVARIANTS) {
-      const plant = PLANTS.find((p) => p.invariant === inv.name);
-      if (!plant) {
+      const plants = PLANTS.filter((p) => p.invariant === inv.name);
+      if (plants.length === 0) {
         failures += 1;
         o.print(`✗ ${inv.name}: no planted fault to show it`);
-        continue;
       }
-      const undo = await plant.plant({ ws, outcome, input: base });
-      let found: string[];
-      try {
-        const seen = already.get(inv.name) ?? new Set();
-        found = (await inv.check(await inputFor(state, outcome))).filter((v) => !seen.has(v));
-      } finally {
-        await undo();
+      for (const plant of plants) {
+        const undo = await plant.plant({ ws, outcome, input: base });
+        let found: string[];
+        try {
+          const seen = already.get(inv.name) ?? new Set();
+          found = (await inv.check(await inputFor(state, outcome))).filter((v) => !seen.has(v));
+        } finally {
+          await undo();
+        }
+        if (found.length === 0) {
+          failures += 1;
+          o.print(`✗ ${inv.name}: did not see ${plant.what}`);
+        } else o.print(`✓ ${inv.name}: saw ${plant.what}: ${found[0]}`);
       }
-      if (found.length === 0) {
-        failures += 1;
-        o.print(`✗ ${inv.name}: did not see ${plant.what}`);
-      } else o.print(`✓ ${inv.name}: saw ${plant.what}: ${found[0]}`);
     }
     // Every plant is gone again: the night holds as before.
     const after = await inputFor(state, outcome);
@@ -300,7 +312,7 @@ export async function runSelfTest(o: {
   }
   o.print(
     failures === 0
-      ? `self-test: all ${INVARIANTS.length} invariants hold on a calm night and catch their planted fault`
+      ? `self-test: all ${INVARIANTS.length} invariants hold on a calm night and catch each planted fault (${PLANTS.length})`
       : `self-test: ${failures} problem(s); workspace kept at ${ws.dir}`,
   );
   return failures === 0 ? 0 : 1;
