@@ -38,8 +38,12 @@ export function knexSettings(db: DatabaseConfig, opts: DbOptions = {}): Knex.Con
           // 64 MiB, and the cache is held for the whole run. Temporary files on disk: a sort past
           // the cache (the report's quota use groups every subscriber) spills there; with
           // temp_store = MEMORY it was held in memory, 260 MB of a 1M-row import's 555 MB peak.
+          // synchronous = FULL: a COMMIT returns once the WAL is on disk. Under NORMAL a power cut
+          // or OS crash could take back the last commits, among them a change marked as sent
+          // before its request left (the next run would then send it again, not look it up) or a
+          // file recorded before it was moved to archive/. About 0.4 ms per commit here.
           conn.exec(
-            'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -16384; PRAGMA temp_store = FILE;',
+            'PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -16384; PRAGMA temp_store = FILE;',
             (err) => done(err, conn),
           );
         },
