@@ -5,14 +5,13 @@ import path from 'node:path';
 import { parse } from 'csv-parse';
 import {
   billingCsvRow,
-  BILLING_CSV_COLUMNS,
   checkBillingTotals,
   compareUsers,
   emptyBillingUserCounts,
   indexUsers,
   readUserReportInWorker,
 } from '../src/billing/index.ts';
-import { writeReportCsvBatches } from '../src/reports/index.ts';
+import { billingCsvColumns, writeReportCsvBatches } from '../src/reports/index.ts';
 import { migrateDb, openDb, type Db } from '../src/store/index.ts';
 import { peakRssMB, seconds, type Benchmark } from './harness.ts';
 
@@ -126,7 +125,7 @@ export const billingBench: Benchmark = {
           new Map(),
         );
         function* batches(): Generator<string[][]> {
-          yield [BILLING_CSV_COLUMNS];
+          yield [billingCsvColumns('en')];
           let batch: string[][] = [];
           for (const line of users) {
             batch.push(billingCsvRow(line));

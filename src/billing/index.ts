@@ -2,7 +2,6 @@
 export {
   runBilling,
   BILLING_CSV,
-  BILLING_CSV_COLUMNS,
   billingCsvRow,
   billingSection,
   compareUsers,

@@ -5,7 +5,12 @@
 import path from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { partnerConfig, type Config } from '../config/index.ts';
-import { addAttention, writeReportCsvBatches, type BillingSection } from '../reports/index.ts';
+import {
+  addAttention,
+  billingCsvColumns,
+  writeReportCsvBatches,
+  type BillingSection,
+} from '../reports/index.ts';
 import type { RunContext } from '../runs/context.ts';
 import {
   listPartnerIds,
@@ -51,22 +56,6 @@ export interface BillingOutcome {
   /** Lines that need a person, at most KEPT_PER_PARTNER per partner. */
   discrepancies: BillingLine[];
 }
-
-/** billing.csv's columns. */
-export const BILLING_CSV_COLUMNS = [
-  'partner',
-  'level',
-  'customer_external_id',
-  'customer_org_id',
-  'user_email',
-  'sheet_package',
-  'billed_packages',
-  'webex_count',
-  'ledger_count',
-  'limit',
-  'category',
-  'removed_at',
-];
 
 /** A line of billing.csv. Pure. */
 export function billingCsvRow(line: BillingLine): string[] {
@@ -433,7 +422,8 @@ export async function runBilling(
   }
 
   async function* records(): AsyncGenerator<string[][]> {
-    yield [BILLING_CSV_COLUMNS];
+    // The header in the report's language; level and category stay codes (billing-labels.ts).
+    yield [billingCsvColumns(ctx.config.reportLocale)];
     for await (const batch of lines()) yield batch.map(billingCsvRow);
   }
   await writeReportCsvBatches(path.join(reportDir, BILLING_CSV), records());

@@ -55,4 +55,5 @@ export {
   type StagedCustomerLike,
 } from './render-dial-in-section.ts';
 export { renderBillingSection, billingSheet, BILLING_SHEET } from './render-billing-section.ts';
+export { billingCsvColumns, billingLabelsFor, type BillingLabels } from './billing-labels.ts';
 export type { BillingSection, BillingSectionLine } from './render-billing-section.ts';

@@ -1,6 +1,9 @@
 // Billing reconciliation in the reports (issue 22): the period, the counts per Webex view and the
 // lines that need a person. Pure: the billing run shapes its outcome into BillingSection.
+import type { Locale } from '../config/index.ts';
+import { billingLabelsFor, type BillingLabels } from './billing-labels.ts';
 import { escapeHtml, escapeValue } from './html-page.ts';
+import { formatCount } from './labels.ts';
 
 /** One discrepancy as the reports list it (billing.csv has every line). */
 export interface BillingSectionLine {
@@ -30,29 +33,15 @@ export const BILLING_SHEET = 'Billing';
 /** Lines listed in report.html; report.xlsx lists every kept line. */
 export const BILLING_HTML_LIMIT = 500;
 
-const COLUMNS = [
-  'Partner',
-  'Level',
-  'Customer',
-  'Customer org id',
-  'User',
-  'Package',
-  'Billed packages',
-  'Webex count',
-  'Ledger count',
-  'Limit',
-  'Category',
-];
-
-function cells(l: BillingSectionLine): (string | number | null)[] {
+function columns(l: BillingLabels): string[] {
   return [
     l.partner,
     l.level,
     l.customer,
-    l.orgId,
+    l.customerOrgId,
     l.user,
     l.package,
-    l.billed,
+    l.billedPackages,
     l.webexCount,
     l.ledgerCount,
     l.limit,
@@ -60,45 +49,80 @@ function cells(l: BillingSectionLine): (string | number | null)[] {
   ];
 }
 
-/** The section of report.html. */
-export function renderBillingSection(b: BillingSection): string {
-  const period = `${b.period.start} – ${b.period.end}${b.period.pointInTime ? ' (point in time)' : ''}`;
+function cells(line: BillingSectionLine, l: BillingLabels): (string | number | null)[] {
+  const category =
+    (line.level === 'user' ? l.userCategory : l.customerCategory)[line.category] ?? line.category;
+  return [
+    line.partner,
+    l.levelName[line.level],
+    line.customer,
+    line.orgId,
+    line.user,
+    line.package,
+    line.billed,
+    line.webexCount,
+    line.ledgerCount,
+    line.limit,
+    category,
+  ];
+}
+
+/** A count of a Webex view by its key (a user category, or `customer <category>`), in words. */
+function countName(key: string, l: BillingLabels): string {
+  const customer = /^customer (.+)$/.exec(key);
+  if (customer) {
+    const category = customer[1] as string;
+    return `${l.levelName.customer}: ${l.customerCategory[category] ?? category}`;
+  }
+  return l.userCategory[key] ?? key;
+}
+
+/** The section of report.html, in the report's language. */
+export function renderBillingSection(b: BillingSection, locale: Locale): string {
+  const l = billingLabelsFor(locale);
+  const period = `${b.period.start} – ${b.period.end}${b.period.pointInTime ? ` ${l.pointInTime}` : ''}`;
   const counts = b.partners
     .map(
       (p) =>
         `<li>${escapeHtml(p.partner)}: ${Object.entries(p.counts)
-          .map(([k, v]) => `${escapeHtml(k)} ${v}`)
+          .map(([k, v]) => `${escapeHtml(countName(k, l))} ${formatCount(locale, v)}`)
           .join(', ')}</li>`,
     )
     .join('');
   const rows = b.lines
     .slice(0, BILLING_HTML_LIMIT)
     .map(
-      (l) =>
-        `<tr>${cells(l)
+      (line) =>
+        `<tr>${cells(line, l)
           .map((c) => `<td>${escapeValue(c === null ? null : String(c))}</td>`)
           .join('')}</tr>`,
     )
     .join('');
   const more =
     b.lines.length > BILLING_HTML_LIMIT
-      ? `<p>${b.lines.length - BILLING_HTML_LIMIT} more lines are in report.xlsx and billing.csv.</p>`
+      ? `<p>${escapeHtml(l.more(formatCount(locale, b.lines.length - BILLING_HTML_LIMIT)))}</p>`
       : '';
   return [
-    `<section id="billing"><h2>Billing reconciliation ${escapeHtml(period)}</h2>`,
-    `<p>What Webex bills held against the sheets and the ledger; every line is in billing.csv.</p>`,
+    `<section id="billing"><h2>${escapeHtml(l.title)} ${escapeHtml(period)}</h2>`,
+    `<p>${escapeHtml(l.intro)}</p>`,
     `<ul>${counts}</ul>`,
     b.lines.length === 0
-      ? '<p>No discrepancy.</p>'
-      : `<table><thead><tr>${COLUMNS.map((c) => `<th>${escapeHtml(c)}</th>`).join('')}</tr></thead><tbody>${rows}</tbody></table>${more}`,
+      ? `<p>${escapeHtml(l.noDiscrepancy)}</p>`
+      : `<table><thead><tr>${columns(l)
+          .map((c) => `<th>${escapeHtml(c)}</th>`)
+          .join('')}</tr></thead><tbody>${rows}</tbody></table>${more}`,
     '</section>',
   ].join('');
 }
 
-/** The Billing sheet's header and rows. */
-export function billingSheet(b: BillingSection): {
+/** The Billing sheet's header and rows, in the report's language. */
+export function billingSheet(
+  b: BillingSection,
+  locale: Locale,
+): {
   columns: string[];
   rows: (string | number | null)[][];
 } {
-  return { columns: COLUMNS, rows: b.lines.map(cells) };
+  const l = billingLabelsFor(locale);
+  return { columns: columns(l), rows: b.lines.map((line) => cells(line, l)) };
 }

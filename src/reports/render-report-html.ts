@@ -104,7 +104,7 @@ export const REPORT_SECTIONS: readonly ReportSection[] = [
   },
   {
     id: 'billing',
-    render: (i) => (i.billing === undefined ? '' : renderBillingSection(i.billing)),
+    render: (i) => (i.billing === undefined ? '' : renderBillingSection(i.billing, i.locale)),
   },
   {
     id: 'plan',

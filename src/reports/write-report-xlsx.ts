@@ -316,7 +316,7 @@ export async function writeReportXlsx(target: string, input: ReportInput): Promi
       await addTableSheet(workbook, sheet.name, header, widths, sheet.rows(input, l));
     }
     if (input.billing !== undefined) {
-      const sheet = billingSheet(input.billing);
+      const sheet = billingSheet(input.billing, input.locale);
       const rows = sheet.rows.slice(0, XLSX_MAX_DATA_ROWS);
       await addTableSheet(
         workbook,

@@ -4,7 +4,7 @@ import { parse } from 'csv-parse/sync';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createClock } from '../../src/clock/index.ts';
-import { validateSummary, type Summary } from '../../src/reports/index.ts';
+import { billingCsvColumns, validateSummary, type Summary } from '../../src/reports/index.ts';
 import { startSimulator, type WebexSubscriber } from '../../src/webex/simulator/index.ts';
 import { runCli, tempHome, writeConfig } from '../support/cli.ts';
 import { call, CONFIG } from '../webex/simulator-support.ts';
@@ -18,9 +18,28 @@ async function runJson(args: string[], home: string, now: string) {
   return { code: res.code, stderr: res.stderr, summary };
 }
 
+/** billing.csv's columns, by the names these tests use. */
+const FIELDS = [
+  'partner',
+  'level',
+  'customer_external_id',
+  'customer_org_id',
+  'user_email',
+  'sheet_package',
+  'billed_packages',
+  'webex_count',
+  'ledger_count',
+  'limit',
+  'category',
+  'removed_at',
+];
+
+/** billing.csv's lines; its header must be the report locale's (en here). */
 function billingCsv(s: Summary): Record<string, string>[] {
   const text = readFileSync(path.join(s.reportDir, 'billing.csv'), 'utf8');
-  return parse(text, { bom: true, columns: true }) as Record<string, string>[];
+  const [header, ...rows] = parse(text, { bom: true }) as string[][];
+  expect(header).to.deep.equal(billingCsvColumns('en'));
+  return rows.map((cells) => Object.fromEntries(FIELDS.map((f, i) => [f, cells[i] ?? ''])));
 }
 
 describe('e2e: rtm-batch billing', () => {
