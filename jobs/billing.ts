@@ -5,7 +5,8 @@ import { openWebexTargets } from '../src/webex/index.ts';
 
 /**
  * `rtm-batch billing`: Webex's billing reports of a period held against the ledger and the sheets.
- * Recorded as a `reconcile` run: the summary's job is one the contract's schema lists.
+ * Recorded as a `billing` run; its summary names `reconcile`, the job the contract's schema lists
+ * nearest to it (summaryJob).
  */
 export async function billingJob(
   app: App,
@@ -13,7 +14,7 @@ export async function billingJob(
   env: NodeJS.ProcessEnv,
   period: BillingPeriod & { pointInTime: boolean },
 ): Promise<Summary> {
-  return runJob(app, { ...opts, job: 'reconcile' }, async (ctx) => {
+  return runJob(app, { ...opts, job: 'billing' }, async (ctx) => {
     const targets = await openWebexTargets(app.config, app.clock, env, ctx.signal);
     try {
       ctx.tally.billing = billingSection(await runBilling(ctx, targets, period));

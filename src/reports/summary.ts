@@ -1,6 +1,17 @@
 /** The run summary of contract §6; its machine form is spec/summary.schema.json (a copy of the shared spec). */
 export type JobName =
   'import' | 'provision' | 'rpl-recheck' | 'reconcile' | 'nightly' | 'deprovision';
+/**
+ * A run's job as the ledger records it (runs.job: `status`, metrics, the schedule's last run).
+ * A billing run is summarised as `reconcile`, the schema's nearest job (summaryJob), but recorded
+ * as `billing`, so that neither hides the other's last run.
+ */
+export type RunJob = JobName | 'billing';
+
+/** The job a run's summary names (contract §6 lists no `billing`). */
+export function summaryJob(job: RunJob): JobName {
+  return job === 'billing' ? 'reconcile' : job;
+}
 export type RunStatus = 'ok' | 'attention' | 'partial' | 'failed';
 export type ExitCode = 0 | 1 | 2 | 3 | 75;
 export type FileStatus = 'processed' | 'duplicate' | 'quarantined' | 'skipped';

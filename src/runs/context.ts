@@ -10,7 +10,7 @@ import {
   type ChangeCounts,
   type FileSummary,
   type IssueRecord,
-  type JobName,
+  type RunJob,
   type PlanLine,
   type PlanSummary,
   type ReconcileCounts,
@@ -25,7 +25,8 @@ import type { Progress } from './progress.ts';
 /** What a use-case needs from the run it is part of. */
 export interface RunContext {
   runId: string;
-  job: JobName;
+  /** As the ledger records it; the summary names summaryJob(job). */
+  job: RunJob;
   config: Config;
   db: Db;
   clock: Clock;

@@ -7,7 +7,8 @@ import {
   failedSummary,
   writeRunReports,
   type AttentionItem,
-  type JobName,
+  type RunJob,
+  summaryJob,
   type Summary,
 } from '../reports/index.ts';
 import {
@@ -41,7 +42,7 @@ export async function recoverAbandonedRuns(
       ...failedSummary(
         {
           runId: run.id,
-          job: run.job as JobName,
+          job: summaryJob(run.job as RunJob),
           startedAt: run.startedAt,
           finishedAt: by.now.toISOString(),
           dryRun: run.dryRun,

@@ -17,7 +17,8 @@ import {
   writeReportsIndex,
   writeRunReports,
   type DialInLine,
-  type JobName,
+  type RunJob,
+  summaryJob,
   type RplReport,
   type Summary,
 } from '../reports/index.ts';
@@ -46,7 +47,7 @@ import { recoverAbandonedRuns } from './recover-abandoned.ts';
 export const PIPELINE_LOCK = 'pipeline';
 
 /** The jobs whose summary raises RPL attention (overdue reviews, deprovisioning candidates). */
-const RPL_FOLLOWING_JOBS: ReadonlySet<JobName> = new Set(['rpl-recheck', 'nightly']);
+const RPL_FOLLOWING_JOBS: ReadonlySet<RunJob> = new Set(['rpl-recheck', 'nightly']);
 
 /** Another run holds the lock: nothing was done (exit 75). */
 export class LockHeldError extends Error {
@@ -69,7 +70,7 @@ export interface App {
 }
 
 export interface JobOptions {
-  job: JobName;
+  job: RunJob;
   dryRun: boolean;
   partner: string | null;
   /** Aborted by SIGTERM/SIGINT. */
@@ -77,7 +78,7 @@ export interface JobOptions {
 }
 
 /** A run id that sorts by start time and is safe as a folder name. */
-export function makeRunId(at: Date, job: JobName): string {
+export function makeRunId(at: Date, job: RunJob): string {
   const stamp = at
     .toISOString()
     .replace(/[-:]/g, '')
@@ -334,7 +335,7 @@ function buildSummary(
   );
   return {
     runId: ctx.runId,
-    job: ctx.job,
+    job: summaryJob(ctx.job),
     startedAt: startedAt.toISOString(),
     finishedAt: finishedAt.toISOString(),
     status: outcome.status,

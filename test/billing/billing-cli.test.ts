@@ -152,6 +152,22 @@ describe('e2e: rtm-batch billing', () => {
       readFileSync(path.join(home, 'var', 'simulator', 'state.json'), 'utf8'),
     ) as { billingReports: unknown[] };
     expect(state.billingReports).to.deep.equal([]);
+
+    // The summary names the schema's `reconcile`; the ledger records `billing`, so `status` shows
+    // it as the billing schedule's last run and not as reconcile's.
+    expect(run.summary.job).to.equal('reconcile');
+    const status = await runCli(['status', '--json'], {
+      home,
+      env: { RTM_NOW: '2026-04-02T07:00:00Z' },
+    });
+    const schedule = (
+      JSON.parse(status.stdout) as {
+        schedule: { job: string; lastRun: { runId: string; job: string } | null }[];
+      }
+    ).schedule;
+    const of = (job: string) => schedule.find((j) => j.job === job)?.lastRun ?? null;
+    expect(of('billing')).to.deep.include({ runId: run.summary.runId, job: 'billing' });
+    expect(of('reconcile')?.runId ?? null).not.to.equal(run.summary.runId);
   });
 
   it('when billing runs with --dry-run and no report is known, then no report is asked of Webex and the summary says so', async function () {
