@@ -8,7 +8,7 @@ import {
   renderReportHtml,
   type BillingSection,
 } from '../../src/reports/index.ts';
-import { aThreePartnerInput } from './builders.ts';
+import { aThreePartnerInput, visibleText } from './builders.ts';
 
 const USER_CATEGORIES = [
   'matched',
@@ -62,15 +62,6 @@ function aBillingSection(): BillingSection {
       })),
     ],
   };
-}
-
-function visibleText(html: string): string {
-  return html
-    .replace(/<style>[\s\S]*?<\/style>/g, ' ')
-    .replace(/<script>[\s\S]*?<\/script>/g, ' ')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&');
 }
 
 /** Whether `label` stands in `text` as words of its own (Limit is not in Limite). */

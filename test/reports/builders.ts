@@ -251,3 +251,14 @@ export function aThreePartnerInput(locale: ReportInput['locale'] = 'en', tag = '
     },
   };
 }
+
+/** The words of a page a person reads: text and <title>s, without the style and the script. */
+export function visibleText(html: string): string {
+  return html
+    .replace(/<style>[\s\S]*?<\/style>/g, ' ')
+    .replace(/<script>[\s\S]*?<\/script>/g, ' ')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&');
+}

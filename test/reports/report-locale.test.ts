@@ -5,18 +5,8 @@ import {
   renderReportsIndexHtml,
   rplLabelsFor,
 } from '../../src/reports/index.ts';
-import { aThreePartnerInput } from './builders.ts';
+import { aThreePartnerInput, visibleText } from './builders.ts';
 
-/** The words of a page a person reads: text and <title>s, without the style and the script. */
-function visibleText(html: string): string {
-  return html
-    .replace(/<style>[\s\S]*?<\/style>/g, ' ')
-    .replace(/<script>[\s\S]*?<\/script>/g, ' ')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&#39;/g, "'")
-    .replace(/&quot;/g, '"')
-    .replace(/&amp;/g, '&');
-}
 
 /** Every fixed string of a label dictionary (functions are called with a marker). */
 function labelStrings(value: unknown): string[] {
