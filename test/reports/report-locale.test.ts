@@ -7,7 +7,6 @@ import {
 } from '../../src/reports/index.ts';
 import { aThreePartnerInput, visibleText } from './builders.ts';
 
-
 /** Every fixed string of a label dictionary (functions are called with a marker). */
 function labelStrings(value: unknown): string[] {
   if (typeof value === 'string') return [value];
