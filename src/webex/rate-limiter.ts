@@ -141,6 +141,11 @@ export class RateLimiter implements RatePacer {
     // Requests in flight when the first 429 came answer 429 too: one decrease per pause.
     if (alreadyPaused) return;
     const recent = this.admitted.filter((t) => t > now - RATE_POLICY.windowMs).length;
+    if (sameIncident(now, this.lastThrottle, recent)) {
+      this.lastThrottle = this.pausedUntil;
+      this.lastAdjust = this.pausedUntil;
+      return;
+    }
     const estimate = estimateCeiling(this.rate, recent);
     // A probe that failed at the ceiling seen before waits twice as long next time.
     const sameCeiling =
@@ -164,6 +169,17 @@ export class RateLimiter implements RatePacer {
     this.rate = Math.min(this.ceiling, this.rate * (1 + this.probeStep * seconds));
     this.lastAdjust = now;
   }
+}
+
+/**
+ * A 429 within a second of the last pause's end, with too few requests admitted since to tell a
+ * ceiling: the server is still refusing (an incident, or a longer window than ours), not answering
+ * our rate. It pauses for Retry-After again and the rate stays: halved once per 429 of a burst,
+ * as it was, 15 in a row left the token at 1 request/s, probing only after 5 minutes (each guess at
+ * the floor looked like the same ceiling again) and then climbing 1% a second (soak seed 63).
+ */
+export function sameIncident(nowMs: number, lastPauseEndMs: number, admitted: number): boolean {
+  return admitted < RATE_POLICY.minSample && nowMs - lastPauseEndMs < RATE_POLICY.windowMs;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { estimateCeiling, RATE_POLICY, type RatePacer } from './rate-limiter.ts';
+import { estimateCeiling, RATE_POLICY, sameIncident, type RatePacer } from './rate-limiter.ts';
 
 /**
  * A token's request budget as the database keeps it (issue 20): every process sending with the
@@ -139,12 +139,21 @@ export function planThrottle(
   const alreadyPaused = row.pausedUntilMs > nowMs;
   row.pausedUntilMs = Math.max(row.pausedUntilMs, nowMs + opts.retryAfterMs);
   row.nextSlotMs = Math.max(row.nextSlotMs, row.pausedUntilMs);
+  // Nothing is sent during the pause: what was admitted is counted again from its end.
+  const busySinceMs = row.busySinceMs;
+  row.busySinceMs = Math.max(row.busySinceMs, row.pausedUntilMs);
   // Requests in flight when the first 429 came answer 429 too: one decrease per pause.
   if (alreadyPaused) return { row, result: { rate: row.rate } };
-  const busyMs = Math.min(RATE_POLICY.windowMs, Math.max(0, nowMs - row.busySinceMs));
+  const busyMs = Math.min(RATE_POLICY.windowMs, Math.max(0, nowMs - busySinceMs));
   const sentLastSecond =
     (row.rate * opts.headroom * busyMs * Math.min(1, Math.max(0, opts.usedShare))) /
     RATE_POLICY.windowMs;
+  // Still refused right after the last pause: pause again, keep the rate (sameIncident).
+  if (budget.throttles > 0 && sameIncident(nowMs, row.lastThrottleMs, sentLastSecond)) {
+    row.lastThrottleMs = row.pausedUntilMs;
+    row.lastAdjustMs = row.pausedUntilMs;
+    return { row, result: { rate: row.rate } };
+  }
   const estimate = estimateCeiling(row.rate, sentLastSecond);
   const sameCeiling =
     row.lastCeiling !== null && Math.abs(estimate - row.lastCeiling) <= row.lastCeiling * 0.1;

@@ -95,6 +95,29 @@ describe('webex client: rate limiter', () => {
     expect(busiest).to.be.at.most(20);
   });
 
+  it('when 429s keep coming right after each pause (an incident), then the rate drops once, not once per 429, and probing is not put off', async () => {
+    const f = fake();
+    const limiter = new RateLimiter({
+      requestsPerSecond: 40,
+      headroom: 1,
+      probeAfterMs: 10_000,
+      now: f.now,
+      sleep: f.sleep,
+    });
+    // Soak seed 63: 15 answers 429 in a row, each to the first request after Retry-After.
+    for (let i = 0; i < 15; i++) {
+      f.clock.t = i * 1000;
+      limiter.throttled(1000);
+    }
+    expect(limiter.currentRate).to.equal(20);
+    // Calm: probing starts 10 s after the incident's last pause, not 5 minutes.
+    f.clock.t = 15_000 + 10_000;
+    await limiter.take();
+    f.clock.t = 15_000 + 20_000;
+    await limiter.take();
+    expect(limiter.currentRate).to.be.above(20);
+  });
+
   it('when calm follows a 429, then the rate rises again only after the probe delay, and rises slowly', async () => {
     const f = fake();
     const limiter = new RateLimiter({

@@ -56,6 +56,25 @@ describe('shared rate: planning claims and 429s (pure)', () => {
     expect(next.result.firstMs).to.be.at.least(3010);
   });
 
+  it('when 429s keep coming right after each pause (an incident), then the shared rate drops once, not once per 429, and probing is not put off', () => {
+    let row = claim(null, 0).row;
+    for (let t = 100; t < 2000; t += 100) row = claim(row, t).row;
+    row = planThrottle(row, 2000, THROTTLE).row;
+    expect(row.rate).to.equal(98);
+    // Soak seed 63: each first request after Retry-After answered 429 again, 14 times more.
+    for (let i = 0; i < 14; i++) {
+      const end = row.pausedUntilMs;
+      row = claim(row, end, 1).row;
+      row = planThrottle(row, end + 20, THROTTLE).row;
+    }
+    expect(row.rate).to.equal(98);
+    expect(row.probeAfterMs).to.equal(10_000);
+    expect(row.throttles).to.equal(15);
+    // Calm: the rate creeps back up 10 s after the incident's last pause.
+    const probing = claim(row, row.pausedUntilMs + 10_000 + 5000);
+    expect(probing.row.rate).to.be.above(98);
+  });
+
   it('when the first 429 comes soon after sending began, then the rate drops to what was sent since (an undeclared lower limit)', () => {
     // Configured 200/s, the server admits 50: the first 429 a quarter of a second in.
     let row = planClaim(null, 0, { ...REQ, ceiling: 200, count: 10 }).row;
