@@ -41,15 +41,15 @@ describe('webex client: rate limiter', () => {
     };
     return { clock, waits, now: () => clock.t, sleep };
   };
+  /** A limiter on the fake clock `f`, without headroom. */
+  const limiterOn = (
+    f: ReturnType<typeof fake>,
+    opts: { requestsPerSecond: number; probeAfterMs?: number },
+  ) => new RateLimiter({ ...opts, headroom: 1, now: f.now, sleep: f.sleep });
 
   it('when requests are taken, then they are spaced at the configured rate', async () => {
     const f = fake();
-    const limiter = new RateLimiter({
-      requestsPerSecond: 10,
-      headroom: 1,
-      now: f.now,
-      sleep: f.sleep,
-    });
+    const limiter = limiterOn(f, { requestsPerSecond: 10 });
     for (let i = 0; i < 4; i++) await limiter.take();
     expect(f.waits).to.deep.equal([100, 200, 300]);
     f.clock.t = 10_000;
@@ -59,12 +59,7 @@ describe('webex client: rate limiter', () => {
 
   it('when a 429 arrives, then every request waits Retry-After and the rate drops to what the server admitted', async () => {
     const f = fake();
-    const limiter = new RateLimiter({
-      requestsPerSecond: 200,
-      headroom: 1,
-      now: f.now,
-      sleep: f.sleep,
-    });
+    const limiter = limiterOn(f, { requestsPerSecond: 200 });
     for (let i = 0; i < 50; i++) {
       f.clock.t = i * 10;
       limiter.admittedOne();
@@ -97,13 +92,7 @@ describe('webex client: rate limiter', () => {
 
   it('when 429s keep coming right after each pause (an incident), then the rate drops once, not once per 429, and probing is not put off', async () => {
     const f = fake();
-    const limiter = new RateLimiter({
-      requestsPerSecond: 40,
-      headroom: 1,
-      probeAfterMs: 10_000,
-      now: f.now,
-      sleep: f.sleep,
-    });
+    const limiter = limiterOn(f, { requestsPerSecond: 40, probeAfterMs: 10_000 });
     // Soak seed 63: 15 answers 429 in a row, each to the first request after Retry-After.
     for (let i = 0; i < 15; i++) {
       f.clock.t = i * 1000;
@@ -120,13 +109,7 @@ describe('webex client: rate limiter', () => {
 
   it('when calm follows a 429, then the rate rises again only after the probe delay, and rises slowly', async () => {
     const f = fake();
-    const limiter = new RateLimiter({
-      requestsPerSecond: 20,
-      headroom: 1,
-      probeAfterMs: 10_000,
-      now: f.now,
-      sleep: f.sleep,
-    });
+    const limiter = limiterOn(f, { requestsPerSecond: 20, probeAfterMs: 10_000 });
     limiter.throttled(5000); // no sample yet: halve
     expect(limiter.currentRate).to.equal(10);
     f.clock.t = 12_000;
