@@ -8,6 +8,7 @@ import { partnerConfig, type Config } from '../config/index.ts';
 import {
   addAttention,
   billingCsvColumns,
+  CUSTOMER_COUNT_PREFIX,
   writeReportCsvBatches,
   type BillingSection,
 } from '../reports/index.ts';
@@ -477,7 +478,7 @@ export function billingSection(outcome: BillingOutcome): BillingSection {
     period: outcome.period,
     partners: outcome.partners.map((p) => ({
       partner: p.partner,
-      counts: { ...p.users, ...prefixed('customer ', p.customers) },
+      counts: { ...p.users, ...prefixed(CUSTOMER_COUNT_PREFIX, p.customers) },
     })),
     lines: outcome.discrepancies.map((l) =>
       l.level === 'user'

@@ -54,6 +54,11 @@ export {
   type DialInLine,
   type StagedCustomerLike,
 } from './render-dial-in-section.ts';
-export { renderBillingSection, billingSheet, BILLING_SHEET } from './render-billing-section.ts';
+export {
+  renderBillingSection,
+  billingSheet,
+  BILLING_SHEET,
+  CUSTOMER_COUNT_PREFIX,
+} from './render-billing-section.ts';
 export { billingCsvColumns, billingLabelsFor, type BillingLabels } from './billing-labels.ts';
 export type { BillingSection, BillingSectionLine } from './render-billing-section.ts';

@@ -67,11 +67,13 @@ function cells(line: BillingSectionLine, l: BillingLabels): (string | number | n
   ];
 }
 
-/** A count of a Webex view by its key (a user category, or `customer <category>`), in words. */
+/** How a Webex view's customer counts are keyed beside its user counts: `customer <category>`. */
+export const CUSTOMER_COUNT_PREFIX = 'customer ';
+
+/** A count of a Webex view by its key (a user category, or a customer one), in words. */
 function countName(key: string, l: BillingLabels): string {
-  const customer = /^customer (.+)$/.exec(key);
-  if (customer) {
-    const category = customer[1] as string;
+  if (key.startsWith(CUSTOMER_COUNT_PREFIX)) {
+    const category = key.slice(CUSTOMER_COUNT_PREFIX.length);
     return `${l.levelName.customer}: ${l.customerCategory[category] ?? category}`;
   }
   return l.userCategory[key] ?? key;

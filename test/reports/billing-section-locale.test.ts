@@ -5,6 +5,7 @@ import {
   billingCsvColumns,
   billingLabelsFor,
   billingSheet,
+  CUSTOMER_COUNT_PREFIX,
   renderReportHtml,
   type BillingSection,
 } from '../../src/reports/index.ts';
@@ -29,7 +30,9 @@ function aBillingSection(): BillingSection {
         partner: 'acme',
         counts: {
           ...emptyBillingUserCounts(),
-          ...Object.fromEntries(CUSTOMER_CATEGORIES.map((c) => [`customer ${c}`, 1])),
+          ...Object.fromEntries(
+            CUSTOMER_CATEGORIES.map((c) => [`${CUSTOMER_COUNT_PREFIX}${c}`, 1]),
+          ),
         },
       },
     ],
