@@ -9,6 +9,7 @@ import {
   readBillingUserReportBatches,
   type BillingUserResult,
 } from '../../src/billing/index.ts';
+import { readBillingLedgerPages } from '../../src/store/index.ts';
 import { backends, freshDb, type TestDb } from '../support/db.ts';
 import { piecesOf } from './support.ts';
 
@@ -127,6 +128,22 @@ for (const backend of backends()) {
         partnerOwnOrg: 1,
       });
       expect(checkBillingTotals(counts)).to.equal(null);
+    });
+
+    it('when the ledger is read a few subscribers a page, then each subscriber comes once, in the order stored, the last page full or not', async () => {
+      const stored = (
+        (await t.db('subscribers').where({ partner_id: 'acme' }).orderBy('id').select('email')) as {
+          email: string;
+        }[]
+      ).map((r) => r.email);
+      expect(stored).to.have.length(34);
+      // 34 subscribers: pages of 4 end on a page of 2, pages of 17 on two full pages.
+      for (const pageRows of [4, 17]) {
+        const read: string[] = [];
+        for await (const page of readBillingLedgerPages(t.db, 'acme', pageRows))
+          for (const [email] of page) read.push(email);
+        expect(read, `pages of ${pageRows}`).to.deep.equal(stored);
+      }
     });
 
     it('when a line cannot be read after batches were read, then the report is refused naming the line', async () => {
