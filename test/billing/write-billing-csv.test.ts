@@ -24,6 +24,13 @@ const AWKWARD = [
   '東京',
   "it's",
   'mid-dle=ok',
+  'line\nbreak',
+  'mid\rreturn',
+  'São Paulo',
+  '😀 emoji',
+  'lone \uD800 surrogate',
+  '\uDC00',
+  'x'.repeat(300_000),
 ];
 
 describe('billing.csv written in batches (writeReportCsvBatches)', function () {
