@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 
 /** One benchmark: measures itself and its baseline in the same process, on the same input. */
 export interface Benchmark {
@@ -61,4 +63,35 @@ export function peakRssMB(): number {
     // not Linux: maxRSS below
   }
   return process.resourceUsage().maxRSS / 1024;
+}
+
+/**
+ * Runs a compiled bench script (dist/bench/<name>.js, built by `npm run build`, which prebench runs)
+ * in a child process, as the installed command runs: no loader, and the environment
+ * bin/rtm-batch.js starts the command with. Resolves with the last JSON line it printed (its
+ * figures; --trace-gc writes to stdout too). BENCH_CPU_PROF=dir writes the child's CPU profile
+ * there; BENCH_NODE_FLAGS="--trace-gc" (or heap flags) are given to the child alone.
+ */
+export function runCompiledChild(script: string, args: readonly string[]): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        ...(process.env.BENCH_CPU_PROF
+          ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+          : []),
+        ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
+        path.join(import.meta.dirname, '../dist/bench', script),
+        ...args,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, MALLOC_ARENA_MAX: '2' } },
+    );
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (code !== 0) reject(new Error(`${script} exited ${code}`));
+      else resolve(JSON.parse(out.split('\n').findLast((l) => l.startsWith('{')) ?? '{}'));
+    });
+  });
 }

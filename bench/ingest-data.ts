@@ -1,5 +1,4 @@
 import { parse } from 'csv-parse';
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import {
   copyFileSync,
@@ -15,7 +14,7 @@ import path from 'node:path';
 import { importJob } from '../jobs/index.ts';
 import { closeApp, openApp } from '../src/cli/app.ts';
 import { loadConfig } from '../src/config/index.ts';
-import { seconds } from './harness.ts';
+import { runCompiledChild, seconds } from './harness.ts';
 
 /** The generated partner data both ingest benchmarks read: one customers sheet, many users. */
 export const CUSTOMERS = 1000;
@@ -172,30 +171,5 @@ export function importDetails(f: ImportFigures): Record<string, string> {
 }
 
 function importInChild(home: string): Promise<ImportFigures> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [
-        // BENCH_CPU_PROF=dir writes the measured import's CPU profile there (open it in DevTools).
-        ...(process.env.BENCH_CPU_PROF
-          ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
-          : []),
-        // BENCH_NODE_FLAGS="--trace-gc" (or heap flags) for the measured import alone.
-        ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
-        // Compiled by `npm run build` (prebench), as the installed command runs: no loader.
-        path.join(import.meta.dirname, '../dist/bench/import-child.js'),
-        home,
-      ],
-      // The environment bin/rtm-batch.js and `npm start` start the command with.
-      { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, MALLOC_ARENA_MAX: '2' } },
-    );
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      if (code !== 0) reject(new Error(`import child exited ${code}`));
-      // The figures are the last JSON line (--trace-gc writes to stdout too).
-      else resolve(JSON.parse(out.split('\n').findLast((l) => l.startsWith('{')) ?? '{}') as never);
-    });
-  });
+  return runCompiledChild('import-child.js', [home]) as Promise<ImportFigures>;
 }
