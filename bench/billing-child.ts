@@ -15,7 +15,7 @@ import {
 } from '../src/billing/index.ts';
 import { billingCsvColumns, writeReportCsvBatches } from '../src/reports/index.ts';
 import { openDb } from '../src/store/index.ts';
-import { peakRssMB, seconds } from './harness.ts';
+import { mainThreadCpuSeconds, peakRssMB, seconds } from './harness.ts';
 
 const [dir, partner, start, end] = process.argv.slice(2) as [string, string, string, string];
 const rssBeforeMB = process.memoryUsage().rss / 2 ** 20;
@@ -24,6 +24,7 @@ const counts = emptyBillingUserCounts();
 const view = { partners: [partner], reported: new Set([partner]) };
 const uc = { partner, period: { start, end }, ownOrgIds: new Set<string>() };
 const cpuBefore = process.cpuUsage();
+const mainCpuBefore = mainThreadCpuSeconds();
 let readSeconds = 0;
 try {
   const measured = await seconds(async () => {
@@ -57,6 +58,7 @@ try {
     await writeReportCsvBatches(path.join(dir, 'billing.csv'), batches());
   });
   const cpu = process.cpuUsage(cpuBefore);
+  const mainCpu = mainThreadCpuSeconds();
   const wrong = checkBillingTotals(counts);
   if (wrong !== null) throw new Error(wrong);
   process.stdout.write(
@@ -64,6 +66,8 @@ try {
       seconds: measured,
       readSeconds,
       cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      mainThreadCpuSeconds:
+        mainCpu === null || mainCpuBefore === null ? null : mainCpu - mainCpuBefore,
       rssBeforeMB,
       peakRssMB: peakRssMB(),
       counts,

@@ -74,6 +74,7 @@ interface ComparisonFigures {
   seconds: number;
   readSeconds: number;
   cpuSeconds: number;
+  mainThreadCpuSeconds: number | null;
   rssBeforeMB: number;
   peakRssMB: number;
   counts: ReturnType<typeof emptyBillingUserCounts>;
@@ -135,6 +136,7 @@ export const billingBench: Benchmark = {
           readReportAndLedgerSeconds: f.readSeconds.toFixed(2),
           classifyAndWriteSeconds: (f.seconds - f.readSeconds).toFixed(2),
           comparisonCpuSeconds: f.cpuSeconds.toFixed(2),
+          mainThreadCpuSeconds: f.mainThreadCpuSeconds?.toFixed(2) ?? 'n/a',
           csvParseAloneSeconds: `${before.seconds.toFixed(2)}+${after.seconds.toFixed(2)}`,
           rssBeforeMB: f.rssBeforeMB.toFixed(0),
           matched: f.counts.matched,

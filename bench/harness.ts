@@ -66,6 +66,22 @@ export function peakRssMB(): number {
 }
 
 /**
+ * CPU seconds this process's main thread has used (user and system), from the kernel's count
+ * (/proc/self/task/<pid>/stat, in clock ticks of 10 ms); null where there is no /proc. Beside the
+ * process's CPU it tells the main thread's share from its worker threads'.
+ */
+export function mainThreadCpuSeconds(): number | null {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces): state is the 3rd field, utime the 14th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * Runs a compiled bench script (dist/bench/<name>.js, built by `npm run build`, which prebench runs)
  * in a child process, as the installed command runs: no loader, and the environment
  * bin/rtm-batch.js starts the command with. Resolves with the last JSON line it printed (its
