@@ -57,6 +57,18 @@ describe('billing report reader', function () {
     ]);
   });
 
+  it('when cells and headers have spaces around them, then they are read without them', async () => {
+    const got = await users(
+      ' Customer Org ID , User Email ,Package , Days\r\n' +
+        ' ORG-1 ,  Ana@Acme.example , Webex Calling ,\t28 \r\n' +
+        'ORG-2,bo@x.example,webex_meetings,   \r\n',
+    );
+    expect(got.map((r) => [r.customerOrgId, r.email, r.package, r.days])).to.deep.equal([
+      ['ORG-1', 'ana@acme.example', 'webex_calling', 28],
+      ['ORG-2', 'bo@x.example', 'webex_meetings', null],
+    ]);
+  });
+
   it('when required columns are missing, then the report is refused naming each of them and the header found', async () => {
     const err = await refusal(users('Org ID,Login,Offer\r\nORG-1,a@x.example,webex_calling\r\n'));
     expect(err.code).to.equal('BILLING_COLUMNS');
