@@ -66,8 +66,7 @@ async function* rowBatches(
   kind: BillingReportKind,
 ): AsyncGenerator<{ rows: { line: number; record: string[] }[]; columns: Columns }> {
   const source = Readable.from(input);
-  // No `trim`: it cost csv-parse ~8% over a report's every cell; the cells read are trimmed below.
-  const parser = source.pipe(new NumberedParser({ bom: true, skip_empty_lines: true }));
+  const parser = source.pipe(new NumberedParser({ bom: true, skip_empty_lines: true, trim: true }));
   source.once('error', (err) => parser.destroy(err));
   let columns: Columns | null = null;
   // Set by the parser's error event (a closure: its type is read back as the union).
@@ -153,11 +152,10 @@ function packageName(given: string): string {
   return name;
 }
 
-/** A field's cell, spaces around it trimmed; null when the report has no such column or it is empty. */
 function cell(cells: readonly string[], columns: Columns, field: BillingField): string | null {
   const index = columns[field];
   if (index === undefined) return null;
-  const value = cells[index]?.trim();
+  const value = cells[index];
   return value === undefined || value === '' ? null : value;
 }
 

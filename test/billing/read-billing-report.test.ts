@@ -57,15 +57,17 @@ describe('billing report reader', function () {
     ]);
   });
 
-  it('when cells and headers have spaces around them, then they are read without them', async () => {
+  it('when cells, quoted cells and headers have spaces around them, then they are read without them', async () => {
     const got = await users(
       ' Customer Org ID , User Email ,Package , Days\r\n' +
         ' ORG-1 ,  Ana@Acme.example , Webex Calling ,\t28 \r\n' +
-        'ORG-2,bo@x.example,webex_meetings,   \r\n',
+        'ORG-2,bo@x.example,webex_meetings,   \r\n' +
+        ' "ORG-3" , "Cy@X.example" ,"webex_meetings"  ,  "4"\r\n',
     );
     expect(got.map((r) => [r.customerOrgId, r.email, r.package, r.days])).to.deep.equal([
       ['ORG-1', 'ana@acme.example', 'webex_calling', 28],
       ['ORG-2', 'bo@x.example', 'webex_meetings', null],
+      ['ORG-3', 'cy@x.example', 'webex_meetings', 4],
     ]);
   });
 
