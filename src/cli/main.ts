@@ -708,7 +708,7 @@ async function runOpened(
     io.stdout.write(
       globals.json
         ? JSON.stringify(summary, null, 2) + '\n'
-        : renderShortSummary(summary, io.stdoutStyle),
+        : renderShortSummary(summary, io.stdoutStyle, command.name()),
     );
     return summary.exitCode;
   } catch (err) {
@@ -758,12 +758,16 @@ const STATUS_COLOUR = {
   failed: 'red',
 } as const;
 
-function renderShortSummary(s: Summary, style: TerminalStyle): string {
+/**
+ * The summary's few lines for a person at a terminal, headed by the command that ran (`billing`
+ * says billing, though its summary's `job` is the schema's `reconcile`: summaryJob).
+ */
+function renderShortSummary(s: Summary, style: TerminalStyle, command: string): string {
   const byStatus = (status: string) => s.files.filter((f) => f.status === status).length;
   const changes = (c: Summary['customers']) =>
     `${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged, ${c.deleted} deleted, ${c.failed} failed, ${c.pending} pending`;
   const lines = [
-    `rtm-batch ${s.job} ${s.runId}: ${paint(style, STATUS_COLOUR[s.status], s.status)} (exit ${s.exitCode})${s.dryRun ? ' [dry run]' : ''}`,
+    `rtm-batch ${command} ${s.runId}: ${paint(style, STATUS_COLOUR[s.status], s.status)} (exit ${s.exitCode})${s.dryRun ? ' [dry run]' : ''}`,
     ...s.attention.map(
       (a) =>
         `  ${paint(style, 'yellow', 'NEEDS YOU:')}   ${a.partner ? `${a.partner}: ` : ''}${a.message} (${a.kind}, ${a.count})`,

@@ -192,6 +192,14 @@ describe('e2e: rtm-batch billing', () => {
       ? (JSON.parse(readFileSync(stateFile, 'utf8')) as { billingReports?: unknown[] })
       : {};
     expect(state.billingReports ?? []).to.deep.equal([]);
+    // At a terminal the run is named by the command that ran, not the summary's schema job.
+    const plain = await runCli(
+      ['billing', '--dry-run', '--from', '2026-03-01', '--to', '2026-03-31'],
+      { home, env: { RTM_NOW: '2026-04-02T06:00:00Z' } },
+    );
+    expect(plain.stdout.split('\n')[0], plain.stderr).to.match(
+      /^rtm-batch billing \S+-billing-\S+: ok \(exit 0\) \[dry run\]$/,
+    );
   });
 
   it("when Webex's answer to one partner's report request is lost and the lookup fails, then that partner waits with attention, the other is reconciled, and the next run finds the report instead of asking again", async function () {
