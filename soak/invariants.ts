@@ -432,8 +432,10 @@ export const resultsFilesMatchLedger: Check = async (input) => {
     const ledger = rowsByFile.get(f.id) ?? [];
     const refused = given.filter((g) => g.result === words.rejected).length;
     if (given.length !== f.total || refused !== f.rejected) {
-      // The same cut, for a file re-uploaded under a name used before: until the next run writes
-      // this upload's results, the outbox still holds the earlier upload's (seed 131, night 6).
+      // The same cut, for a file re-uploaded under a name used before: the import withdraws the
+      // earlier upload's results once this upload is committed (withdrawResults), so a run killed
+      // between the two leaves them until the next run writes this one's (seed 131, night 6, before
+      // the withdrawal: killed later in the night).
       const earlier =
         !finished &&
         unfinished.has(f.runId) &&

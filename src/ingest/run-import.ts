@@ -71,6 +71,7 @@ import {
   removeStaleResults,
   renderDefaultsNote,
   reportIssue,
+  withdrawResults,
   writeResultsFile,
   writeResultsFiles,
 } from '../results/index.ts';
@@ -972,6 +973,9 @@ async function importSource(
     // where the file went. A run that dies in between leaves the file in the claim folder or the
     // archive with no stored path, and the next run finishes it (finishInterrupted).
     resultsWritten = (await results?.finish()) ?? false;
+    // A nightly writes this file's results at its end: until then, those under its name are an
+    // earlier upload's.
+    if (ctx.resultsAtEnd) await withdrawResults(ctx, partner, source.candidate.name);
     const { storedPath } = await settle(ctx, 'archive', partner, source.candidate);
     crashPoint('file-archived');
     if (storedPath !== null) await setStoredPath(ctx.db, fileId, storedPath);

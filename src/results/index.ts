@@ -14,6 +14,7 @@ export {
 export {
   writeResultsFiles,
   writeResultsFile,
+  withdrawResults,
   resultsFileName,
   renderResultCells,
   resultLabels,

@@ -64,6 +64,11 @@ export const RESULT_WORDS: Record<Locale, Record<string, string>> = {
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com\d|lpt\d)(\.|$)/i;
 const SAFE_NAME = /^[\p{L}\p{M}\p{N} ._()[\]+,&'@#=-]{1,180}$/u;
 
+/** Whether a partner's file name may name its results file (resultsFileName). */
+function plainName(original: string): boolean {
+  return SAFE_NAME.test(original) && !original.startsWith('.') && !WINDOWS_RESERVED.test(original);
+}
+
 /**
  * The name a results file may take from the partner's file: only plain names (letters, digits,
  * spaces and common punctuation; no separators, controls, bidi marks or device names). Anything
@@ -75,9 +80,9 @@ export function resultsFileName(
   storedPath: string | null,
   format: 'csv' | 'xlsx',
 ): string {
-  const safe =
-    SAFE_NAME.test(original) && !original.startsWith('.') && !WINDOWS_RESERVED.test(original);
-  const { stem, ext } = splitExtension(safe ? original : path.basename(storedPath ?? 'file'));
+  const { stem, ext } = splitExtension(
+    plainName(original) ? original : path.basename(storedPath ?? 'file'),
+  );
   return fitFileName(stem, `${ext}.results.${format}`, NAME_MAX_BYTES - TEMP_SUFFIX_BYTES);
 }
 
@@ -148,6 +153,42 @@ export async function writeResultsFile(ctx: ResultsContext, source: ResultsSourc
     logResultsWritten(ctx, source.partner, target);
   } finally {
     await fs.rm(tmp, { force: true });
+  }
+}
+
+/**
+ * Takes the results file under a file's name out of outbox/<partner>/ (either format), once a new
+ * upload of that name is committed by a run that writes results at its end (a nightly): what is
+ * there is the earlier upload's, and a partner who re-sent a fixed file should see no results yet,
+ * not the old ones with the old errors, until this upload's are written (at the run's end, or by
+ * the next run if this one dies). A name that is not plain gets its stored copy's name, unique to
+ * the upload: nothing to take. Only a file or link is removed (a link itself, never its target),
+ * and only in a real folder.
+ */
+export async function withdrawResults(
+  ctx: ResultsContext,
+  partner: string,
+  name: string,
+): Promise<void> {
+  if (!plainName(name)) return;
+  const dir = path.join(ctx.config.home, 'outbox', partner);
+  const folder = await fs.lstat(dir).catch(() => null);
+  if (!folder?.isDirectory()) return;
+  for (const format of ['csv', 'xlsx'] as const) {
+    const target = path.join(dir, resultsFileName(name, null, format));
+    const found = await fs.lstat(target).catch(() => null);
+    if (!found || found.isDirectory()) continue;
+    try {
+      await fs.unlink(target);
+      const file = path.relative(ctx.config.home, target);
+      ctx.log.info(`results file ${file} withdrawn: it was an earlier upload's`, {
+        event: 'results.withdrawn',
+        partner,
+        file,
+      });
+    } catch (err) {
+      ctx.log.warn(`could not withdraw ${target}: ${(err as Error).message}`, { partner });
+    }
   }
 }
 

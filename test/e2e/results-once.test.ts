@@ -95,4 +95,35 @@ describe('e2e: a nightly writes each results file once, at the end', function ()
     expect(resultsOf(home, 'refused.csv.results.csv')).to.deep.equal({ 'bad-1': 'rejected' });
     expect(Object.keys(writesPerFile(home)).sort()).to.deep.equal(FILES);
   });
+
+  it("when a fixed file is re-sent under its name and the nightly dies after its import, then the earlier results are withdrawn, not shown as this upload's, and the next run writes this one's", async () => {
+    const home = workspace();
+    const first = await runCli(['nightly', '--json'], { home });
+    expect(first.code, first.stderr).to.equal(1);
+    expect(resultsOf(home, 'users.csv.results.csv')).to.deep.equal({
+      'u1@ro1.example': 'created',
+      'u1@ro2.example': 'created',
+    });
+    // The same name again, now with a second user per customer.
+    dropFile(path.join(home, 'inbox', 'acme'), 'users.csv', subscribersCsv('ro', 2, 2));
+    const died = await runCli(['nightly', '--json'], {
+      home,
+      env: { RTM_TEST_HOOKS: '1', RTM_CRASH_AT: 'claimed' },
+    });
+    expect(died.signal).to.equal('SIGKILL');
+    // users.csv's old results are gone; the files not sent again keep theirs.
+    expect(listing(path.join(home, 'outbox', 'acme'))).to.deep.equal([
+      'customers.csv.results.csv',
+      'refused.csv.results.csv',
+    ]);
+
+    const next = await runCli(['provision', '--json'], { home });
+    expect(next.stderr).to.not.match(/Error/);
+    expect(resultsOf(home, 'users.csv.results.csv')).to.deep.equal({
+      'u1@ro1.example': 'unchanged',
+      'u2@ro1.example': 'created',
+      'u1@ro2.example': 'unchanged',
+      'u2@ro2.example': 'created',
+    });
+  });
 });
