@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,7 +23,9 @@ export async function testRunContext(
   config: Config,
   opts: { runId?: string; clock?: Clock; dryRun?: boolean } = {},
 ): Promise<RunContext> {
-  const runId = opts.runId ?? `test-run-${Math.random().toString(16).slice(2, 8)}`;
+  // Unique across a property test's hundreds of runs in one database (6 random hex digits met a
+  // twin: 'duplicate key … runs_pkey', outbox property test on PostgreSQL, 6 Dec).
+  const runId = opts.runId ?? `test-run-${randomUUID()}`;
   await db('runs').insert({
     id: runId,
     job: 'provision',
